@@ -1,0 +1,35 @@
+# The front door: `make run` builds the warehouse, `make test` tests it. Both set everything up first.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+export DAGSTER_HOME := $(CURDIR)/.dagster_home
+
+.PHONY: install run test ui shell clean
+
+install: $(VENV)/.installed
+
+# Exact versions come from requirements.lock: a fresh install resolves to what was tested.
+$(VENV)/.installed: pyproject.toml requirements.lock
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "Python 3.11 is required: run make PYTHON=/path/to/python3.11")'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -c requirements.lock -e '.[dev]'
+	@touch $@
+
+$(DAGSTER_HOME)/dagster.yaml: dagster.yaml
+	@mkdir -p $(DAGSTER_HOME)
+	cp dagster.yaml $@
+
+run: install $(DAGSTER_HOME)/dagster.yaml  ## build and publish the warehouse from data/raw, then show it
+	$(BIN)/regind refresh
+
+test: install  ## run the tests
+	$(BIN)/pytest
+
+ui: install $(DAGSTER_HOME)/dagster.yaml  ## the Dagster UI on http://127.0.0.1:3000 (with the daemon: schedules run)
+	$(BIN)/dagster dev -h 127.0.0.1 -p 3000 -m pipelines.definitions
+
+shell: install  ## the DuckDB shell on the published warehouse, read-only
+	$(BIN)/duckdb -readonly data/warehouse/warehouse.duckdb
+
+clean:  ## remove the built warehouse (not the raw data, not the run history)
+	rm -f data/warehouse/*.duckdb data/warehouse/*.wal

@@ -1,0 +1,1 @@
+"""Regional indicators warehouse: ingest, validate, model and publish regional economic figures."""

@@ -1,0 +1,101 @@
+"""The atomic publish: copy the build database aside, verify it, then rename it over warehouse.duckdb."""
+
+import os
+import shutil
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+
+from pipelines.resources import Warehouse
+
+CONTRACT_TABLES = ["dim_region", "dim_indicator", "dim_period", "dim_source", "fact_observation", "v_observation"]
+
+
+def _ensure_check_log(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute(
+        "create schema if not exists audit; "
+        "create table if not exists audit.check_results (run_id varchar, check_name varchar, passed boolean, "
+        "blocks_publish boolean, checked_at timestamptz default current_timestamp)"
+    )
+
+
+def record_check(con: duckdb.DuckDBPyConnection, run_id: str, check: str, passed: bool | None, blocks_publish: bool) -> None:
+    """Keep each check's verdict in the build database, so a publish in any later run can ask for it."""
+    _ensure_check_log(con)
+    con.execute(
+        "insert into audit.check_results (run_id, check_name, passed, blocks_publish) values (?, ?, ?, ?)",
+        [run_id, check, passed, blocks_publish],
+    )
+
+
+def blocking_failures(con: duckdb.DuckDBPyConnection, checks: list[str]) -> list[str]:
+    """Checks whose latest verdict blocks the publish, or that have never run on this build."""
+    _ensure_check_log(con)
+    latest = dict(
+        con.execute("select check_name, arg_max(blocks_publish, checked_at) from audit.check_results group by 1").fetchall()
+    )
+    return [c for c in checks if latest.get(c, True)]
+
+
+def publish_file(build: Path, published: Path) -> None:
+    """Readers of the old file keep it (same inode) until they reconnect; nobody sees a half-copied file."""
+    for stale in published.parent.glob(f".{published.name}.*.tmp"):
+        stale.unlink(missing_ok=True)  # left by a killed publish
+    tmp = published.parent / f".{published.name}.{os.getpid()}.tmp"
+    try:
+        shutil.copyfile(build, tmp)
+        with tmp.open("rb+") as f:
+            os.fsync(f.fileno())
+        verify_contract(tmp)
+        os.replace(tmp, published)
+        directory = os.open(published.parent, os.O_RDONLY)
+        try:
+            os.fsync(directory)
+        finally:
+            os.close(directory)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def verify_contract(path: Path) -> None:
+    with duckdb.connect(str(path), read_only=True) as con:
+        present = {row[0] for row in con.execute("select table_name from information_schema.tables where table_schema = 'main'").fetchall()}
+        missing = [t for t in CONTRACT_TABLES if t not in present]
+        if missing:
+            raise RuntimeError(f"not publishing: the build lacks {', '.join(missing)}; materialize every asset first.")
+        if con.execute("select count(*) from fact_observation").fetchone()[0] == 0:
+            raise RuntimeError("not publishing: fact_observation is empty.")
+
+
+def build_publish_asset(upstream: list[dg.AssetKey], checks: list[str]) -> dg.AssetsDefinition:
+    @dg.asset(
+        key="published_warehouse",
+        deps=upstream,
+        group_name="publish",
+        kinds={"duckdb"},
+        description="Replaces data/warehouse/warehouse.duckdb atomically with the build database, only when "
+        "every source table's blocking check passed. Analysts open that file read-only.",
+    )
+    def published_warehouse(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
+        with warehouse.connect() as con:
+            failing = blocking_failures(con, checks)
+            if failing:
+                raise dg.Failure(
+                    description=f"not publishing: blocking check(s) failed or not run on this build: "
+                    f"{', '.join(failing)}. The published warehouse is unchanged; fix the source files and refresh."
+                )
+            con.execute("checkpoint")
+        publish_file(warehouse.build_path, warehouse.published_path)
+        with duckdb.connect(str(warehouse.published_path), read_only=True) as con:
+            counts = {t: con.execute(f"select count(*) from {t}").fetchone()[0] for t in CONTRACT_TABLES}
+        context.log.info(f"published {warehouse.published_path}: {counts}")
+        return dg.MaterializeResult(
+            metadata={
+                "path": dg.MetadataValue.path(str(warehouse.published_path)),
+                "size_bytes": warehouse.published_path.stat().st_size,
+                **{f"rows/{t}": int(n) for t, n in counts.items()},
+            }
+        )
+
+    return published_warehouse

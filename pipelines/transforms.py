@@ -1,0 +1,109 @@
+"""sql/<layer>/*.sql -> one asset per file; its dependencies are the tables its SQL reads (sqlglot)."""
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import dagster as dg
+import sqlglot
+from sqlglot import exp
+
+from pipelines.metadata import table_metadata
+from pipelines.resources import PROJECT_ROOT, Warehouse
+
+SQL_DIR = PROJECT_ROOT / "sql"
+# folder -> (schema the files build into, Dagster group)
+LAYERS = {"staging": "staging", "warehouse": "main", "marts": "main"}
+
+
+@dataclass(frozen=True)
+class SqlModel:
+    name: str
+    layer: str
+    path: Path
+    sql: str
+
+    @property
+    def schema(self) -> str:
+        return LAYERS[self.layer]
+
+    @property
+    def qualified_name(self) -> str:
+        return f"{self.schema}.{self.name}"
+
+    @property
+    def is_view(self) -> bool:
+        return self.name.startswith("v_")
+
+    @property
+    def key(self) -> dg.AssetKey:
+        return table_key(self.qualified_name)
+
+
+def table_key(qualified_name: str) -> dg.AssetKey:
+    """raw.observations -> raw/observations; main.dim_region -> dim_region."""
+    schema, name = qualified_name.split(".")
+    return dg.AssetKey([name] if schema == "main" else [schema, name])
+
+
+def load_models(sql_dir: Path = SQL_DIR) -> list[SqlModel]:
+    return [
+        SqlModel(name=path.stem, layer=layer, path=path, sql=path.read_text(encoding="utf-8").strip().rstrip(";"))
+        for layer in LAYERS
+        for path in sorted((sql_dir / layer).glob("*.sql"))
+    ]
+
+
+def tables_read(sql: str, source_name: str = "<sql>") -> set[str]:
+    """Qualified names of the tables a query reads (CTE names excluded; no schema means main)."""
+    try:
+        tree = sqlglot.parse_one(sql, read="duckdb")
+    except sqlglot.errors.ParseError as error:
+        raise ValueError(f"{source_name}: SQL does not parse: {error}") from None
+    ctes = {cte.alias_or_name for cte in tree.find_all(exp.CTE)}
+    return {
+        f"{table.db or 'main'}.{table.name}"
+        for table in tree.find_all(exp.Table)
+        if table.name and not (not table.db and table.name in ctes)
+    }
+
+
+def dependency_keys(model: SqlModel, producers: dict[str, dg.AssetKey]) -> list[dg.AssetKey]:
+    keys = []
+    for table in sorted(tables_read(model.sql, str(model.path))):
+        if table not in producers:
+            raise ValueError(
+                f"{model.path.relative_to(PROJECT_ROOT) if model.path.is_relative_to(PROJECT_ROOT) else model.path}: "
+                f"reads {table}, which no source folder or SQL file produces. Known tables: {', '.join(sorted(producers))}."
+            )
+        keys.append(producers[table])
+    return sorted(set(keys), key=lambda k: k.to_user_string())
+
+
+def build_sql_asset(model: SqlModel, producers: dict[str, dg.AssetKey]) -> dg.AssetsDefinition:
+    kind = "view" if model.is_view else "table"
+
+    @dg.asset(
+        key=model.key,
+        deps=dependency_keys(model, producers),
+        group_name=model.layer,
+        kinds={"sql", "duckdb"},
+        description=f"{_leading_comment(model.sql) or model.name}\n\nBuilt as a {kind} from "
+        f"sql/{model.layer}/{model.path.name}.",
+        metadata={"sql": dg.MetadataValue.md(f"```sql\n{model.sql}\n```")},
+    )
+    def sql_asset(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
+        with warehouse.connect() as con:
+            con.execute(f"create schema if not exists {model.schema}")
+            con.execute(f"create or replace {kind} {model.qualified_name} as\n{model.sql}")
+            return dg.MaterializeResult(metadata=table_metadata(con, model.qualified_name))
+
+    return sql_asset
+
+
+def _leading_comment(sql: str) -> str:
+    lines = []
+    for line in sql.splitlines():
+        if not line.startswith("--"):
+            break
+        lines.append(line.removeprefix("--").strip())
+    return " ".join(lines)

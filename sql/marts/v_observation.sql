@@ -1,0 +1,40 @@
+-- What analysts query first: one row per observation with its region, indicator, period and source.
+with facts as (
+    select * from fact_observation
+),
+
+described as (
+    select
+        regions.region_code,
+        regions.name_zh as region_name_zh,
+        regions.name_en as region_name_en,
+        regions.level as region_level,
+        facts.entity_name,
+        indicators.indicator_code,
+        indicators.name_zh as indicator_name_zh,
+        indicators.name_en as indicator_name_en,
+        indicators.measure_type,
+        indicators.base_indicator_code,
+        indicators.price_basis,
+        indicators.category,
+        indicators.unit,
+        periods.period_code,
+        periods.freq,
+        periods.year,
+        facts.value,
+        facts.qualifier,
+        facts.published_value,
+        facts.published_unit,
+        facts.published_qualifier,
+        facts.obs_status,
+        facts.note,
+        sources.source_code,
+        facts.loaded_at
+    from facts
+    left join dim_region as regions on regions.region_key = facts.region_key
+    left join dim_indicator as indicators on indicators.indicator_key = facts.indicator_key
+    left join dim_period as periods on periods.period_key = facts.period_key
+    left join dim_source as sources on sources.source_key = facts.source_key
+)
+
+select * from described

@@ -1,0 +1,45 @@
+-- Observations typed and in base units (亿元 -> 1e8 CNY, 万家 -> 1e4 enterprises; % stays percent), with the
+-- qualifier as a code; quarantined rows left out. Decimal arithmetic keeps 34606.40 亿元 exactly 3.46064e12.
+with source as (
+    select *
+    from raw.observations as o
+    where not exists (
+        select 1 from quarantine.observations as q where q._file = o._file and q._line = o._line
+    )
+),
+
+with_units as (
+    select
+        source.*,
+        coalesce(source.unit, indicators.published_unit) as printed_unit
+    from source
+    left join staging.stg_indicators as indicators
+        on indicators.indicator_code = source.indicator_code
+),
+
+typed as (
+    select
+        with_units.region_code,
+        with_units.entity as entity_name,
+        with_units.indicator_code,
+        with_units.period as period_code,
+        with_units.source_code,
+        cast(cast(with_units.value as decimal(38, 10)) * units.multiplier as double) as value,
+        units.base_unit as unit,
+        with_units.value as published_value,
+        with_units.printed_unit as published_unit,
+        coalesce(qualifiers.code, '') as qualifier,
+        with_units.qualifier as published_qualifier,
+        with_units.status as obs_status,
+        with_units.note,
+        with_units._file,
+        with_units._line,
+        with_units._ingested_at
+    from with_units
+    left join staging.stg_units as units
+        on units.unit = with_units.printed_unit
+    left join staging.stg_qualifiers as qualifiers
+        on qualifiers.qualifier = with_units.qualifier
+)
+
+select * from typed

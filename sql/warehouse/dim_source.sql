@@ -1,0 +1,18 @@
+-- One row per publication the figures come from, with its citation.
+with sources as (
+    select * from staging.stg_sources
+),
+
+keyed as (
+    select
+        row_number() over (order by source_code) as source_key,
+        source_code,
+        title,
+        publisher,
+        published_on,
+        citation,
+        licence
+    from sources
+)
+
+select * from keyed

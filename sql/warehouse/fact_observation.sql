@@ -1,0 +1,44 @@
+-- One row per region (or entity) x indicator x period x source, value in the indicator's base unit.
+-- Left joins: a row whose dimension is missing shows a null key instead of vanishing.
+with observations as (
+    select * from staging.stg_observations
+),
+
+regions as (
+    select * from dim_region
+),
+
+joined as (
+    select
+        regions.region_key,
+        indicators.indicator_key,
+        periods.period_key,
+        sources.source_key,
+        observations.entity_name,
+        observations.value,
+        observations.published_value,
+        observations.published_unit,
+        observations.qualifier,
+        observations.published_qualifier,
+        observations.obs_status,
+        observations.note,
+        observations._file,
+        observations._line,
+        observations._ingested_at as loaded_at
+    from observations
+    left join dim_period as periods
+        on periods.period_code = observations.period_code
+    left join regions
+        on regions.region_code = observations.region_code
+        and periods.start_date >= coalesce(regions.valid_from, date '0001-01-01')
+        and periods.start_date <= coalesce(regions.valid_to, date '9999-12-31')
+    left join dim_indicator as indicators
+        on indicators.indicator_code = observations.indicator_code
+    left join dim_source as sources
+        on sources.source_code = observations.source_code
+)
+
+select
+    row_number() over (order by _file, _line) as observation_key,
+    *
+from joined
