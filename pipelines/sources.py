@@ -116,6 +116,12 @@ def read_source_file(source: SourceTable, path: Path, relative_name: str) -> pd.
             f"{relative_name}: not readable as {source.encoding} (byte {error.start}); "
             f"save it as {source.encoding} or declare its encoding in {DESCRIPTOR}."
         ) from None
+    missing = [c for c in source.required_columns if c not in header]
+    if missing:
+        raise SourceFileError(
+            f"{relative_name}: required column(s) {', '.join(missing)} missing; the header has "
+            f"{', '.join(header)}. Rename or add the column(s) (see data/raw/{source.name}/{DESCRIPTOR})."
+        )
     frame = pd.DataFrame(records, columns=header, dtype="str")
     for column in source.optional_columns:
         if column not in frame.columns:

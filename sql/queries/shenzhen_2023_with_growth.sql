@@ -17,7 +17,7 @@ select
     levels.qualifier,
     levels.value,
     levels.unit,
-    coalesce(levels.published_qualifier, '') || levels.published_value || levels.published_unit as printed,
+    levels.published_value || levels.published_unit as printed,
     growth.value as growth_yoy_percent
 from levels
 full join growth on growth.base_indicator_code = levels.indicator_code

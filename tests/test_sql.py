@@ -1,0 +1,65 @@
+"""SQL files: dependencies read from the SQL itself, and the saved queries answer from the published file."""
+
+from pathlib import Path
+
+import dagster as dg
+import pytest
+
+from pipelines.assets import producers
+from pipelines.transforms import SQL_DIR, SqlModel, dependency_keys, load_models, tables_read
+
+QUERIES = sorted((SQL_DIR / "queries").glob("*.sql"))
+
+
+def deps_of(name: str) -> set[str]:
+    (model,) = [m for m in load_models() if m.name == name]
+    return {k.to_user_string() for k in dependency_keys(model, producers)}
+
+
+def test_dependencies_come_from_the_sql():
+    assert deps_of("fact_observation") == {"staging/stg_observations", "dim_period", "dim_region", "dim_indicator", "dim_source"}
+    assert deps_of("stg_observations") == {"raw/observations", "staging/stg_indicators", "staging/stg_units", "staging/stg_qualifiers"}
+    assert deps_of("v_observation") == {"fact_observation", "dim_region", "dim_indicator", "dim_period", "dim_source"}
+
+
+def test_cte_names_are_not_dependencies():
+    assert tables_read("with regions as (select * from staging.stg_regions) select * from regions") == {"staging.stg_regions"}
+
+
+def test_an_unknown_table_is_a_clear_error(tmp_path):
+    path = tmp_path / "dim_oops.sql"
+    model = SqlModel(name="dim_oops", layer="warehouse", path=path, sql="select * from staging.stg_nothing")
+    with pytest.raises(ValueError, match=r"dim_oops.sql: reads staging.stg_nothing, which no source folder or SQL file produces"):
+        dependency_keys(model, producers)
+
+
+def test_sql_that_does_not_parse_names_its_file():
+    with pytest.raises(ValueError, match="broken.sql: SQL does not parse"):
+        tables_read("select from where (", "broken.sql")
+
+
+@pytest.mark.parametrize("path", QUERIES, ids=[p.stem for p in QUERIES])
+def test_saved_queries_answer_from_the_published_file(published, path: Path):
+    rows = published.execute(path.read_text(encoding="utf-8")).fetchall()
+    assert rows
+
+
+def test_rd_query_gives_spending_and_intensity_by_year(published):
+    rows = published.execute((SQL_DIR / "queries" / "rd_spending_and_intensity.sql").read_text()).fetchall()
+    assert [(r[0], r[2], r[3], r[5]) for r in rows] == [("440300", 2014, 6.43e10, 4.02), ("440300", 2023, 1.8805e11, 5.81)]
+
+
+def test_shenzhen_query_pairs_levels_with_growth(published):
+    cursor = published.execute((SQL_DIR / "queries" / "shenzhen_2023_with_growth.sql").read_text())
+    columns = [d[0] for d in cursor.description]
+    rows = {r[0]: dict(zip(columns, r)) for r in cursor.fetchall()}
+    assert rows["gdp"]["value"] == 3.46064e12 and rows["gdp"]["growth_yoy_percent"] == 6.0
+    assert rows["nev_output"]["value"] is None and rows["nev_output"]["growth_yoy_percent"] == 104.2
+
+
+def test_regions_ranked_by_growth(published):
+    rows = published.execute((SQL_DIR / "queries" / "regions_ranked_by_growth.sql").read_text()).fetchall()
+    ranked = {(r[0], r[3]): r[2] for r in rows}
+    assert ranked[("gdp_growth_yoy", "440300")] == 1
+    assert ranked[("online_retail_sales_growth_yoy", "370215")] == 1
+    assert all(r[5] is not None for r in rows)

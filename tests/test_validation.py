@@ -1,0 +1,145 @@
+"""Broken sources: ERROR checks block everything downstream and leave the published file untouched;
+bad rows go to quarantine with a reason while the good rows flow on."""
+
+import hashlib
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+import pytest
+
+from pipelines.resources import Warehouse
+from tests.conftest import copy_raw, refresh
+
+SEED_CSV = "2024-02_newspaper_regional_page.csv"
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.fixture()
+def published_once(tmp_path) -> Warehouse:
+    """A warehouse published from the good data, with a writable copy of data/raw to break."""
+    warehouse = Warehouse(raw_dir=str(copy_raw(tmp_path)), directory=str(tmp_path / "warehouse"))
+    assert refresh(warehouse).success
+    return warehouse
+
+
+def observations_file(warehouse: Warehouse) -> Path:
+    return Path(warehouse.raw_dir) / "observations" / SEED_CSV
+
+
+def evaluation(result, asset: str) -> dg.AssetCheckEvaluation:
+    (found,) = [e for e in result.get_asset_check_evaluations() if e.asset_key.to_user_string() == asset]
+    return found
+
+
+def assert_blocked_and_unpublished(result, warehouse: Warehouse, published_hash: str) -> None:
+    assert not result.success
+    materialized = {e.asset_key.to_user_string() for e in result.get_asset_materialization_events()}
+    assert not materialized & {"staging/stg_observations", "fact_observation", "v_observation", "published_warehouse"}
+    assert sha256(warehouse.published_path) == published_hash
+
+
+def test_too_many_bad_rows_is_an_error_that_blocks_and_keeps_the_published_file(published_once):
+    before = sha256(published_once.published_path)
+    path = observations_file(published_once)
+    lines = path.read_text(encoding="utf-8").splitlines()
+    # every row's period becomes '2023年': a whole file of malformed periods
+    broken = [lines[0]] + [line.replace(",2023,", ",2023年,", 1) for line in lines[1:]]
+    path.write_text("\n".join(broken) + "\n", encoding="utf-8")
+
+    result = refresh(published_once)
+
+    check = evaluation(result, "raw/observations")
+    assert not check.passed and check.severity == dg.AssetCheckSeverity.ERROR
+    assert "rows failed" in check.description
+    assert_blocked_and_unpublished(result, published_once, before)
+
+
+def test_an_empty_table_is_an_error(published_once):
+    before = sha256(published_once.published_path)
+    path = observations_file(published_once)
+    path.write_text(path.read_text(encoding="utf-8").splitlines()[0] + "\n", encoding="utf-8")
+
+    result = refresh(published_once)
+
+    check = evaluation(result, "raw/observations")
+    assert not check.passed and check.severity == dg.AssetCheckSeverity.ERROR
+    assert "at least one row" in check.description
+    assert_blocked_and_unpublished(result, published_once, before)
+
+
+def test_a_missing_required_column_fails_ingest_naming_file_and_column(published_once):
+    before = sha256(published_once.published_path)
+    extra = observations_file(published_once).with_name("no_value_column.csv")
+    extra.write_text("region_code,indicator_code,period\n440300,gdp,2022\n", encoding="utf-8")
+
+    result = refresh(published_once)
+
+    (failure,) = [e for e in result.all_events if e.is_step_failure]
+    message = failure.step_failure_data.error.message
+    assert "observations/no_value_column.csv" in message and "value" in message and "region_code" in message
+    assert_blocked_and_unpublished(result, published_once, before)
+
+
+def test_a_bad_row_is_quarantined_with_its_reason_and_the_rest_flow_on(published_once):
+    extra = observations_file(published_once).with_name("zz_extra.csv")
+    extra.write_text(
+        "region_code,indicator_code,period,value,unit,source_code\n"
+        "999999,gdp,2023,1.0,亿元,2024-02_newspaper_regional_page\n"
+        "440300,gdp,2022,32387.68,亿元,2024-02_newspaper_regional_page\n"
+        "440300,gdp_growth_yoy,2022,5000,%,2024-02_newspaper_regional_page\n"
+        "440300,gdp,2021,30664.85,家,2024-02_newspaper_regional_page\n",
+        encoding="utf-8",
+    )
+
+    result = refresh(published_once)
+
+    assert result.success
+    check = evaluation(result, "raw/observations")
+    assert not check.passed and check.severity == dg.AssetCheckSeverity.WARN
+    with duckdb.connect(str(published_once.published_path), read_only=True) as con:
+        quarantined = con.execute(
+            "select _file, _line, region_code, _reason, _failed_expectations from quarantine.observations order by _line"
+        ).fetchall()
+        raw = con.execute("select count(*) from raw.observations").fetchone()[0]
+        facts = con.execute("select count(*) from fact_observation").fetchone()[0]
+        gdp_2022 = con.execute(
+            "select value from v_observation where region_code = '440300' and indicator_code = 'gdp' and period_code = '2022'"
+        ).fetchone()
+    assert [(q[0], q[1]) for q in quarantined] == [("observations/zz_extra.csv", 2), ("observations/zz_extra.csv", 4), ("observations/zz_extra.csv", 5)]
+    assert "region_code is a region of regions.csv (region_code='999999')" in quarantined[0][3]
+    assert quarantined[0][4] == ["expect_column_values_to_be_in_set"]
+    assert "growth rate lies between" in quarantined[1][3]
+    assert "unit is known and measures what the indicator measures" in quarantined[2][3]
+    assert raw == facts + len(quarantined) == 97
+    assert gdp_2022 == (3.238768e12,)
+
+
+def test_a_duplicate_figure_is_quarantined(published_once):
+    extra = observations_file(published_once).with_name("zz_duplicate.csv")
+    extra.write_text("region_code,indicator_code,period,value,source_code\n440300,gdp,2023,34606.41,2024-02_newspaper_regional_page\n", encoding="utf-8")
+
+    result = refresh(published_once)
+
+    assert result.success
+    with duckdb.connect(str(published_once.published_path), read_only=True) as con:
+        reasons = con.execute("select _file, _reason from quarantine.observations").fetchall()
+    assert len(reasons) == 2  # both conflicting rows: neither is silently preferred
+    assert all("one figure per region, entity, indicator, period and source" in r[1] for r in reasons)
+
+
+def test_publish_refuses_a_build_whose_check_failed(published_once):
+    """Materializing the publish alone after a failed check must not publish the unchecked build."""
+    from pipelines.assets import all_assets
+
+    before = sha256(published_once.published_path)
+    path = observations_file(published_once)
+    path.write_text(path.read_text(encoding="utf-8").splitlines()[0] + "\n", encoding="utf-8")
+    refresh(published_once)
+    publish = [a for a in all_assets if a.key.to_user_string() == "published_warehouse"]
+    result = dg.materialize(publish, resources={"warehouse": published_once}, raise_on_error=False)
+    assert not result.success
+    assert sha256(published_once.published_path) == before
