@@ -2,6 +2,7 @@
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
+PORT ?= 3000
 export DAGSTER_HOME := $(CURDIR)/.dagster_home
 
 .PHONY: install run test ui shell clean
@@ -15,9 +16,9 @@ $(VENV)/.installed: pyproject.toml requirements.lock
 	$(BIN)/pip install --quiet --disable-pip-version-check -c requirements.lock -e '.[dev]'
 	@touch $@
 
-$(DAGSTER_HOME)/dagster.yaml: dagster.yaml
+$(DAGSTER_HOME)/dagster.yaml: dagster-instance.yaml
 	@mkdir -p $(DAGSTER_HOME)
-	cp dagster.yaml $@
+	cp dagster-instance.yaml $@
 
 run: install $(DAGSTER_HOME)/dagster.yaml  ## build and publish the warehouse from data/raw, then show it
 	$(BIN)/regind refresh
@@ -25,8 +26,8 @@ run: install $(DAGSTER_HOME)/dagster.yaml  ## build and publish the warehouse fr
 test: install  ## run the tests
 	$(BIN)/pytest
 
-ui: install $(DAGSTER_HOME)/dagster.yaml  ## the Dagster UI on http://127.0.0.1:3000 (with the daemon: schedules run)
-	$(BIN)/dagster dev -h 127.0.0.1 -p 3000 -m pipelines.definitions
+ui: install $(DAGSTER_HOME)/dagster.yaml  ## the Dagster UI on http://127.0.0.1:$(PORT) (with the daemon: schedules run)
+	$(BIN)/dagster dev -h 127.0.0.1 -p $(PORT)
 
 shell: install  ## the DuckDB shell on the published warehouse, read-only
 	$(BIN)/duckdb -readonly data/warehouse/warehouse.duckdb

@@ -25,7 +25,7 @@ def test_definitions_load_with_one_asset_per_source_and_sql_file():
     assert {f"raw/{s.name}" for s in sources} <= keys
     assert {m.key.to_user_string() for m in models} <= keys
     assert "published_warehouse" in keys
-    assert len(all_checks) == len(sources) == 6
+    assert len(all_checks) == len(sources) == 7
 
 
 def test_every_asset_and_check_ran_and_passed(tmp_path):

@@ -66,6 +66,11 @@ def test_company_figures_stay_apart_from_regional_totals(published):
         "select count(*) from v_observation where indicator_code = 'vehicle_sales' and entity_name is null"
     ).fetchone()[0]
     assert regional == 0
+    kinds = dict(published.execute("select distinct entity_name, entity_kind from v_observation where entity_name is not null").fetchall())
+    assert kinds == {
+        "比亚迪": "company", "深圳市巨创创新科技开发有限公司": "company", "青岛诗妮歌服饰有限公司": "company",
+        "光明科学城": "science_city", "深港穗科技集群": "cluster",
+    }
 
 
 def test_every_figure_cites_the_page(published):

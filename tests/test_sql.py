@@ -17,9 +17,13 @@ def deps_of(name: str) -> set[str]:
 
 
 def test_dependencies_come_from_the_sql():
-    assert deps_of("fact_observation") == {"staging/stg_observations", "dim_period", "dim_region", "dim_indicator", "dim_source"}
+    assert deps_of("fact_observation") == {
+        "staging/stg_observations", "dim_period", "dim_region", "dim_indicator", "dim_source", "dim_entity"
+    }
     assert deps_of("stg_observations") == {"raw/observations", "staging/stg_indicators", "staging/stg_units", "staging/stg_qualifiers"}
-    assert deps_of("v_observation") == {"fact_observation", "dim_region", "dim_indicator", "dim_period", "dim_source"}
+    assert deps_of("v_observation") == {
+        "fact_observation", "dim_region", "dim_indicator", "dim_period", "dim_source", "dim_entity"
+    }
 
 
 def test_cte_names_are_not_dependencies():

@@ -10,6 +10,8 @@ described as (
         regions.name_en as region_name_en,
         regions.level as region_level,
         facts.entity_name,
+        entities.name_en as entity_name_en,
+        entities.kind as entity_kind,
         indicators.indicator_code,
         indicators.name_zh as indicator_name_zh,
         indicators.name_en as indicator_name_en,
@@ -35,6 +37,7 @@ described as (
     left join dim_indicator as indicators on indicators.indicator_key = facts.indicator_key
     left join dim_period as periods on periods.period_key = facts.period_key
     left join dim_source as sources on sources.source_key = facts.source_key
+    left join dim_entity as entities on entities.entity_key = facts.entity_key
 )
 
 select * from described

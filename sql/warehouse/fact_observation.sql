@@ -14,6 +14,7 @@ joined as (
         indicators.indicator_key,
         periods.period_key,
         sources.source_key,
+        entities.entity_key,
         observations.entity_name,
         observations.value,
         observations.published_value,
@@ -36,6 +37,8 @@ joined as (
         on indicators.indicator_code = observations.indicator_code
     left join dim_source as sources
         on sources.source_code = observations.source_code
+    left join dim_entity as entities
+        on entities.name_zh = observations.entity_name
 )
 
 select
