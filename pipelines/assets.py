@@ -10,10 +10,10 @@ from pipelines.validation import build_validation_check
 sources = load_sources()
 models = load_models()
 
-# every table the graph produces -> the asset producing it (a quarantine table comes from its raw table's check)
+# every table the graph produces -> the asset producing it (the ingest asset defines valid.<table> too)
 producers: dict[str, dg.AssetKey] = {
     **{s.raw_table: raw_asset_key(s) for s in sources},
-    **{s.quarantine_table: raw_asset_key(s) for s in sources},
+    **{s.valid_view: raw_asset_key(s) for s in sources},
     **{m.qualified_name: m.key for m in models},
 }
 

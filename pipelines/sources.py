@@ -46,6 +46,10 @@ class SourceTable:
         return f"quarantine.{self.name}"
 
     @property
+    def valid_view(self) -> str:
+        return f"valid.{self.name}"
+
+    @property
     def check_name(self) -> str:
         return f"{self.raw_table}:expectations"
 
@@ -146,8 +150,9 @@ def read_source_table(source: SourceTable, raw_dir: Path) -> pd.DataFrame:
 
 
 def write_raw_table(con: duckdb.DuckDBPyConnection, source: SourceTable, frame: pd.DataFrame) -> None:
-    """Replace raw.<table> and empty its quarantine, which the table's check fills."""
-    con.execute("create schema if not exists raw; create schema if not exists quarantine")
+    """Replace raw.<table>, empty its quarantine (the table's check fills it) and define valid.<table>:
+    the raw rows not in quarantine, which is what staging reads."""
+    con.execute("create schema if not exists raw; create schema if not exists quarantine; create schema if not exists valid")
     con.register("incoming", frame)
     con.execute(f"create or replace table {source.raw_table} as select * from incoming")
     con.unregister("incoming")
@@ -155,6 +160,10 @@ def write_raw_table(con: duckdb.DuckDBPyConnection, source: SourceTable, frame: 
         f"create or replace table {source.quarantine_table} as "
         f"select *, null::varchar as _reason, null::varchar[] as _failed_expectations "
         f"from {source.raw_table} limit 0"
+    )
+    con.execute(
+        f"create or replace view {source.valid_view} as select * from {source.raw_table} as r where not exists "
+        f"(select 1 from {source.quarantine_table} as q where q._file = r._file and q._line = r._line)"
     )
 
 

@@ -1,10 +1,6 @@
--- Entities (companies, a science city, a cluster), quarantined rows left out.
+-- Entities (companies, a science city, a cluster) (rows that passed validation).
 with source as (
-    select *
-    from raw.entities as e
-    where not exists (
-        select 1 from quarantine.entities as q where q._file = e._file and q._line = e._line
-    )
+    select * from valid.entities
 ),
 
 renamed as (

@@ -1,10 +1,6 @@
--- Indicator catalog as typed rows, quarantined rows left out.
+-- Indicator catalog as typed rows (rows that passed validation).
 with source as (
-    select *
-    from raw.indicators as i
-    where not exists (
-        select 1 from quarantine.indicators as q where q._file = i._file and q._line = i._line
-    )
+    select * from valid.indicators
 ),
 
 renamed as (

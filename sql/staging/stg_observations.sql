@@ -1,11 +1,7 @@
 -- Observations typed and in base units (亿元 -> 1e8 CNY, 万家 -> 1e4 enterprises; % stays percent), with the
--- qualifier as a code; quarantined rows left out. Decimal arithmetic keeps 34606.40 亿元 exactly 3.46064e12.
+-- qualifier as a code (rows that passed validation). Decimal arithmetic keeps 34606.40 亿元 exactly 3.46064e12.
 with source as (
-    select *
-    from raw.observations as o
-    where not exists (
-        select 1 from quarantine.observations as q where q._file = o._file and q._line = o._line
-    )
+    select * from valid.observations
 ),
 
 with_units as (

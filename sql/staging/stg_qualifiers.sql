@@ -1,10 +1,6 @@
--- Qualifier words and their codes, quarantined rows left out.
+-- Qualifier words and their codes (rows that passed validation).
 with source as (
-    select *
-    from raw.qualifiers as r
-    where not exists (
-        select 1 from quarantine.qualifiers as q where q._file = r._file and q._line = r._line
-    )
+    select * from valid.qualifiers
 ),
 
 renamed as (

@@ -1,10 +1,6 @@
--- Sources as typed rows, quarantined rows left out.
+-- Sources as typed rows (rows that passed validation).
 with source as (
-    select *
-    from raw.sources as s
-    where not exists (
-        select 1 from quarantine.sources as q where q._file = s._file and q._line = s._line
-    )
+    select * from valid.sources
 ),
 
 renamed as (

@@ -1,10 +1,6 @@
--- Printed units with their base unit and an exact integer multiplier, quarantined rows left out.
+-- Printed units with their base unit and an exact integer multiplier (rows that passed validation).
 with source as (
-    select *
-    from raw.units as u
-    where not exists (
-        select 1 from quarantine.units as q where q._file = u._file and q._line = u._line
-    )
+    select * from valid.units
 ),
 
 renamed as (
