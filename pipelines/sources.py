@@ -1,10 +1,17 @@
-"""Source descriptors (data/raw/<table>/source.toml) -> one ingest asset per source table."""
+"""Source descriptors (data/raw/<table>/source.toml) -> one ingest asset per source table.
+
+Files are read as printed (CSV in any common encoding and delimiter, or XLSX), headers matched in Chinese
+or English, lineage added, and loaded incrementally: a file whose sha256 is already loaded is not read
+again, and every version of every file is kept in the load ledger (audit.load_ledger).
+"""
 
 import csv
 import hashlib
+import io
 import tomllib
+import unicodedata
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from pathlib import Path
 
 import dagster as dg
@@ -12,11 +19,15 @@ import duckdb
 import pandas as pd
 
 from pipelines.metadata import table_metadata
+from pipelines.numbers import add_printed_figures
 from pipelines.publish import record_check
 from pipelines.resources import DEFAULT_RAW_DIR, Warehouse
 
 DESCRIPTOR = "source.toml"
-LINEAGE_COLUMNS = ["_file", "_file_sha256", "_line", "_ingested_at"]
+LINEAGE_COLUMNS = ["_file", "_file_sha256", "_line", "_ingested_at", "_parse_error"]
+READABLE_SUFFIXES = {".csv", ".tsv", ".txt", ".xlsx", ".xlsm"}
+HEADER_SEARCH_ROWS = 30
+PARSERS = {"observations": add_printed_figures}
 
 
 @dataclass(frozen=True)
@@ -29,9 +40,12 @@ class SourceTable:
     licence: str
     required_columns: tuple[str, ...]
     optional_columns: tuple[str, ...] = ()
-    files: str = "*.csv"
-    encoding: str = "utf-8"
-    delimiter: str = ","
+    files: str = "*"
+    encoding: str = "auto"
+    delimiter: str = "auto"
+    sheet: str = ""
+    parse: str = ""
+    aliases: dict = field(default_factory=dict)
     defaults: dict = field(default_factory=dict)
     validation_frame: str = ""
     validation_parameters: dict = field(default_factory=dict)
@@ -54,9 +68,13 @@ class SourceTable:
         return f"{self.raw_table}:expectations"
 
     @property
+    def columns(self) -> tuple[str, ...]:
+        return self.required_columns + self.optional_columns
+
+    @property
     def frame_sql(self) -> str:
         """The rows the suite validates: the raw table, or a descriptor's query adding lookups."""
-        return self.validation_frame or f"select * from {self.raw_table}"
+        return self.validation_frame or f"select * from {self.raw_table} order by _file, _line"
 
     @classmethod
     def from_folder(cls, folder: Path) -> "SourceTable":
@@ -70,7 +88,7 @@ class SourceTable:
         validation = spec.pop("validation", {})
         spec.setdefault("name", folder.name)
         try:
-            return cls(
+            source = cls(
                 **{k: tuple(v) if k.endswith("_columns") else v for k, v in spec.items()},
                 validation_frame=validation.get("frame", ""),
                 validation_parameters=validation.get("parameters", {}),
@@ -78,6 +96,17 @@ class SourceTable:
             )
         except TypeError as error:
             raise ValueError(f"{path}: {error}. See data/raw/README.md for the descriptor's keys.") from None
+        if source.parse and source.parse not in PARSERS:
+            raise ValueError(f"{path}: parse = '{source.parse}' is unknown; known: {', '.join(PARSERS)}.")
+        return source
+
+    def canonical(self, header: str) -> str:
+        """A header cell as the column it names: '地区代码', 'Region Code ' -> 'region_code'."""
+        name = unicodedata.normalize("NFKC", header).strip().lower().replace(" ", "_")
+        for column, names in self.aliases.items():
+            if name == column or name in {unicodedata.normalize("NFKC", n).strip().lower() for n in names}:
+                return column
+        return name
 
 
 def load_sources(raw_dir: Path = DEFAULT_RAW_DIR) -> list[SourceTable]:
@@ -88,44 +117,127 @@ class SourceFileError(Exception):
     """A raw file the pipeline cannot read; the message says which file, where, and what to do."""
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
+@dataclass
+class RawFile:
+    """One file as read: its rows (all text) with lineage, and how it was read."""
+
+    frame: pd.DataFrame
+    sha256: str
+    size_bytes: int
+    encoding: str
+    delimiter: str
+    header_line: int
+    extra_columns: list[str]
 
 
-def read_source_file(source: SourceTable, path: Path, relative_name: str) -> pd.DataFrame:
-    """All cells as text, as printed (trimmed; empty cells are NULL), with lineage columns."""
-    records, lines = [], []
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _decode(data: bytes, declared: str, name: str) -> tuple[str, str]:
+    """Text and the encoding it was read with: declared, or UTF-8 (BOM or not), then GB18030 (a superset
+    of GBK), then charset-normalizer's best guess."""
+    if b"\x00" in data[:8192]:
+        raise SourceFileError(f"{name}: contains NUL bytes, so it is not a text file (binary, or UTF-16); save it as CSV in UTF-8.")
+    candidates = [declared] if declared != "auto" else ["utf-8-sig", "gb18030"]
+    for encoding in candidates:
+        try:
+            return data.decode(encoding), "utf-8" if encoding == "utf-8-sig" else encoding
+        except UnicodeDecodeError as error:
+            if declared != "auto":
+                raise SourceFileError(
+                    f"{name}: not readable as {declared} (byte {error.start}); fix the file or the encoding in {DESCRIPTOR}."
+                ) from None
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data).best()
+    if best is None or best.chaos > 0.2:
+        raise SourceFileError(f"{name}: cannot tell the text encoding (not UTF-8 nor GBK/GB18030); save it as UTF-8 CSV.")
+    return str(best), best.encoding
+
+
+def _read_text(data: bytes, source: SourceTable, name: str) -> tuple[list[list[str]], list[int], str, str]:
+    text, encoding = _decode(data, source.encoding, name)
+    delimiter = source.delimiter
+    if delimiter == "auto":
+        sample = "\n".join(text.splitlines()[:HEADER_SEARCH_ROWS])
+        try:
+            delimiter = csv.Sniffer().sniff(sample, delimiters=",\t;").delimiter
+        except csv.Error:
+            delimiter = ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    rows, lines, line = [], [], 1
     try:
-        with path.open(encoding=source.encoding, newline="") as f:
-            reader = csv.reader(f, delimiter=source.delimiter)
-            header = [name.strip() for name in next(reader, [])]
-            if not any(header):
-                raise SourceFileError(f"{relative_name}: the file is empty; a header row is expected.")
-            for row in reader:
-                if not any(cell.strip() for cell in row):
-                    continue
-                if len(row) != len(header):
-                    raise SourceFileError(
-                        f"{relative_name}, line {reader.line_num}: {len(row)} fields where the header has "
-                        f"{len(header)}; quote cells that contain '{source.delimiter}'."
-                    )
-                records.append([cell.strip() or None for cell in row])
-                lines.append(reader.line_num)
-    except UnicodeDecodeError as error:
-        raise SourceFileError(
-            f"{relative_name}: not readable as {source.encoding} (byte {error.start}); "
-            f"save it as {source.encoding} or declare its encoding in {DESCRIPTOR}."
-        ) from None
-    missing = [c for c in source.required_columns if c not in header]
-    if missing:
-        raise SourceFileError(
-            f"{relative_name}: required column(s) {', '.join(missing)} missing; the header has "
-            f"{', '.join(header)}. Rename or add the column(s) (see data/raw/{source.name}/{DESCRIPTOR})."
-        )
+        for row in reader:
+            rows.append(row)
+            lines.append(line)
+            line = reader.line_num + 1
+    except csv.Error as error:
+        raise SourceFileError(f"{name}, line {reader.line_num}: {error}; check the quoting of that line.") from None
+    return rows, lines, encoding, delimiter
+
+
+def _cell(value) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    return "" if value is None else str(value)
+
+
+def _read_xlsx(path: Path, source: SourceTable, name: str) -> tuple[list[list[str]], list[int], str, str]:
+    from python_calamine import CalamineWorkbook
+
+    try:
+        workbook = CalamineWorkbook.from_path(str(path))
+    except Exception as error:  # calamine raises its own error types for damaged workbooks
+        raise SourceFileError(f"{name}: not a readable XLSX workbook ({error}); re-save it from Excel or as CSV.") from None
+    if source.sheet and source.sheet not in workbook.sheet_names:
+        raise SourceFileError(f"{name}: no sheet '{source.sheet}' (sheets: {', '.join(workbook.sheet_names)}); fix 'sheet' in {DESCRIPTOR}.")
+    sheet = workbook.get_sheet_by_name(source.sheet) if source.sheet else workbook.get_sheet_by_index(0)
+    rows = [[_cell(v) for v in row] for row in sheet.to_python(skip_empty_area=False)]
+    return rows, list(range(1, len(rows) + 1)), "xlsx", ""
+
+
+def _find_header(rows: list[list[str]], source: SourceTable, name: str) -> int:
+    """The first row naming every required column: title rows and merged cells above it are skipped."""
+    for index, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
+        if set(source.required_columns) <= {source.canonical(c) for c in row if c}:
+            return index
+    first = next((r for r in rows if any(c.strip() for c in r)), None)
+    if first is None:
+        raise SourceFileError(f"{name}: the file is empty; a header row and data rows are expected.")
+    missing = sorted(set(source.required_columns) - {source.canonical(c) for c in first if c})
+    raise SourceFileError(
+        f"{name}: required column(s) {', '.join(missing)} not found (no row among the first {HEADER_SEARCH_ROWS} "
+        f"names them all); the first row has: {', '.join(c for c in first if c)}. Rename or add the column(s); "
+        f"Chinese names such as those in data/raw/{source.name}/{DESCRIPTOR} [aliases] are understood."
+    )
+
+
+def read_source_file(source: SourceTable, path: Path, relative_name: str) -> RawFile:
+    """All cells as text, as printed (trimmed; empty cells are NULL), with lineage columns."""
+    data = path.read_bytes()
+    if path.suffix.lower() in {".xlsx", ".xlsm"}:
+        rows, lines, encoding, delimiter = _read_xlsx(path, source, relative_name)
+    else:
+        rows, lines, encoding, delimiter = _read_text(data, source, relative_name)
+    header_index = _find_header(rows, source, relative_name)
+    header = [source.canonical(c) if c.strip() else f"column_{i + 1}" for i, c in enumerate(rows[header_index])]
+    duplicated = sorted({c for c in header if header.count(c) > 1})
+    if duplicated:
+        raise SourceFileError(f"{relative_name}, line {lines[header_index]}: column(s) {', '.join(duplicated)} appear twice in the header; keep one.")
+    records, record_lines, errors = [], [], []
+    for row, line in zip(rows[header_index + 1 :], lines[header_index + 1 :]):
+        if not any(cell.strip() for cell in row):
+            continue
+        error = None
+        if len(row) < len(header) or any(cell.strip() for cell in row[len(header) :]):
+            error = f"the line has {len(row)} fields where the header has {len(header)} (a truncated line, or an unquoted '{delimiter or ','}')"
+        cells = (row + [""] * len(header))[: len(header)]
+        records.append([unicodedata.normalize("NFC", cell).strip() or None for cell in cells])
+        record_lines.append(line)
+        errors.append(error)
     frame = pd.DataFrame(records, columns=header, dtype="str")
     for column in source.optional_columns:
         if column not in frame.columns:
@@ -133,33 +245,118 @@ def read_source_file(source: SourceTable, path: Path, relative_name: str) -> pd.
     for column, default in source.defaults.items():
         frame[column] = frame[column].fillna(default.format(file_stem=path.stem))
     frame["_file"] = relative_name
-    frame["_file_sha256"] = _sha256(path)
-    frame["_line"] = pd.Series(lines, dtype="int64")
-    return frame
+    frame["_file_sha256"] = _sha256(data)
+    frame["_line"] = pd.Series(record_lines, dtype="int64")
+    frame["_parse_error"] = pd.Series(errors, dtype="str")
+    if source.parse:
+        frame = PARSERS[source.parse](frame)
+    extra = [c for c in header if c not in source.columns and not c.startswith("_")]
+    return RawFile(frame, _sha256(data), len(data), encoding, delimiter, lines[header_index], extra)
 
 
-def read_source_table(source: SourceTable, raw_dir: Path) -> pd.DataFrame:
+LEDGER_DDL = """
+create schema if not exists audit;
+create table if not exists audit.load_ledger (
+    source_table varchar, file varchar, sha256 varchar, size_bytes bigint, rows bigint, encoding varchar,
+    delimiter varchar, header_line bigint, extra_columns varchar[], first_loaded_at timestamptz,
+    last_loaded_at timestamptz, last_seen_at timestamptz, removed_at timestamptz,
+    primary key (source_table, file, sha256)
+)
+"""
+
+
+def source_files(source: SourceTable, raw_dir: Path) -> list[Path]:
     folder = raw_dir / source.name
-    paths = sorted(folder.glob(source.files))
+    paths = sorted(
+        p for p in folder.glob(source.files)
+        if p.is_file() and p.name != DESCRIPTOR and not p.name.startswith((".", "~$")) and p.suffix.lower() in READABLE_SUFFIXES
+    )
     if not paths:
-        raise SourceFileError(f"{folder}: no files match '{source.files}'; add one or fix 'files' in {DESCRIPTOR}.")
-    frames = [read_source_file(source, p, str(p.relative_to(raw_dir))) for p in paths]
-    frame = pd.concat(frames, ignore_index=True)
-    frame["_ingested_at"] = datetime.now(timezone.utc).replace(microsecond=0)
-    return frame
+        raise SourceFileError(f"{folder}: no data files (CSV or XLSX) match '{source.files}'; add one or fix 'files' in {DESCRIPTOR}.")
+    return paths
 
 
-def write_raw_table(con: duckdb.DuckDBPyConnection, source: SourceTable, frame: pd.DataFrame) -> None:
-    """Replace raw.<table>, empty its quarantine (the table's check fills it) and define valid.<table>:
-    the raw rows not in quarantine, which is what staging reads."""
+@dataclass
+class LoadSummary:
+    loaded: list[str]
+    unchanged: list[str]
+    removed: list[str]
+    rows_loaded: int
+
+
+def load_source_table(con: duckdb.DuckDBPyConnection, source: SourceTable, raw_dir: Path, log=None) -> LoadSummary:
+    """Bring raw.<table> in line with the folder: read new and changed files only, drop removed ones."""
     con.execute("create schema if not exists raw; create schema if not exists quarantine; create schema if not exists valid")
-    con.register("incoming", frame)
-    con.execute(f"create or replace table {source.raw_table} as select * from incoming")
-    con.unregister("incoming")
+    con.execute(LEDGER_DDL)
+    paths = source_files(source, raw_dir)
+    exists = con.execute(
+        "select count(*) from information_schema.tables where table_schema = 'raw' and table_name = ?", [source.name]
+    ).fetchone()[0]
+    loaded = set(con.execute(f"select distinct _file, _file_sha256 from {source.raw_table}").fetchall()) if exists else set()
+    now = datetime.now(timezone.utc).replace(microsecond=0)
+    current: dict[str, str] = {}
+    new_files: dict[str, RawFile] = {}
+    for path in paths:
+        name = str(path.relative_to(raw_dir))
+        current[name] = _sha256(path.read_bytes())
+        if (name, current[name]) not in loaded:
+            if log:
+                log(f"reading {name}")
+            new_files[name] = read_source_file(source, path, name)  # every file read before anything is written
+    removed = sorted({f for f, _ in loaded} - set(current))
+    con.execute("begin")
+    try:
+        if exists:
+            con.execute(f"delete from {source.raw_table} where _file in (select unnest(?))", [[*new_files, *removed]])
+        for name, raw in new_files.items():
+            raw.frame["_ingested_at"] = pd.Series([now] * len(raw.frame), dtype="datetime64[us, UTC]")
+            con.register("incoming", raw.frame)
+            if not exists:
+                con.execute(f"create table {source.raw_table} as select * from incoming limit 0")
+                exists = True
+            present = set(con.table(source.raw_table).columns)
+            for column in raw.frame.columns:
+                if column not in present:
+                    con.execute(f'alter table {source.raw_table} add column "{column}" varchar')
+            con.execute(f"insert into {source.raw_table} by name select * from incoming")
+            con.unregister("incoming")
+            con.execute(
+                "insert into audit.load_ledger values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, null) "
+                "on conflict do update set rows = excluded.rows, last_loaded_at = excluded.last_loaded_at, "
+                "last_seen_at = excluded.last_seen_at, removed_at = null",
+                [source.name, name, raw.sha256, raw.size_bytes, len(raw.frame), raw.encoding, raw.delimiter,
+                 raw.header_line, raw.extra_columns, now, now, now],
+            )
+        versions = [list(current), list(current.values())]
+        con.execute(
+            "update audit.load_ledger set last_seen_at = ? where source_table = ? "
+            "and (file, sha256) in (select unnest(?), unnest(?))",
+            [now, source.name, *versions],
+        )
+        con.execute(
+            "update audit.load_ledger set removed_at = ? where source_table = ? and removed_at is null "
+            "and (file, sha256) not in (select unnest(?), unnest(?))",
+            [now, source.name, *versions],
+        )
+        _reset_quarantine(con, source)
+        con.execute("commit")
+    except Exception:
+        con.execute("rollback")
+        raise
+    return LoadSummary(
+        loaded=list(new_files),
+        unchanged=sorted(set(current) - set(new_files)),
+        removed=removed,
+        rows_loaded=sum(len(f.frame) for f in new_files.values()),
+    )
+
+
+def _reset_quarantine(con: duckdb.DuckDBPyConnection, source: SourceTable) -> None:
+    """Empty quarantine.<table> (the table's check fills it) and define valid.<table>: the raw rows not in
+    quarantine, which is what staging reads."""
     con.execute(
         f"create or replace table {source.quarantine_table} as "
-        f"select *, null::varchar as _reason, null::varchar[] as _failed_expectations "
-        f"from {source.raw_table} limit 0"
+        f"select *, null::varchar as _reason, null::varchar[] as _failed_expectations from {source.raw_table} limit 0"
     )
     con.execute(
         f"create or replace view {source.valid_view} as select * from {source.raw_table} as r where not exists "
@@ -180,15 +377,24 @@ def build_ingest_asset(source: SourceTable) -> dg.AssetsDefinition:
         metadata={"folder": f"data/raw/{source.name}", "files": source.files, "licence": source.licence},
     )
     def ingest(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
-        try:
-            frame = read_source_table(source, Path(warehouse.raw_dir))
-        except SourceFileError as error:
-            raise dg.Failure(description=str(error)) from None
-        context.log.info(f"read {len(frame)} rows from {frame['_file'].nunique()} file(s) into {source.raw_table}")
         with warehouse.connect() as con:
-            write_raw_table(con, source, frame)
-            # new rows are unchecked until the table's check runs: the publish waits for its verdict
+            try:
+                summary = load_source_table(con, source, Path(warehouse.raw_dir), log=context.log.info)
+            except SourceFileError as error:
+                raise dg.Failure(description=str(error)) from None
+            context.log.info(
+                f"{source.raw_table}: {len(summary.loaded)} file(s) loaded ({summary.rows_loaded} rows), "
+                f"{len(summary.unchanged)} unchanged, {len(summary.removed)} removed"
+            )
+            # the rows are unchecked until the table's check runs: the publish waits for its verdict
             record_check(con, context.run.run_id, source.check_name, passed=None, blocks_publish=True)
-            return dg.MaterializeResult(metadata=table_metadata(con, source.raw_table))
+            return dg.MaterializeResult(
+                metadata={
+                    **table_metadata(con, source.raw_table),
+                    "files_loaded": dg.MetadataValue.json(summary.loaded),
+                    "files_unchanged": len(summary.unchanged),
+                    "files_removed": dg.MetadataValue.json(summary.removed),
+                }
+            )
 
     return ingest

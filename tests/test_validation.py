@@ -46,8 +46,8 @@ def test_too_many_bad_rows_is_an_error_that_blocks_and_keeps_the_published_file(
     before = sha256(published_once.published_path)
     path = observations_file(published_once)
     lines = path.read_text(encoding="utf-8").splitlines()
-    # every row's period becomes '2023年': a whole file of malformed periods
-    broken = [lines[0]] + [line.replace(",2023,", ",2023年,", 1) for line in lines[1:]]
+    # every 2023 row's period becomes '2023-13': a file of malformed periods
+    broken = [lines[0]] + [line.replace(",2023,", ",2023-13,", 1) for line in lines[1:]]
     path.write_text("\n".join(broken) + "\n", encoding="utf-8")
 
     result = refresh(published_once)

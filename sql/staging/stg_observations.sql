@@ -1,5 +1,6 @@
 -- Observations typed and in base units (亿元 -> 1e8 CNY, 万家 -> 1e4 enterprises; % stays percent), with the
--- qualifier as a code (rows that passed validation). Decimal arithmetic keeps 34606.40 亿元 exactly 3.46064e12.
+-- qualifier as a code (rows that passed validation). The figure was read from its printed cells at ingest
+-- (_number, _unit, _qualifier, _period); decimal arithmetic keeps 34606.40 亿元 exactly 3.46064e12.
 with source as (
     select * from valid.observations
 ),
@@ -7,7 +8,7 @@ with source as (
 with_units as (
     select
         source.*,
-        coalesce(source.unit, indicators.published_unit) as printed_unit
+        coalesce(source._unit, indicators.published_unit) as printed_unit
     from source
     left join staging.stg_indicators as indicators
         on indicators.indicator_code = source.indicator_code
@@ -18,15 +19,15 @@ typed as (
         with_units.region_code,
         with_units.entity as entity_name,
         with_units.indicator_code,
-        with_units.period as period_code,
+        with_units._period as period_code,
         with_units.source_code,
-        cast(cast(with_units.value as decimal(38, 10)) * units.multiplier as double) as value,
+        cast(cast(with_units._number as decimal(38, 10)) * units.multiplier as double) as value,
         units.base_unit as unit,
         with_units.value as published_value,
         with_units.printed_unit as published_unit,
         coalesce(qualifiers.code, '') as qualifier,
-        with_units.qualifier as published_qualifier,
-        with_units.status as obs_status,
+        with_units._qualifier as published_qualifier,
+        case when with_units._missing is not null then 'missing' else with_units.status end as obs_status,
         with_units.note,
         with_units._file,
         with_units._line,
@@ -35,7 +36,7 @@ typed as (
     left join staging.stg_units as units
         on units.unit = with_units.printed_unit
     left join staging.stg_qualifiers as qualifiers
-        on qualifiers.qualifier = with_units.qualifier
+        on qualifiers.qualifier = with_units._qualifier
 )
 
 select * from typed
