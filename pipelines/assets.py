@@ -5,7 +5,7 @@ import dagster as dg
 from pipelines.publish import build_publish_asset
 from pipelines.sources import build_ingest_asset, load_sources, raw_asset_key
 from pipelines.transforms import build_sql_asset, load_models, table_key, tables_read
-from pipelines.validation import build_validation_check
+from pipelines.validation import build_validation_checks
 
 sources = load_sources()
 models = load_models()
@@ -25,7 +25,7 @@ def _lookup_keys(source) -> list[dg.AssetKey]:
     return sorted({table_key(t) for t in read} - {raw_asset_key(source)}, key=lambda k: k.to_user_string())
 
 
-all_checks = [build_validation_check(s, _lookup_keys(s)) for s in sources]
+all_checks = [build_validation_checks(s, _lookup_keys(s)) for s in sources]
 all_assets = [
     *(build_ingest_asset(s) for s in sources),
     *(build_sql_asset(m, producers) for m in models),

@@ -7,7 +7,7 @@ reads raw rows that are not in quarantine.
 """
 
 import json
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -39,9 +39,17 @@ class ValidationOutcome:
     row_failures: dict[int, list[tuple[str, str]]] = field(default_factory=lambda: defaultdict(list))
     expectations: list[dict] = field(default_factory=list)
 
+    files: list[str] = field(default_factory=list)  # each frame row's file
+
     @property
     def bad_share(self) -> float:
         return len(self.row_failures) / self.rows if self.rows else 0.0
+
+    def files_over(self, max_share: float) -> dict[str, float]:
+        """Files whose share of failing rows exceeds max_share."""
+        totals = Counter(self.files)
+        bad = Counter(self.files[i] for i in self.row_failures)
+        return {f: bad[f] / totals[f] for f in sorted(bad) if bad[f] / totals[f] > max_share}
 
 
 def _columns_of(kwargs: dict) -> list[str]:
@@ -69,7 +77,7 @@ def validate_frame(frame: pd.DataFrame, suite: dict, parameters: dict) -> Valida
     result = batch.validate(
         gx_suite, result_format={"result_format": "COMPLETE"}, expectation_parameters=parameters
     )
-    outcome = ValidationOutcome(rows=len(frame))
+    outcome = ValidationOutcome(rows=len(frame), files=list(frame["_file"]) if "_file" in frame else [])
     for item in result.results:
         config = item.expectation_config
         reason = (config.meta or {}).get("reason", config.type)
@@ -85,6 +93,7 @@ def validate_frame(frame: pd.DataFrame, suite: dict, parameters: dict) -> Valida
             "success": bool(item.success),
             "unexpected": int(item.result.get("unexpected_count") or 0),
             "reason": reason,
+            "sample": [],
         }
         outcome.expectations.append(summary)
         if item.success:
@@ -97,6 +106,8 @@ def validate_frame(frame: pd.DataFrame, suite: dict, parameters: dict) -> Valida
             index = index if isinstance(index, int) else int(next(iter(index.values())))
             values = ", ".join(f"{c}={frame.iloc[index][c]!r}" for c in columns if c in frame.columns)
             outcome.row_failures[index].append((config.type, f"{reason} ({values})"))
+            if len(summary["sample"]) < 20:
+                summary["sample"].append(values)
     return outcome
 
 
@@ -117,24 +128,64 @@ def quarantine_frame(frame: pd.DataFrame, outcome: ValidationOutcome, raw_column
     return bad
 
 
-def build_validation_check(source: SourceTable, lookup_keys: list[dg.AssetKey]) -> dg.AssetChecksDefinition:
-    suite = load_suite(source.name)
-    described = "\n".join(
-        f"- {e.get('meta', {}).get('reason', e['type'])}" for e in suite["expectations"]
-    )
+CONSERVATION_SQL = """
+with ledger as (
+    select file, rows from audit.load_ledger
+    where source_table = $table and removed_at is null
+    qualify row_number() over (partition by file order by last_loaded_at desc) = 1
+),
+loaded as (select _file, count(*) as n from {valid} group by all),
+quarantined as (select _file, count(*) as n from {quarantine} group by all)
+select ledger.file, ledger.rows, coalesce(loaded.n, 0), coalesce(quarantined.n, 0)
+from ledger
+left join loaded on loaded._file = ledger.file
+left join quarantined on quarantined._file = ledger.file
+order by ledger.file
+"""
 
-    @dg.asset_check(
-        asset=raw_asset_key(source),
-        name="expectations",
-        blocking=True,
-        additional_deps=lookup_keys,
-        description=(
-            f"Great Expectations suite gx/expectations/{source.name}.json. Failing rows go to "
-            f"{source.quarantine_table}; ERROR (blocks downstream) on a table-level failure or when more "
-            f"than {source.max_bad_share:.0%} of rows fail.\n\n{described}"
+RESULTS_DDL = """
+create schema if not exists audit;
+create table if not exists audit.validation_results (
+    run_id varchar, source_table varchar, suite varchar, expectation varchar, columns varchar, success boolean,
+    unexpected_count bigint, unexpected_sample varchar[], reason varchar, validated_at timestamptz
+)
+"""
+
+
+def build_validation_checks(source: SourceTable, lookup_keys: list[dg.AssetKey]) -> dg.AssetChecksDefinition:
+    """Three checks of a source table, computed together: its suite (blocking), row conservation per file
+    (blocking) and columns the descriptor does not know (a warning)."""
+    suite = load_suite(source.name)
+    key = raw_asset_key(source)
+    described = "\n".join(f"- {e.get('meta', {}).get('reason', e['type'])}" for e in suite["expectations"])
+    specs = [
+        dg.AssetCheckSpec(
+            "expectations",
+            asset=key,
+            blocking=True,
+            additional_deps=lookup_keys,
+            description=(
+                f"Great Expectations suite gx/expectations/{source.name}.json. Failing rows go to "
+                f"{source.quarantine_table} with their reasons; ERROR (blocks downstream) on a table-level failure "
+                f"or when more than {source.max_bad_share:.0%} of a file's rows fail.\n\n{described}"
+            ),
         ),
-    )
-    def check(context: dg.AssetCheckExecutionContext, warehouse: Warehouse) -> dg.AssetCheckResult:
+        dg.AssetCheckSpec(
+            "rows_conserved",
+            asset=key,
+            blocking=True,
+            description="Per file: rows read = rows loaded (valid) + rows quarantined. Nothing is dropped silently.",
+        ),
+        dg.AssetCheckSpec(
+            "known_columns",
+            asset=key,
+            description=f"WARN when a file has columns that data/raw/{source.name}/source.toml does not list "
+            f"(they are kept in {source.raw_table} but not used).",
+        ),
+    ]
+
+    @dg.multi_asset_check(specs=specs, name=f"validate_{source.name}", compute_kind="great_expectations")
+    def checks(context: dg.AssetCheckExecutionContext, warehouse: Warehouse):
         with warehouse.connect() as con:
             frame = con.sql(source.frame_sql).df()
             parameters = {
@@ -143,43 +194,90 @@ def build_validation_check(source: SourceTable, lookup_keys: list[dg.AssetKey]) 
             }
             outcome = validate_frame(frame, suite, parameters)
             raw_columns = con.table(source.raw_table).columns
+            con.execute(f"delete from {source.quarantine_table}")
             if outcome.row_failures:
                 con.register("bad_rows", quarantine_frame(frame, outcome, raw_columns))
                 con.execute(f"insert into {source.quarantine_table} by name select * from bad_rows")
                 con.unregister("bad_rows")
-            quarantined = con.execute(f"select count(*) from {source.quarantine_table}").fetchone()[0]
-            too_many = outcome.bad_share > source.max_bad_share
-            blocks = bool(outcome.table_failures) or too_many
+            record_results(con, context.run.run_id, source, outcome)
+            too_many = outcome.files_over(source.max_bad_share)
+            blocks = bool(outcome.table_failures or too_many)
             record_check(con, context.run.run_id, source.check_name, not outcome.row_failures and not blocks, blocks)
+            conservation = con.execute(
+                CONSERVATION_SQL.format(valid=source.valid_view, quarantine=source.quarantine_table), {"table": source.name}
+            ).fetchall()
+            extras = con.execute(
+                "select file, extra_columns from audit.load_ledger where source_table = ? and removed_at is null "
+                "and len(extra_columns) > 0 order by file",
+                [source.name],
+            ).fetchall()
         for message in outcome.table_failures:
             context.log.error(f"{source.raw_table}: {message}")
         for index, failures in list(outcome.row_failures.items())[:20]:
             row = frame.iloc[index]
             context.log.warning(f"{row['_file']}, line {row['_line']}: {'; '.join(r for _, r in failures)}")
-        return dg.AssetCheckResult(
+        yield dg.AssetCheckResult(
+            check_name="expectations",
+            asset_key=key,
             passed=not blocks and not outcome.row_failures,
             severity=dg.AssetCheckSeverity.ERROR if blocks else dg.AssetCheckSeverity.WARN,
-            description=_summary(source, outcome, quarantined, too_many),
+            description=_summary(source, outcome, too_many),
             metadata={
                 "rows_validated": outcome.rows,
-                "rows_quarantined": int(quarantined),
+                "rows_quarantined": len(outcome.row_failures),
                 "bad_share": float(round(outcome.bad_share, 4)),
                 "table_failures": dg.MetadataValue.md("\n".join(f"- {m}" for m in outcome.table_failures) or "none"),
-                "expectations": dg.MetadataValue.md(pd.DataFrame(outcome.expectations).to_markdown(index=False)),
+                "expectations": dg.MetadataValue.md(
+                    pd.DataFrame(outcome.expectations).drop(columns="sample").to_markdown(index=False)
+                ),
             },
         )
+        unbalanced = [(f, read, ok, bad) for f, read, ok, bad in conservation if read != ok + bad]
+        yield dg.AssetCheckResult(
+            check_name="rows_conserved",
+            asset_key=key,
+            passed=not unbalanced,
+            description="; ".join(f"{f}: {read} read but {ok} loaded + {bad} quarantined" for f, read, ok, bad in unbalanced)
+            or f"every row of {len(conservation)} file(s) is loaded or quarantined",
+            metadata={
+                "files": dg.MetadataValue.md(
+                    pd.DataFrame(conservation, columns=["file", "rows read", "rows loaded", "rows quarantined"]).to_markdown(index=False)
+                )
+            },
+        )
+        yield dg.AssetCheckResult(
+            check_name="known_columns",
+            asset_key=key,
+            passed=not extras,
+            severity=dg.AssetCheckSeverity.WARN,
+            description="; ".join(f"{f}: unknown column(s) {', '.join(cols)}" for f, cols in extras)
+            or "every column is one the descriptor lists",
+        )
 
-    return check
+    return checks
 
 
-def _summary(source: SourceTable, outcome: ValidationOutcome, quarantined: int, too_many: bool) -> str:
+def record_results(con, run_id: str, source: SourceTable, outcome: ValidationOutcome) -> None:
+    """Every expectation's result, kept in audit.validation_results: the validation history."""
+    con.execute(RESULTS_DDL)
+    rows = [
+        (run_id, source.name, source.name, e["expectation"], e["columns"], e["success"], e["unexpected"], e["sample"], e["reason"])
+        for e in outcome.expectations
+    ]
+    con.executemany(
+        "insert into audit.validation_results values (?, ?, ?, ?, ?, ?, ?, ?, ?, current_timestamp)", rows
+    )
+
+
+def _summary(source: SourceTable, outcome: ValidationOutcome, too_many: dict[str, float]) -> str:
     if outcome.table_failures:
         return f"{len(outcome.table_failures)} table-level failure(s): " + " | ".join(outcome.table_failures)
     if too_many:
+        files = ", ".join(f"{f} ({share:.1%})" for f, share in too_many.items())
         return (
-            f"{quarantined} of {outcome.rows} rows failed ({outcome.bad_share:.1%} > {source.max_bad_share:.0%}): "
-            f"see {source.quarantine_table} for each row's file, line and reason."
+            f"too many rows failed (more than {source.max_bad_share:.0%}) in {files}: fix the file(s); each row's "
+            f"line and reason are in {source.quarantine_table}."
         )
-    if quarantined:
-        return f"{quarantined} of {outcome.rows} rows quarantined in {source.quarantine_table}; the rest flow on."
+    if outcome.row_failures:
+        return f"{len(outcome.row_failures)} of {outcome.rows} rows quarantined in {source.quarantine_table}; the rest flow on."
     return f"all {outcome.rows} rows passed {len(outcome.expectations)} expectations."

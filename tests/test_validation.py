@@ -30,8 +30,11 @@ def observations_file(warehouse: Warehouse) -> Path:
     return Path(warehouse.raw_dir) / "observations" / SEED_CSV
 
 
-def evaluation(result, asset: str) -> dg.AssetCheckEvaluation:
-    (found,) = [e for e in result.get_asset_check_evaluations() if e.asset_key.to_user_string() == asset]
+def evaluation(result, asset: str, check: str = "expectations") -> dg.AssetCheckEvaluation:
+    (found,) = [
+        e for e in result.get_asset_check_evaluations()
+        if e.asset_key.to_user_string() == asset and e.check_name == check
+    ]
     return found
 
 
@@ -84,22 +87,28 @@ def test_a_missing_required_column_fails_ingest_naming_file_and_column(published
     assert_blocked_and_unpublished(result, published_once, before)
 
 
+def append_rows(path: Path, rows: str) -> None:
+    with path.open("a", encoding="utf-8") as f:
+        f.write(rows)
+
+
+BAD_ROWS = (
+    "440300,gdp,2022,32387.68,亿元,,,,\n"  # good
+    "999999,gdp,2023,1.0,亿元,,,,\n"  # unknown region
+    "440300,gdp_growth_yoy,2022,5000,%,,,,\n"  # implausible growth rate
+    "440300,gdp,2021,30664.85,家,,,,\n"  # unit that does not measure GDP
+)
+
+
 def test_a_bad_row_is_quarantined_with_its_reason_and_the_rest_flow_on(published_once):
-    extra = observations_file(published_once).with_name("zz_extra.csv")
-    extra.write_text(
-        "region_code,indicator_code,period,value,unit,source_code\n"
-        "999999,gdp,2023,1.0,亿元,2024-02_newspaper_regional_page\n"
-        "440300,gdp,2022,32387.68,亿元,2024-02_newspaper_regional_page\n"
-        "440300,gdp_growth_yoy,2022,5000,%,2024-02_newspaper_regional_page\n"
-        "440300,gdp,2021,30664.85,家,2024-02_newspaper_regional_page\n",
-        encoding="utf-8",
-    )
+    append_rows(observations_file(published_once), BAD_ROWS)
 
     result = refresh(published_once)
 
     assert result.success
     check = evaluation(result, "raw/observations")
     assert not check.passed and check.severity == dg.AssetCheckSeverity.WARN
+    assert evaluation(result, "raw/observations", "rows_conserved").passed
     with duckdb.connect(str(published_once.published_path), read_only=True) as con:
         quarantined = con.execute(
             "select _file, _line, region_code, _reason, _failed_expectations from quarantine.observations order by _line"
@@ -109,7 +118,8 @@ def test_a_bad_row_is_quarantined_with_its_reason_and_the_rest_flow_on(published
         gdp_2022 = con.execute(
             "select value from v_observation where region_code = '440300' and indicator_code = 'gdp' and period_code = '2022'"
         ).fetchone()
-    assert [(q[0], q[1]) for q in quarantined] == [("observations/zz_extra.csv", 2), ("observations/zz_extra.csv", 4), ("observations/zz_extra.csv", 5)]
+    seed = f"observations/{SEED_CSV}"
+    assert [(q[0], q[1]) for q in quarantined] == [(seed, 96), (seed, 97), (seed, 98)]
     assert "region_code is a region of regions.csv (region_code='999999')" in quarantined[0][3]
     assert quarantined[0][4] == ["expect_column_values_to_be_in_set"]
     assert "growth rate lies between" in quarantined[1][3]
@@ -118,17 +128,29 @@ def test_a_bad_row_is_quarantined_with_its_reason_and_the_rest_flow_on(published
     assert gdp_2022 == (3.238768e12,)
 
 
+def test_a_file_with_too_many_bad_rows_is_an_error_naming_it(published_once):
+    before = sha256(published_once.published_path)
+    extra = observations_file(published_once).with_name("zz_extra.csv")
+    extra.write_text("region_code,indicator_code,period,value,unit,qualifier,entity,status,note\n" + BAD_ROWS, encoding="utf-8")
+
+    result = refresh(published_once)
+
+    check = evaluation(result, "raw/observations")
+    assert not check.passed and check.severity == dg.AssetCheckSeverity.ERROR
+    assert "observations/zz_extra.csv (100.0%)" in check.description
+    assert_blocked_and_unpublished(result, published_once, before)
+
+
 def test_a_duplicate_figure_is_quarantined(published_once):
-    extra = observations_file(published_once).with_name("zz_duplicate.csv")
-    extra.write_text("region_code,indicator_code,period,value,source_code\n440300,gdp,2023,34606.41,2024-02_newspaper_regional_page\n", encoding="utf-8")
+    append_rows(observations_file(published_once), "440300,gdp,2023,34606.41,亿元,,,,\n")
 
     result = refresh(published_once)
 
     assert result.success
     with duckdb.connect(str(published_once.published_path), read_only=True) as con:
-        reasons = con.execute("select _file, _reason from quarantine.observations").fetchall()
-    assert len(reasons) == 2  # both conflicting rows: neither is silently preferred
-    assert all("one figure per region, entity, indicator, period and source" in r[1] for r in reasons)
+        reasons = con.execute("select _line, _reason from quarantine.observations order by _line").fetchall()
+    assert [line for line, _ in reasons] == [2, 95]  # both conflicting rows: neither is silently preferred
+    assert all("one figure per region, entity, indicator, period and source" in r for _, r in reasons)
 
 
 def test_publish_refuses_a_build_whose_check_failed(published_once):
