@@ -28,6 +28,15 @@ class Warehouse(dg.ConfigurableResource):
     def published_path(self) -> Path:
         return Path(self.directory) / "warehouse.duckdb"
 
+    @property
+    def docs_path(self) -> Path:
+        """Great Expectations Data Docs: open index.html in a browser."""
+        return Path(self.directory) / "docs"
+
+    @property
+    def gx_state_path(self) -> Path:
+        return Path(self.directory) / "gx_state"
+
     @contextmanager
     def connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
         """A read-write connection to the build database."""

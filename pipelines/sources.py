@@ -292,6 +292,9 @@ def load_source_table(con: duckdb.DuckDBPyConnection, source: SourceTable, raw_d
     exists = con.execute(
         "select count(*) from information_schema.tables where table_schema = 'raw' and table_name = ?", [source.name]
     ).fetchone()[0]
+    if exists and not set(LINEAGE_COLUMNS) <= set(con.table(source.raw_table).columns):
+        con.execute(f"drop table {source.raw_table} cascade")  # built by an older loader: read every file again
+        exists = False
     loaded = set(con.execute(f"select distinct _file, _file_sha256 from {source.raw_table}").fetchall()) if exists else set()
     now = datetime.now(timezone.utc).replace(microsecond=0)
     current: dict[str, str] = {}
@@ -304,6 +307,10 @@ def load_source_table(con: duckdb.DuckDBPyConnection, source: SourceTable, raw_d
                 log(f"reading {name}")
             new_files[name] = read_source_file(source, path, name)  # every file read before anything is written
     removed = sorted({f for f, _ in loaded} - set(current))
+    if exists:  # new columns first: DuckDB cannot alter a table and insert into it in one transaction
+        present = set(con.table(source.raw_table).columns)
+        for column in dict.fromkeys(c for raw in new_files.values() for c in raw.frame.columns if c not in present):
+            con.execute(f'alter table {source.raw_table} add column "{column}" varchar')
     con.execute("begin")
     try:
         if exists:
@@ -314,10 +321,6 @@ def load_source_table(con: duckdb.DuckDBPyConnection, source: SourceTable, raw_d
             if not exists:
                 con.execute(f"create table {source.raw_table} as select * from incoming limit 0")
                 exists = True
-            present = set(con.table(source.raw_table).columns)
-            for column in raw.frame.columns:
-                if column not in present:
-                    con.execute(f'alter table {source.raw_table} add column "{column}" varchar')
             con.execute(f"insert into {source.raw_table} by name select * from incoming")
             con.unregister("incoming")
             con.execute(
@@ -341,7 +344,10 @@ def load_source_table(con: duckdb.DuckDBPyConnection, source: SourceTable, raw_d
         _reset_quarantine(con, source)
         con.execute("commit")
     except Exception:
-        con.execute("rollback")
+        try:
+            con.execute("rollback")
+        except duckdb.TransactionException:
+            pass  # a failed commit has rolled back already
         raise
     return LoadSummary(
         loaded=list(new_files),
