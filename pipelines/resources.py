@@ -19,6 +19,7 @@ class Warehouse(dg.ConfigurableResource):
 
     raw_dir: str = str(DEFAULT_RAW_DIR)
     directory: str = str(DEFAULT_WAREHOUSE_DIR)
+    data_docs: bool = True  # regenerate Great Expectations Data Docs in <directory>/docs after each check
 
     @property
     def build_path(self) -> Path:

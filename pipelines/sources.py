@@ -142,7 +142,7 @@ def _decode(data: bytes, declared: str, name: str) -> tuple[str, str]:
     candidates = [declared] if declared != "auto" else ["utf-8-sig", "gb18030"]
     for encoding in candidates:
         try:
-            return data.decode(encoding), "utf-8" if encoding == "utf-8-sig" else encoding
+            return _text_or_error(data.decode(encoding), name), "utf-8" if encoding == "utf-8-sig" else encoding
         except UnicodeDecodeError as error:
             if declared != "auto":
                 raise SourceFileError(
@@ -153,7 +153,18 @@ def _decode(data: bytes, declared: str, name: str) -> tuple[str, str]:
     best = from_bytes(data).best()
     if best is None or best.chaos > 0.2:
         raise SourceFileError(f"{name}: cannot tell the text encoding (not UTF-8 nor GBK/GB18030); save it as UTF-8 CSV.")
-    return str(best), best.encoding
+    return _text_or_error(str(best), name), best.encoding
+
+
+def _text_or_error(text: str, name: str) -> str:
+    """Bytes that decode but are mostly control characters are binary, not text."""
+    sample = text[:8192]
+    controls = sum(1 for ch in sample if unicodedata.category(ch)[0] == "C" and ch not in "\t\r\n\ufeff")
+    # GB18030 decodes almost any bytes, so binary garbage is caught by its shape: no lines, no delimiters
+    shapeless = len(sample) > 200 and ("\n" not in sample or not any(d in sample for d in ",\t;"))
+    if sample and (controls / len(sample) > 0.05 or shapeless):
+        raise SourceFileError(f"{name}: not a text file (binary, or not a table of lines); save it as CSV in UTF-8.")
+    return text
 
 
 def _read_text(data: bytes, source: SourceTable, name: str) -> tuple[list[list[str]], list[int], str, str]:
@@ -194,16 +205,24 @@ def _read_xlsx(path: Path, source: SourceTable, name: str) -> tuple[list[list[st
         raise SourceFileError(f"{name}: not a readable XLSX workbook ({error}); re-save it from Excel or as CSV.") from None
     if source.sheet and source.sheet not in workbook.sheet_names:
         raise SourceFileError(f"{name}: no sheet '{source.sheet}' (sheets: {', '.join(workbook.sheet_names)}); fix 'sheet' in {DESCRIPTOR}.")
-    sheet = workbook.get_sheet_by_name(source.sheet) if source.sheet else workbook.get_sheet_by_index(0)
-    rows = [[_cell(v) for v in row] for row in sheet.to_python(skip_empty_area=False)]
+    # the declared sheet, else the first sheet with a header row (a notes sheet may come first)
+    sheets = [source.sheet] if source.sheet else workbook.sheet_names
+    grids = [[[_cell(v) for v in row] for row in workbook.get_sheet_by_name(s).to_python(skip_empty_area=False)] for s in sheets]
+    rows = next((g for g in grids if _header_index(g, source) is not None), grids[0])
     return rows, list(range(1, len(rows) + 1)), "xlsx", ""
+
+
+def _header_index(rows: list[list[str]], source: SourceTable) -> int | None:
+    for index, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
+        if set(source.required_columns) <= {source.canonical(c) for c in row if c}:
+            return index
+    return None
 
 
 def _find_header(rows: list[list[str]], source: SourceTable, name: str) -> int:
     """The first row naming every required column: title rows and merged cells above it are skipped."""
-    for index, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
-        if set(source.required_columns) <= {source.canonical(c) for c in row if c}:
-            return index
+    if (index := _header_index(rows, source)) is not None:
+        return index
     first = next((r for r in rows if any(c.strip() for c in r)), None)
     if first is None:
         raise SourceFileError(f"{name}: the file is empty; a header row and data rows are expected.")

@@ -40,6 +40,16 @@ class ValidationOutcome:
     expectations: list[dict] = field(default_factory=list)
 
     files: list[str] = field(default_factory=list)  # each frame row's file
+    lines: list[int] = field(default_factory=list)  # and line
+
+    def examples(self, limit: int = 5) -> str:
+        """'file, line N: reason' for the first failing rows."""
+        shown = [
+            f"{self.files[i]}, line {self.lines[i]}: {'; '.join(r for _, r in self.row_failures[i])}"
+            for i in sorted(self.row_failures)[:limit]
+        ]
+        more = len(self.row_failures) - len(shown)
+        return " | ".join(shown) + (f" | and {more} more" if more > 0 else "")
 
     @property
     def bad_share(self) -> float:
@@ -149,7 +159,11 @@ def validate_frame(frame: pd.DataFrame, suite: dict, parameters: dict, docs: Doc
     )
     if docs:
         docs.publish(context, result, suite["name"])
-    outcome = ValidationOutcome(rows=len(frame), files=list(frame["_file"]) if "_file" in frame else [])
+    outcome = ValidationOutcome(
+        rows=len(frame),
+        files=list(frame["_file"]) if "_file" in frame else [],
+        lines=[int(n) for n in frame["_line"]] if "_line" in frame else [],
+    )
     for item in result.results:
         config = item.expectation_config
         reason = (config.meta or {}).get("reason", config.type)
@@ -264,7 +278,8 @@ def build_validation_checks(source: SourceTable, lookup_keys: list[dg.AssetKey])
                 name: [row[0] for row in con.sql(query).fetchall()]
                 for name, query in source.validation_parameters.items()
             }
-            outcome = validate_frame(frame, suite, parameters, DocsSite(warehouse.docs_path, warehouse.gx_state_path))
+            docs = DocsSite(warehouse.docs_path, warehouse.gx_state_path) if warehouse.data_docs else None
+            outcome = validate_frame(frame, suite, parameters, docs)
             raw_columns = con.table(source.raw_table).columns
             con.execute(f"delete from {source.quarantine_table}")
             if outcome.row_failures:
@@ -285,9 +300,8 @@ def build_validation_checks(source: SourceTable, lookup_keys: list[dg.AssetKey])
             ).fetchall()
         for message in outcome.table_failures:
             context.log.error(f"{source.raw_table}: {message}")
-        for index, failures in list(outcome.row_failures.items())[:20]:
-            row = frame.iloc[index]
-            context.log.warning(f"{row['_file']}, line {row['_line']}: {'; '.join(r for _, r in failures)}")
+        if outcome.row_failures:
+            context.log.warning(f"{source.raw_table}: rows quarantined: {outcome.examples(limit=20)}")
         yield dg.AssetCheckResult(
             check_name="expectations",
             asset_key=key,
@@ -348,8 +362,11 @@ def _summary(source: SourceTable, outcome: ValidationOutcome, too_many: dict[str
         files = ", ".join(f"{f} ({share:.1%})" for f, share in too_many.items())
         return (
             f"too many rows failed (more than {source.max_bad_share:.0%}) in {files}: fix the file(s); each row's "
-            f"line and reason are in {source.quarantine_table}."
+            f"line and reason are in {source.quarantine_table}. {outcome.examples()}"
         )
     if outcome.row_failures:
-        return f"{len(outcome.row_failures)} of {outcome.rows} rows quarantined in {source.quarantine_table}; the rest flow on."
+        return (
+            f"{len(outcome.row_failures)} of {outcome.rows} rows quarantined in {source.quarantine_table}; the rest "
+            f"flow on. {outcome.examples()}"
+        )
     return f"all {outcome.rows} rows passed {len(outcome.expectations)} expectations."

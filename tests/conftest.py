@@ -23,7 +23,7 @@ def copy_raw(destination: Path) -> Path:
 
 @pytest.fixture(scope="session")
 def warehouse(tmp_path_factory) -> Warehouse:
-    built = Warehouse(directory=str(tmp_path_factory.mktemp("warehouse")))
+    built = Warehouse(directory=str(tmp_path_factory.mktemp("warehouse")))  # with Data Docs, as in production
     result = refresh(built)
     assert result.success, [e.message for e in result.all_events if e.is_failure]
     return built

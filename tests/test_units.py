@@ -46,7 +46,7 @@ def test_unit_defaults_to_the_indicators_published_unit(tmp_path):
         "region_code,indicator_code,period,value,source_code\n511502,gdp,2023,1000.5,2024-02_newspaper_regional_page\n",
         encoding="utf-8",
     )
-    warehouse = Warehouse(raw_dir=str(raw), directory=str(tmp_path / "wh"))
+    warehouse = Warehouse(raw_dir=str(raw), directory=str(tmp_path / "wh"), data_docs=False)
     assert refresh(warehouse).success
     import duckdb
 

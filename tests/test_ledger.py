@@ -1,0 +1,103 @@
+"""The load ledger and the validation history: what was loaded, when, and what the checks found."""
+
+import duckdb
+import pytest
+
+from pipelines.resources import Warehouse
+from tests.conftest import copy_raw, refresh
+
+SEED = "observations/2024-02_newspaper_regional_page.csv"
+
+
+@pytest.fixture()
+def local(tmp_path) -> Warehouse:
+    return Warehouse(raw_dir=str(copy_raw(tmp_path)), directory=str(tmp_path / "warehouse"), data_docs=False)
+
+
+def ledger(warehouse: Warehouse, file: str = SEED) -> list[tuple]:
+    with duckdb.connect(str(warehouse.build_path), read_only=True) as con:
+        return con.execute(
+            "select sha256, size_bytes, rows, first_loaded_at, last_loaded_at, last_seen_at, removed_at "
+            "from audit.load_ledger where file = ? order by first_loaded_at, sha256",
+            [file],
+        ).fetchall()
+
+
+def loaded_at(warehouse: Warehouse) -> set:
+    with duckdb.connect(str(warehouse.build_path), read_only=True) as con:
+        return {r[0] for r in con.execute("select distinct _ingested_at from raw.observations").fetchall()}
+
+
+def test_an_unchanged_file_is_not_loaded_twice(local):
+    assert refresh(local).success
+    (first,) = ledger(local)
+    stamps = loaded_at(local)
+
+    result = refresh(local)
+
+    assert result.success
+    (again,) = ledger(local)
+    assert again[:5] == first[:5]  # same version, same first and last load
+    assert again[5] > first[5]  # seen again
+    assert loaded_at(local) == stamps  # rows not re-read
+    (ingest,) = [e for e in result.get_asset_materialization_events() if e.asset_key.to_user_string() == "raw/observations"]
+    metadata = ingest.materialization.metadata
+    assert metadata["files_loaded"].value == [] and metadata["files_unchanged"].value == 1
+
+
+def test_a_changed_file_is_a_new_version_and_the_ledger_keeps_both(local, tmp_path):
+    assert refresh(local).success
+    path = tmp_path / "raw" / SEED
+    path.write_text(path.read_text(encoding="utf-8").replace("34606.40", "34606.50"), encoding="utf-8")
+
+    assert refresh(local).success
+
+    old, new = ledger(local)
+    assert old[0] != new[0] and old[2] == new[2] == 93
+    assert new[3] > old[3]
+    with duckdb.connect(str(local.published_path), read_only=True) as con:
+        gdp = con.execute("select value from v_observation where indicator_code = 'gdp' and period_code = '2023'").fetchall()
+        versions = con.execute("select count(distinct _file_sha256) from raw.observations").fetchone()[0]
+    assert gdp == [(3.46065e12,)] and versions == 1
+
+
+def test_a_removed_file_leaves_the_warehouse_and_stays_in_the_ledger(local, tmp_path):
+    extra = tmp_path / "raw" / "observations" / "zz_more.csv"
+    extra.write_text("region_code,indicator_code,period,value,source_code\n511502,gdp,2023,1000.5,2024-02_newspaper_regional_page\n", encoding="utf-8")
+    assert refresh(local).success
+    extra.unlink()
+
+    assert refresh(local).success
+
+    (entry,) = ledger(local, "observations/zz_more.csv")
+    assert entry[6] is not None  # removed_at
+    with duckdb.connect(str(local.published_path), read_only=True) as con:
+        assert con.execute("select count(*) from raw.observations where _file like '%zz_more%'").fetchone()[0] == 0
+
+
+def test_validation_history_keeps_every_expectation_with_a_sample(local, tmp_path):
+    with (tmp_path / "raw" / SEED).open("a", encoding="utf-8") as f:
+        f.write("999999,gdp,2023,1.0,亿元,,,,\n")
+    assert refresh(local).success
+    assert refresh(local).success
+
+    with duckdb.connect(str(local.published_path), read_only=True) as con:
+        runs = con.execute("select count(distinct run_id) from audit.validation_results where source_table = 'observations'").fetchone()[0]
+        failed = con.execute(
+            "select expectation, columns, unexpected_count, unexpected_sample from audit.validation_results "
+            "where source_table = 'observations' and not success order by validated_at desc limit 1"
+        ).fetchone()
+        suites = {r[0] for r in con.execute("select distinct suite from audit.validation_results").fetchall()}
+    assert runs == 2
+    assert failed == ("expect_column_values_to_be_in_set", "region_code", 1, ["region_code='999999'"])
+    assert suites == {"observations", "regions", "indicators", "sources", "units", "qualifiers", "entities"}
+
+
+def test_data_docs_show_every_table(warehouse):
+    """The session warehouse builds with Data Docs on, as `make run` does."""
+    import re
+
+    index = (warehouse.docs_path / "index.html").read_text(encoding="utf-8")
+    suites = set(re.findall(r"validations/(\w+)/", index))
+    assert suites == {"observations", "regions", "indicators", "sources", "units", "qualifiers", "entities"}
+    assert all(list((warehouse.docs_path / "validations" / s).rglob("*.html")) for s in suites)
