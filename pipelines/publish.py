@@ -83,7 +83,8 @@ def build_publish_asset(upstream: list[dg.AssetKey], checks: list[str]) -> dg.As
             if failing:
                 raise dg.Failure(
                     description=f"not publishing: blocking check(s) failed or not run on this build: "
-                    f"{', '.join(failing)}. The published warehouse is unchanged; fix the source files and refresh."
+                    f"{', '.join(failing)}. The published warehouse is unchanged; fix the source files and refresh.",
+                    allow_retries=False,
                 )
             con.execute("checkpoint")
         publish_file(warehouse.build_path, warehouse.published_path)

@@ -1,5 +1,8 @@
 """The warehouse resource: where raw files are read from, the build database and the published file."""
 
+import fcntl
+import os
+import time
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
@@ -7,19 +10,22 @@ from typing import Iterator
 import dagster as dg
 import duckdb
 from dagster_duckdb import DuckDBResource
+from pydantic import PrivateAttr
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_RAW_DIR = PROJECT_ROOT / "data" / "raw"
-DEFAULT_WAREHOUSE_DIR = PROJECT_ROOT / "data" / "warehouse"
+DEFAULT_RAW_DIR = Path(os.environ.get("REGIND_RAW_DIR", PROJECT_ROOT / "data" / "raw"))
+DEFAULT_WAREHOUSE_DIR = Path(os.environ.get("REGIND_WAREHOUSE_DIR", PROJECT_ROOT / "data" / "warehouse"))
+RUN_LOCK_WAIT_S = 6 * 3600
 
 
 class Warehouse(dg.ConfigurableResource):
     """Only the pipeline writes, and only to `build.duckdb`; analysts read `warehouse.duckdb`,
-    which the publish step replaces atomically."""
+    which the publish step replaces atomically. One run at a time holds the build (a run lock)."""
 
     raw_dir: str = str(DEFAULT_RAW_DIR)
     directory: str = str(DEFAULT_WAREHOUSE_DIR)
     data_docs: bool = True  # regenerate Great Expectations Data Docs in <directory>/docs after each check
+    _run_lock: int | None = PrivateAttr(default=None)
 
     @property
     def build_path(self) -> Path:
@@ -38,9 +44,45 @@ class Warehouse(dg.ConfigurableResource):
     def gx_state_path(self) -> Path:
         return Path(self.directory) / "gx_state"
 
+    @property
+    def lock_path(self) -> Path:
+        return Path(self.directory) / ".refresh.lock"
+
+    def setup_for_execution(self, context: dg.InitResourceContext) -> None:
+        """Hold the run lock for the whole run: an overlapping run (CLI, UI, schedule) waits here for this
+        one to end instead of fighting over the DuckDB file. The kernel drops the lock if the process dies."""
+        Path(self.directory).mkdir(parents=True, exist_ok=True)
+        fd = os.open(self.lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.pread(fd, 64, 0).decode(errors="replace").strip() or "another process"
+            if context.log:
+                context.log.info(f"another refresh ({holder}) holds {self.lock_path}; this run waits for it to end")
+            deadline = time.monotonic() + RUN_LOCK_WAIT_S
+            while True:
+                try:
+                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    if time.monotonic() > deadline:
+                        os.close(fd)
+                        raise dg.Failure(f"gave up after {RUN_LOCK_WAIT_S} s waiting for the refresh holding {self.lock_path} ({holder})")
+                    time.sleep(0.5)
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"pid {os.getpid()}".encode(), 0)
+        self._run_lock = fd
+
+    def teardown_after_execution(self, context: dg.InitResourceContext) -> None:
+        if self._run_lock is not None:
+            os.close(self._run_lock)  # closing releases the flock
+            self._run_lock = None
+
     @contextmanager
     def connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        """A read-write connection to the build database."""
+        """A read-write connection to the build database. A lock held for a moment by another process (a
+        notebook that opened build.duckdb) is a transient error: DuckDBResource retries the connection ten
+        times with exponential backoff (0.1 s doubling, about 100 s in all) before the step fails."""
         Path(self.directory).mkdir(parents=True, exist_ok=True)
         with DuckDBResource(database=str(self.build_path)).get_connection() as con:
             con.execute("set enable_progress_bar = false")

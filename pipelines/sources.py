@@ -258,6 +258,9 @@ def read_source_file(source: SourceTable, path: Path, relative_name: str) -> Raw
         record_lines.append(line)
         errors.append(error)
     frame = pd.DataFrame(records, columns=header, dtype="str")
+    # a blank header cell over an empty column is layout (a merged title's width), not data
+    frame = frame.drop(columns=[c for c in frame.columns if c.startswith("column_") and frame[c].isna().all()])
+    header = list(frame.columns)
     for column in source.optional_columns:
         if column not in frame.columns:
             frame[column] = pd.Series([None] * len(frame), dtype="str")
@@ -406,7 +409,7 @@ def build_ingest_asset(source: SourceTable) -> dg.AssetsDefinition:
             try:
                 summary = load_source_table(con, source, Path(warehouse.raw_dir), log=context.log.info)
             except SourceFileError as error:
-                raise dg.Failure(description=str(error)) from None
+                raise dg.Failure(description=str(error), allow_retries=False) from None
             context.log.info(
                 f"{source.raw_table}: {len(summary.loaded)} file(s) loaded ({summary.rows_loaded} rows), "
                 f"{len(summary.unchanged)} unchanged, {len(summary.removed)} removed"
