@@ -16,6 +16,10 @@ EXAMPLE_QUERY = PROJECT_ROOT / "sql" / "queries" / "shenzhen_2023_with_growth.sq
 SHOWN_TABLES = ["dim_region", "dim_indicator", "dim_period", "dim_source", "fact_observation", "v_observation"]
 
 
+def _shown(path: Path) -> str:
+    return str(path.relative_to(PROJECT_ROOT)) if path.is_relative_to(PROJECT_ROOT) else str(path)
+
+
 def _cell(value) -> str:
     if value is None:
         return ""
@@ -33,7 +37,7 @@ def print_result(title: str, columns: list[str], rows: list[tuple]) -> None:
     console.print(table)
 
 
-def refresh(_: argparse.Namespace) -> int:
+def refresh(args: argparse.Namespace) -> int:
     import dagster as dg
 
     from pipelines.definitions import defs
@@ -43,7 +47,7 @@ def refresh(_: argparse.Namespace) -> int:
     result = defs.resolve_job_def("refresh_warehouse").execute_in_process(
         instance=instance,
         raise_on_error=False,
-        run_config={"loggers": {"console": {"config": {"log_level": "INFO"}}}},
+        run_config={"loggers": {"console": {"config": {"log_level": args.log_level.upper()}}}},
     )
     checks = Table(title="Checks", title_justify="left")
     for column in ("check", "outcome", "summary"):
@@ -60,9 +64,9 @@ def refresh(_: argparse.Namespace) -> int:
         return 1
     with read_published(PUBLISHED) as con:
         counts = [(t, con.execute(f"select count(*) from {t}").fetchone()[0]) for t in SHOWN_TABLES]
-        print_result(f"Published {PUBLISHED.relative_to(PROJECT_ROOT)}", ["table", "rows"], counts)
+        print_result(f"Published {_shown(PUBLISHED)}", ["table", "rows"], counts)
         cursor = con.execute(EXAMPLE_QUERY.read_text(encoding="utf-8"))
-        print_result(f"Example: {EXAMPLE_QUERY.relative_to(PROJECT_ROOT)}", [d[0] for d in cursor.description], cursor.fetchall())
+        print_result(f"Example: {_shown(EXAMPLE_QUERY)}", [d[0] for d in cursor.description], cursor.fetchall())
     return 0
 
 
@@ -80,7 +84,9 @@ def query(args: argparse.Namespace) -> int:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="regind", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
-    commands.add_parser("refresh", help="ingest, validate, build and publish the warehouse").set_defaults(run=refresh)
+    r = commands.add_parser("refresh", help="ingest, validate, build and publish the warehouse")
+    r.add_argument("--log-level", default="info", choices=["debug", "info", "warning", "error"], help="of the Dagster run log")
+    r.set_defaults(run=refresh)
     q = commands.add_parser("query", help="run SQL on the published warehouse (read-only)")
     q.add_argument("sql", nargs="?", help="the query")
     q.add_argument("-f", "--file", help="a .sql file, e.g. sql/queries/rd_spending_and_intensity.sql")

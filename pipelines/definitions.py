@@ -2,15 +2,17 @@
 
 import dagster as dg
 
-from pipelines.assets import all_assets, all_checks
+from pipelines.assets import all_assets, all_checks, sources
 from pipelines.resources import Warehouse
 from pipelines.schedules import nightly_refresh, refresh_warehouse
+from pipelines.sensors import build_raw_files_sensor
 
 defs = dg.Definitions(
     assets=all_assets,
     asset_checks=all_checks,
     jobs=[refresh_warehouse],
     schedules=[nightly_refresh],
+    sensors=[build_raw_files_sensor(sources)],
     resources={"warehouse": Warehouse()},
     executor=dg.in_process_executor,  # one process writes the build database
 )

@@ -1,0 +1,156 @@
+"""Real processes against one warehouse: a reader holding the published file, refreshes killed with
+SIGKILL at several points, two overlapping refreshes, a lock held for a moment, reruns on the same inputs."""
+
+import hashlib
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from pipelines.resources import Warehouse
+from tests.conftest import copy_raw, refresh
+
+SEED = "observations/2024-02_newspaper_regional_page.csv"
+TIMESTAMP_COLUMNS = {"_ingested_at", "loaded_at", "checked_at", "validated_at", "first_loaded_at", "last_loaded_at", "last_seen_at", "removed_at"}
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.fixture()
+def published_once(tmp_path) -> Warehouse:
+    warehouse = Warehouse(raw_dir=str(copy_raw(tmp_path)), directory=str(tmp_path / "warehouse"), data_docs=False)
+    assert refresh(warehouse).success
+    return warehouse
+
+
+def change_gdp(warehouse: Warehouse, printed: str) -> None:
+    path = Path(warehouse.raw_dir) / SEED
+    path.write_text(path.read_text(encoding="utf-8").replace("34606.40", printed), encoding="utf-8")
+
+
+def gdp(path: Path) -> float:
+    with duckdb.connect(str(path), read_only=True) as con:
+        return con.execute("select value from v_observation where indicator_code = 'gdp' and period_code = '2023'").fetchone()[0]
+
+
+def cli(warehouse: Warehouse, *args: str) -> subprocess.Popen:
+    """`regind refresh` in its own process, on this warehouse, with an ephemeral Dagster instance."""
+    env = {k: v for k, v in os.environ.items() if k != "DAGSTER_HOME"}
+    env.update(REGIND_RAW_DIR=warehouse.raw_dir, REGIND_WAREHOUSE_DIR=warehouse.directory, COLUMNS="200")
+    return subprocess.Popen(
+        [sys.executable, "-m", "pipelines.cli", "refresh", *args],
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, cwd=Path(__file__).parent.parent,
+    )
+
+
+def test_a_reader_holding_the_published_file_sees_the_old_warehouse_and_never_fails_a_refresh(published_once):
+    reader = subprocess.Popen(
+        [sys.executable, "-c", (
+            "import duckdb, sys\n"
+            "con = duckdb.connect(sys.argv[1], read_only=True)\n"
+            "query = \"select value from v_observation where indicator_code = 'gdp' and period_code = '2023'\"\n"
+            "for _ in sys.stdin:\n"
+            "    print(con.execute(query).fetchone()[0], flush=True)\n"
+        ), str(published_once.published_path)],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+    )
+    try:
+        reader.stdin.write("\n")
+        reader.stdin.flush()
+        assert float(reader.stdout.readline()) == 3.46064e12  # the reader holds the file open
+        change_gdp(published_once, "34606.50")
+
+        assert refresh(published_once).success
+
+        reader.stdin.write("\n")
+        reader.stdin.flush()
+        assert float(reader.stdout.readline()) == 3.46064e12  # its snapshot: the old warehouse, whole
+        assert gdp(published_once.published_path) == 3.46065e12  # a new reader sees the new one
+    finally:
+        reader.kill()
+
+
+@pytest.mark.parametrize("step", ["raw__observations", "validate_observations", "fact_observation", "published_warehouse"])
+def test_a_refresh_killed_at_any_point_leaves_the_published_warehouse_and_the_next_run_recovers(published_once, step):
+    before = sha256(published_once.published_path)
+    change_gdp(published_once, "34606.50")
+    process = cli(published_once, "--log-level", "debug")
+    for line in process.stdout:
+        if f'Started execution of step "{step}"' in line:
+            process.send_signal(signal.SIGKILL)
+            break
+    process.wait(timeout=60)
+    assert process.returncode == -signal.SIGKILL, f"the refresh ended before step {step} started"
+
+    if step == "published_warehouse":  # killed around the rename: the old file or the complete new one
+        assert sha256(published_once.published_path) == before or gdp(published_once.published_path) == 3.46065e12
+    else:
+        assert sha256(published_once.published_path) == before
+    assert gdp(published_once.published_path) in (3.46064e12, 3.46065e12)  # readable
+
+    rerun = cli(published_once)
+    output, _ = rerun.communicate(timeout=300)
+    assert rerun.returncode == 0, output
+    assert gdp(published_once.published_path) == 3.46065e12
+    assert not list(Path(published_once.directory).glob(".warehouse.duckdb.*.tmp"))
+
+
+def test_two_overlapping_refreshes_queue_on_the_run_lock(published_once):
+    change_gdp(published_once, "34606.50")
+    first, second = cli(published_once), cli(published_once)
+    outputs = [p.communicate(timeout=300)[0] for p in (first, second)]
+    assert [p.returncode for p in (first, second)] == [0, 0], outputs
+    assert any("this run waits for it to end" in out for out in outputs)
+    assert gdp(published_once.published_path) == 3.46065e12
+
+
+def test_a_lock_held_for_a_moment_is_retried(published_once):
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import duckdb, sys, time\ncon = duckdb.connect(sys.argv[1])\nprint('held', flush=True)\ntime.sleep(3)\n",
+         str(published_once.build_path)],
+        stdout=subprocess.PIPE, text=True,
+    )
+    assert holder.stdout.readline().strip() == "held"
+    change_gdp(published_once, "34606.50")
+
+    result = refresh(published_once)
+
+    holder.wait(timeout=30)
+    assert result.success
+    assert gdp(published_once.published_path) == 3.46065e12
+
+
+def contents(path: Path) -> dict[str, list]:
+    """Every table of the warehouse, ordered, without load timestamps."""
+    with duckdb.connect(str(path), read_only=True) as con:
+        tables = con.execute(
+            "select table_schema, table_name from information_schema.tables where table_schema <> 'audit' order by all"
+        ).fetchall()
+        result = {}
+        for schema, name in tables:
+            columns = [
+                c for (c,) in con.execute(
+                    "select column_name from information_schema.columns where table_schema = ? and table_name = ? "
+                    "order by ordinal_position", [schema, name],
+                ).fetchall() if c not in TIMESTAMP_COLUMNS
+            ]
+            select = ", ".join(f'"{c}"' for c in columns)
+            result[f"{schema}.{name}"] = con.execute(f'select {select} from "{schema}"."{name}" order by all').fetchall()
+        return result
+
+
+def test_two_refreshes_on_the_same_inputs_give_identical_warehouses(published_once, tmp_path):
+    first = contents(published_once.published_path)
+    assert refresh(published_once).success  # the same directory again
+    again = contents(published_once.published_path)
+    elsewhere = Warehouse(raw_dir=published_once.raw_dir, directory=str(tmp_path / "other"), data_docs=False)
+    assert refresh(elsewhere).success  # and a fresh directory
+    fresh = contents(elsewhere.published_path)
+    assert len(first) >= 30
+    assert first == again == fresh
