@@ -1,0 +1,82 @@
+"""`make bench`: the full refresh on N synthetic rows against a bare DuckDB load of the same files.
+
+Runs each refresh as its own process (`regind refresh`) in a fresh directory and reports wall time and the
+refresh's peak RSS. The last line printed is one JSON object (see BENCHMARKS.md)."""
+
+import argparse
+import json
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import duckdb
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from bench.synthetic import make_raw_dir, write_observations  # noqa: E402
+from pipelines.resources import PROJECT_ROOT  # noqa: E402
+
+BENCH_DIR = PROJECT_ROOT / "data" / "bench"
+
+
+def timed_refresh(raw: Path, warehouse: Path, label: str) -> tuple[float, float]:
+    """Wall seconds and peak RSS (MB) of one `regind refresh` process."""
+    env = {k: v for k, v in os.environ.items() if k != "DAGSTER_HOME"}
+    env.update(REGIND_RAW_DIR=str(raw), REGIND_WAREHOUSE_DIR=str(warehouse), COLUMNS="160")
+    print(f"== {label}", flush=True)
+    started = time.perf_counter()
+    process = subprocess.Popen([sys.executable, "-m", "pipelines.cli", "refresh"], env=env, cwd=PROJECT_ROOT)
+    _, status, usage = os.wait4(process.pid, 0)
+    seconds = time.perf_counter() - started
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"{label}: the refresh failed (exit {os.waitstatus_to_exitcode(status)}); see its log above")
+    return seconds, usage.ru_maxrss / 1024
+
+
+def bare_duckdb_load(raw: Path, workdir: Path) -> float:
+    database = workdir / "bare.duckdb"
+    database.unlink(missing_ok=True)
+    started = time.perf_counter()
+    with duckdb.connect(str(database)) as con:
+        con.execute("set enable_progress_bar = false")
+        con.execute(f"create table t as select * from read_csv('{raw}/observations/synthetic_*.csv')")
+    return time.perf_counter() - started
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--rows", type=int, default=10_000_000)
+    args = parser.parse_args()
+    workdir = BENCH_DIR / f"rows_{args.rows}"
+    shutil.rmtree(workdir, ignore_errors=True)
+    workdir.mkdir(parents=True)
+    print(f"generating {args.rows:,} SYNTHETIC rows in {workdir}", flush=True)
+    started = time.perf_counter()
+    raw = make_raw_dir(workdir, args.rows)
+    print(f"generated in {time.perf_counter() - started:.1f} s", flush=True)
+
+    duckdb_load_s = bare_duckdb_load(raw, workdir)
+    pipeline_s, peak_rss_mb = timed_refresh(raw, workdir / "warehouse", "full refresh")
+    noop_s, _ = timed_refresh(raw, workdir / "warehouse", "refresh, nothing changed")
+    counties = [line.split(",")[0] for line in (raw / "regions" / "zz_bench_regions.csv").read_text(encoding="utf-8").splitlines()[1:]]
+    counties = [c for c in counties if not c.endswith("00")]
+    write_observations(raw / "observations", counties, 100_000, start=args.rows, name="synthetic_increment")
+    incremental_s, _ = timed_refresh(raw, workdir / "warehouse", "refresh after one new 100,000-row file")
+
+    result = {
+        "rows": args.rows,
+        "pipeline_s": round(pipeline_s, 2),
+        "duckdb_load_s": round(duckdb_load_s, 2),
+        "ratio": round(pipeline_s / duckdb_load_s, 2),
+        "peak_rss_mb": round(peak_rss_mb),
+        "noop_s": round(noop_s, 2),
+        "incremental_s": round(incremental_s, 2),
+    }
+    print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    main()
