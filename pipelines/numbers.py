@@ -116,44 +116,69 @@ def normalise_period(printed: str | None) -> str:
     raise NumberFormatError(f"period '{printed}' is not a year (2023), quarter (2023-Q1) or month (2023-01)")
 
 
+PLAIN_NUMBER = r"-?[0-9]+(?:\.[0-9]+)?"
+CANONICAL_PERIOD = r"[0-9]{4}(?:-Q[1-4]|-(?:0[1-9]|1[0-2]))?"
+
+
+def _nfkc(text) -> str | None:
+    return (unicodedata.normalize("NFKC", text).strip() or None) if isinstance(text, str) else None
+
+
+def _by_unique(column: "pd.Series", read) -> tuple["pd.Series", dict]:
+    """Apply `read` once per distinct value (a large file has few distinct units, qualifiers and periods):
+    the results, and {value: error} for the values it rejected."""
+    results, errors = {}, {}
+    for value in column.dropna().unique():
+        try:
+            results[value] = read(value)
+        except NumberFormatError as problem:
+            results[value], errors[value] = None, str(problem)
+    return column.map(results).astype("str"), errors
+
+
 def add_printed_figures(frame: "pd.DataFrame") -> "pd.DataFrame":
     """Observation rows -> the figure read from its printed cells, in columns beside them:
     _number (decimal text), _unit, _qualifier, _period, _missing (the marker); a cell that cannot be read
-    leaves its reason in _parse_error and the row goes to quarantine."""
+    leaves its reason in _parse_error and the row goes to quarantine. Plain numbers, the bulk of a large
+    file, take a vectorised path; other values are read one by one."""
     import pandas as pd
 
-    numbers, units, qualifiers, periods, missing, errors = [], [], [], [], [], []
-    for value, unit, qualifier, period, error in zip(
-        frame["value"], frame["unit"], frame["qualifier"], frame["period"], frame["_parse_error"]
+    unit, _ = _by_unique(frame["unit"], _nfkc)
+    qualifier, _ = _by_unique(frame["qualifier"], _nfkc)
+    period, period_errors = _by_unique(frame["period"], normalise_period)
+    plain = frame["value"].str.fullmatch(PLAIN_NUMBER).fillna(False).astype(bool)
+    errors: dict = {i: [e] for i, e in frame["_parse_error"].dropna().items()}
+    for i, printed in frame["period"][frame["period"].isin(period_errors.keys())].items():
+        errors.setdefault(i, []).append(period_errors[printed])
+    read = {"_number": {}, "_unit": {}, "_qualifier": {}, "_missing": {}}  # row -> value, for the other rows
+    for i, value, cell_unit, cell_qualifier in zip(
+        frame.index[~plain], frame["value"][~plain], unit[~plain], qualifier[~plain]
     ):
-        reasons = [error] if isinstance(error, str) else []
-        number = combined = found = normalised = marker = None
+        cell_unit = cell_unit if isinstance(cell_unit, str) else None
+        cell_qualifier = cell_qualifier if isinstance(cell_qualifier, str) else ""
         try:
             printed = parse_printed(value if isinstance(value, str) else None)
-            number = None if printed.number is None else format(printed.number, "f")
-            marker = printed.missing_marker
-            combined = combine_units(printed.unit, unit if isinstance(unit, str) else None) or None
-            column_qualifier = unicodedata.normalize("NFKC", qualifier).strip() if isinstance(qualifier, str) else ""
-            if printed.qualifier and column_qualifier and printed.qualifier != column_qualifier:
-                raise NumberFormatError(f"qualifier '{printed.qualifier}' in the value disagrees with the qualifier column ('{column_qualifier}')")
-            found = printed.qualifier or column_qualifier or None
+            if printed.qualifier and cell_qualifier and printed.qualifier != cell_qualifier:
+                raise NumberFormatError(f"qualifier '{printed.qualifier}' in the value disagrees with the qualifier column ('{cell_qualifier}')")
+            read["_number"][i] = None if printed.number is None else format(printed.number, "f")
+            read["_unit"][i] = combine_units(printed.unit, cell_unit) or None
+            read["_qualifier"][i] = printed.qualifier or cell_qualifier or None
+            read["_missing"][i] = printed.missing_marker
         except NumberFormatError as problem:
-            reasons.append(f"value {problem}")
-        try:
-            normalised = normalise_period(period if isinstance(period, str) else None)
-        except NumberFormatError as problem:
-            reasons.append(str(problem))
-        numbers.append(number)
-        units.append(combined)
-        qualifiers.append(found)
-        periods.append(normalised)
-        missing.append(marker)
-        errors.append("; ".join(reasons) or None)
+            read["_number"][i] = read["_unit"][i] = read["_qualifier"][i] = read["_missing"][i] = None
+            errors.setdefault(i, []).append(f"value {problem}")
+
+    def merged(vectorised: "pd.Series", column: str) -> "pd.Series":
+        one_by_one = pd.Series(read[column], dtype="str").reindex(frame.index)
+        return vectorised.where(plain, one_by_one).astype("str")
+
+    no_marker = pd.Series(None, index=frame.index, dtype="str")
+    parse_error = pd.Series({i: "; ".join(r) for i, r in errors.items()}, dtype="str").reindex(frame.index)
     return frame.assign(
-        _number=pd.Series(numbers, dtype="str", index=frame.index),
-        _unit=pd.Series(units, dtype="str", index=frame.index),
-        _qualifier=pd.Series(qualifiers, dtype="str", index=frame.index),
-        _period=pd.Series(periods, dtype="str", index=frame.index),
-        _missing=pd.Series(missing, dtype="str", index=frame.index),
-        _parse_error=pd.Series(errors, dtype="str", index=frame.index),
+        _number=merged(frame["value"], "_number"),
+        _unit=merged(unit, "_unit"),
+        _qualifier=merged(qualifier, "_qualifier"),
+        _period=period,
+        _missing=merged(no_marker, "_missing"),
+        _parse_error=parse_error.astype("str"),
     )

@@ -16,6 +16,7 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_RAW_DIR = Path(os.environ.get("REGIND_RAW_DIR", PROJECT_ROOT / "data" / "raw"))
 DEFAULT_WAREHOUSE_DIR = Path(os.environ.get("REGIND_WAREHOUSE_DIR", PROJECT_ROOT / "data" / "warehouse"))
 RUN_LOCK_WAIT_S = 6 * 3600
+DUCKDB_MEMORY_LIMIT = os.environ.get("REGIND_DUCKDB_MEMORY", "1GB")
 
 
 class Warehouse(dg.ConfigurableResource):
@@ -85,7 +86,8 @@ class Warehouse(dg.ConfigurableResource):
         times with exponential backoff (0.1 s doubling, about 100 s in all) before the step fails."""
         Path(self.directory).mkdir(parents=True, exist_ok=True)
         with DuckDBResource(database=str(self.build_path)).get_connection() as con:
-            con.execute("set enable_progress_bar = false")
+            # bounded: DuckDB spills to disk past this, so a large refresh stays within a small machine
+            con.execute(f"set enable_progress_bar = false; set memory_limit = '{DUCKDB_MEMORY_LIMIT}'")
             yield con
 
 

@@ -8,6 +8,7 @@ again, and every version of every file is kept in the load ledger (audit.load_le
 import csv
 import hashlib
 import io
+import shutil
 import tomllib
 import unicodedata
 from dataclasses import dataclass, field
@@ -167,15 +168,18 @@ def _text_or_error(text: str, name: str) -> str:
     return text
 
 
-def _read_text(data: bytes, source: SourceTable, name: str) -> tuple[list[list[str]], list[int], str, str]:
-    text, encoding = _decode(data, source.encoding, name)
-    delimiter = source.delimiter
-    if delimiter == "auto":
-        sample = "\n".join(text.splitlines()[:HEADER_SEARCH_ROWS])
-        try:
-            delimiter = csv.Sniffer().sniff(sample, delimiters=",\t;").delimiter
-        except csv.Error:
-            delimiter = ","
+def _delimiter(text: str, declared: str) -> str:
+    if declared != "auto":
+        return declared
+    sample = "\n".join(text.splitlines()[:HEADER_SEARCH_ROWS])
+    try:
+        return csv.Sniffer().sniff(sample, delimiters=",\t;").delimiter
+    except csv.Error:
+        return ","
+
+
+def _read_grid(text: str, delimiter: str, name: str) -> tuple[list[list[str]], list[int]]:
+    """Every record of a CSV text with the physical line it starts on."""
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     rows, lines, line = [], [], 1
     try:
@@ -185,7 +189,7 @@ def _read_text(data: bytes, source: SourceTable, name: str) -> tuple[list[list[s
             line = reader.line_num + 1
     except csv.Error as error:
         raise SourceFileError(f"{name}, line {reader.line_num}: {error}; check the quoting of that line.") from None
-    return rows, lines, encoding, delimiter
+    return rows, lines
 
 
 def _cell(value) -> str:
@@ -196,7 +200,7 @@ def _cell(value) -> str:
     return "" if value is None else str(value)
 
 
-def _read_xlsx(path: Path, source: SourceTable, name: str) -> tuple[list[list[str]], list[int], str, str]:
+def _read_xlsx(path: Path, source: SourceTable, name: str) -> tuple[list[list[str]], list[int]]:
     from python_calamine import CalamineWorkbook
 
     try:
@@ -209,7 +213,7 @@ def _read_xlsx(path: Path, source: SourceTable, name: str) -> tuple[list[list[st
     sheets = [source.sheet] if source.sheet else workbook.sheet_names
     grids = [[[_cell(v) for v in row] for row in workbook.get_sheet_by_name(s).to_python(skip_empty_area=False)] for s in sheets]
     rows = next((g for g in grids if _header_index(g, source) is not None), grids[0])
-    return rows, list(range(1, len(rows) + 1)), "xlsx", ""
+    return rows, list(range(1, len(rows) + 1))
 
 
 def _header_index(rows: list[list[str]], source: SourceTable) -> int | None:
@@ -234,18 +238,20 @@ def _find_header(rows: list[list[str]], source: SourceTable, name: str) -> int:
     )
 
 
-def read_source_file(source: SourceTable, path: Path, relative_name: str) -> RawFile:
-    """All cells as text, as printed (trimmed; empty cells are NULL), with lineage columns."""
-    data = path.read_bytes()
-    if path.suffix.lower() in {".xlsx", ".xlsm"}:
-        rows, lines, encoding, delimiter = _read_xlsx(path, source, relative_name)
-    else:
-        rows, lines, encoding, delimiter = _read_text(data, source, relative_name)
-    header_index = _find_header(rows, source, relative_name)
-    header = [source.canonical(c) if c.strip() else f"column_{i + 1}" for i, c in enumerate(rows[header_index])]
-    duplicated = sorted({c for c in header if header.count(c) > 1})
-    if duplicated:
-        raise SourceFileError(f"{relative_name}, line {lines[header_index]}: column(s) {', '.join(duplicated)} appear twice in the header; keep one.")
+@dataclass
+class Cells:
+    """A file's data rows as text cells, before defaults, lineage and parsing."""
+
+    frame: pd.DataFrame
+    lines: list[int]  # physical line of each row
+    errors: list[str | None]  # a row's structural problem (wrong number of fields)
+    header_line: int
+
+
+def _cells_from_grid(rows: list[list[str]], lines: list[int], source: SourceTable, name: str, delimiter: str) -> Cells:
+    """The exact path: any quoting, blank lines, short or long rows (kept, with their problem noted)."""
+    header_index = _find_header(rows, source, name)
+    header = _header(rows[header_index], source, name, lines[header_index])
     records, record_lines, errors = [], [], []
     for row, line in zip(rows[header_index + 1 :], lines[header_index + 1 :]):
         if not any(cell.strip() for cell in row):
@@ -257,7 +263,65 @@ def read_source_file(source: SourceTable, path: Path, relative_name: str) -> Raw
         records.append([unicodedata.normalize("NFC", cell).strip() or None for cell in cells])
         record_lines.append(line)
         errors.append(error)
-    frame = pd.DataFrame(records, columns=header, dtype="str")
+    return Cells(pd.DataFrame(records, columns=header, dtype="str"), record_lines, errors, lines[header_index])
+
+
+def _header(row: list[str], source: SourceTable, name: str, line: int) -> list[str]:
+    header = [source.canonical(c) if c.strip() else f"column_{i + 1}" for i, c in enumerate(row)]
+    duplicated = sorted({c for c in header if header.count(c) > 1})
+    if duplicated:
+        raise SourceFileError(f"{name}, line {line}: column(s) {', '.join(duplicated)} appear twice in the header; keep one.")
+    return header
+
+
+def _cells_fast(data: bytes, text: str, encoding: str, delimiter: str, source: SourceTable, name: str) -> Cells | None:
+    """Arrow's multithreaded CSV reader, for the common large file: one physical line per record and every
+    record with the header's number of fields. Anything else returns None and takes the exact path."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    from pyarrow import csv as pacsv
+
+    if len(data) < 1 << 20:
+        return None  # small files: the exact path is fast enough
+    head = list(csv.reader(io.StringIO("\n".join(text.splitlines()[:HEADER_SEARCH_ROWS])), delimiter=delimiter))
+    header_index = _header_index(head, source)
+    if header_index is None:
+        return None
+    header = _header(head[header_index], source, name, header_index + 1)
+    try:
+        table = pacsv.read_csv(
+            io.BytesIO(text.encode("utf-8") if encoding != "utf-8" else data.removeprefix(b"\xef\xbb\xbf")),
+            read_options=pacsv.ReadOptions(skip_rows=header_index + 1, column_names=header, block_size=16 << 20),
+            parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=False, ignore_empty_lines=True),
+            convert_options=pacsv.ConvertOptions(column_types={c: pa.string() for c in header}, strings_can_be_null=False),
+        )
+    except pa.ArrowInvalid:
+        return None
+    newlines = data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
+    if newlines != header_index + 1 + table.num_rows:
+        return None  # blank lines or line breaks inside values: line numbers need the exact path
+    columns = {}
+    for column in header:
+        cleaned = pc.utf8_trim_whitespace(pc.utf8_normalize(table[column], "NFC"))
+        columns[column] = pc.if_else(pc.equal(cleaned, ""), pa.scalar(None, pa.string()), cleaned)
+    frame = pa.table(columns).to_pandas(types_mapper={pa.string(): pd.StringDtype("pyarrow")}.get)
+    first = header_index + 2
+    return Cells(frame.astype("str"), list(range(first, first + table.num_rows)), [None] * table.num_rows, header_index + 1)
+
+
+def read_source_file(source: SourceTable, path: Path, relative_name: str) -> RawFile:
+    """All cells as text, as printed (trimmed; empty cells are NULL), with lineage columns."""
+    data = path.read_bytes()
+    if path.suffix.lower() in {".xlsx", ".xlsm"}:
+        encoding, delimiter = "xlsx", ""
+        cells = _cells_from_grid(*_read_xlsx(path, source, relative_name), source, relative_name, delimiter)
+    else:
+        text, encoding = _decode(data, source.encoding, relative_name)
+        delimiter = _delimiter(text, source.delimiter)
+        cells = _cells_fast(data, text, encoding, delimiter, source, relative_name) or _cells_from_grid(
+            *_read_grid(text, delimiter, relative_name), source, relative_name, delimiter
+        )
+    frame, record_lines, errors = cells.frame, cells.lines, cells.errors
     # a blank header cell over an empty column is layout (a merged title's width), not data
     frame = frame.drop(columns=[c for c in frame.columns if c.startswith("column_") and frame[c].isna().all()])
     header = list(frame.columns)
@@ -273,7 +337,7 @@ def read_source_file(source: SourceTable, path: Path, relative_name: str) -> Raw
     if source.parse:
         frame = PARSERS[source.parse](frame)
     extra = [c for c in header if c not in source.columns and not c.startswith("_")]
-    return RawFile(frame, _sha256(data), len(data), encoding, delimiter, lines[header_index], extra)
+    return RawFile(frame, _sha256(data), len(data), encoding, delimiter, cells.header_line, extra)
 
 
 LEDGER_DDL = """
@@ -306,8 +370,11 @@ class LoadSummary:
     rows_loaded: int
 
 
-def load_source_table(con: duckdb.DuckDBPyConnection, source: SourceTable, raw_dir: Path, log=None) -> LoadSummary:
-    """Bring raw.<table> in line with the folder: read new and changed files only, drop removed ones."""
+def load_source_table(
+    con: duckdb.DuckDBPyConnection, source: SourceTable, raw_dir: Path, spool_dir: Path, log=None
+) -> LoadSummary:
+    """Bring raw.<table> in line with the folder: read new and changed files only, drop removed ones.
+    Each file read is spooled to Parquet (memory holds one file at a time); then one transaction swaps them in."""
     con.execute("create schema if not exists raw; create schema if not exists quarantine; create schema if not exists valid")
     con.execute(LEDGER_DDL)
     paths = source_files(source, raw_dir)
@@ -319,37 +386,41 @@ def load_source_table(con: duckdb.DuckDBPyConnection, source: SourceTable, raw_d
         exists = False
     loaded = set(con.execute(f"select distinct _file, _file_sha256 from {source.raw_table}").fetchall()) if exists else set()
     now = datetime.now(timezone.utc).replace(microsecond=0)
+    shutil.rmtree(spool_dir, ignore_errors=True)
+    spool_dir.mkdir(parents=True)
     current: dict[str, str] = {}
-    new_files: dict[str, RawFile] = {}
+    spooled: dict[str, tuple[Path, RawFile, int]] = {}
     for path in paths:
         name = str(path.relative_to(raw_dir))
         current[name] = _sha256(path.read_bytes())
         if (name, current[name]) not in loaded:
             if log:
                 log(f"reading {name}")
-            new_files[name] = read_source_file(source, path, name)  # every file read before anything is written
+            raw = read_source_file(source, path, name)  # every file read before anything is written
+            raw.frame["_ingested_at"] = pd.Series([now] * len(raw.frame), dtype="datetime64[us, UTC]", index=raw.frame.index)
+            part = spool_dir / f"{len(spooled):05d}.parquet"
+            raw.frame.to_parquet(part, index=False)
+            spooled[name] = (part, raw, len(raw.frame))
+            raw.frame = raw.frame.iloc[0:0]
     removed = sorted({f for f, _ in loaded} - set(current))
     if exists:  # new columns first: DuckDB cannot alter a table and insert into it in one transaction
         present = set(con.table(source.raw_table).columns)
-        for column in dict.fromkeys(c for raw in new_files.values() for c in raw.frame.columns if c not in present):
+        for column in dict.fromkeys(c for _, raw, _ in spooled.values() for c in raw.frame.columns if c not in present):
             con.execute(f'alter table {source.raw_table} add column "{column}" varchar')
     con.execute("begin")
     try:
         if exists:
-            con.execute(f"delete from {source.raw_table} where _file in (select unnest(?))", [[*new_files, *removed]])
-        for name, raw in new_files.items():
-            raw.frame["_ingested_at"] = pd.Series([now] * len(raw.frame), dtype="datetime64[us, UTC]")
-            con.register("incoming", raw.frame)
+            con.execute(f"delete from {source.raw_table} where _file in (select unnest(?))", [[*spooled, *removed]])
+        for name, (part, raw, rows) in spooled.items():
             if not exists:
-                con.execute(f"create table {source.raw_table} as select * from incoming limit 0")
+                con.execute(f"create table {source.raw_table} as select * from read_parquet('{part}') limit 0")
                 exists = True
-            con.execute(f"insert into {source.raw_table} by name select * from incoming")
-            con.unregister("incoming")
+            con.execute(f"insert into {source.raw_table} by name select * from read_parquet('{part}')")
             con.execute(
                 "insert into audit.load_ledger values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, null) "
                 "on conflict do update set rows = excluded.rows, last_loaded_at = excluded.last_loaded_at, "
                 "last_seen_at = excluded.last_seen_at, removed_at = null",
-                [source.name, name, raw.sha256, raw.size_bytes, len(raw.frame), raw.encoding, raw.delimiter,
+                [source.name, name, raw.sha256, raw.size_bytes, rows, raw.encoding, raw.delimiter,
                  raw.header_line, raw.extra_columns, now, now, now],
             )
         versions = [list(current), list(current.values())]
@@ -371,11 +442,13 @@ def load_source_table(con: duckdb.DuckDBPyConnection, source: SourceTable, raw_d
         except duckdb.TransactionException:
             pass  # a failed commit has rolled back already
         raise
+    finally:
+        shutil.rmtree(spool_dir, ignore_errors=True)
     return LoadSummary(
-        loaded=list(new_files),
-        unchanged=sorted(set(current) - set(new_files)),
+        loaded=list(spooled),
+        unchanged=sorted(set(current) - set(spooled)),
         removed=removed,
-        rows_loaded=sum(len(f.frame) for f in new_files.values()),
+        rows_loaded=sum(rows for _, _, rows in spooled.values()),
     )
 
 
@@ -407,7 +480,9 @@ def build_ingest_asset(source: SourceTable) -> dg.AssetsDefinition:
     def ingest(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
         with warehouse.connect() as con:
             try:
-                summary = load_source_table(con, source, Path(warehouse.raw_dir), log=context.log.info)
+                summary = load_source_table(
+                    con, source, Path(warehouse.raw_dir), Path(warehouse.directory) / ".spool" / source.name, log=context.log.info
+                )
             except SourceFileError as error:
                 raise dg.Failure(description=str(error), allow_retries=False) from None
             context.log.info(

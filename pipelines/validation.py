@@ -35,18 +35,16 @@ def load_suite(table: str, suites_dir: Path = SUITES_DIR) -> dict:
 class ValidationOutcome:
     rows: int
     table_failures: list[str] = field(default_factory=list)
-    # frame index -> [(expectation type, human reason)]
-    row_failures: dict[int, list[tuple[str, str]]] = field(default_factory=lambda: defaultdict(list))
+    # (file, line) -> [(expectation type, human reason)]
+    row_failures: dict[tuple[str, int], list[tuple[str, str]]] = field(default_factory=lambda: defaultdict(list))
     expectations: list[dict] = field(default_factory=list)
-
-    files: list[str] = field(default_factory=list)  # each frame row's file
-    lines: list[int] = field(default_factory=list)  # and line
+    file_rows: Counter = field(default_factory=Counter)  # rows validated per file
 
     def examples(self, limit: int = 5) -> str:
         """'file, line N: reason' for the first failing rows."""
         shown = [
-            f"{self.files[i]}, line {self.lines[i]}: {'; '.join(r for _, r in self.row_failures[i])}"
-            for i in sorted(self.row_failures)[:limit]
+            f"{file}, line {line}: {'; '.join(r for _, r in self.row_failures[(file, line)])}"
+            for file, line in sorted(self.row_failures)[:limit]
         ]
         more = len(self.row_failures) - len(shown)
         return " | ".join(shown) + (f" | and {more} more" if more > 0 else "")
@@ -57,9 +55,32 @@ class ValidationOutcome:
 
     def files_over(self, max_share: float) -> dict[str, float]:
         """Files whose share of failing rows exceeds max_share."""
-        totals = Counter(self.files)
-        bad = Counter(self.files[i] for i in self.row_failures)
-        return {f: bad[f] / totals[f] for f in sorted(bad) if bad[f] / totals[f] > max_share}
+        bad = Counter(file for file, _ in self.row_failures)
+        return {f: bad[f] / self.file_rows[f] for f in sorted(bad) if bad[f] / self.file_rows[f] > max_share}
+
+    def merge(self, other: "ValidationOutcome") -> None:
+        """Add the outcome of another chunk of the same table and suite."""
+        self.rows += other.rows
+        self.table_failures.extend(other.table_failures)
+        for key, failures in other.row_failures.items():
+            self.row_failures[key].extend(failures)
+        self.file_rows.update(other.file_rows)
+        if not self.expectations:
+            self.expectations = other.expectations
+            return
+        for mine, theirs in zip(self.expectations, other.expectations):
+            mine["success"] = mine["success"] and theirs["success"]
+            mine["unexpected"] += theirs["unexpected"]
+            mine["sample"] = (mine["sample"] + theirs["sample"])[:20]
+
+    def quarantine(self) -> pd.DataFrame:
+        keys = sorted(self.row_failures)
+        return pd.DataFrame({
+            "_file": [f for f, _ in keys],
+            "_line": pd.Series([n for _, n in keys], dtype="int64"),
+            "_reason": ["; ".join(r for _, r in self.row_failures[k]) for k in keys],
+            "_failed_expectations": [sorted({t for t, _ in self.row_failures[k]}) for k in keys],
+        })
 
 
 def _columns_of(kwargs: dict) -> list[str]:
@@ -159,11 +180,7 @@ def validate_frame(frame: pd.DataFrame, suite: dict, parameters: dict, docs: Doc
     )
     if docs:
         docs.publish(context, result, suite["name"])
-    outcome = ValidationOutcome(
-        rows=len(frame),
-        files=list(frame["_file"]) if "_file" in frame else [],
-        lines=[int(n) for n in frame["_line"]] if "_line" in frame else [],
-    )
+    outcome = ValidationOutcome(rows=len(frame), file_rows=Counter(frame["_file"].value_counts().to_dict()))
     for item in result.results:
         config = item.expectation_config
         reason = (config.meta or {}).get("reason", config.type)
@@ -190,8 +207,9 @@ def validate_frame(frame: pd.DataFrame, suite: dict, parameters: dict, docs: Doc
             continue
         for index in index_list:
             index = index if isinstance(index, int) else int(next(iter(index.values())))
-            values = ", ".join(f"{c}={frame.iloc[index][c]!r}" for c in columns if c in frame.columns)
-            outcome.row_failures[index].append((config.type, f"{reason} ({values})"))
+            row = frame.iloc[index]
+            values = ", ".join(f"{c}={row[c]!r}" for c in columns if c in frame.columns)
+            outcome.row_failures[(row["_file"], int(row["_line"]))].append((config.type, f"{reason} ({values})"))
             if len(summary["sample"]) < 20:
                 summary["sample"].append(values)
     return outcome
@@ -204,14 +222,6 @@ def _exception_message(exception: dict) -> str:
         if isinstance(value, dict) and value.get("exception_message"):
             return value["exception_message"]
     return ""
-
-
-def quarantine_frame(frame: pd.DataFrame, outcome: ValidationOutcome, raw_columns: list[str]) -> pd.DataFrame:
-    indexes = sorted(outcome.row_failures)
-    bad = frame.iloc[indexes][raw_columns].reset_index(drop=True)
-    bad["_reason"] = ["; ".join(reason for _, reason in outcome.row_failures[i]) for i in indexes]
-    bad["_failed_expectations"] = [sorted({t for t, _ in outcome.row_failures[i]}) for i in indexes]
-    return bad
 
 
 CONSERVATION_SQL = """
@@ -273,18 +283,19 @@ def build_validation_checks(source: SourceTable, lookup_keys: list[dg.AssetKey])
     @dg.multi_asset_check(specs=specs, name=f"validate_{source.name}", compute_kind="great_expectations")
     def checks(context: dg.AssetCheckExecutionContext, warehouse: Warehouse):
         with warehouse.connect() as con:
-            frame = con.sql(source.frame_sql).df()
             parameters = {
                 name: [row[0] for row in con.sql(query).fetchall()]
                 for name, query in source.validation_parameters.items()
             }
             docs = DocsSite(warehouse.docs_path, warehouse.gx_state_path) if warehouse.data_docs else None
-            outcome = validate_frame(frame, suite, parameters, docs)
-            raw_columns = con.table(source.raw_table).columns
+            outcome = validate_in_chunks(con, context, source, suite, parameters, docs)
             con.execute(f"delete from {source.quarantine_table}")
             if outcome.row_failures:
-                con.register("bad_rows", quarantine_frame(frame, outcome, raw_columns))
-                con.execute(f"insert into {source.quarantine_table} by name select * from bad_rows")
+                con.register("bad_rows", outcome.quarantine())
+                con.execute(
+                    f"insert into {source.quarantine_table} by name select raw.*, bad._reason, bad._failed_expectations "
+                    f"from {source.raw_table} as raw join bad_rows as bad on raw._file = bad._file and raw._line = bad._line"
+                )
                 con.unregister("bad_rows")
             record_results(con, context.run.run_id, source, outcome)
             too_many = outcome.files_over(source.max_bad_share)
@@ -341,6 +352,36 @@ def build_validation_checks(source: SourceTable, lookup_keys: list[dg.AssetKey])
         )
 
     return checks
+
+
+CHUNK_ROWS = 1_000_000
+
+
+def partition_columns(suite: dict) -> list[str]:
+    """The columns of the suite's uniqueness expectations: rows that could be duplicates of each other
+    share a value of their hash, so that chunks split on it keep every uniqueness check exact."""
+    for expectation in suite["expectations"]:
+        if expectation["type"] in ("expect_compound_columns_to_be_unique", "expect_column_values_to_be_unique"):
+            return _columns_of(expectation["kwargs"])
+    return ["_file"]
+
+
+def validate_in_chunks(con, context, source: SourceTable, suite: dict, parameters: dict, docs) -> ValidationOutcome:
+    """The suite over the whole table, at most CHUNK_ROWS rows in memory at a time."""
+    rows = con.execute(f"select count(*) from {source.raw_table}").fetchone()[0]
+    chunks = max(1, -(-rows // CHUNK_ROWS))
+    key = ", ".join(f'"{c}"' for c in partition_columns(suite))
+    outcome = ValidationOutcome(rows=0)
+    for chunk in range(chunks):
+        sql = source.frame_sql if chunks == 1 else f"select * from ({source.frame_sql}) where hash({key}) % {chunks} = {chunk}"
+        frame = con.sql(sql).df()
+        if chunks > 1:
+            if frame.empty:
+                continue
+            context.log.info(f"{source.raw_table}: validating chunk {chunk + 1} of {chunks} ({len(frame):,} rows)")
+        outcome.merge(validate_frame(frame, suite, parameters, docs if chunk == 0 else None))
+        del frame
+    return outcome
 
 
 def record_results(con, run_id: str, source: SourceTable, outcome: ValidationOutcome) -> None:
