@@ -3,9 +3,10 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 3000
+ROWS ?= 10000000
 export DAGSTER_HOME := $(CURDIR)/.dagster_home
 
-.PHONY: install run test ui shell clean
+.PHONY: install run test ui shell bench clean
 
 install: $(VENV)/.installed
 
@@ -31,6 +32,10 @@ ui: install $(DAGSTER_HOME)/dagster.yaml  ## the Dagster UI on http://127.0.0.1:
 
 shell: install  ## the DuckDB shell on the published warehouse, read-only
 	$(BIN)/duckdb -readonly data/warehouse/warehouse.duckdb
+
+bench: install  ## time a full refresh of ROWS synthetic rows against a bare DuckDB load (see BENCHMARKS.md)
+	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps -c requirements.lock cpca  # real region codes
+	$(BIN)/python bench/bench.py --rows $(ROWS)
 
 clean:  ## remove the built warehouse (not the raw data, not the run history)
 	rm -f data/warehouse/*.duckdb data/warehouse/*.wal

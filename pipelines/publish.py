@@ -16,17 +16,41 @@ def _ensure_check_log(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(
         "create schema if not exists audit; "
         "create table if not exists audit.check_results (run_id varchar, check_name varchar, passed boolean, "
-        "blocks_publish boolean, checked_at timestamptz default current_timestamp)"
+        "blocks_publish boolean, checked_at timestamptz default current_timestamp); "
+        "alter table audit.check_results add column if not exists fingerprint varchar; "
+        "alter table audit.check_results add column if not exists summary varchar"
     )
 
 
-def record_check(con: duckdb.DuckDBPyConnection, run_id: str, check: str, passed: bool | None, blocks_publish: bool) -> None:
-    """Keep each check's verdict in the build database, so a publish in any later run can ask for it."""
+def record_check(
+    con: duckdb.DuckDBPyConnection,
+    run_id: str,
+    check: str,
+    passed: bool | None,
+    blocks_publish: bool,
+    fingerprint: str | None = None,
+    summary: str | None = None,
+) -> None:
+    """Keep each check's verdict in the build database, so a publish in any later run can ask for it.
+    passed is None for rows loaded but not checked yet."""
     _ensure_check_log(con)
     con.execute(
-        "insert into audit.check_results (run_id, check_name, passed, blocks_publish) values (?, ?, ?, ?)",
-        [run_id, check, passed, blocks_publish],
+        "insert into audit.check_results (run_id, check_name, passed, blocks_publish, fingerprint, summary) "
+        "values (?, ?, ?, ?, ?, ?)",
+        [run_id, check, passed, blocks_publish, fingerprint, summary],
     )
+
+
+def last_verdict(con: duckdb.DuckDBPyConnection, check: str, fingerprint: str) -> tuple[bool, bool, str, str] | None:
+    """The latest verdict of a check, if it was reached on inputs with this fingerprint:
+    (passed, blocks_publish, summary, run_id)."""
+    _ensure_check_log(con)
+    row = con.execute(
+        "select passed, blocks_publish, summary, run_id, fingerprint from audit.check_results "
+        "where check_name = ? and passed is not null order by checked_at desc limit 1",
+        [check],
+    ).fetchone()
+    return row[:4] if row and row[4] == fingerprint else None
 
 
 def blocking_failures(con: duckdb.DuckDBPyConnection, checks: list[str]) -> list[str]:

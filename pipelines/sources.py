@@ -385,6 +385,7 @@ def load_source_table(
         con.execute(f"drop table {source.raw_table} cascade")  # built by an older loader: read every file again
         exists = False
     loaded = set(con.execute(f"select distinct _file, _file_sha256 from {source.raw_table}").fetchall()) if exists else set()
+    existed = exists
     now = datetime.now(timezone.utc).replace(microsecond=0)
     shutil.rmtree(spool_dir, ignore_errors=True)
     spool_dir.mkdir(parents=True)
@@ -434,7 +435,8 @@ def load_source_table(
             "and (file, sha256) not in (select unnest(?), unnest(?))",
             [now, source.name, *versions],
         )
-        _reset_quarantine(con, source)
+        if spooled or removed or not existed:  # new rows: the table's check decides their quarantine again
+            _reset_quarantine(con, source)
         con.execute("commit")
     except Exception:
         try:

@@ -14,7 +14,7 @@ from pathlib import Path
 import dagster as dg
 import pandas as pd
 
-from pipelines.publish import record_check
+from pipelines.publish import last_verdict, record_check
 from pipelines.resources import PROJECT_ROOT, Warehouse
 from pipelines.sources import SourceTable, raw_asset_key
 
@@ -283,24 +283,37 @@ def build_validation_checks(source: SourceTable, lookup_keys: list[dg.AssetKey])
     @dg.multi_asset_check(specs=specs, name=f"validate_{source.name}", compute_kind="great_expectations")
     def checks(context: dg.AssetCheckExecutionContext, warehouse: Warehouse):
         with warehouse.connect() as con:
-            parameters = {
-                name: [row[0] for row in con.sql(query).fetchall()]
-                for name, query in source.validation_parameters.items()
-            }
-            docs = DocsSite(warehouse.docs_path, warehouse.gx_state_path) if warehouse.data_docs else None
-            outcome = validate_in_chunks(con, context, source, suite, parameters, docs)
-            con.execute(f"delete from {source.quarantine_table}")
-            if outcome.row_failures:
-                con.register("bad_rows", outcome.quarantine())
-                con.execute(
-                    f"insert into {source.quarantine_table} by name select raw.*, bad._reason, bad._failed_expectations "
-                    f"from {source.raw_table} as raw join bad_rows as bad on raw._file = bad._file and raw._line = bad._line"
-                )
-                con.unregister("bad_rows")
-            record_results(con, context.run.run_id, source, outcome)
-            too_many = outcome.files_over(source.max_bad_share)
-            blocks = bool(outcome.table_failures or too_many)
-            record_check(con, context.run.run_id, source.check_name, not outcome.row_failures and not blocks, blocks)
+            fingerprint = inputs_fingerprint(con, suite, source)
+            previous = last_verdict(con, source.check_name, fingerprint)
+            if previous:  # nothing it reads has changed since: its verdict and quarantine stand
+                passed, blocks, summary, run_id = previous
+                record_check(con, context.run.run_id, source.check_name, passed, blocks, fingerprint, summary)
+                context.log.info(f"{source.raw_table}: inputs unchanged since run {run_id[:8]}; its validation stands")
+                outcome = None
+            else:
+                parameters = {
+                    name: [row[0] for row in con.sql(query).fetchall()]
+                    for name, query in source.validation_parameters.items()
+                }
+                docs = DocsSite(warehouse.docs_path, warehouse.gx_state_path) if warehouse.data_docs else None
+                outcome = validate_in_chunks(con, context, source, suite, parameters, docs)
+                too_many = outcome.files_over(source.max_bad_share)
+                blocks = bool(outcome.table_failures or too_many)
+                passed = not blocks and not outcome.row_failures
+                summary = _summary(source, outcome, too_many)
+                con.execute("begin")  # the quarantine and the verdict change together, or not at all
+                con.execute(f"delete from {source.quarantine_table}")
+                if outcome.row_failures:
+                    con.register("bad_rows", outcome.quarantine())
+                    con.execute(
+                        f"insert into {source.quarantine_table} by name select raw.*, bad._reason, bad._failed_expectations "
+                        f"from {source.raw_table} as raw join bad_rows as bad on raw._file = bad._file and raw._line = bad._line"
+                    )
+                    con.unregister("bad_rows")
+                record_results(con, context.run.run_id, source, outcome)
+                record_check(con, context.run.run_id, source.check_name, passed, blocks, fingerprint, summary)
+                con.execute("commit")
+            quarantined = con.execute(f"select count(*) from {source.quarantine_table}").fetchone()[0]
             conservation = con.execute(
                 CONSERVATION_SQL.format(valid=source.valid_view, quarantine=source.quarantine_table), {"table": source.name}
             ).fetchall()
@@ -309,23 +322,31 @@ def build_validation_checks(source: SourceTable, lookup_keys: list[dg.AssetKey])
                 "and len(extra_columns) > 0 order by file",
                 [source.name],
             ).fetchall()
-        for message in outcome.table_failures:
-            context.log.error(f"{source.raw_table}: {message}")
-        if outcome.row_failures:
-            context.log.warning(f"{source.raw_table}: rows quarantined: {outcome.examples(limit=20)}")
+        if outcome:
+            for message in outcome.table_failures:
+                context.log.error(f"{source.raw_table}: {message}")
+            if outcome.row_failures:
+                context.log.warning(f"{source.raw_table}: rows quarantined: {outcome.examples(limit=20)}")
         yield dg.AssetCheckResult(
             check_name="expectations",
             asset_key=key,
-            passed=not blocks and not outcome.row_failures,
+            passed=bool(passed),
             severity=dg.AssetCheckSeverity.ERROR if blocks else dg.AssetCheckSeverity.WARN,
-            description=_summary(source, outcome, too_many),
+            description=summary,
             metadata={
-                "rows_validated": outcome.rows,
-                "rows_quarantined": len(outcome.row_failures),
-                "bad_share": float(round(outcome.bad_share, 4)),
-                "table_failures": dg.MetadataValue.md("\n".join(f"- {m}" for m in outcome.table_failures) or "none"),
-                "expectations": dg.MetadataValue.md(
-                    pd.DataFrame(outcome.expectations).drop(columns="sample").to_markdown(index=False)
+                "rows_quarantined": int(quarantined),
+                "revalidated": outcome is not None,
+                **(
+                    {
+                        "rows_validated": outcome.rows,
+                        "bad_share": float(round(outcome.bad_share, 4)),
+                        "table_failures": dg.MetadataValue.md("\n".join(f"- {m}" for m in outcome.table_failures) or "none"),
+                        "expectations": dg.MetadataValue.md(
+                            pd.DataFrame(outcome.expectations).drop(columns="sample").to_markdown(index=False)
+                        ),
+                    }
+                    if outcome
+                    else {}
                 ),
             },
         )
@@ -355,6 +376,19 @@ def build_validation_checks(source: SourceTable, lookup_keys: list[dg.AssetKey])
 
 
 CHUNK_ROWS = 1_000_000
+
+
+def inputs_fingerprint(con, suite: dict, source: SourceTable) -> str:
+    """What a table's validation depends on: every loaded file version (any table's: lookups feed the
+    checks), the suite and the frame's SQL."""
+    import hashlib
+
+    versions = con.execute(
+        "select source_table, file, sha256, last_loaded_at::varchar from audit.load_ledger "
+        "where removed_at is null order by all"
+    ).fetchall()
+    payload = json.dumps([versions, suite, source.frame_sql, source.validation_parameters], sort_keys=True, default=str)
+    return hashlib.sha256(payload.encode()).hexdigest()
 
 
 def partition_columns(suite: dict) -> list[str]:

@@ -79,6 +79,8 @@ def test_validation_history_keeps_every_expectation_with_a_sample(local, tmp_pat
     with (tmp_path / "raw" / SEED).open("a", encoding="utf-8") as f:
         f.write("999999,gdp,2023,1.0,亿元,,,,\n")
     assert refresh(local).success
+    with (tmp_path / "raw" / SEED).open("a", encoding="utf-8") as f:
+        f.write("440300,gdp,2022,32387.68,亿元,,,,\n")
     assert refresh(local).success
 
     with duckdb.connect(str(local.published_path), read_only=True) as con:
@@ -101,3 +103,22 @@ def test_data_docs_show_every_table(warehouse):
     suites = set(re.findall(r"validations/(\w+)/", index))
     assert suites == {"observations", "regions", "indicators", "sources", "units", "qualifiers", "entities"}
     assert all(list((warehouse.docs_path / "validations" / s).rglob("*.html")) for s in suites)
+
+
+def test_unchanged_inputs_keep_their_verdict_and_quarantine_without_revalidating(local, tmp_path):
+    with (tmp_path / "raw" / SEED).open("a", encoding="utf-8") as f:
+        f.write("999999,gdp,2023,1.0,亿元,,,,\n")
+    first = refresh(local)
+    again = refresh(local)
+
+    assert again.success
+    def expectations(result):
+        (found,) = [e for e in result.get_asset_check_evaluations()
+                    if e.asset_key.to_user_string() == "raw/observations" and e.check_name == "expectations"]
+        return found
+    assert expectations(first).metadata["revalidated"].value is True
+    assert expectations(again).metadata["revalidated"].value is False
+    assert (expectations(again).passed, expectations(again).severity) == (expectations(first).passed, expectations(first).severity)
+    assert expectations(again).description == expectations(first).description
+    with duckdb.connect(str(local.published_path), read_only=True) as con:
+        assert con.execute("select _line from quarantine.observations").fetchall() == [(95,)]
