@@ -375,7 +375,7 @@ def build_validation_checks(source: SourceTable, lookup_keys: list[dg.AssetKey])
     return checks
 
 
-CHUNK_ROWS = 1_000_000
+CHUNK_ROWS = 250_000  # rows of a table in memory at once during validation
 
 
 def inputs_fingerprint(con, suite: dict, source: SourceTable) -> str:
