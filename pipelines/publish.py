@@ -53,6 +53,37 @@ def last_verdict(con: duckdb.DuckDBPyConnection, check: str, fingerprint: str) -
     return row[:4] if row and row[4] == fingerprint else None
 
 
+def build_fingerprint(con: duckdb.DuckDBPyConnection, raw_dir: Path) -> str:
+    """What every built table is a function of: the loaded file versions, the descriptors, the suites and the
+    SQL files. Unchanged, a refresh has nothing to rebuild or publish (`make clean` forces it)."""
+    import hashlib
+
+    from pipelines.resources import PROJECT_ROOT
+
+    digest = hashlib.sha256()
+    digest.update(repr(con.execute(
+        "select source_table, file, sha256, last_loaded_at::varchar from audit.load_ledger where removed_at is null order by all"
+    ).fetchall()).encode())
+    definitions = [*sorted(raw_dir.glob("*/source.toml")), *sorted((PROJECT_ROOT / "gx").rglob("*.json")),
+                   *sorted((PROJECT_ROOT / "sql").rglob("*.sql"))]
+    for path in definitions:
+        digest.update(path.name.encode() + path.read_bytes())
+    return digest.hexdigest()
+
+
+def last_build(con: duckdb.DuckDBPyConnection, target: str) -> str | None:
+    con.execute("create schema if not exists audit; create table if not exists audit.builds (target varchar primary key, fingerprint varchar, built_at timestamptz)")
+    row = con.execute("select fingerprint from audit.builds where target = ?", [target]).fetchone()
+    return row[0] if row else None
+
+
+def record_build(con: duckdb.DuckDBPyConnection, target: str, fingerprint: str) -> None:
+    last_build(con, target)
+    con.execute(
+        "insert or replace into audit.builds values (?, ?, current_timestamp)", [target, fingerprint]
+    )
+
+
 def blocking_failures(con: duckdb.DuckDBPyConnection, checks: list[str]) -> list[str]:
     """Checks whose latest verdict blocks the publish, or that have never run on this build."""
     _ensure_check_log(con)
@@ -110,8 +141,14 @@ def build_publish_asset(upstream: list[dg.AssetKey], checks: list[str]) -> dg.As
                     f"{', '.join(failing)}. The published warehouse is unchanged; fix the source files and refresh.",
                     allow_retries=False,
                 )
+            fingerprint = build_fingerprint(con, Path(warehouse.raw_dir))
+            if warehouse.published_path.exists() and last_build(con, "published_warehouse") == fingerprint:
+                context.log.info("nothing changed since the last publish: the published warehouse stands")
+                return dg.MaterializeResult(metadata={"path": dg.MetadataValue.path(str(warehouse.published_path)), "republished": False})
             con.execute("checkpoint")
         publish_file(warehouse.build_path, warehouse.published_path)
+        with warehouse.connect() as con:  # only once the file is in place: a killed publish is redone
+            record_build(con, "published_warehouse", fingerprint)
         with duckdb.connect(str(warehouse.published_path), read_only=True) as con:
             counts = {t: con.execute(f"select count(*) from {t}").fetchone()[0] for t in CONTRACT_TABLES}
         context.log.info(f"published {warehouse.published_path}: {counts}")
@@ -119,6 +156,7 @@ def build_publish_asset(upstream: list[dg.AssetKey], checks: list[str]) -> dg.As
             metadata={
                 "path": dg.MetadataValue.path(str(warehouse.published_path)),
                 "size_bytes": warehouse.published_path.stat().st_size,
+                "republished": True,
                 **{f"rows/{t}": int(n) for t, n in counts.items()},
             }
         )

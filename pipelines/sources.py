@@ -28,6 +28,7 @@ DESCRIPTOR = "source.toml"
 LINEAGE_COLUMNS = ["_file", "_file_sha256", "_line", "_ingested_at", "_parse_error"]
 READABLE_SUFFIXES = {".csv", ".tsv", ".txt", ".xlsx", ".xlsm"}
 HEADER_SEARCH_ROWS = 30
+FAST_PATH_BYTES = 1 << 20  # files this large are read by Arrow when they allow it
 PARSERS = {"observations": add_printed_figures}
 
 
@@ -274,23 +275,21 @@ def _header(row: list[str], source: SourceTable, name: str, line: int) -> list[s
     return header
 
 
-def _cells_fast(data: bytes, text: str, encoding: str, delimiter: str, source: SourceTable, name: str) -> Cells | None:
-    """Arrow's multithreaded CSV reader, for the common large file: one physical line per record and every
-    record with the header's number of fields. Anything else returns None and takes the exact path."""
+def _cells_fast(data: bytes, head: str, delimiter: str, source: SourceTable, name: str) -> Cells | None:
+    """Arrow's multithreaded CSV reader on UTF-8 bytes, for the common large file: one physical line per record
+    and every record with the header's number of fields. Anything else returns None and takes the exact path."""
     import pyarrow as pa
     import pyarrow.compute as pc
     from pyarrow import csv as pacsv
 
-    if len(data) < 1 << 20:
-        return None  # small files: the exact path is fast enough
-    head = list(csv.reader(io.StringIO("\n".join(text.splitlines()[:HEADER_SEARCH_ROWS])), delimiter=delimiter))
+    head = list(csv.reader(io.StringIO("\n".join(head.splitlines()[:HEADER_SEARCH_ROWS])), delimiter=delimiter))
     header_index = _header_index(head, source)
     if header_index is None:
         return None
     header = _header(head[header_index], source, name, header_index + 1)
     try:
         table = pacsv.read_csv(
-            io.BytesIO(text.encode("utf-8") if encoding != "utf-8" else data.removeprefix(b"\xef\xbb\xbf")),
+            io.BytesIO(data),
             read_options=pacsv.ReadOptions(skip_rows=header_index + 1, column_names=header, block_size=16 << 20),
             parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=False, ignore_empty_lines=True),
             convert_options=pacsv.ConvertOptions(column_types={c: pa.string() for c in header}, strings_can_be_null=False),
@@ -316,11 +315,22 @@ def read_source_file(source: SourceTable, path: Path, relative_name: str) -> Raw
         encoding, delimiter = "xlsx", ""
         cells = _cells_from_grid(*_read_xlsx(path, source, relative_name), source, relative_name, delimiter)
     else:
-        text, encoding = _decode(data, source.encoding, relative_name)
-        delimiter = _delimiter(text, source.delimiter)
-        cells = _cells_fast(data, text, encoding, delimiter, source, relative_name) or _cells_from_grid(
-            *_read_grid(text, delimiter, relative_name), source, relative_name, delimiter
-        )
+        cells = None
+        if len(data) >= FAST_PATH_BYTES and source.encoding in ("auto", "utf-8", "utf-8-sig"):
+            # a large UTF-8 file is never decoded whole in Python: Arrow reads (and checks) the bytes
+            try:
+                head = _text_or_error(data[: data.rfind(b"\n", 0, FAST_PATH_BYTES) + 1].decode("utf-8-sig"), relative_name)
+                encoding, delimiter = "utf-8", _delimiter(head, source.delimiter)
+                cells = _cells_fast(data.removeprefix(b"\xef\xbb\xbf"), head, delimiter, source, relative_name)
+            except UnicodeDecodeError:
+                pass
+        if cells is None:
+            text, encoding = _decode(data, source.encoding, relative_name)
+            delimiter = _delimiter(text, source.delimiter)
+            large = len(data) >= FAST_PATH_BYTES
+            cells = (large and _cells_fast(text.encode("utf-8"), text[: FAST_PATH_BYTES], delimiter, source, relative_name)) or (
+                _cells_from_grid(*_read_grid(text, delimiter, relative_name), source, relative_name, delimiter)
+            )
     frame, record_lines, errors = cells.frame, cells.lines, cells.errors
     # a blank header cell over an empty column is layout (a merged title's width), not data
     frame = frame.drop(columns=[c for c in frame.columns if c.startswith("column_") and frame[c].isna().all()])

@@ -8,6 +8,7 @@ import sqlglot
 from sqlglot import exp
 
 from pipelines.metadata import table_metadata
+from pipelines.publish import build_fingerprint, last_build, record_build
 from pipelines.resources import PROJECT_ROOT, Warehouse
 
 SQL_DIR = PROJECT_ROOT / "sql"
@@ -93,8 +94,17 @@ def build_sql_asset(model: SqlModel, producers: dict[str, dg.AssetKey]) -> dg.As
     )
     def sql_asset(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
         with warehouse.connect() as con:
-            con.execute(f"create schema if not exists {model.schema}")
-            con.execute(f"create or replace {kind} {model.qualified_name} as\n{model.sql}")
+            fingerprint = build_fingerprint(con, Path(warehouse.raw_dir))
+            exists = con.execute(
+                "select count(*) from information_schema.tables where table_schema = ? and table_name = ?",
+                [model.schema, model.name],
+            ).fetchone()[0]
+            if exists and last_build(con, model.qualified_name) == fingerprint:
+                context.log.info(f"{model.qualified_name}: inputs unchanged since its last build; kept as it is")
+            else:
+                con.execute(f"create schema if not exists {model.schema}")
+                con.execute(f"create or replace {kind} {model.qualified_name} as\n{model.sql}")
+                record_build(con, model.qualified_name, fingerprint)
             return dg.MaterializeResult(metadata=table_metadata(con, model.qualified_name))
 
     return sql_asset

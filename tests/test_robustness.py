@@ -154,3 +154,17 @@ def test_two_refreshes_on_the_same_inputs_give_identical_warehouses(published_on
     fresh = contents(elsewhere.published_path)
     assert len(first) >= 30
     assert first == again == fresh
+
+
+def test_a_refresh_with_nothing_changed_rebuilds_and_republishes_nothing(published_once):
+    before = sha256(published_once.published_path)
+
+    result = refresh(published_once)
+
+    assert result.success
+    (publish,) = [e for e in result.get_asset_materialization_events() if e.asset_key.to_user_string() == "published_warehouse"]
+    assert publish.materialization.metadata["republished"].value is False
+    assert sha256(published_once.published_path) == before
+    change_gdp(published_once, "34606.50")
+    assert refresh(published_once).success
+    assert gdp(published_once.published_path) == 3.46065e12
