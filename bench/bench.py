@@ -6,7 +6,6 @@ refresh's peak RSS. The last line printed is one JSON object (see BENCHMARKS.md)
 import argparse
 import json
 import os
-import resource
 import shutil
 import subprocess
 import sys

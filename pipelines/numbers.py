@@ -9,8 +9,12 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 import cn2an
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 MISSING_MARKERS = {"", "—", "——", "–", "-", "--", "…", "……", "...", "na", "n/a", "n.a.", "nan", "null", "none", "无", "/", "x", "*"}
 PREFIX_QUALIFIERS = ["超过", "突破", "接近", "大约", "超", "逾", "近", "约"]

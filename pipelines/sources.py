@@ -340,14 +340,15 @@ def read_source_file(source: SourceTable, path: Path, relative_name: str) -> Raw
             frame[column] = pd.Series([None] * len(frame), dtype="str")
     for column, default in source.defaults.items():
         frame[column] = frame[column].fillna(default.format(file_stem=path.stem))
+    digest = _sha256(data)
     frame["_file"] = relative_name
-    frame["_file_sha256"] = _sha256(data)
+    frame["_file_sha256"] = digest
     frame["_line"] = pd.Series(record_lines, dtype="int64")
     frame["_parse_error"] = pd.Series(errors, dtype="str")
     if source.parse:
         frame = PARSERS[source.parse](frame)
     extra = [c for c in header if c not in source.columns and not c.startswith("_")]
-    return RawFile(frame, _sha256(data), len(data), encoding, delimiter, cells.header_line, extra)
+    return RawFile(frame, digest, len(data), encoding, delimiter, cells.header_line, extra)
 
 
 LEDGER_DDL = """

@@ -1,5 +1,6 @@
 """Fixtures: the whole asset graph materialized into temporary directories."""
 
+import hashlib
 import shutil
 from pathlib import Path
 
@@ -27,6 +28,18 @@ def warehouse(tmp_path_factory) -> Warehouse:
     result = refresh(built)
     assert result.success, [e.message for e in result.all_events if e.is_failure]
     return built
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.fixture()
+def published_once(tmp_path) -> Warehouse:
+    """A warehouse published from the good data, with a writable copy of data/raw to change or break."""
+    warehouse = Warehouse(raw_dir=str(copy_raw(tmp_path)), directory=str(tmp_path / "warehouse"), data_docs=False)
+    assert refresh(warehouse).success
+    return warehouse
 
 
 @pytest.fixture()

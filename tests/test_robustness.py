@@ -1,7 +1,6 @@
 """Real processes against one warehouse: a reader holding the published file, refreshes killed with
 SIGKILL at several points, two overlapping refreshes, a lock held for a moment, reruns on the same inputs."""
 
-import hashlib
 import os
 import signal
 import subprocess
@@ -12,21 +11,10 @@ import duckdb
 import pytest
 
 from pipelines.resources import Warehouse
-from tests.conftest import copy_raw, refresh
+from tests.conftest import refresh, sha256
 
 SEED = "observations/2024-02_newspaper_regional_page.csv"
 TIMESTAMP_COLUMNS = {"_ingested_at", "loaded_at", "checked_at", "validated_at", "first_loaded_at", "last_loaded_at", "last_seen_at", "removed_at"}
-
-
-def sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-@pytest.fixture()
-def published_once(tmp_path) -> Warehouse:
-    warehouse = Warehouse(raw_dir=str(copy_raw(tmp_path)), directory=str(tmp_path / "warehouse"), data_docs=False)
-    assert refresh(warehouse).success
-    return warehouse
 
 
 def change_gdp(warehouse: Warehouse, printed: str) -> None:

@@ -1,29 +1,15 @@
 """Broken sources: ERROR checks block everything downstream and leave the published file untouched;
 bad rows go to quarantine with a reason while the good rows flow on."""
 
-import hashlib
 from pathlib import Path
 
 import dagster as dg
 import duckdb
-import pytest
 
 from pipelines.resources import Warehouse
-from tests.conftest import copy_raw, refresh
+from tests.conftest import refresh, sha256
 
 SEED_CSV = "2024-02_newspaper_regional_page.csv"
-
-
-def sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-@pytest.fixture()
-def published_once(tmp_path) -> Warehouse:
-    """A warehouse published from the good data, with a writable copy of data/raw to break."""
-    warehouse = Warehouse(raw_dir=str(copy_raw(tmp_path)), directory=str(tmp_path / "warehouse"), data_docs=False)
-    assert refresh(warehouse).success
-    return warehouse
 
 
 def observations_file(warehouse: Warehouse) -> Path:
