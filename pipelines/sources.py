@@ -18,6 +18,7 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 import pandas as pd
+import pyarrow as pa
 
 from pipelines.metadata import table_metadata
 from pipelines.numbers import add_printed_figures
@@ -76,7 +77,7 @@ class SourceTable:
     @property
     def frame_sql(self) -> str:
         """The rows the suite validates: the raw table, or a descriptor's query adding lookups."""
-        return self.validation_frame or f"select * from {self.raw_table} order by _file, _line"
+        return self.validation_frame or f"select * from {self.raw_table}"
 
     @classmethod
     def from_folder(cls, folder: Path) -> "SourceTable":
@@ -414,6 +415,7 @@ def load_source_table(
             raw.frame.to_parquet(part, index=False)
             spooled[name] = (part, raw, len(raw.frame))
             raw.frame = raw.frame.iloc[0:0]
+            pa.default_memory_pool().release_unused()  # Arrow keeps freed buffers for reuse otherwise
     removed = sorted({f for f, _ in loaded} - set(current))
     if exists:  # new columns first: DuckDB cannot alter a table and insert into it in one transaction
         present = set(con.table(source.raw_table).columns)
