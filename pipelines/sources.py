@@ -309,9 +309,9 @@ def _cells_fast(data: bytes, head: str, delimiter: str, source: SourceTable, nam
     return Cells(frame.astype("str"), list(range(first, first + table.num_rows)), [None] * table.num_rows, header_index + 1)
 
 
-def read_source_file(source: SourceTable, path: Path, relative_name: str) -> RawFile:
+def read_source_file(source: SourceTable, path: Path, relative_name: str, data: bytes | None = None) -> RawFile:
     """All cells as text, as printed (trimmed; empty cells are NULL), with lineage columns."""
-    data = path.read_bytes()
+    data = path.read_bytes() if data is None else data
     if path.suffix.lower() in {".xlsx", ".xlsm"}:
         encoding, delimiter = "xlsx", ""
         cells = _cells_from_grid(*_read_xlsx(path, source, relative_name), source, relative_name, delimiter)
@@ -405,11 +405,12 @@ def load_source_table(
     spooled: dict[str, tuple[Path, RawFile, int]] = {}
     for path in paths:
         name = str(path.relative_to(raw_dir))
-        current[name] = _sha256(path.read_bytes())
+        data = path.read_bytes()
+        current[name] = _sha256(data)
         if (name, current[name]) not in loaded:
             if log:
                 log(f"reading {name}")
-            raw = read_source_file(source, path, name)  # every file read before anything is written
+            raw = read_source_file(source, path, name, data)  # every file read before anything is written
             raw.frame["_ingested_at"] = pd.Series([now] * len(raw.frame), dtype="datetime64[us, UTC]", index=raw.frame.index)
             part = spool_dir / f"{len(spooled):05d}.parquet"
             raw.frame.to_parquet(part, index=False)
