@@ -53,6 +53,14 @@ def last_verdict(con: duckdb.DuckDBPyConnection, check: str, fingerprint: str) -
     return row[:4] if row and row[4] == fingerprint else None
 
 
+def loaded_versions(con: duckdb.DuckDBPyConnection) -> list[tuple]:
+    """Every file version in the warehouse now, and when it was loaded: what all built data derives from."""
+    return con.execute(
+        "select source_table, file, sha256, last_loaded_at::varchar from audit.load_ledger "
+        "where removed_at is null order by all"
+    ).fetchall()
+
+
 def build_fingerprint(con: duckdb.DuckDBPyConnection, raw_dir: Path) -> str:
     """What every built table is a function of: the loaded file versions, the descriptors, the suites and the
     SQL files. Unchanged, a refresh has nothing to rebuild or publish (`make clean` forces it)."""
@@ -61,9 +69,7 @@ def build_fingerprint(con: duckdb.DuckDBPyConnection, raw_dir: Path) -> str:
     from pipelines.resources import PROJECT_ROOT
 
     digest = hashlib.sha256()
-    digest.update(repr(con.execute(
-        "select source_table, file, sha256, last_loaded_at::varchar from audit.load_ledger where removed_at is null order by all"
-    ).fetchall()).encode())
+    digest.update(repr(loaded_versions(con)).encode())
     definitions = [*sorted(raw_dir.glob("*/source.toml")), *sorted((PROJECT_ROOT / "gx").rglob("*.json")),
                    *sorted((PROJECT_ROOT / "sql").rglob("*.sql"))]
     for path in definitions:

@@ -14,7 +14,7 @@ from pathlib import Path
 import dagster as dg
 import pandas as pd
 
-from pipelines.publish import last_verdict, record_check
+from pipelines.publish import last_verdict, loaded_versions, record_check
 from pipelines.resources import PROJECT_ROOT, Warehouse
 from pipelines.sources import SourceTable, raw_asset_key
 
@@ -383,11 +383,7 @@ def inputs_fingerprint(con, suite: dict, source: SourceTable) -> str:
     checks), the suite and the frame's SQL."""
     import hashlib
 
-    versions = con.execute(
-        "select source_table, file, sha256, last_loaded_at::varchar from audit.load_ledger "
-        "where removed_at is null order by all"
-    ).fetchall()
-    payload = json.dumps([versions, suite, source.frame_sql, source.validation_parameters], sort_keys=True, default=str)
+    payload = json.dumps([loaded_versions(con), suite, source.frame_sql, source.validation_parameters], sort_keys=True, default=str)
     return hashlib.sha256(payload.encode()).hexdigest()
 
 
