@@ -18,7 +18,8 @@ def _ensure_check_log(con: duckdb.DuckDBPyConnection) -> None:
         "create table if not exists audit.check_results (run_id varchar, check_name varchar, passed boolean, "
         "blocks_publish boolean, checked_at timestamptz default current_timestamp); "
         "alter table audit.check_results add column if not exists fingerprint varchar; "
-        "alter table audit.check_results add column if not exists summary varchar"
+        "alter table audit.check_results add column if not exists summary varchar; "
+        "alter table audit.check_results add column if not exists base_fingerprint varchar"
     )
 
 
@@ -30,14 +31,15 @@ def record_check(
     blocks_publish: bool,
     fingerprint: str | None = None,
     summary: str | None = None,
+    base_fingerprint: str | None = None,
 ) -> None:
     """Keep each check's verdict in the build database, so a publish in any later run can ask for it.
     passed is None for rows loaded but not checked yet."""
     _ensure_check_log(con)
     con.execute(
-        "insert into audit.check_results (run_id, check_name, passed, blocks_publish, fingerprint, summary) "
-        "values (?, ?, ?, ?, ?, ?)",
-        [run_id, check, passed, blocks_publish, fingerprint, summary],
+        "insert into audit.check_results (run_id, check_name, passed, blocks_publish, fingerprint, summary, "
+        "base_fingerprint) values (?, ?, ?, ?, ?, ?, ?)",
+        [run_id, check, passed, blocks_publish, fingerprint, summary, base_fingerprint],
     )
 
 
@@ -61,15 +63,16 @@ def loaded_versions(con: duckdb.DuckDBPyConnection) -> list[tuple]:
     ).fetchall()
 
 
-def build_fingerprint(con: duckdb.DuckDBPyConnection, raw_dir: Path) -> str:
+def build_fingerprint(con: duckdb.DuckDBPyConnection, raw_dir: Path, except_table: str | None = None) -> str:
     """What every built table is a function of: the loaded file versions, the descriptors, the suites and the
-    SQL files. Unchanged, a refresh has nothing to rebuild or publish (`make clean` forces it)."""
+    SQL files. Unchanged, a refresh has nothing to rebuild or publish (`make clean` forces it). With
+    except_table, all of it but that source table's files (see file_states)."""
     import hashlib
 
     from pipelines.resources import PROJECT_ROOT
 
     digest = hashlib.sha256()
-    digest.update(repr(loaded_versions(con)).encode())
+    digest.update(repr([v for v in loaded_versions(con) if v[0] != except_table]).encode())
     definitions = [*sorted(raw_dir.glob("*/source.toml")), *sorted((PROJECT_ROOT / "gx").rglob("*.json")),
                    *sorted((PROJECT_ROOT / "sql").rglob("*.sql"))]
     for path in definitions:
@@ -77,17 +80,57 @@ def build_fingerprint(con: duckdb.DuckDBPyConnection, raw_dir: Path) -> str:
     return digest.hexdigest()
 
 
+BUILDS_DDL = """
+create schema if not exists audit;
+create table if not exists audit.builds (target varchar primary key, fingerprint varchar, built_at timestamptz);
+alter table audit.builds add column if not exists base_fingerprint varchar;
+alter table audit.builds add column if not exists file_states json
+"""
+
+
 def last_build(con: duckdb.DuckDBPyConnection, target: str) -> str | None:
-    con.execute("create schema if not exists audit; create table if not exists audit.builds (target varchar primary key, fingerprint varchar, built_at timestamptz)")
-    row = con.execute("select fingerprint from audit.builds where target = ?", [target]).fetchone()
-    return row[0] if row else None
+    return last_build_state(con, target)[0]
 
 
-def record_build(con: duckdb.DuckDBPyConnection, target: str, fingerprint: str) -> None:
-    last_build(con, target)
+def last_build_state(con: duckdb.DuckDBPyConnection, target: str) -> tuple[str | None, str | None, dict | None]:
+    """(fingerprint, base fingerprint, file states) of the target's last build."""
+    import json
+
+    con.execute(BUILDS_DDL)
+    row = con.execute("select fingerprint, base_fingerprint, file_states from audit.builds where target = ?", [target]).fetchone()
+    if not row:
+        return None, None, None
+    return row[0], row[1], json.loads(row[2]) if row[2] else None
+
+
+def record_build(
+    con: duckdb.DuckDBPyConnection, target: str, fingerprint: str, base: str | None = None, states: dict | None = None
+) -> None:
+    import json
+
+    con.execute(BUILDS_DDL)
     con.execute(
-        "insert or replace into audit.builds values (?, ?, current_timestamp)", [target, fingerprint]
+        "insert or replace into audit.builds (target, fingerprint, built_at, base_fingerprint, file_states) "
+        "values (?, ?, current_timestamp, ?, ?)",
+        [target, fingerprint, base, json.dumps(states) if states is not None else None],
     )
+
+
+def file_states(con: duckdb.DuckDBPyConnection, table: str) -> dict[str, str]:
+    """Per file of a source table: its loaded version and which of its lines are quarantined. A row built
+    from the file can change only when this does (or when anything in the base fingerprint does)."""
+    rows = con.execute(
+        f"""
+        select l.file, l.sha256 || ':' || coalesce(q.lines::varchar, '0') || ':' || coalesce(q.mix::varchar, '')
+        from audit.load_ledger as l
+        left join (
+            select _file, _file_sha256, count(*) as lines, bit_xor(hash(_line)) as mix from quarantine.{table} group by all
+        ) as q on q._file = l.file and q._file_sha256 = l.sha256
+        where l.source_table = ? and l.removed_at is null
+        """,
+        [table],
+    ).fetchall()
+    return dict(rows)
 
 
 def blocking_failures(con: duckdb.DuckDBPyConnection, checks: list[str]) -> list[str]:

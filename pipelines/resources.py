@@ -13,8 +13,9 @@ from dagster_duckdb import DuckDBResource
 from pydantic import PrivateAttr
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_RAW_DIR = Path(os.environ.get("REGIND_RAW_DIR", PROJECT_ROOT / "data" / "raw"))
-DEFAULT_WAREHOUSE_DIR = Path(os.environ.get("REGIND_WAREHOUSE_DIR", PROJECT_ROOT / "data" / "warehouse"))
+# absolute: a relative REGIND_* directory would move with the working directory of each run
+DEFAULT_RAW_DIR = Path(os.environ.get("REGIND_RAW_DIR", PROJECT_ROOT / "data" / "raw")).resolve()
+DEFAULT_WAREHOUSE_DIR = Path(os.environ.get("REGIND_WAREHOUSE_DIR", PROJECT_ROOT / "data" / "warehouse")).resolve()
 RUN_LOCK_WAIT_S = 6 * 3600
 DUCKDB_MEMORY_LIMIT = os.environ.get("REGIND_DUCKDB_MEMORY", "1GB")
 
@@ -30,7 +31,7 @@ class Warehouse(dg.ConfigurableResource):
 
     @property
     def build_path(self) -> Path:
-        return Path(self.directory) / "build.duckdb"
+        return Path(self.directory).resolve() / "build.duckdb"
 
     @property
     def published_path(self) -> Path:
@@ -39,11 +40,11 @@ class Warehouse(dg.ConfigurableResource):
     @property
     def docs_path(self) -> Path:
         """Great Expectations Data Docs: open index.html in a browser."""
-        return Path(self.directory) / "docs"
+        return Path(self.directory).resolve() / "docs"
 
     @property
     def gx_state_path(self) -> Path:
-        return Path(self.directory) / "gx_state"
+        return Path(self.directory).resolve() / "gx_state"
 
     @property
     def lock_path(self) -> Path:

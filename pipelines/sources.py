@@ -9,6 +9,7 @@ import csv
 import hashlib
 import io
 import shutil
+import time
 import tomllib
 import unicodedata
 from dataclasses import dataclass, field
@@ -18,8 +19,8 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 import pandas as pd
-import pyarrow as pa
 
+from pipelines.memory import release_memory
 from pipelines.metadata import table_metadata
 from pipelines.numbers import add_printed_figures
 from pipelines.publish import record_check
@@ -359,7 +360,8 @@ create table if not exists audit.load_ledger (
     delimiter varchar, header_line bigint, extra_columns varchar[], first_loaded_at timestamptz,
     last_loaded_at timestamptz, last_seen_at timestamptz, removed_at timestamptz,
     primary key (source_table, file, sha256)
-)
+);
+create table if not exists audit.validated_versions (source_table varchar, file varchar, sha256 varchar)
 """
 
 
@@ -408,20 +410,25 @@ def load_source_table(
         data = path.read_bytes()
         current[name] = _sha256(data)
         if (name, current[name]) not in loaded:
-            if log:
-                log(f"reading {name}")
+            started = time.perf_counter()
             raw = read_source_file(source, path, name, data)  # every file read before anything is written
             raw.frame["_ingested_at"] = pd.Series([now] * len(raw.frame), dtype="datetime64[us, UTC]", index=raw.frame.index)
             part = spool_dir / f"{len(spooled):05d}.parquet"
             raw.frame.to_parquet(part, index=False)
             spooled[name] = (part, raw, len(raw.frame))
+            if log:
+                seconds = time.perf_counter() - started
+                done = sum(rows for _, _, rows in spooled.values())
+                log(f"{source.raw_table}: read {name}, {len(raw.frame):,} rows in {seconds:.1f} s "
+                    f"({len(raw.frame) / max(seconds, 1e-3):,.0f} rows/s); {done:,} rows read so far")
             raw.frame = raw.frame.iloc[0:0]
-            pa.default_memory_pool().release_unused()  # Arrow keeps freed buffers for reuse otherwise
+            release_memory()
     removed = sorted({f for f, _ in loaded} - set(current))
     if exists:  # new columns first: DuckDB cannot alter a table and insert into it in one transaction
         present = set(con.table(source.raw_table).columns)
         for column in dict.fromkeys(c for _, raw, _ in spooled.values() for c in raw.frame.columns if c not in present):
-            con.execute(f'alter table {source.raw_table} add column "{column}" varchar')
+            for table in (source.raw_table, source.quarantine_table):
+                con.execute(f'alter table if exists {table} add column if not exists "{column}" varchar')
     con.execute("begin")
     try:
         if exists:
@@ -449,8 +456,9 @@ def load_source_table(
             "and (file, sha256) not in (select unnest(?), unnest(?))",
             [now, source.name, *versions],
         )
-        if spooled or removed or not existed:  # new rows: the table's check decides their quarantine again
+        if not existed:  # a new table: nothing validated yet
             _reset_quarantine(con, source)
+        _define_valid_view(con, source)  # the table's check decides the new rows' quarantine
         con.execute("commit")
     except Exception:
         try:
@@ -469,15 +477,22 @@ def load_source_table(
 
 
 def _reset_quarantine(con: duckdb.DuckDBPyConnection, source: SourceTable) -> None:
-    """Empty quarantine.<table> (the table's check fills it) and define valid.<table>: the raw rows not in
-    quarantine, which is what staging reads."""
+    """Empty quarantine.<table> and forget which file versions were validated: the table's check
+    validates every row again."""
     con.execute(
         f"create or replace table {source.quarantine_table} as "
         f"select *, null::varchar as _reason, null::varchar[] as _failed_expectations from {source.raw_table} limit 0"
     )
+    con.execute("delete from audit.validated_versions where source_table = ?", [source.name])
+
+
+def _define_valid_view(con: duckdb.DuckDBPyConnection, source: SourceTable) -> None:
+    """valid.<table>: the raw rows not in quarantine, which is what staging reads. The file version is part
+    of the match, so a removed version's quarantined line never hides the same line of its replacement."""
     con.execute(
         f"create or replace view {source.valid_view} as select * from {source.raw_table} as r where not exists "
-        f"(select 1 from {source.quarantine_table} as q where q._file = r._file and q._line = r._line)"
+        f"(select 1 from {source.quarantine_table} as q "
+        f"where q._file = r._file and q._line = r._line and q._file_sha256 = r._file_sha256)"
     )
 
 

@@ -1,5 +1,7 @@
 """sql/<layer>/*.sql -> one asset per file; its dependencies are the tables its SQL reads (sqlglot)."""
 
+import re
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -8,7 +10,7 @@ import sqlglot
 from sqlglot import exp
 
 from pipelines.metadata import table_metadata
-from pipelines.publish import build_fingerprint, last_build, record_build
+from pipelines.publish import build_fingerprint, file_states, last_build_state, record_build
 from pipelines.resources import PROJECT_ROOT, Warehouse
 
 SQL_DIR = PROJECT_ROOT / "sql"
@@ -38,6 +40,13 @@ class SqlModel:
     @property
     def key(self) -> dg.AssetKey:
         return table_key(self.qualified_name)
+
+    @property
+    def incremental_source(self) -> str | None:
+        """`-- incremental by file of <source table>` in the SQL: each row comes from one row of that source's
+        files and carries its `_file`, so when only those files change, only their rows are rebuilt."""
+        match = re.search(r"^--\s*incremental by file of (\w+)", self.sql, flags=re.MULTILINE)
+        return match.group(1) if match and not self.is_view else None
 
 
 def table_key(qualified_name: str) -> dg.AssetKey:
@@ -94,18 +103,40 @@ def build_sql_asset(model: SqlModel, producers: dict[str, dg.AssetKey]) -> dg.As
     )
     def sql_asset(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
         with warehouse.connect() as con:
+            started = time.perf_counter()
             fingerprint = build_fingerprint(con, Path(warehouse.raw_dir))
             exists = con.execute(
                 "select count(*) from information_schema.tables where table_schema = ? and table_name = ?",
                 [model.schema, model.name],
             ).fetchone()[0]
-            if exists and last_build(con, model.qualified_name) == fingerprint:
-                context.log.info(f"{model.qualified_name}: inputs unchanged since its last build; kept as it is")
+            last, last_base, last_states = last_build_state(con, model.qualified_name)
+            source = model.incremental_source
+            base = build_fingerprint(con, Path(warehouse.raw_dir), except_table=source) if source else None
+            states = file_states(con, source) if source else None
+            if exists and last == fingerprint:
+                build = "kept: its inputs are unchanged since its last build"
+            elif exists and source and last_base == base and last_states is not None:
+                changed = sorted(f for f in states.keys() | last_states.keys() if states.get(f) != last_states.get(f))
+                con.execute("begin")
+                con.execute(f"delete from {model.qualified_name} where _file in (select unnest(?::varchar[]))", [changed])
+                con.execute(
+                    f"insert into {model.qualified_name} select * from (\n{model.sql}\n) as model "
+                    "where model._file in (select unnest(?::varchar[]))",
+                    [changed],
+                )
+                record_build(con, model.qualified_name, fingerprint, base, states)
+                con.execute("commit")
+                build = (
+                    f"rebuilt only the rows of {len(changed)} changed file(s) of {source} in "
+                    f"{time.perf_counter() - started:.1f} s: {', '.join(changed[:5])}{' ...' if len(changed) > 5 else ''}"
+                )
             else:
                 con.execute(f"create schema if not exists {model.schema}")
                 con.execute(f"create or replace {kind} {model.qualified_name} as\n{model.sql}")
-                record_build(con, model.qualified_name, fingerprint)
-            return dg.MaterializeResult(metadata=table_metadata(con, model.qualified_name))
+                record_build(con, model.qualified_name, fingerprint, base, states)
+                build = f"built in full in {time.perf_counter() - started:.1f} s"
+            context.log.info(f"{model.qualified_name}: {build}")
+            return dg.MaterializeResult(metadata={"build": build, **table_metadata(con, model.qualified_name)})
 
     return sql_asset
 

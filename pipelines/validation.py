@@ -14,6 +14,7 @@ from pathlib import Path
 import dagster as dg
 import pandas as pd
 
+from pipelines.memory import release_memory
 from pipelines.publish import last_verdict, loaded_versions, record_check
 from pipelines.resources import PROJECT_ROOT, Warehouse
 from pipelines.sources import SourceTable, raw_asset_key
@@ -52,11 +53,6 @@ class ValidationOutcome:
     @property
     def bad_share(self) -> float:
         return len(self.row_failures) / self.rows if self.rows else 0.0
-
-    def files_over(self, max_share: float) -> dict[str, float]:
-        """Files whose share of failing rows exceeds max_share."""
-        bad = Counter(file for file, _ in self.row_failures)
-        return {f: bad[f] / self.file_rows[f] for f in sorted(bad) if bad[f] / self.file_rows[f] > max_share}
 
     def merge(self, other: "ValidationOutcome") -> None:
         """Add the outcome of another chunk of the same table and suite."""
@@ -208,11 +204,16 @@ def validate_frame(frame: pd.DataFrame, suite: dict, parameters: dict, docs: Doc
         for index in index_list:
             index = index if isinstance(index, int) else int(next(iter(index.values())))
             row = frame.iloc[index]
-            values = ", ".join(f"{c}={row[c]!r}" for c in columns if c in frame.columns)
+            values = ", ".join(f"{c}={_shown(row[c])}" for c in columns if c in frame.columns)
             outcome.row_failures[(row["_file"], int(row["_line"]))].append((config.type, f"{reason} ({values})"))
             if len(summary["sample"]) < 20:
                 summary["sample"].append(values)
     return outcome
+
+
+def _shown(value) -> str:
+    """A cell in a quarantine reason: missing is 'missing' however the frame's dtype spells it."""
+    return "missing" if value is None or (not isinstance(value, (list, dict)) and pd.isna(value)) else repr(value)
 
 
 def _exception_message(exception: dict) -> str:
@@ -296,22 +297,19 @@ def build_validation_checks(source: SourceTable, lookup_keys: list[dg.AssetKey])
                     for name, query in source.validation_parameters.items()
                 }
                 docs = DocsSite(warehouse.docs_path, warehouse.gx_state_path) if warehouse.data_docs else None
-                outcome = validate_in_chunks(con, context, source, suite, parameters, docs)
-                too_many = outcome.files_over(source.max_bad_share)
+                base = inputs_fingerprint(con, suite, source, exclude_own_files=True)
+                plan = plan_validation(con, source, suite, base)
+                context.log.info(f"{source.raw_table}: {plan.describe()}")
+                outcome = validate_in_chunks(con, context, source, suite, parameters, docs, plan)
+                con.execute("begin")  # the quarantine, the validated versions and the verdict change together
+                replace_quarantine(con, source, suite, plan, outcome)
+                too_many = files_over(con, source)
+                quarantined = con.execute(f"select count(*) from {source.quarantine_table}").fetchone()[0]
                 blocks = bool(outcome.table_failures or too_many)
-                passed = not blocks and not outcome.row_failures
-                summary = _summary(source, outcome, too_many)
-                con.execute("begin")  # the quarantine and the verdict change together, or not at all
-                con.execute(f"delete from {source.quarantine_table}")
-                if outcome.row_failures:
-                    con.register("bad_rows", outcome.quarantine())
-                    con.execute(
-                        f"insert into {source.quarantine_table} by name select raw.*, bad._reason, bad._failed_expectations "
-                        f"from {source.raw_table} as raw join bad_rows as bad on raw._file = bad._file and raw._line = bad._line"
-                    )
-                    con.unregister("bad_rows")
+                passed = not blocks and not quarantined
+                summary = _summary(source, outcome, too_many, quarantined, plan)
                 record_results(con, context.run.run_id, source, outcome)
-                record_check(con, context.run.run_id, source.check_name, passed, blocks, fingerprint, summary)
+                record_check(con, context.run.run_id, source.check_name, passed, blocks, fingerprint, summary, base)
                 con.execute("commit")
             quarantined = con.execute(f"select count(*) from {source.quarantine_table}").fetchone()[0]
             conservation = con.execute(
@@ -339,10 +337,13 @@ def build_validation_checks(source: SourceTable, lookup_keys: list[dg.AssetKey])
                 **(
                     {
                         "rows_validated": outcome.rows,
+                        "validated": plan.describe(),
                         "bad_share": float(round(outcome.bad_share, 4)),
                         "table_failures": dg.MetadataValue.md("\n".join(f"- {m}" for m in outcome.table_failures) or "none"),
                         "expectations": dg.MetadataValue.md(
                             pd.DataFrame(outcome.expectations).drop(columns="sample").to_markdown(index=False)
+                            if outcome.expectations
+                            else "no rows needed validating"
                         ),
                     }
                     if outcome
@@ -378,12 +379,14 @@ def build_validation_checks(source: SourceTable, lookup_keys: list[dg.AssetKey])
 CHUNK_ROWS = 250_000  # rows of a table in memory at once during validation
 
 
-def inputs_fingerprint(con, suite: dict, source: SourceTable) -> str:
+def inputs_fingerprint(con, suite: dict, source: SourceTable, exclude_own_files: bool = False) -> str:
     """What a table's validation depends on: every loaded file version (any table's: lookups feed the
-    checks), the suite and the frame's SQL."""
+    checks), the suite and the frame's SQL. With exclude_own_files, everything but the table's own files:
+    while that part is unchanged, only the table's new rows need validating."""
     import hashlib
 
-    payload = json.dumps([loaded_versions(con), suite, source.frame_sql, source.validation_parameters], sort_keys=True, default=str)
+    versions = [v for v in loaded_versions(con) if not (exclude_own_files and v[0] == source.name)]
+    payload = json.dumps([versions, suite, source.frame_sql, source.validation_parameters], sort_keys=True, default=str)
     return hashlib.sha256(payload.encode()).hexdigest()
 
 
@@ -396,21 +399,130 @@ def partition_columns(suite: dict) -> list[str]:
     return ["_file"]
 
 
-def validate_in_chunks(con, context, source: SourceTable, suite: dict, parameters: dict, docs) -> ValidationOutcome:
-    """The suite over the whole table, at most CHUNK_ROWS rows in memory at a time."""
-    rows = con.execute(f"select count(*) from {source.raw_table}").fetchone()[0]
+@dataclass
+class ValidationPlan:
+    """Which rows a check validates. In full, every row. Otherwise the rows of file versions not validated
+    yet, plus every existing row that shares a uniqueness key with them or with a quarantined row of a
+    removed version: the rows whose verdict can have changed. The rest keep their verdict."""
+
+    full: bool
+    fresh: list[tuple[str, str]]  # (file, sha256) not validated yet
+    gone: list[tuple[str, str]]  # validated, no longer loaded
+    key_hash: str  # SQL: the hash of a row's uniqueness key
+    frame_sql: str
+    why: str
+
+    def describe(self) -> str:
+        if self.full:
+            return f"every row ({self.why})"
+        return f"the rows of {len(self.fresh)} new file version(s) and the rows sharing their keys ({self.why})"
+
+
+def plan_validation(con, source: SourceTable, suite: dict, base: str) -> ValidationPlan:
+    current = con.execute(
+        "select file, sha256 from audit.load_ledger where source_table = ? and removed_at is null order by all", [source.name]
+    ).fetchall()
+    validated = con.execute(
+        "select file, sha256 from audit.validated_versions where source_table = ? order by all", [source.name]
+    ).fetchall()
+    last = con.execute(
+        "select blocks_publish, base_fingerprint from audit.check_results where check_name = ? and passed is not null "
+        "order by checked_at desc limit 1",
+        [source.check_name],
+    ).fetchone()
+    key_hash = "hash(" + ", ".join(f'"{c}"' for c in partition_columns(suite)) + ")"
+    if not validated or not last:
+        why = "first validation"
+    elif not con.execute(f"select count(*) from {source.raw_table}").fetchone()[0]:
+        why = "the table is empty"  # which only the whole table's expectations can say
+    elif last[0]:
+        why = "the last verdict blocked"
+    elif last[1] != base:
+        why = "the suite, the frame or a lookup table changed"
+    else:
+        why = ""
+    if why:
+        return ValidationPlan(True, current, validated, key_hash, source.frame_sql, why)
+    fresh = sorted(set(current) - set(validated))
+    gone = sorted(set(validated) - set(current))
+    con.execute("create or replace temp table _fresh as select unnest(?::varchar[]) as file, unnest(?::varchar[]) as sha256",
+                [[f for f, _ in fresh], [h for _, h in fresh]])
+    con.execute("create or replace temp table _gone as select unnest(?::varchar[]) as file, unnest(?::varchar[]) as sha256",
+                [[f for f, _ in gone], [h for _, h in gone]])
+    con.execute(
+        f"create or replace temp table _affected as "
+        f"select distinct {key_hash} as h from {source.raw_table} where (_file, _file_sha256) in (from _fresh) "
+        f"union select distinct {key_hash} from {source.quarantine_table} where (_file, _file_sha256) in (from _gone)"
+    )
+    frame_sql = (
+        f"select * from ({source.frame_sql}) as frame where (frame._file, frame._file_sha256) in (from _fresh) "
+        f"or {key_hash} in (select h from _affected)"
+    )
+    why = f"{len(fresh)} added or changed, {len(gone)} removed or replaced"
+    return ValidationPlan(False, fresh, gone, key_hash, frame_sql, why)
+
+
+def replace_quarantine(con, source: SourceTable, suite: dict, plan: ValidationPlan, outcome: ValidationOutcome) -> None:
+    """Swap the validated rows' old verdicts for the new ones, and record which file versions are validated.
+    Runs inside the caller's transaction."""
+    table = source.quarantine_table
+    current = "(select file, sha256 from audit.load_ledger where source_table = $table and removed_at is null)"
+    if plan.full:
+        con.execute(f"delete from {table}")
+    else:
+        con.execute(
+            f"delete from {table} where (_file, _file_sha256) not in {current} "
+            f"or (_file, _file_sha256) in (from _fresh) or {plan.key_hash} in (select h from _affected)",
+            {"table": source.name},
+        )
+    if outcome.row_failures:
+        con.register("bad_rows", outcome.quarantine())
+        con.execute(
+            f"insert into {table} by name select raw.*, bad._reason, bad._failed_expectations "
+            f"from {source.raw_table} as raw join bad_rows as bad on raw._file = bad._file and raw._line = bad._line"
+        )
+        con.unregister("bad_rows")
+    con.execute("delete from audit.validated_versions where source_table = $table", {"table": source.name})
+    con.execute(f"insert into audit.validated_versions select $table, file, sha256 from {current}", {"table": source.name})
+
+
+def files_over(con, source: SourceTable) -> dict[str, float]:
+    """Files whose share of quarantined rows exceeds the descriptor's max_bad_share."""
+    rows = con.execute(
+        f"select l.file, count(*) / any_value(l.rows) from {source.quarantine_table} as q "
+        "join audit.load_ledger as l on l.file = q._file and l.sha256 = q._file_sha256 "
+        "where l.source_table = ? and l.removed_at is null group by l.file order by l.file",
+        [source.name],
+    ).fetchall()
+    return {file: share for file, share in rows if share > source.max_bad_share}
+
+
+CHUNK_ROWS = 250_000  # rows of a table in memory at once during validation
+
+
+def validate_in_chunks(con, context, source: SourceTable, suite: dict, parameters: dict, docs, plan: ValidationPlan) -> ValidationOutcome:
+    """The suite over the plan's rows, at most CHUNK_ROWS rows in memory at a time."""
+    import time
+
+    rows = con.execute(f"select count(*) from ({plan.frame_sql})").fetchone()[0]
     chunks = max(1, -(-rows // CHUNK_ROWS))
     key = ", ".join(f'"{c}"' for c in partition_columns(suite))
     outcome = ValidationOutcome(rows=0)
+    started = time.perf_counter()
     for chunk in range(chunks):
-        sql = source.frame_sql if chunks == 1 else f"select * from ({source.frame_sql}) where hash({key}) % {chunks} = {chunk}"
+        sql = plan.frame_sql if chunks == 1 else f"select * from ({plan.frame_sql}) where hash({key}) % {chunks} = {chunk}"
         frame = con.sql(sql).df()
-        if chunks > 1:
-            if frame.empty:
-                continue
-            context.log.info(f"{source.raw_table}: validating chunk {chunk + 1} of {chunks} ({len(frame):,} rows)")
+        if frame.empty and (chunks > 1 or not plan.full):
+            continue  # an empty table is a failure only when the whole table is empty
         outcome.merge(validate_frame(frame, suite, parameters, docs if chunk == 0 else None))
         del frame
+        release_memory()
+        if chunks > 1:
+            seconds = time.perf_counter() - started
+            context.log.info(
+                f"{source.raw_table}: validated chunk {chunk + 1} of {chunks}: {outcome.rows:,} of {rows:,} rows "
+                f"({outcome.rows / max(seconds, 1e-3):,.0f} rows/s)"
+            )
     return outcome
 
 
@@ -421,23 +533,23 @@ def record_results(con, run_id: str, source: SourceTable, outcome: ValidationOut
         (run_id, source.name, source.name, e["expectation"], e["columns"], e["success"], e["unexpected"], e["sample"], e["reason"])
         for e in outcome.expectations
     ]
-    con.executemany(
-        "insert into audit.validation_results values (?, ?, ?, ?, ?, ?, ?, ?, ?, current_timestamp)", rows
-    )
+    if rows:
+        con.executemany("insert into audit.validation_results values (?, ?, ?, ?, ?, ?, ?, ?, ?, current_timestamp)", rows)
 
 
-def _summary(source: SourceTable, outcome: ValidationOutcome, too_many: dict[str, float]) -> str:
+def _summary(source: SourceTable, outcome: ValidationOutcome, too_many: dict[str, float], quarantined: int, plan: ValidationPlan) -> str:
     if outcome.table_failures:
         return f"{len(outcome.table_failures)} table-level failure(s): " + " | ".join(outcome.table_failures)
+    scope = "" if plan.full else f" (only rows whose verdict can have changed: {plan.why})"
     if too_many:
         files = ", ".join(f"{f} ({share:.1%})" for f, share in too_many.items())
         return (
             f"too many rows failed (more than {source.max_bad_share:.0%}) in {files}: fix the file(s); each row's "
             f"line and reason are in {source.quarantine_table}. {outcome.examples()}"
         )
-    if outcome.row_failures:
+    if quarantined:
         return (
-            f"{len(outcome.row_failures)} of {outcome.rows} rows quarantined in {source.quarantine_table}; the rest "
-            f"flow on. {outcome.examples()}"
+            f"{outcome.rows} rows validated{scope}, {len(outcome.row_failures)} of them failed; {quarantined} rows are in "
+            f"{source.quarantine_table} and the rest flow on. {outcome.examples()}"
         )
-    return f"all {outcome.rows} rows passed {len(outcome.expectations)} expectations."
+    return f"all {outcome.rows} rows validated{scope} passed {len(outcome.expectations)} expectations."

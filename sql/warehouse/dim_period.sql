@@ -31,7 +31,9 @@ dated as (
 
 keyed as (
     select
-        row_number() over (order by start_date, months desc) as period_key,
+        -- stable whatever else is observed (facts are rebuilt per file): 2023 -> 20230188, 2023-Q1 -> 20230197,
+        -- 2023-01 -> 20230199; ordering by it sorts by start, the longer period first
+        year * 10000 + month(start_date) * 100 + (100 - months) as period_key,
         period_code,
         freq,
         start_date,

@@ -1,5 +1,7 @@
 -- One row per region (or entity) x indicator x period x source, value in the indicator's base unit.
 -- Left joins: a row whose dimension is missing shows a null key instead of vanishing.
+-- incremental by file of observations: when only observation files change, only their rows are rebuilt, so
+-- every key is a function of the row itself (observation_key of its file and line).
 with observations as (
     select * from staging.stg_observations
 ),
@@ -42,6 +44,6 @@ joined as (
 )
 
 select
-    row_number() over (order by _file, _line) as observation_key,
+    hash(_file, _line) as observation_key,
     *
 from joined

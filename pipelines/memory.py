@@ -1,0 +1,22 @@
+"""Give freed memory back to the system between chunks of work.
+
+pandas, pyarrow and Great Expectations free their objects, but glibc keeps the freed pages in its heap,
+so a long run's resident memory climbs with every chunk (measured: ~115 MB a 250,000-row chunk).
+Collecting cycles and trimming the heap after each chunk keeps it flat."""
+
+import ctypes
+import gc
+
+import pyarrow as pa
+
+try:
+    _malloc_trim = ctypes.CDLL("libc.so.6").malloc_trim
+except (OSError, AttributeError):  # not glibc: nothing to trim
+    _malloc_trim = None
+
+
+def release_memory() -> None:
+    gc.collect()
+    pa.default_memory_pool().release_unused()  # Arrow keeps freed buffers for reuse otherwise
+    if _malloc_trim:
+        _malloc_trim(0)

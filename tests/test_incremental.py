@@ -1,0 +1,101 @@
+"""A refresh after files are added or removed validates and rebuilds only what they touch, and ends in
+exactly the warehouse a refresh from scratch builds from the same files."""
+
+import duckdb
+import pytest
+
+from pipelines.resources import Warehouse
+from tests.conftest import copy_raw, refresh
+
+SEED_SOURCE = "2024-02_newspaper_regional_page"
+HEADER = "region_code,indicator_code,period,value,unit,qualifier,entity,status,note,source_code\n"
+# 33 synthetic new rows, so that one bad row stays under the 5% a file may have
+NEW_ROWS = "".join(f"440300,gdp,{year},{year - 1000}.5,亿元,,,reported,synthetic test row,{SEED_SOURCE}\n" for year in range(1990, 2023))
+# the seed's 2023 GDP of Shenzhen again, with another value: both it and the seed's row must be quarantined
+DUPLICATE = f"440300,gdp,2023,1.0,亿元,,,reported,synthetic duplicate,{SEED_SOURCE}\n"
+
+# every column of the built tables but the load time (which a rebuild from scratch changes)
+TABLES = {
+    "staging.stg_observations": "* exclude (_ingested_at)",
+    "fact_observation": "* exclude (loaded_at)",
+    "dim_period": "*",
+    "quarantine.observations": "_file, _line, _reason",
+}
+
+
+@pytest.fixture()
+def local(tmp_path) -> Warehouse:
+    warehouse = Warehouse(raw_dir=str(copy_raw(tmp_path)), directory=str(tmp_path / "warehouse"), data_docs=False)
+    assert refresh(warehouse).success
+    return warehouse
+
+
+def contents(warehouse: Warehouse) -> dict[str, list[tuple]]:
+    with duckdb.connect(str(warehouse.published_path), read_only=True) as con:
+        return {t: con.execute(f"select {columns} from {t} order by all").fetchall() for t, columns in TABLES.items()}
+
+
+def from_scratch(warehouse: Warehouse, tmp_path) -> dict[str, list[tuple]]:
+    fresh = Warehouse(raw_dir=warehouse.raw_dir, directory=str(tmp_path / "from_scratch"), data_docs=False)
+    assert refresh(fresh).success
+    return contents(fresh)
+
+
+def expectations_check(result):
+    (found,) = [e for e in result.get_asset_check_evaluations()
+                if e.asset_key.to_user_string() == "raw/observations" and e.check_name == "expectations"]
+    return found
+
+
+def build_note(result, key: str) -> str:
+    (materialization,) = [m for m in result.get_asset_materialization_events() if m.asset_key.to_user_string() == key]
+    return materialization.materialization.metadata["build"].value
+
+
+def test_a_new_file_is_validated_and_built_alone_and_matches_a_rebuild(local, tmp_path):
+    (tmp_path / "raw" / "observations" / "added.csv").write_text(HEADER + NEW_ROWS + DUPLICATE, encoding="utf-8")
+
+    result = refresh(local)
+
+    assert result.success
+    check = expectations_check(result)
+    assert "new file version" in check.metadata["validated"].value
+    assert check.metadata["rows_validated"].value == 35  # the new rows and the seed row sharing a key
+    for table in ("staging/stg_observations", "fact_observation"):  # added.csv, and the seed (a row left)
+        assert build_note(result, table).startswith("rebuilt only the rows of 2 changed file(s)")
+    got = contents(local)
+    quarantined = [(f, line) for f, line, _ in got["quarantine.observations"]]
+    assert ("observations/added.csv", 35) in quarantined and ("observations/2024-02_newspaper_regional_page.csv", 2) in quarantined
+    assert any(row[5] == 1022.5e8 for row in got["staging.stg_observations"] if row[3] == "2022")
+    assert got == from_scratch(local, tmp_path)
+
+
+def test_removing_the_file_releases_the_row_it_duplicated(local, tmp_path):
+    added = tmp_path / "raw" / "observations" / "added.csv"
+    added.write_text(HEADER + NEW_ROWS + DUPLICATE, encoding="utf-8")
+    assert refresh(local).success
+    added.unlink()
+
+    result = refresh(local)
+
+    assert result.success
+    assert "removed or replaced" in expectations_check(result).metadata["validated"].value
+    got = contents(local)
+    assert got["quarantine.observations"] == []
+    with duckdb.connect(str(local.published_path), read_only=True) as con:
+        assert con.execute("select count(*) from fact_observation where _line = 2 and _file like '%newspaper%'").fetchone()[0] == 1
+    assert got == from_scratch(local, tmp_path)
+
+
+def test_a_changed_lookup_table_revalidates_every_row(local, tmp_path):
+    regions = tmp_path / "raw" / "regions" / "regions.csv"
+    regions.write_text(regions.read_text(encoding="utf-8"), encoding="utf-8")  # same bytes: nothing to do
+    with regions.open("a", encoding="utf-8") as f:
+        f.write("990000,测试省,Test province,province,000000,,,\n")
+
+    result = refresh(local)
+
+    assert result.success
+    check = expectations_check(result)
+    assert check.metadata["validated"].value.startswith("every row")
+    assert contents(local) == from_scratch(local, tmp_path)
