@@ -254,6 +254,7 @@ def build_validation_checks(source: SourceTable, lookup_keys: list[dg.AssetKey])
     (blocking) and columns the descriptor does not know (a warning)."""
     suite = load_suite(source.name)
     key = raw_asset_key(source)
+    read_tables = {source.name} | {k.path[1] for k in lookup_keys if k.path[0] == "raw"}
     described = "\n".join(f"- {e.get('meta', {}).get('reason', e['type'])}" for e in suite["expectations"])
     specs = [
         dg.AssetCheckSpec(
@@ -284,7 +285,7 @@ def build_validation_checks(source: SourceTable, lookup_keys: list[dg.AssetKey])
     @dg.multi_asset_check(specs=specs, name=f"validate_{source.name}", compute_kind="great_expectations")
     def checks(context: dg.AssetCheckExecutionContext, warehouse: Warehouse):
         with warehouse.connect() as con:
-            fingerprint = inputs_fingerprint(con, suite, source)
+            fingerprint = inputs_fingerprint(con, suite, source, read_tables)
             previous = last_verdict(con, source.check_name, fingerprint)
             if previous:  # nothing it reads has changed since: its verdict and quarantine stand
                 passed, blocks, summary, run_id = previous
@@ -297,7 +298,7 @@ def build_validation_checks(source: SourceTable, lookup_keys: list[dg.AssetKey])
                     for name, query in source.validation_parameters.items()
                 }
                 docs = DocsSite(warehouse.docs_path, warehouse.gx_state_path) if warehouse.data_docs else None
-                base = inputs_fingerprint(con, suite, source, exclude_own_files=True)
+                base = inputs_fingerprint(con, suite, source, read_tables, exclude_own_files=True)
                 plan = plan_validation(con, source, suite, base)
                 context.log.info(f"{source.raw_table}: {plan.describe()}")
                 outcome = validate_in_chunks(con, context, source, suite, parameters, docs, plan)
@@ -379,13 +380,13 @@ def build_validation_checks(source: SourceTable, lookup_keys: list[dg.AssetKey])
 CHUNK_ROWS = 250_000  # rows of a table in memory at once during validation
 
 
-def inputs_fingerprint(con, suite: dict, source: SourceTable, exclude_own_files: bool = False) -> str:
-    """What a table's validation depends on: every loaded file version (any table's: lookups feed the
-    checks), the suite and the frame's SQL. With exclude_own_files, everything but the table's own files:
-    while that part is unchanged, only the table's new rows need validating."""
+def inputs_fingerprint(con, suite: dict, source: SourceTable, tables: set[str], exclude_own_files: bool = False) -> str:
+    """What a table's validation depends on: the loaded file versions of the source tables it reads (its
+    own and its lookups), the suite and the frame's SQL. With exclude_own_files, all of it but the table's
+    own files: while that part is unchanged, only the table's new rows need validating."""
     import hashlib
 
-    versions = [v for v in loaded_versions(con) if not (exclude_own_files and v[0] == source.name)]
+    versions = [v for v in loaded_versions(con) if v[0] in tables and not (exclude_own_files and v[0] == source.name)]
     payload = json.dumps([versions, suite, source.frame_sql, source.validation_parameters], sort_keys=True, default=str)
     return hashlib.sha256(payload.encode()).hexdigest()
 
