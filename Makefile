@@ -24,7 +24,8 @@ $(DAGSTER_HOME)/dagster.yaml: dagster-instance.yaml
 run: install $(DAGSTER_HOME)/dagster.yaml  ## build and publish the warehouse from data/raw, then show it
 	$(BIN)/regind refresh
 
-test: install  ## run the tests
+test: install  ## run the tests (the browser test needs Debian's chromium: installed here once, from apt)
+	tests/install-browser.sh
 	$(BIN)/pytest
 
 ui: install $(DAGSTER_HOME)/dagster.yaml  ## the Dagster UI on http://127.0.0.1:$(PORT) (with the daemon: schedules run)

@@ -3,6 +3,7 @@
 import dagster as dg
 
 from pipelines.publish import build_publish_asset
+from pipelines.report import report
 from pipelines.sources import build_ingest_asset, load_sources, raw_asset_key
 from pipelines.transforms import build_sql_asset, load_models, table_key, tables_read
 from pipelines.validation import build_validation_checks
@@ -30,4 +31,5 @@ all_assets = [
     *(build_ingest_asset(s) for s in sources),
     *(build_sql_asset(m, producers) for m in models),
     build_publish_asset([m.key for m in models], [s.check_name for s in sources]),
+    report,
 ]

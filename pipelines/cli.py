@@ -1,19 +1,31 @@
-"""`regind`: refresh the warehouse without the UI, and query the published file read-only."""
+"""`regind`: the analyst's command line. Refresh the warehouse without the UI, and look into the published
+file read-only: tables, describe, status, query (saved queries with bound parameters; table, CSV, JSON or
+Parquet output)."""
 
 import argparse
 import os
+import re
 import sys
 from pathlib import Path
 
+import duckdb
 from rich.console import Console
 from rich.table import Table
 
 from pipelines.resources import DEFAULT_WAREHOUSE_DIR, PROJECT_ROOT, read_published
 
 console = Console(width=None if Console().is_terminal else 160)
+errors = Console(stderr=True, width=None if Console(stderr=True).is_terminal else 160)
 PUBLISHED = DEFAULT_WAREHOUSE_DIR / "warehouse.duckdb"
 EXAMPLE_QUERY = PROJECT_ROOT / "sql" / "queries" / "shenzhen_2023_with_growth.sql"
 SHOWN_TABLES = ["dim_region", "dim_indicator", "dim_period", "dim_source", "fact_observation", "v_observation"]
+READ_STATEMENTS = {duckdb.StatementType.SELECT, duckdb.StatementType.EXPLAIN}
+TABLE_ROWS_SHOWN = 200
+FORMATS = ("table", "csv", "json", "parquet")
+
+
+class UsageError(Exception):
+    """A mistake in what the user asked for: shown as one red line, exit status 2."""
 
 
 def _shown(path: Path) -> str:
@@ -28,81 +40,284 @@ def _cell(value) -> str:
     return str(value)
 
 
-def print_result(title: str, columns: list[str], rows: list[tuple]) -> None:
-    table = Table(title=title, title_justify="left")
+def print_result(title: str, columns: list[str], rows: list[tuple], total: int | None = None) -> None:
+    table = Table(title=title or None, title_justify="left")
     for column in columns:
         table.add_column(column)
     for row in rows:
         table.add_row(*(_cell(v) for v in row))
     console.print(table)
+    if total is not None and total > len(rows):
+        console.print(f"[yellow]{len(rows)} of {total:,} rows shown[/]: use --format csv --output FILE for all of them")
+
+
+# --- read-only access -------------------------------------------------------------------------------------
+
+
+def open_readonly(path: Path) -> duckdb.DuckDBPyConnection:
+    """The published file, read-only, with no access to other files (no read_csv of /etc, no COPY ... TO,
+    no ATTACH) and no extension installs or loads; the settings are locked against SET."""
+    if not path.exists():
+        raise UsageError(f"{path} does not exist yet: run `make run` (or `regind refresh`) to build and publish the warehouse.")
+    con = duckdb.connect(
+        str(path),
+        read_only=True,
+        config={"enable_external_access": False, "autoinstall_known_extensions": False, "autoload_known_extensions": False},
+    )
+    con.execute("set enable_progress_bar = false; set lock_configuration = true")
+    return con
+
+
+def check_read_only(sql: str) -> None:
+    """Refuse anything but one SELECT (or EXPLAIN), naming what was refused and why."""
+    try:
+        statements = duckdb.extract_statements(sql)
+    except duckdb.Error as error:
+        raise UsageError(f"the SQL does not parse: {error}") from None
+    if not statements:
+        raise UsageError("the SQL is empty")
+    if len(statements) > 1:
+        raise UsageError(f"one statement at a time, please: this SQL has {len(statements)}")
+    kind = statements[0].type
+    if kind not in READ_STATEMENTS:
+        name = kind.name.replace("_", " ")
+        raise UsageError(
+            f"{name} is refused: regind query only reads the published warehouse (SELECT, EXPLAIN). Tables change "
+            "only through `regind refresh` from data/raw; files are written with --format/--output, not COPY; "
+            "ATTACH, INSTALL and LOAD are not available."
+        )
+
+
+def parameters(sql: str, given: list[str], source: str) -> dict[str, str]:
+    """--param name=value for each $name in the SQL, bound by DuckDB (never pasted into the text)."""
+    named = dict.fromkeys(re.findall(r"\$([A-Za-z_]\w*)", re.sub(r"'[^']*'|--[^\n]*", "", sql)))
+    values = {}
+    for item in given:
+        name, sep, value = item.partition("=")
+        if not sep or not name:
+            raise UsageError(f"--param {item!r}: write --param NAME=VALUE, e.g. --param region=440300")
+        values[name.strip()] = value
+    missing = [n for n in named if n not in values]
+    unknown = [n for n in values if n not in named]
+    if missing:
+        raise UsageError(f"{source} needs " + " ".join(f"--param {n}=VALUE" for n in missing))
+    if unknown:
+        takes = ", ".join(named) or "no parameters"
+        raise UsageError(f"{source} has no parameter {', '.join(unknown)} (it takes: {takes})")
+    return values
+
+
+# --- commands ---------------------------------------------------------------------------------------------
+
+
+def query(args: argparse.Namespace) -> int:
+    if args.file:
+        path = Path(args.file)
+        if not path.exists():
+            saved = ", ".join(sorted(p.name for p in (PROJECT_ROOT / "sql" / "queries").glob("*.sql")))
+            raise UsageError(f"{path} does not exist. Saved queries: {saved} (in sql/queries/)")
+        sql, source = path.read_text(encoding="utf-8"), str(path)
+    elif args.sql:
+        sql, source = args.sql, "the query"
+    else:
+        raise UsageError('give a query: regind query "select ..." or regind query -f sql/queries/NAME.sql')
+    if args.format == "parquet" and not args.output:
+        raise UsageError("Parquet is binary: give --output FILE.parquet")
+    check_read_only(sql)
+    bound = parameters(sql, args.param, source)
+    with open_readonly(Path(args.database)) as con:
+        result = con.execute(sql, bound).to_arrow_table()
+    write_result(result, args.format, args.output, title=args.file or "")
+    return 0
+
+
+def write_result(result, fmt: str, output: str | None, title: str = "") -> None:
+    import pyarrow.csv as pacsv
+    import pyarrow.parquet as pq
+
+    if fmt == "table":
+        rows = result.slice(0, TABLE_ROWS_SHOWN).to_pylist()
+        print_result(title, result.column_names, [tuple(r.values()) for r in rows], total=result.num_rows)
+        return
+    if fmt == "parquet":
+        pq.write_table(result, output)
+    elif fmt == "csv":
+        target = output or sys.stdout.buffer
+        pacsv.write_csv(result, target)
+        if not output:
+            sys.stdout.flush()
+    else:  # json: one array of objects, dates as ISO strings, Chinese as is
+        frame = result.to_pandas()
+        text = frame.to_json(orient="records", force_ascii=False, date_format="iso", indent=1)
+        if output:
+            Path(output).write_text(text + "\n", encoding="utf-8")
+        else:
+            print(text)
+    if output:
+        errors.print(f"wrote {result.num_rows:,} rows to {output} ({fmt})")
+
+
+def tables(args: argparse.Namespace) -> int:
+    with open_readonly(Path(args.database)) as con:
+        listed = con.execute(
+            "select * from (select schema_name, table_name, 'table' as kind, comment from duckdb_tables() where not internal "
+            "union all select schema_name, view_name, 'view', comment from duckdb_views() where not internal) "
+            "order by case schema_name when 'main' then 0 when 'staging' then 1 when 'quarantine' then 2 else 3 end, 1, 2"
+        ).fetchall()
+        rows = []
+        for schema, name, kind, comment in listed:
+            count = con.execute(f'select count(*) from "{schema}"."{name}"').fetchone()[0]
+            rows.append((name if schema == "main" else f"{schema}.{name}", kind, count, (comment or "").split("\n")[0][:100]))
+    print_result(f"Tables in {_shown(Path(args.database))}", ["table", "kind", "rows", "what it holds"], rows)
+    console.print("regind describe TABLE shows a table's columns.")
+    return 0
+
+
+def describe(args: argparse.Namespace) -> int:
+    schema, _, name = args.table.rpartition(".")
+    schema = schema or "main"
+    with open_readonly(Path(args.database)) as con:
+        found = con.execute(
+            "select comment from duckdb_tables() where schema_name = ? and table_name = ? union all "
+            "select comment from duckdb_views() where schema_name = ? and view_name = ?",
+            [schema, name, schema, name],
+        ).fetchall()
+        if not found:
+            known = [r[0] for r in con.execute("select table_name from duckdb_tables() where schema_name = 'main' "
+                                               "union select view_name from duckdb_views() where schema_name = 'main' and not internal order by 1").fetchall()]
+            raise UsageError(f"no table {args.table} in the warehouse. Tables: {', '.join(known)} (and staging.*, quarantine.*, audit.*: regind tables)")
+        columns = con.execute(
+            "select column_name, data_type, is_nullable, comment from duckdb_columns() "
+            "where schema_name = ? and table_name = ? order by column_index",
+            [schema, name],
+        ).fetchall()
+        count = con.execute(f'select count(*) from "{schema}"."{name}"').fetchone()[0]
+    if found[0][0]:
+        console.print(found[0][0])
+    print_result(f"{args.table}: {count:,} rows", ["column", "type", "nullable"], [(c, t, "yes" if n else "no") for c, t, n, _ in columns])
+    return 0
+
+
+def status(args: argparse.Namespace) -> int:
+    from datetime import datetime
+
+    path = Path(args.database)
+    with open_readonly(path) as con:
+        built = con.execute("select max(built_at) from audit.builds where target = 'published_warehouse'").fetchone()[0]
+        checks = con.execute(
+            "select check_name, arg_max(passed, checked_at), arg_max(summary, checked_at), max(checked_at) "
+            "from audit.check_results where passed is not null group by 1 order by 1"
+        ).fetchall()
+        quarantine = con.execute(
+            "select table_name from duckdb_tables() where schema_name = 'quarantine' order by 1"
+        ).fetchall()
+        quarantined = [(t, con.execute(f'select count(*) from quarantine."{t}"').fetchone()[0]) for (t,) in quarantine]
+        facts = con.execute("select count(*) from fact_observation").fetchone()[0]
+    published = datetime.fromtimestamp(path.stat().st_mtime).astimezone()
+    console.print(f"[bold]{_shown(path)}[/]: published {published:%Y-%m-%d %H:%M %Z}"
+                  f"{f' (built {built:%Y-%m-%d %H:%M %Z})' if built else ''}; {facts:,} observations")
+    passed = sum(1 for c in checks if c[1])
+    console.print(f"checks: {passed} passed, {len(checks) - passed} failed or with warnings")
+    print_result("Checks (latest verdict)", ["check", "outcome", "when", "summary"],
+                 [(c, "passed" if ok else "FAILED", f"{at:%Y-%m-%d %H:%M}", (s or "")[:120]) for c, ok, s, at in checks])
+    print_result("Rows quarantined", ["table (reasons in quarantine.<table>)", "rows"], quarantined)
+    return 1 if passed < len(checks) and args.strict else 0
 
 
 def refresh(args: argparse.Namespace) -> int:
     import dagster as dg
 
     from pipelines.definitions import defs
+    from pipelines.progress import ProgressDisplay
 
     instance = dg.DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else dg.DagsterInstance.ephemeral()
-    console.print("[bold]Refreshing the warehouse[/]: ingest, validate, build, publish (Dagster log below)")
-    result = defs.resolve_job_def("refresh_warehouse").execute_in_process(
-        instance=instance,
-        raise_on_error=False,
-        run_config={"loggers": {"console": {"config": {"log_level": args.log_level.upper()}}}},
-    )
+    job = defs.resolve_job_def("refresh_warehouse")
+    console.print("[bold]Refreshing the warehouse[/]: ingest, validate, build, publish")
+    with ProgressDisplay(console, total_steps=len(job.graph.nodes), show_log=bool(args.log_level)) as display:
+        result = job.execute_in_process(
+            instance=instance,
+            raise_on_error=False,
+            run_config={
+                "loggers": {
+                    "console": {"config": {"log_level": (args.log_level or "critical").upper()}},
+                    "progress": {"config": {"enabled": True}},
+                }
+            },
+        )
     checks = Table(title="Checks", title_justify="left")
     for column in ("check", "outcome", "summary"):
         checks.add_column(column)
     for evaluation in result.get_asset_check_evaluations():
         outcome = "passed" if evaluation.passed else f"FAILED ({evaluation.severity.value})"
-        checks.add_row(evaluation.asset_check_key.to_user_string(), outcome, evaluation.description or "")
+        checks.add_row(evaluation.asset_check_key.to_user_string(), outcome, (evaluation.description or "")[:300])
     console.print(checks)
     if not result.success:
         failed = [e.step_key for e in result.all_events if e.is_step_failure]
         skipped = [e.step_key for e in result.all_events if e.event_type_value == "STEP_SKIPPED"]
+        for event in result.all_events:
+            if event.is_step_failure and event.step_failure_data and event.step_failure_data.error:
+                console.print(f"[red]{event.step_key}[/]: {event.step_failure_data.error.message.strip()[:600]}")
         console.print(f"[red]The refresh failed[/] (failed: {', '.join(failed) or 'none'}; blocked: "
-                      f"{len(skipped)} step(s)). The published warehouse was left as it was.")
+                      f"{len(skipped)} step(s)). The published warehouse was left as it was. {display.elapsed}")
         return 1
     with read_published(PUBLISHED) as con:
         counts = [(t, con.execute(f"select count(*) from {t}").fetchone()[0]) for t in SHOWN_TABLES]
-        print_result(f"Published {_shown(PUBLISHED)}", ["table", "rows"], counts)
+        print_result(f"Published {_shown(PUBLISHED)} {display.elapsed}", ["table", "rows"], counts)
         cursor = con.execute(EXAMPLE_QUERY.read_text(encoding="utf-8"))
         print_result(f"Example: {_shown(EXAMPLE_QUERY)}", [d[0] for d in cursor.description], cursor.fetchall())
-    return 0
-
-
-def query(args: argparse.Namespace) -> int:
-    sql = Path(args.file).read_text(encoding="utf-8") if args.file else args.sql
-    if not sql:
-        console.print("[red]Give a query[/]: regind query \"select ...\" or regind query -f sql/queries/NAME.sql")
-        return 2
-    with read_published(Path(args.database)) as con:
-        cursor = con.execute(sql)
-        print_result(args.file or "", [d[0] for d in cursor.description], cursor.fetchall())
+    report = DEFAULT_WAREHOUSE_DIR / "report" / "index.html"
+    if report.exists():
+        console.print(f"Report: {report.as_uri()}")
     return 0
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="regind", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
-    r = commands.add_parser("refresh", help="ingest, validate, build and publish the warehouse")
-    r.add_argument("--log-level", default="info", choices=["debug", "info", "warning", "error"], help="of the Dagster run log")
+
+    r = commands.add_parser("refresh", help="ingest, validate, build and publish the warehouse, with progress")
+    r.add_argument("--log-level", choices=["debug", "info", "warning", "error"],
+                   help="print the Dagster run log at this level instead of the progress display")
     r.set_defaults(run=refresh)
-    q = commands.add_parser("query", help="run SQL on the published warehouse (read-only)")
+
+    def database_option(command):
+        command.add_argument("--database", default=str(PUBLISHED), help="the warehouse file (default: the published one)")
+
+    q = commands.add_parser("query", help="run one SELECT on the published warehouse (read-only)",
+                            description="Runs one SELECT on the published warehouse, read-only. $name in the SQL is "
+                            "a parameter: give it with --param name=value (bound, never pasted into the SQL; values "
+                            "are text, so cast in the SQL where needed: $year::integer).")
     q.add_argument("sql", nargs="?", help="the query")
-    q.add_argument("-f", "--file", help="a .sql file, e.g. sql/queries/rd_spending_and_intensity.sql")
-    q.add_argument("--database", default=str(PUBLISHED), help="the warehouse file (default: the published one)")
+    q.add_argument("-f", "--file", help="a .sql file, e.g. sql/queries/region_profile.sql")
+    q.add_argument("-p", "--param", action="append", default=[], metavar="NAME=VALUE", help="a parameter of the query (repeatable)")
+    q.add_argument("--format", choices=FORMATS, default="table", help="table (default), csv, json or parquet")
+    q.add_argument("-o", "--output", help="write to this file instead of the terminal")
+    database_option(q)
     q.set_defaults(run=query)
+
+    t = commands.add_parser("tables", help="the tables and views of the published warehouse, with row counts")
+    database_option(t)
+    t.set_defaults(run=tables)
+
+    d = commands.add_parser("describe", help="a table's columns, types and meaning")
+    d.add_argument("table", help="e.g. fact_observation, staging.stg_observations, quarantine.observations")
+    database_option(d)
+    d.set_defaults(run=describe)
+
+    s = commands.add_parser("status", help="last refresh, checks passed and failed, rows quarantined")
+    s.add_argument("--strict", action="store_true", help="exit 1 when a check's latest verdict did not pass")
+    database_option(s)
+    s.set_defaults(run=status)
+
     args = parser.parse_args(argv)
     try:
         return args.run(args)
-    except (FileNotFoundError, ValueError) as error:
-        console.print(f"[red]{error}[/]")
+    except UsageError as error:
+        errors.print(f"[red]regind {args.command}: {error}[/]")
         return 2
-    except Exception as error:  # duckdb errors: show the message, not a traceback
-        if type(error).__module__.startswith("duckdb") or type(error).__name__.endswith("Exception"):
-            console.print(f"[red]{type(error).__name__}: {error}[/]")
-            return 1
-        raise
+    except duckdb.Error as error:  # the query's own mistake: show DuckDB's message, not a traceback
+        errors.print(f"[red]regind {args.command}: {type(error).__name__}: {error}[/]")
+        return 1
 
 
 if __name__ == "__main__":

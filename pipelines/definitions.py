@@ -3,6 +3,7 @@
 import dagster as dg
 
 from pipelines.assets import all_assets, all_checks, sources
+from pipelines.progress import progress_logger
 from pipelines.resources import Warehouse
 from pipelines.schedules import nightly_refresh, refresh_warehouse
 from pipelines.sensors import build_raw_files_sensor
@@ -15,4 +16,5 @@ defs = dg.Definitions(
     sensors=[build_raw_files_sensor(sources)],
     resources={"warehouse": Warehouse()},
     executor=dg.in_process_executor,  # one process writes the build database
+    loggers={"console": dg.colored_console_logger, "progress": progress_logger},
 )

@@ -421,7 +421,7 @@ def load_source_table(
                 done = sum(rows for _, _, rows in spooled.values())
                 log(f"{source.raw_table}: read {name}, {len(raw.frame):,} rows in {seconds:.1f} s "
                     f"({len(raw.frame) / max(seconds, 1e-3):,.0f} rows/s); {done:,} rows read so far")
-            raw.frame = raw.frame.iloc[0:0]
+            raw.frame = pd.DataFrame(columns=raw.frame.columns)  # not a slice: that would keep the file's Arrow buffers
             release_memory()
     removed = sorted({f for f, _ in loaded} - set(current))
     if exists:  # new columns first: DuckDB cannot alter a table and insert into it in one transaction
@@ -459,6 +459,11 @@ def load_source_table(
         if not existed:  # a new table: nothing validated yet
             _reset_quarantine(con, source)
         _define_valid_view(con, source)  # the table's check decides the new rows' quarantine
+        for table, comment in (
+            (source.raw_table, f"{source.description} Every cell as printed in data/raw/{source.name}/, with its file and line."),
+            (source.quarantine_table, f"Rows of {source.raw_table} that failed a check, with _reason and _failed_expectations."),
+        ):
+            con.execute(f"comment on table {table} is '{comment.replace(chr(39), chr(39) * 2)}'")
         con.execute("commit")
     except Exception:
         try:

@@ -133,6 +133,8 @@ def build_sql_asset(model: SqlModel, producers: dict[str, dg.AssetKey]) -> dg.As
             else:
                 con.execute(f"create schema if not exists {model.schema}")
                 con.execute(f"create or replace {kind} {model.qualified_name} as\n{model.sql}")
+                comment = (_leading_comment(model.sql) or model.name).replace("'", "''")
+                con.execute(f"comment on {kind} {model.qualified_name} is '{comment} (sql/{model.layer}/{model.path.name})'")
                 record_build(con, model.qualified_name, fingerprint, base, states)
                 build = f"built in full in {time.perf_counter() - started:.1f} s"
             context.log.info(f"{model.qualified_name}: {build}")

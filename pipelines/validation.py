@@ -289,7 +289,8 @@ def build_validation_checks(source: SourceTable, lookup_keys: list[dg.AssetKey])
             previous = last_verdict(con, source.check_name, fingerprint)
             if previous:  # nothing it reads has changed since: its verdict and quarantine stand
                 passed, blocks, summary, run_id = previous
-                record_check(con, context.run.run_id, source.check_name, passed, blocks, fingerprint, summary)
+                base = inputs_fingerprint(con, suite, source, read_tables, exclude_own_files=True)
+                record_check(con, context.run.run_id, source.check_name, passed, blocks, fingerprint, summary, base)
                 context.log.info(f"{source.raw_table}: inputs unchanged since run {run_id[:8]}; its validation stands")
                 outcome = None
             else:

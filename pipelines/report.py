@@ -1,0 +1,269 @@
+"""The report: data/warehouse/report/index.html, one static page (no script, no network) built from the
+published warehouse. Per region: each indicator's latest value with its growth rate and source, and a
+chart for every series with several periods; then the data quality: checks, quarantined rows, last refresh."""
+
+import html
+import os
+from datetime import datetime, timezone
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+
+from pipelines.resources import Warehouse
+
+MAX_REGIONS = 50  # the regions with the most observations; the rest are counted, not shown
+MAX_ROWS_PER_REGION = 80
+MAX_CHARTS_PER_REGION = 12
+
+LATEST_SQL = """
+select v.region_code, v.entity_name, v.entity_name_en, v.indicator_code, v.indicator_name_zh, v.indicator_name_en,
+       v.measure_type, v.base_indicator_code, v.unit, v.period_code, v.value, v.qualifier, v.published_value,
+       v.published_unit, v.obs_status, v.source_code, s.title
+from v_observation as v
+left join dim_period as p on p.period_code = v.period_code
+left join dim_source as s on s.source_code = v.source_code
+where v.region_code in (select unnest($regions))
+qualify row_number() over (
+    partition by v.region_code, v.entity_name, v.indicator_code
+    order by (v.obs_status = 'target'), p.start_date desc, p.end_date
+) = 1
+order by v.region_code, v.entity_name nulls first, v.measure_type = 'growth_yoy', v.indicator_code
+"""
+
+SERIES_SQL = """
+select v.region_code, v.entity_name, v.indicator_code, any_value(v.indicator_name_en) as name, any_value(v.unit) as unit,
+       list((p.start_date, v.period_code, v.value, v.obs_status) order by p.start_date, p.end_date) as points
+from v_observation as v
+join dim_period as p on p.period_code = v.period_code
+where v.region_code in (select unnest($regions)) and v.value is not null
+group by all
+having count(distinct v.period_code) > 1
+order by v.region_code, v.entity_name nulls first, v.indicator_code
+"""
+
+CSS = """
+body { font: 15px/1.45 system-ui, "Noto Sans CJK SC", "Microsoft YaHei", sans-serif; margin: 2rem auto; max-width: 72rem;
+       padding: 0 1rem; color: #1d232b; }
+h1 { margin-bottom: .2rem; } h2 { margin-top: 2.5rem; border-bottom: 2px solid #dde3ea; padding-bottom: .2rem; }
+.muted { color: #5f6b78; } table { border-collapse: collapse; width: 100%; margin: .6rem 0 1rem; }
+th, td { text-align: left; padding: .25rem .5rem; border-bottom: 1px solid #e6eaef; vertical-align: top; }
+td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+.ok { color: #17743a; font-weight: 600; } .bad { color: #b42318; font-weight: 600; }
+.charts { display: flex; flex-wrap: wrap; gap: 1rem; } figure.chart { margin: 0; border: 1px solid #e6eaef; padding: .5rem; }
+figcaption { font-size: 13px; color: #3b4652; max-width: 360px; } nav a { margin-right: .8rem; }
+.tag { font-size: 12px; background: #eef2f6; border-radius: 3px; padding: 0 .3rem; }
+"""
+
+
+def _e(value) -> str:
+    return html.escape("" if value is None else str(value))
+
+
+def _number(value) -> str:
+    if value is None:
+        return "—"
+    if float(value).is_integer() and abs(value) < 1e16:
+        return f"{value:,.0f}"
+    return f"{value:,.4g}" if abs(value) < 1e6 else f"{value:,.0f}"
+
+
+def _compact(value: float) -> str:
+    """An axis label: 188050000000 -> 188.1bn."""
+    for size, suffix in ((1e12, "tn"), (1e9, "bn"), (1e6, "m"), (1e3, "k")):
+        if abs(value) >= size:
+            return f"{value / size:.4g}{suffix}"
+    return f"{value:.4g}"
+
+
+def line_chart(points: list[tuple], title: str, unit: str) -> str:
+    """An inline SVG line chart of (start_date, period_code, value, status) points; targets drawn hollow."""
+    width, height, left, right, top, bottom = 360, 170, 56, 24, 14, 34
+    values = [float(p[2]) for p in points]
+    low, high = min(values + [0.0]), max(values)
+    high = high if high != low else low + 1
+    days = [p[0].toordinal() for p in points]
+    first, last = min(days), max(days)
+    span = (last - first) or 1
+
+    def x(day: int) -> float:
+        return left + (day - first) / span * (width - left - right)
+
+    def y(value: float) -> float:
+        return top + (high - value) / (high - low) * (height - top - bottom)
+
+    path = " ".join(f"{'M' if i == 0 else 'L'}{x(d):.1f},{y(v):.1f}" for i, (d, v) in enumerate(zip(days, values)))
+    dots = "".join(
+        f'<circle cx="{x(d):.1f}" cy="{y(v):.1f}" r="4" fill="{"#fff" if p[3] == "target" else "#2358a6"}" stroke="#2358a6" stroke-width="2">'
+        f"<title>{_e(p[1])}: {_number(v)} {_e(unit)}{' (target)' if p[3] == 'target' else ''}</title></circle>"
+        for d, v, p in zip(days, values, points)
+    )
+    labels = "".join(
+        f'<text x="{x(d):.1f}" y="{height - 12}" text-anchor="middle" font-size="11" fill="#5f6b78">{_e(p[1])}</text>'
+        for d, p in zip(days, points)
+    )
+    axis = (
+        f'<line x1="{left}" y1="{y(low):.1f}" x2="{width - right}" y2="{y(low):.1f}" stroke="#c5ced8"/>'
+        f'<text x="{left - 6}" y="{y(high) + 4:.1f}" text-anchor="end" font-size="11" fill="#5f6b78">{_compact(high)}</text>'
+        f'<text x="{left - 6}" y="{y(low) + 4:.1f}" text-anchor="end" font-size="11" fill="#5f6b78">{_compact(low)}</text>'
+    )
+    return (
+        f'<figure class="chart"><svg xmlns="http://www.w3.org/2000/svg" role="img" width="{width}" height="{height}" '
+        f'viewBox="0 0 {width} {height}" aria-label="{_e(title)}"><title>{_e(title)}</title>{axis}'
+        f'<path d="{path}" fill="none" stroke="#2358a6" stroke-width="2"/>{dots}{labels}</svg>'
+        f"<figcaption>{_e(title)} ({_e(unit)})</figcaption></figure>"
+    )
+
+
+def build_report(con: duckdb.DuckDBPyConnection, published_at: datetime) -> tuple[str, dict]:
+    """The page's HTML and figures about it (for the asset's metadata)."""
+    regions = con.execute(
+        "select region_code, any_value(region_name_zh), any_value(region_name_en), any_value(region_level), count(*) "
+        "from v_observation where region_code is not null group by 1 order by 5 desc, 1"
+    ).fetchall()
+    shown = regions[:MAX_REGIONS]
+    codes = [r[0] for r in shown]
+    latest = con.execute(LATEST_SQL, {"regions": codes}).fetchall()
+    series = con.execute(SERIES_SQL, {"regions": codes}).fetchall()
+    checks = con.execute(
+        "select check_name, arg_max(passed, checked_at), arg_max(blocks_publish, checked_at), arg_max(summary, checked_at), "
+        "max(checked_at) from audit.check_results where passed is not null group by 1 order by 1"
+    ).fetchall()
+    quarantined = [
+        (t, con.execute(f'select count(*) from quarantine."{t}"').fetchone()[0])
+        for (t,) in con.execute("select table_name from duckdb_tables() where schema_name = 'quarantine' order by 1").fetchall()
+    ]
+    files = con.execute(
+        "select count(*), max(last_loaded_at) from audit.load_ledger where removed_at is null"
+    ).fetchone()
+    observations = con.execute("select count(*) from fact_observation").fetchone()[0]
+
+    growth = {}  # (region, entity, level indicator, period) -> growth row
+    for row in latest:
+        if row[6] == "growth_yoy" and row[7]:
+            growth[(row[0], row[1], row[7], row[9])] = row
+    used = set()
+    rows_by_region: dict[str, list] = {}
+    for row in latest:
+        match = growth.get((row[0], row[1], row[3], row[9])) if row[6] != "growth_yoy" else None
+        if match:
+            used.add(id(match))
+        rows_by_region.setdefault(row[0], []).append((row, match))
+    charts_by_region: dict[str, list] = {}
+    for region, entity, _, name, unit, points in series:
+        charts_by_region.setdefault(region, []).append(((entity + ": " if entity else "") + (name or ""), unit, points))
+
+    parts = [
+        "<!doctype html><html lang='en'><head><meta charset='utf-8'>",
+        "<meta name='viewport' content='width=device-width, initial-scale=1'>",
+        f"<title>Regional indicators report</title><style>{CSS}</style></head><body>",
+        "<h1>Regional indicators</h1>",
+        f"<p class='muted'>Published {published_at:%Y-%m-%d %H:%M %Z}; {observations:,} observations of {len(regions):,} regions "
+        f"from {files[0]} source file(s). Values are in each indicator's base unit; the printed figure is beside it.</p>",
+        "<nav><a href='#quality'>Data quality</a>" + "".join(f"<a href='#r{_e(code)}'>{_e(name_en or code)}</a>" for code, _, name_en, _, _ in shown[:20]) + "</nav>",
+    ]
+    if len(regions) > len(shown):
+        parts.append(f"<p class='muted'>The {len(shown)} regions with the most observations are shown; "
+                     f"{len(regions) - len(shown):,} more are in the warehouse (regind query).</p>")
+    charts_total = 0
+    for code, name_zh, name_en, level, count in shown:
+        parts.append(f"<section class='region' id='r{_e(code)}'><h2>{_e(name_en)} {_e(name_zh)} "
+                     f"<span class='muted'>{_e(code)} · {_e(level)} · {count:,} observations</span></h2>")
+        charts = charts_by_region.get(code, [])[:MAX_CHARTS_PER_REGION]
+        if charts:
+            charts_total += len(charts)
+            parts.append("<div class='charts'>" + "".join(line_chart(p, t, u) for t, u, p in charts) + "</div>")
+        rows = [(r, g) for r, g in rows_by_region.get(code, []) if id(r) not in used]
+        parts.append("<table><thead><tr><th>indicator</th><th>entity</th><th>period</th><th>value</th><th>unit</th>"
+                     "<th>as printed</th><th>growth y/y %</th><th>source</th></tr></thead><tbody>")
+        for row, match in rows[:MAX_ROWS_PER_REGION]:
+            status = f" <span class='tag'>{_e(row[14])}</span>" if row[14] not in ("reported", None) else ""
+            parts.append(
+                f"<tr><td>{_e(row[5])}<br><span class='muted'>{_e(row[4])}</span></td><td>{_e(row[2] or row[1])}</td>"
+                f"<td>{_e(row[9])}{status}</td><td class='num'>{_e(row[11])}{_number(row[10])}</td><td>{_e(row[8])}</td>"
+                f"<td>{_e(row[12])}{_e(row[13])}</td><td class='num'>{_number(match[10]) if match else ''}</td>"
+                f"<td class='muted' title='{_e(row[16])}'>{_e(row[15])}</td></tr>"
+            )
+        parts.append("</tbody></table>")
+        if len(rows) > MAX_ROWS_PER_REGION:
+            parts.append(f"<p class='muted'>{len(rows) - MAX_ROWS_PER_REGION} more indicators: regind query.</p>")
+        parts.append("</section>")
+
+    passed = sum(1 for c in checks if c[1])
+    parts += [
+        "<section id='quality'><h2>Data quality</h2>",
+        f"<p>Last refresh published {published_at:%Y-%m-%d %H:%M %Z}; last file loaded "
+        f"{files[1]:%Y-%m-%d %H:%M %Z}. Checks: <span class='ok'>{passed} passed</span>, "
+        f"<span class='{'bad' if passed < len(checks) else 'ok'}'>{len(checks) - passed} not passed</span>.</p>"
+        if files[1] else "",
+        "<table><thead><tr><th>check</th><th>outcome</th><th>summary</th></tr></thead><tbody>",
+        *(
+            f"<tr><td>{_e(name)}</td><td class='{'ok' if ok else 'bad'}'>{'passed' if ok else ('blocked' if blocks else 'warning')}</td>"
+            f"<td>{_e((summary or '')[:400])}</td></tr>"
+            for name, ok, blocks, summary, _ in checks
+        ),
+        "</tbody></table><table><thead><tr><th>quarantine table</th><th>rows kept aside, with reasons</th></tr></thead><tbody>",
+        *(f"<tr><td>quarantine.{_e(t)}</td><td class='num'>{n:,}</td></tr>" for t, n in quarantined),
+        "</tbody></table><p class='muted'>Great Expectations' own pages: <a href='../docs/index.html'>Data Docs</a>.</p>",
+        "</section></body></html>",
+    ]
+    figures = {
+        "regions": len(regions),
+        "regions_shown": len(shown),
+        "charts": charts_total,
+        "observations": observations,
+        "checks_passed": passed,
+        "checks": len(checks),
+        "rows_quarantined": sum(n for _, n in quarantined),
+    }
+    return "\n".join(parts), figures
+
+
+def write_report(published: Path, directory: Path) -> tuple[Path, dict]:
+    """Build the page from the published file and swap it in whole (a reader never sees half a page)."""
+    published_at = datetime.fromtimestamp(published.stat().st_mtime, tz=timezone.utc)
+    with duckdb.connect(str(published), read_only=True) as con:
+        page, figures = build_report(con, published_at)
+    directory.mkdir(parents=True, exist_ok=True)
+    target = directory / "index.html"
+    tmp = directory / f".index.{os.getpid()}.tmp"
+    tmp.write_text(page, encoding="utf-8")
+    os.replace(tmp, target)
+    return target, figures
+
+
+@dg.asset(
+    key="report",
+    deps=["published_warehouse"],
+    group_name="publish",
+    kinds={"html"},
+    description="A static page for people: per region, each indicator's latest value with its growth rate and "
+    "source, a chart for every series with several periods, and the data quality (checks, quarantined rows, last "
+    "refresh). Written to data/warehouse/report/index.html from the published warehouse; opens from disk, no network.",
+)
+def report(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
+    path, figures = write_report(warehouse.published_path, Path(warehouse.directory).resolve() / "report")
+    context.log.info(f"report written to {path}: {figures['regions_shown']} regions, {figures['charts']} charts")
+    summary = "| figure | value |\n|---|---|\n" + "\n".join(f"| {k} | {v:,} |" for k, v in figures.items())
+    return dg.MaterializeResult(
+        metadata={
+            "path": dg.MetadataValue.path(str(path)),
+            "open": dg.MetadataValue.url(path.as_uri()),
+            "dagster/row_count": figures["observations"],
+            "dagster/column_schema": dg.TableSchema(
+                columns=[
+                    dg.TableColumn(name, type_, description=meaning)
+                    for name, type_, meaning in [
+                        ("region", "section", "one section per region, the regions with most observations first"),
+                        ("indicator", "row", "each indicator's latest period (targets after reported figures)"),
+                        ("value", "DOUBLE", "in the indicator's base unit, with its qualifier"),
+                        ("growth y/y %", "DOUBLE", "the growth rate of the same region, period and indicator"),
+                        ("source", "VARCHAR", "the source's title"),
+                        ("chart", "SVG", "a line per series with several periods; targets hollow"),
+                    ]
+                ]
+            ),
+            "preview": dg.MetadataValue.md(summary),
+            **{k: v for k, v in figures.items()},
+        }
+    )
