@@ -25,7 +25,7 @@ def main() -> None:
     raw, warehouse = sys.argv[1:3]
     env = {k: v for k, v in os.environ.items() if k != "DAGSTER_HOME"}
     env.update(REGIND_RAW_DIR=raw, REGIND_WAREHOUSE_DIR=warehouse, COLUMNS="200")
-    process = subprocess.Popen([sys.executable, "-m", "pipelines.cli", "refresh"], env=env, stdout=subprocess.PIPE,
+    process = subprocess.Popen([sys.executable, "-m", "pipelines.cli", "refresh", "--log-level", "info"], env=env, stdout=subprocess.PIPE,
                                stderr=subprocess.STDOUT, text=True)
     peak = [0.0]
 

@@ -7,6 +7,7 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 
+from pipelines.metadata import table_metadata
 from pipelines.resources import Warehouse
 
 CONTRACT_TABLES = ["dim_region", "dim_indicator", "dim_period", "dim_source", "fact_observation", "v_observation"]
@@ -191,21 +192,27 @@ def build_publish_asset(upstream: list[dg.AssetKey], checks: list[str]) -> dg.As
                     allow_retries=False,
                 )
             fingerprint = build_fingerprint(con, Path(warehouse.raw_dir))
-            if warehouse.published_path.exists() and last_build(con, "published_warehouse") == fingerprint:
-                context.log.info("nothing changed since the last publish: the published warehouse stands")
-                return dg.MaterializeResult(metadata={"path": dg.MetadataValue.path(str(warehouse.published_path)), "republished": False})
-            con.execute("checkpoint")
-        publish_file(warehouse.build_path, warehouse.published_path)
-        with warehouse.connect() as con:  # only once the file is in place: a killed publish is redone
-            record_build(con, "published_warehouse", fingerprint)
+            republish = not (warehouse.published_path.exists() and last_build(con, "published_warehouse") == fingerprint)
+            if republish:
+                con.execute("checkpoint")
+        if republish:
+            publish_file(warehouse.build_path, warehouse.published_path)
+            with warehouse.connect() as con:  # only once the file is in place: a killed publish is redone
+                record_build(con, "published_warehouse", fingerprint)
         with duckdb.connect(str(warehouse.published_path), read_only=True) as con:
             counts = {t: con.execute(f"select count(*) from {t}").fetchone()[0] for t in CONTRACT_TABLES}
-        context.log.info(f"published {warehouse.published_path}: {counts}")
+            facts = table_metadata(con, "fact_observation")
+        if republish:
+            context.log.info(f"published {warehouse.published_path}: {counts}")
+        else:
+            context.log.info("nothing changed since the last publish: the published warehouse stands")
         return dg.MaterializeResult(
             metadata={
+                **facts,  # the row count, schema and preview of its fact table
+                "table": "fact_observation (and every table of the contract: see rows/*)",
                 "path": dg.MetadataValue.path(str(warehouse.published_path)),
                 "size_bytes": warehouse.published_path.stat().st_size,
-                "republished": True,
+                "republished": republish,
                 **{f"rows/{t}": int(n) for t, n in counts.items()},
             }
         )

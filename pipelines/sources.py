@@ -424,6 +424,8 @@ def load_source_table(
             raw.frame = pd.DataFrame(columns=raw.frame.columns)  # not a slice: that would keep the file's Arrow buffers
             release_memory()
     removed = sorted({f for f, _ in loaded} - set(current))
+    if spooled or removed:
+        _warm_up_great_expectations()
     if exists:  # new columns first: DuckDB cannot alter a table and insert into it in one transaction
         present = set(con.table(source.raw_table).columns)
         for column in dict.fromkeys(c for _, raw, _ in spooled.values() for c in raw.frame.columns if c not in present):
@@ -479,6 +481,15 @@ def load_source_table(
         removed=removed,
         rows_loaded=sum(rows for _, _, rows in spooled.values()),
     )
+
+
+def _warm_up_great_expectations() -> None:
+    """Changed rows mean a suite will run: import Great Expectations (~4 s) in the background meanwhile.
+    A later import of it waits for this one (Python's import lock) instead of starting again."""
+    import importlib
+    import threading
+
+    threading.Thread(target=importlib.import_module, args=("great_expectations",), name="gx-import", daemon=True).start()
 
 
 def _reset_quarantine(con: duckdb.DuckDBPyConnection, source: SourceTable) -> None:

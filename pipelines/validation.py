@@ -506,20 +506,24 @@ def validate_in_chunks(con, context, source: SourceTable, suite: dict, parameter
     """The suite over the plan's rows, at most CHUNK_ROWS rows in memory at a time."""
     import time
 
-    rows = con.execute(f"select count(*) from ({plan.frame_sql})").fetchone()[0]
+    frame_sql = plan.frame_sql
+    if not plan.full:  # a few rows picked out of many: pick them once
+        con.execute(f"create or replace temp table _frame as {plan.frame_sql}")
+        frame_sql = "select * from _frame"
+    rows = con.execute(f"select count(*) from ({frame_sql})").fetchone()[0]
     chunks = max(1, -(-rows // CHUNK_ROWS))
     key = ", ".join(f'"{c}"' for c in partition_columns(suite))
     outcome = ValidationOutcome(rows=0)
     started = time.perf_counter()
     for chunk in range(chunks):
-        sql = plan.frame_sql if chunks == 1 else f"select * from ({plan.frame_sql}) where hash({key}) % {chunks} = {chunk}"
+        sql = frame_sql if chunks == 1 else f"select * from ({frame_sql}) where hash({key}) % {chunks} = {chunk}"
         frame = con.sql(sql).df()
         if frame.empty and (chunks > 1 or not plan.full):
             continue  # an empty table is a failure only when the whole table is empty
         outcome.merge(validate_frame(frame, suite, parameters, docs if chunk == 0 else None))
         del frame
         release_memory()
-        if chunks > 1:
+        if chunks > 1 or rows >= 10_000:
             seconds = time.perf_counter() - started
             context.log.info(
                 f"{source.raw_table}: validated chunk {chunk + 1} of {chunks}: {outcome.rows:,} of {rows:,} rows "
