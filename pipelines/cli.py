@@ -12,6 +12,7 @@ import duckdb
 from rich.console import Console
 from rich.table import Table
 
+from pipelines.publish import latest_verdicts, quarantine_counts
 from pipelines.resources import DEFAULT_WAREHOUSE_DIR, PROJECT_ROOT, read_published
 
 console = Console(width=None if Console().is_terminal else 160)
@@ -52,20 +53,6 @@ def print_result(title: str, columns: list[str], rows: list[tuple], total: int |
 
 
 # --- read-only access -------------------------------------------------------------------------------------
-
-
-def open_readonly(path: Path) -> duckdb.DuckDBPyConnection:
-    """The published file, read-only, with no access to other files (no read_csv of /etc, no COPY ... TO,
-    no ATTACH) and no extension installs or loads; the settings are locked against SET."""
-    if not path.exists():
-        raise UsageError(f"{path} does not exist yet: run `make run` (or `regind refresh`) to build and publish the warehouse.")
-    con = duckdb.connect(
-        str(path),
-        read_only=True,
-        config={"enable_external_access": False, "autoinstall_known_extensions": False, "autoload_known_extensions": False},
-    )
-    con.execute("set enable_progress_bar = false; set lock_configuration = true")
-    return con
 
 
 def check_read_only(sql: str) -> None:
@@ -125,7 +112,7 @@ def query(args: argparse.Namespace) -> int:
         raise UsageError("Parquet is binary: give --output FILE.parquet")
     check_read_only(sql)
     bound = parameters(sql, args.param, source)
-    with open_readonly(Path(args.database)) as con:
+    with read_published(Path(args.database)) as con:
         result = con.execute(sql, bound).to_arrow_table()
     write_result(result, args.format, args.output, title=args.file or "")
     return 0
@@ -158,7 +145,7 @@ def write_result(result, fmt: str, output: str | None, title: str = "") -> None:
 
 
 def tables(args: argparse.Namespace) -> int:
-    with open_readonly(Path(args.database)) as con:
+    with read_published(Path(args.database)) as con:
         listed = con.execute(
             "select * from (select schema_name, table_name, 'table' as kind, comment from duckdb_tables() where not internal "
             "union all select schema_name, view_name, 'view', comment from duckdb_views() where not internal) "
@@ -176,7 +163,7 @@ def tables(args: argparse.Namespace) -> int:
 def describe(args: argparse.Namespace) -> int:
     schema, _, name = args.table.rpartition(".")
     schema = schema or "main"
-    with open_readonly(Path(args.database)) as con:
+    with read_published(Path(args.database)) as con:
         found = con.execute(
             "select comment from duckdb_tables() where schema_name = ? and table_name = ? union all "
             "select comment from duckdb_views() where schema_name = ? and view_name = ?",
@@ -202,24 +189,16 @@ def status(args: argparse.Namespace) -> int:
     from datetime import datetime
 
     path = Path(args.database)
-    with open_readonly(path) as con:
-        built = con.execute("select max(built_at) from audit.builds where target = 'published_warehouse'").fetchone()[0]
-        checks = con.execute(
-            "select check_name, arg_max(passed, checked_at), arg_max(summary, checked_at), max(checked_at) "
-            "from audit.check_results where passed is not null group by 1 order by 1"
-        ).fetchall()
-        quarantine = con.execute(
-            "select table_name from duckdb_tables() where schema_name = 'quarantine' order by 1"
-        ).fetchall()
-        quarantined = [(t, con.execute(f'select count(*) from quarantine."{t}"').fetchone()[0]) for (t,) in quarantine]
+    with read_published(path) as con:
+        checks = latest_verdicts(con)
+        quarantined = quarantine_counts(con)
         facts = con.execute("select count(*) from fact_observation").fetchone()[0]
     published = datetime.fromtimestamp(path.stat().st_mtime).astimezone()
-    console.print(f"[bold]{_shown(path)}[/]: published {published:%Y-%m-%d %H:%M %Z}"
-                  f"{f' (built {built:%Y-%m-%d %H:%M %Z})' if built else ''}; {facts:,} observations")
+    console.print(f"[bold]{_shown(path)}[/]: published {published:%Y-%m-%d %H:%M %Z}; {facts:,} observations")
     passed = sum(1 for c in checks if c[1])
     console.print(f"checks: {passed} passed, {len(checks) - passed} failed or with warnings")
     print_result("Checks (latest verdict)", ["check", "outcome", "when", "summary"],
-                 [(c, "passed" if ok else "FAILED", f"{at:%Y-%m-%d %H:%M}", (s or "")[:120]) for c, ok, s, at in checks])
+                 [(c, "passed" if ok else "FAILED", f"{at:%Y-%m-%d %H:%M}", (s or "")[:120]) for c, ok, _, s, at in checks])
     print_result("Rows quarantined", ["table (reasons in quarantine.<table>)", "rows"], quarantined)
     return 1 if passed < len(checks) and args.strict else 0
 
@@ -299,7 +278,7 @@ def main(argv: list[str] | None = None) -> int:
     database_option(t)
     t.set_defaults(run=tables)
 
-    d = commands.add_parser("describe", help="a table's columns, types and meaning")
+    d = commands.add_parser("describe", help="what a table holds, and its columns and types")
     d.add_argument("table", help="e.g. fact_observation, staging.stg_observations, quarantine.observations")
     database_option(d)
     d.set_defaults(run=describe)
@@ -312,7 +291,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return args.run(args)
-    except UsageError as error:
+    except (UsageError, FileNotFoundError) as error:
         errors.print(f"[red]regind {args.command}: {error}[/]")
         return 2
     except duckdb.Error as error:  # the query's own mistake: show DuckDB's message, not a traceback

@@ -56,6 +56,20 @@ def last_verdict(con: duckdb.DuckDBPyConnection, check: str, fingerprint: str) -
     return row[:4] if row and row[4] == fingerprint else None
 
 
+def latest_verdicts(con: duckdb.DuckDBPyConnection) -> list[tuple]:
+    """Each check's latest verdict: (check, passed, blocks_publish, summary, checked_at)."""
+    return con.execute(
+        "select check_name, arg_max(passed, checked_at), arg_max(blocks_publish, checked_at), arg_max(summary, checked_at), "
+        "max(checked_at) from audit.check_results where passed is not null group by 1 order by 1"
+    ).fetchall()
+
+
+def quarantine_counts(con: duckdb.DuckDBPyConnection) -> list[tuple[str, int]]:
+    """(table, rows) of every quarantine table."""
+    tables = con.execute("select table_name from duckdb_tables() where schema_name = 'quarantine' order by 1").fetchall()
+    return [(t, con.execute(f'select count(*) from quarantine."{t}"').fetchone()[0]) for (t,) in tables]
+
+
 def loaded_versions(con: duckdb.DuckDBPyConnection) -> list[tuple]:
     """Every file version in the warehouse now, and when it was loaded: what all built data derives from."""
     return con.execute(

@@ -11,6 +11,7 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 
+from pipelines.publish import latest_verdicts, quarantine_counts
 from pipelines.resources import Warehouse
 
 MAX_REGIONS = 50  # the regions with the most observations; the rest are counted, not shown
@@ -138,14 +139,8 @@ def build_report(con: duckdb.DuckDBPyConnection, published_at: datetime) -> tupl
     keys = [key for r in rows[:MAX_REGIONS] for key in r[5]]
     latest = con.execute(LATEST_SQL, {"keys": keys}).fetchall()
     series = con.execute(SERIES_SQL, {"keys": keys}).fetchall()
-    checks = con.execute(
-        "select check_name, arg_max(passed, checked_at), arg_max(blocks_publish, checked_at), arg_max(summary, checked_at), "
-        "max(checked_at) from audit.check_results where passed is not null group by 1 order by 1"
-    ).fetchall()
-    quarantined = [
-        (t, con.execute(f'select count(*) from quarantine."{t}"').fetchone()[0])
-        for (t,) in con.execute("select table_name from duckdb_tables() where schema_name = 'quarantine' order by 1").fetchall()
-    ]
+    checks = latest_verdicts(con)
+    quarantined = quarantine_counts(con)
     files = con.execute(
         "select count(*), max(last_loaded_at) from audit.load_ledger where removed_at is null"
     ).fetchone()
