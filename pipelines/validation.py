@@ -286,10 +286,10 @@ def build_validation_checks(source: SourceTable, lookup_keys: list[dg.AssetKey])
     def checks(context: dg.AssetCheckExecutionContext, warehouse: Warehouse):
         with warehouse.connect() as con:
             fingerprint = inputs_fingerprint(con, suite, source, read_tables)
+            base = inputs_fingerprint(con, suite, source, read_tables, exclude_own_files=True)
             previous = last_verdict(con, source.check_name, fingerprint)
             if previous:  # nothing it reads has changed since: its verdict and quarantine stand
                 passed, blocks, summary, run_id = previous
-                base = inputs_fingerprint(con, suite, source, read_tables, exclude_own_files=True)
                 record_check(con, context.run.run_id, source.check_name, passed, blocks, fingerprint, summary, base)
                 context.log.info(f"{source.raw_table}: inputs unchanged since run {run_id[:8]}; its validation stands")
                 outcome = None
@@ -299,12 +299,11 @@ def build_validation_checks(source: SourceTable, lookup_keys: list[dg.AssetKey])
                     for name, query in source.validation_parameters.items()
                 }
                 docs = DocsSite(warehouse.docs_path, warehouse.gx_state_path) if warehouse.data_docs else None
-                base = inputs_fingerprint(con, suite, source, read_tables, exclude_own_files=True)
                 plan = plan_validation(con, source, suite, base)
                 context.log.info(f"{source.raw_table}: {plan.describe()}")
                 outcome = validate_in_chunks(con, context, source, suite, parameters, docs, plan)
                 con.execute("begin")  # the quarantine, the validated versions and the verdict change together
-                replace_quarantine(con, source, suite, plan, outcome)
+                replace_quarantine(con, source, plan, outcome)
                 too_many = files_over(con, source)
                 quarantined = con.execute(f"select count(*) from {source.quarantine_table}").fetchone()[0]
                 blocks = bool(outcome.table_failures or too_many)
@@ -409,7 +408,6 @@ class ValidationPlan:
 
     full: bool
     fresh: list[tuple[str, str]]  # (file, sha256) not validated yet
-    gone: list[tuple[str, str]]  # validated, no longer loaded
     key_hash: str  # SQL: the hash of a row's uniqueness key
     frame_sql: str
     why: str
@@ -444,7 +442,7 @@ def plan_validation(con, source: SourceTable, suite: dict, base: str) -> Validat
     else:
         why = ""
     if why:
-        return ValidationPlan(True, current, validated, key_hash, source.frame_sql, why)
+        return ValidationPlan(True, current, key_hash, source.frame_sql, why)
     fresh = sorted(set(current) - set(validated))
     gone = sorted(set(validated) - set(current))
     con.execute("create or replace temp table _fresh as select unnest(?::varchar[]) as file, unnest(?::varchar[]) as sha256",
@@ -461,10 +459,10 @@ def plan_validation(con, source: SourceTable, suite: dict, base: str) -> Validat
         f"or {key_hash} in (select h from _affected)"
     )
     why = f"{len(fresh)} added or changed, {len(gone)} removed or replaced"
-    return ValidationPlan(False, fresh, gone, key_hash, frame_sql, why)
+    return ValidationPlan(False, fresh, key_hash, frame_sql, why)
 
 
-def replace_quarantine(con, source: SourceTable, suite: dict, plan: ValidationPlan, outcome: ValidationOutcome) -> None:
+def replace_quarantine(con, source: SourceTable, plan: ValidationPlan, outcome: ValidationOutcome) -> None:
     """Swap the validated rows' old verdicts for the new ones, and record which file versions are validated.
     Runs inside the caller's transaction."""
     table = source.quarantine_table
@@ -512,11 +510,10 @@ def validate_in_chunks(con, context, source: SourceTable, suite: dict, parameter
         frame_sql = "select * from _frame"
     rows = con.execute(f"select count(*) from ({frame_sql})").fetchone()[0]
     chunks = max(1, -(-rows // CHUNK_ROWS))
-    key = ", ".join(f'"{c}"' for c in partition_columns(suite))
     outcome = ValidationOutcome(rows=0)
     started = time.perf_counter()
     for chunk in range(chunks):
-        sql = frame_sql if chunks == 1 else f"select * from ({frame_sql}) where hash({key}) % {chunks} = {chunk}"
+        sql = frame_sql if chunks == 1 else f"select * from ({frame_sql}) where {plan.key_hash} % {chunks} = {chunk}"
         frame = con.sql(sql).df()
         if frame.empty and (chunks > 1 or not plan.full):
             continue  # an empty table is a failure only when the whole table is empty
