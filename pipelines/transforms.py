@@ -144,9 +144,10 @@ def build_sql_asset(model: SqlModel, producers: dict[str, dg.AssetKey]) -> dg.As
 
 
 def _leading_comment(sql: str) -> str:
+    """What the SQL file says it builds: its first comment lines, up to a build directive."""
     lines = []
     for line in sql.splitlines():
-        if not line.startswith("--"):
+        if not line.startswith("--") or re.match(r"--\s*incremental by file of", line):
             break
         lines.append(line.removeprefix("--").strip())
     return " ".join(lines)
