@@ -44,15 +44,20 @@ def record_check(
     )
 
 
-def last_verdict(con: duckdb.DuckDBPyConnection, check: str, fingerprint: str) -> tuple[bool, bool, str, str] | None:
-    """The latest verdict of a check, if it was reached on inputs with this fingerprint:
-    (passed, blocks_publish, summary, run_id)."""
+def latest_verdict(con: duckdb.DuckDBPyConnection, check: str) -> tuple | None:
+    """A check's latest verdict: (passed, blocks_publish, summary, run_id, fingerprint, base_fingerprint)."""
     _ensure_check_log(con)
-    row = con.execute(
-        "select passed, blocks_publish, summary, run_id, fingerprint from audit.check_results "
+    return con.execute(
+        "select passed, blocks_publish, summary, run_id, fingerprint, base_fingerprint from audit.check_results "
         "where check_name = ? and passed is not null order by checked_at desc limit 1",
         [check],
     ).fetchone()
+
+
+def last_verdict(con: duckdb.DuckDBPyConnection, check: str, fingerprint: str) -> tuple[bool, bool, str, str] | None:
+    """The latest verdict of a check, if it was reached on inputs with this fingerprint:
+    (passed, blocks_publish, summary, run_id)."""
+    row = latest_verdict(con, check)
     return row[:4] if row and row[4] == fingerprint else None
 
 

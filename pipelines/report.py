@@ -284,6 +284,6 @@ def report(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.Materi
                 ]
             ),
             "preview": dg.MetadataValue.md(summary),
-            **{k: v for k, v in figures.items()},
+            **figures,
         }
     )

@@ -465,7 +465,8 @@ def load_source_table(
             (source.raw_table, f"{source.description} Every cell as printed in data/raw/{source.name}/, with its file and line."),
             (source.quarantine_table, f"Rows of {source.raw_table} that failed a check, with _reason and _failed_expectations."),
         ):
-            con.execute(f"comment on table {table} is '{comment.replace(chr(39), chr(39) * 2)}'")
+            quoted = comment.replace("'", "''")
+            con.execute(f"comment on table {table} is '{quoted}'")
         con.execute("commit")
     except Exception:
         try:

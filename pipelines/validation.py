@@ -15,7 +15,7 @@ import dagster as dg
 import pandas as pd
 
 from pipelines.memory import release_memory
-from pipelines.publish import last_verdict, loaded_versions, record_check
+from pipelines.publish import last_verdict, latest_verdict, loaded_versions, record_check
 from pipelines.resources import PROJECT_ROOT, Warehouse
 from pipelines.sources import SourceTable, raw_asset_key
 
@@ -425,19 +425,15 @@ def plan_validation(con, source: SourceTable, suite: dict, base: str) -> Validat
     validated = con.execute(
         "select file, sha256 from audit.validated_versions where source_table = ? order by all", [source.name]
     ).fetchall()
-    last = con.execute(
-        "select blocks_publish, base_fingerprint from audit.check_results where check_name = ? and passed is not null "
-        "order by checked_at desc limit 1",
-        [source.check_name],
-    ).fetchone()
+    last = latest_verdict(con, source.check_name)
     key_hash = "hash(" + ", ".join(f'"{c}"' for c in partition_columns(suite)) + ")"
     if not validated or not last:
         why = "first validation"
     elif not con.execute(f"select count(*) from {source.raw_table}").fetchone()[0]:
         why = "the table is empty"  # which only the whole table's expectations can say
-    elif last[0]:
+    elif last[1]:
         why = "the last verdict blocked"
-    elif last[1] != base:
+    elif last[5] != base:
         why = "the suite, the frame or a lookup table changed"
     else:
         why = ""
