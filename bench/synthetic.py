@@ -71,8 +71,14 @@ def write_observations(folder: Path, counties: list[str], rows: int, start: int 
                     case when n % 1000000 = 999999 then '999999' else c.code end as region_code,
                     ind.code as indicator_code,
                     strftime(date '1990-01-01' + to_months(cast(n // {grid} as integer)), '%Y-%m') as period,
-                    case when n % 100 = 7 then '超' else '' end
-                        || cast(round(hash(n) % 100000 / (case when ind.measure = 'growth_yoy' then 1000.0 else 100.0 end), 2) as varchar) as value,
+                    -- plausible for its measure (data/raw/bounds): growth -20..+40, shares and ratios 0..100,
+                    -- ranks and streaks 1..30, levels and counts whole numbers 1..1000 of their printed unit
+                    case when n % 100 = 7 then '超' else '' end || case
+                        when ind.measure = 'growth_yoy' then cast(round(hash(n) % 60000 / 1000.0 - 20, 2) as varchar)
+                        when ind.measure in ('share', 'ratio') then cast(round(hash(n) % 10000 / 100.0, 2) as varchar)
+                        when ind.measure in ('rank', 'streak') then cast(1 + hash(n) % 30 as varchar)
+                        else cast(1 + hash(n) % 1000 as varchar)
+                    end as value,
                     ind.unit as unit,
                     '{SOURCE_CODE}' as source_code,
                     'synthetic' as note

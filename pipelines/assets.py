@@ -6,27 +6,50 @@ from pipelines.publish import build_publish_asset
 from pipelines.report import report
 from pipelines.sources import build_ingest_asset, load_sources, raw_asset_key
 from pipelines.transforms import build_sql_asset, load_models, table_key, tables_read
-from pipelines.validation import build_validation_checks
+from pipelines.validation import CheckInputs, build_validation_checks
 
 sources = load_sources()
 models = load_models()
+models_by_table = {m.qualified_name: m for m in models}
 
-# every table the graph produces -> the asset producing it (the ingest asset defines valid.<table> too)
+# every table the graph produces -> the asset producing it (the ingest asset defines valid.<table> and the
+# tables its check fills, quarantine.<table> and warnings.<table>)
 producers: dict[str, dg.AssetKey] = {
-    **{s.raw_table: raw_asset_key(s) for s in sources},
-    **{s.valid_view: raw_asset_key(s) for s in sources},
+    **{t: raw_asset_key(s) for s in sources for t in (s.raw_table, s.valid_view, s.quarantine_table, s.warnings_table)},
     **{m.qualified_name: m.key for m in models},
 }
 
 
-def _lookup_keys(source) -> list[dg.AssetKey]:
-    """Other raw tables a source's validation reads (its frame and parameter queries)."""
+def _behind(table: str) -> tuple[set[str], list[str]]:
+    """The source tables a table is built from, and the SQL of the models in between."""
+    schema, name = table.split(".")
+    model = models_by_table.get(table)
+    if model is None:
+        return {name}, []
+    found, sql = set(), [model.sql]
+    for read in sorted(tables_read(model.sql, str(model.path))):
+        more, more_sql = _behind(read)
+        found |= more
+        sql += more_sql
+    return found, sql
+
+
+def check_inputs(source) -> CheckInputs:
+    """What a source's validation reads besides its own rows (its frame and parameter queries): raw lookup
+    tables, or staging models (validated lookups) and the source tables behind them."""
     queries = [source.frame_sql, *source.validation_parameters.values()]
     read = set().union(*(tables_read(q, f"data/raw/{source.name}/source.toml") for q in queries))
-    return sorted({table_key(t) for t in read} - {raw_asset_key(source)}, key=lambda k: k.to_user_string())
+    keys = {producers.get(t, table_key(t)) for t in read} - {raw_asset_key(source)}
+    behind = [_behind(t) for t in sorted(read)]
+    return CheckInputs(
+        keys=sorted(keys, key=lambda k: k.to_user_string()),
+        source_tables=frozenset(set().union(*(b[0] for b in behind)) - {source.name}),
+        model_sql=tuple(dict.fromkeys(sql for b in behind for sql in b[1])),
+    )
 
 
-all_checks = [build_validation_checks(s, _lookup_keys(s)) for s in sources]
+inputs = {s.name: check_inputs(s) for s in sources}
+all_checks = [build_validation_checks(s, inputs[s.name]) for s in sources]
 all_assets = [
     *(build_ingest_asset(s) for s in sources),
     *(build_sql_asset(m, producers) for m in models),

@@ -15,7 +15,15 @@ except (OSError, AttributeError):  # not glibc: nothing to trim
     _malloc_trim = None
 
 
-def release_memory() -> None:
+# below this many rows there is little to give back, and a full collection costs ~0.25 s once Great
+# Expectations is imported: a small refresh would spend more time collecting than working
+WORTH_RELEASING_ROWS = 50_000
+
+
+def release_memory(rows: int) -> None:
+    """After a chunk of `rows` rows: collect and trim, if the chunk was large enough to matter."""
+    if rows < WORTH_RELEASING_ROWS:
+        return
     gc.collect()
     pa.default_memory_pool().release_unused()  # Arrow keeps freed buffers for reuse otherwise
     if _malloc_trim:

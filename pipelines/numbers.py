@@ -16,14 +16,18 @@ import cn2an
 if TYPE_CHECKING:
     import pandas as pd
 
-MISSING_MARKERS = {"", "—", "——", "–", "-", "--", "…", "……", "...", "na", "n/a", "n.a.", "nan", "null", "none", "无", "/", "x", "*"}
+MISSING_MARKERS = {"", "—", "——", "–", "-", "--", "…", "……", "...", "na", "n/a", "n.a.", "null", "none", "无", "/", "x", "*"}
+# a figure is a finite number: these are refused, not read as missing (a NaN may hide a formula's error)
+NOT_FINITE = {"nan", "inf", "infinity", "∞", "无穷", "无穷大", "正无穷", "负无穷", "#num!", "#div/0!", "#value!", "#ref!", "#n/a"}
+# beyond this a figure does not fit a double (and a 400-digit or 1e999999 cell is a mistake, not a value)
+MAX_EXPONENT = 308
 PREFIX_QUALIFIERS = ["超过", "突破", "接近", "大约", "超", "逾", "近", "约"]
 SUFFIX_QUALIFIERS = ["以上", "左右", "余", "多"]
 FALL_WORDS = ["下降", "减少", "下滑", "回落", "负"]
 RISE_WORDS = ["增长", "增加", "上升", "提高", "同比增长", "同比"]
 MULTIPLIERS = ["万亿", "千亿", "百亿", "十亿", "千万", "百万", "十万", "亿", "万", "千", "百"]
 CHINESE_NUMERAL = re.compile(r"^[零〇一二两三四五六七八九十百千万亿]+")
-ARABIC = re.compile(r"^\d+(?:,\d{3})*(?:\.\d+)?|^\d+(?:\.\d+)?")
+ARABIC = re.compile(r"^(?:\d+(?:,\d{3})*(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)(?:[eE][+-]?\d+)?")
 
 
 @dataclass(frozen=True)
@@ -52,12 +56,19 @@ def _strip_suffix(text: str, words: list[str]) -> tuple[str, str]:
     return "", text
 
 
+def _clipped(text: str, limit: int = 40) -> str:
+    """A cell as quoted in a reason: a 2-million-character cell is shown by its start and its length."""
+    return text if len(text) <= limit else f"{text[:limit]}... ({len(text):,} characters)"
+
+
 def parse_printed(cell: str | None) -> PrintedNumber:
     """Read one printed figure; raises NumberFormatError saying what is wrong with it."""
     original = "" if cell is None else str(cell)
     text = unicodedata.normalize("NFKC", original).strip().replace("\u2212", "-").replace(" ", "")
     if text.lower() in MISSING_MARKERS:
         return PrintedNumber(number=None, missing_marker=original.strip())
+    if text.lower().lstrip("+-") in NOT_FINITE:
+        raise NumberFormatError(f"'{_clipped(original)}' is not a finite number; print the figure, or a missing marker (—) if there is none")
     sign = 1
     fall, text = _strip_prefix(text, FALL_WORDS)
     if fall:
@@ -70,6 +81,9 @@ def parse_printed(cell: str | None) -> PrintedNumber:
     if match := ARABIC.match(text):
         digits, rest = match.group(0).replace(",", ""), text[match.end():]
         number = Decimal(digits)
+        if number and abs(number.adjusted()) > MAX_EXPONENT:
+            size = "large" if number.adjusted() > 0 else "small"
+            raise NumberFormatError(f"'{_clipped(original)}' is too {size} to be a figure (beyond 1e±{MAX_EXPONENT})")
     elif match := CHINESE_NUMERAL.match(text):
         numeral, rest = match.group(0), text[match.end():]
         # a leading multiplier alone means one of it: 近万 = 1万, 百万 = 1百万
@@ -78,16 +92,16 @@ def parse_printed(cell: str | None) -> PrintedNumber:
         try:
             number = Decimal(str(cn2an.cn2an(numeral, "smart")))
         except ValueError:
-            raise NumberFormatError(f"'{original}': '{match.group(0)}' is not a Chinese numeral cn2an can read") from None
+            raise NumberFormatError(f"'{_clipped(original)}': '{_clipped(match.group(0))}' is not a Chinese numeral cn2an can read") from None
     else:
-        raise NumberFormatError(f"'{original}' is not a number as printed (expected e.g. 34606.40, 超2.4万, 3800余, 下降3.2%, or — for missing)")
+        raise NumberFormatError(f"'{_clipped(original)}' is not a number as printed (expected e.g. 34606.40, 超2.4万, 3800余, 下降3.2%, or — for missing)")
     suffix, rest = _strip_prefix(rest, SUFFIX_QUALIFIERS[2:])  # 余/多 right after the number: 3800余家
     trailing, rest = _strip_suffix(rest, SUFFIX_QUALIFIERS[:2])  # 以上/左右 at the end: 1000家以上
     found = [q for q in (qualifier, suffix, trailing) if q]
     if len(found) > 1:
-        raise NumberFormatError(f"'{original}' has more than one qualifier ({', '.join(found)})")
+        raise NumberFormatError(f"'{_clipped(original)}' has more than one qualifier ({', '.join(found)})")
     if re.search(r"[\d.几数零〇一二两三四五六七八九十]", rest):
-        raise NumberFormatError(f"'{original}': unexpected '{rest}' after the number (a vague or malformed figure)")
+        raise NumberFormatError(f"'{_clipped(original)}': unexpected '{_clipped(rest)}' after the number (a vague or malformed figure)")
     return PrintedNumber(number=sign * number, unit=rest, qualifier=found[0] if found else "")
 
 

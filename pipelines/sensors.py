@@ -25,7 +25,13 @@ def fingerprint(sources: list[SourceTable], raw_dir: Path) -> dict[str, list[int
     return prints
 
 
-def build_raw_files_sensor(sources: list[SourceTable], raw_dir: Path = DEFAULT_RAW_DIR) -> dg.SensorDefinition:
+def build_raw_files_sensor(
+    sources: list[SourceTable], check_reads: dict[str, frozenset[str]] | None = None, raw_dir: Path = DEFAULT_RAW_DIR
+) -> dg.SensorDefinition:
+    """check_reads: per source table, the other source tables its validation reads (a changed lookup table
+    means its rows are validated again, so its check runs too)."""
+    check_reads = check_reads or {}
+
     # no Warehouse resource here: initialising it takes the run lock, which a sensor must never wait for
     @dg.sensor(
         name="raw_files_sensor",
@@ -42,7 +48,8 @@ def build_raw_files_sensor(sources: list[SourceTable], raw_dir: Path = DEFAULT_R
         changed = sorted(name for name in now.keys() | before.keys() if now.get(name) != before.get(name))
         if not changed:
             return dg.SkipReason(f"no new, changed or removed files among {len(now)} in {raw_dir}")
-        tables = sorted({name.split("/")[0] for name in changed})
+        changed_tables = {name.split("/")[0] for name in changed}
+        tables = sorted(changed_tables | {t for t, reads in check_reads.items() if reads & changed_tables})
         keys = [raw_asset_key(s) for s in sources if s.name in tables]
         selection = dg.AssetSelection.assets(*keys).downstream()
         context.log.info(f"changed: {', '.join(changed)} -> refreshing {', '.join(tables)} and downstream")

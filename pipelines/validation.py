@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import dagster as dg
+import numpy as np
 import pandas as pd
 
 from pipelines.memory import release_memory
@@ -38,16 +39,16 @@ class ValidationOutcome:
     table_failures: list[str] = field(default_factory=list)
     # (file, line) -> [(expectation type, human reason)]
     row_failures: dict[tuple[str, int], list[tuple[str, str]]] = field(default_factory=lambda: defaultdict(list))
+    # the same for expectations of severity "warning": the row is kept, flagged with the reason
+    row_warnings: dict[tuple[str, int], list[tuple[str, str]]] = field(default_factory=lambda: defaultdict(list))
     expectations: list[dict] = field(default_factory=list)
     file_rows: Counter = field(default_factory=Counter)  # rows validated per file
 
-    def examples(self, limit: int = 5) -> str:
-        """'file, line N: reason' for the first failing rows."""
-        shown = [
-            f"{file}, line {line}: {'; '.join(r for _, r in self.row_failures[(file, line)])}"
-            for file, line in sorted(self.row_failures)[:limit]
-        ]
-        more = len(self.row_failures) - len(shown)
+    def examples(self, limit: int = 5, warnings: bool = False) -> str:
+        """'file, line N: reason' for the first failing (or warned) rows."""
+        rows = self.warned_only if warnings else self.row_failures
+        shown = [f"{file}, line {line}: {'; '.join(r for _, r in rows[(file, line)])}" for file, line in sorted(rows)[:limit]]
+        more = len(rows) - len(shown)
         return " | ".join(shown) + (f" | and {more} more" if more > 0 else "")
 
     @property
@@ -60,6 +61,8 @@ class ValidationOutcome:
         self.table_failures.extend(other.table_failures)
         for key, failures in other.row_failures.items():
             self.row_failures[key].extend(failures)
+        for key, warnings in other.row_warnings.items():
+            self.row_warnings[key].extend(warnings)
         self.file_rows.update(other.file_rows)
         if not self.expectations:
             self.expectations = other.expectations
@@ -69,13 +72,20 @@ class ValidationOutcome:
             mine["unexpected"] += theirs["unexpected"]
             mine["sample"] = (mine["sample"] + theirs["sample"])[:20]
 
-    def quarantine(self) -> pd.DataFrame:
-        keys = sorted(self.row_failures)
+    @property
+    def warned_only(self) -> dict[tuple[str, int], list[tuple[str, str]]]:
+        """Rows flagged by a warning and kept: a quarantined row's warnings are moot."""
+        return {k: v for k, v in self.row_warnings.items() if k not in self.row_failures}
+
+    def quarantine(self, warnings: bool = False) -> pd.DataFrame:
+        """Rows failed (or, with warnings, rows kept but flagged): file, line, reasons and expectation types."""
+        rows = self.warned_only if warnings else self.row_failures
+        keys = sorted(rows)
         return pd.DataFrame({
             "_file": [f for f, _ in keys],
             "_line": pd.Series([n for _, n in keys], dtype="int64"),
-            "_reason": ["; ".join(r for _, r in self.row_failures[k]) for k in keys],
-            "_failed_expectations": [sorted({t for t, _ in self.row_failures[k]}) for k in keys],
+            "_reason": ["; ".join(r for _, r in rows[k]) for k in keys],
+            "_failed_expectations": [sorted({t for t, _ in rows[k]}) for k in keys],
         })
 
 
@@ -186,6 +196,7 @@ def validate_frame(frame: pd.DataFrame, suite: dict, parameters: dict, docs: Doc
             isinstance(v, dict) and v.get("raised_exception") for v in exception.values()
         )
         index_list = item.result.get("unexpected_index_list")
+        warning = getattr(config.severity, "value", config.severity) == "warning"
         summary = {
             "expectation": config.type,
             "columns": ", ".join(columns),
@@ -201,19 +212,32 @@ def validate_frame(frame: pd.DataFrame, suite: dict, parameters: dict, docs: Doc
             detail = _exception_message(exception) or f"observed {item.result.get('observed_value')!r}"
             outcome.table_failures.append(f"{reason} [{config.type} on {summary['columns'] or 'table'}]: {detail}")
             continue
+        flagged = outcome.row_warnings if warning else outcome.row_failures
         for index in index_list:
             index = index if isinstance(index, int) else int(next(iter(index.values())))
             row = frame.iloc[index]
             values = ", ".join(f"{c}={_shown(row[c])}" for c in columns if c in frame.columns)
-            outcome.row_failures[(row["_file"], int(row["_line"]))].append((config.type, f"{reason} ({values})"))
+            flagged[(row["_file"], int(row["_line"]))].append((config.type, f"{reason} ({values})"))
             if len(summary["sample"]) < 20:
                 summary["sample"].append(values)
     return outcome
 
 
 def _shown(value) -> str:
-    """A cell in a quarantine reason: missing is 'missing' however the frame's dtype spells it."""
-    return "missing" if value is None or (not isinstance(value, (list, dict)) and pd.isna(value)) else repr(value)
+    """A cell in a quarantine reason: missing is 'missing' however the frame's dtype spells it; a number as
+    Python prints it (1e+16, inf); a long text by its start and its length."""
+    if isinstance(value, (bool, np.bool_)):
+        return str(bool(value))
+    if value is None or (not isinstance(value, (list, dict)) and pd.isna(value)):
+        return "missing"  # NaN too: pandas gives a NULL of a numeric (or all-NULL) column as NaN
+    if isinstance(value, (float, np.floating)):
+        value = float(value)
+        if not np.isfinite(value) or abs(value) < 1e6:
+            return repr(value)
+        mantissa, exponent = f"{value:.15e}".split("e")  # 1e+15, 3.46064e+12: exact and short
+        return f"{mantissa.rstrip('0').rstrip('.')}e{exponent[0]}{exponent[1:].lstrip('0')}"
+    text = repr(str(value) if isinstance(value, str) else value)
+    return text if len(text) <= 240 else f"{text[:200]}...' ({len(str(value)):,} characters)"
 
 
 def _exception_message(exception: dict) -> str:
@@ -249,12 +273,25 @@ create table if not exists audit.validation_results (
 """
 
 
-def build_validation_checks(source: SourceTable, lookup_keys: list[dg.AssetKey]) -> dg.AssetChecksDefinition:
-    """Three checks of a source table, computed together: its suite (blocking), row conservation per file
-    (blocking) and columns the descriptor does not know (a warning)."""
+@dataclass(frozen=True)
+class CheckInputs:
+    """What a table's validation reads besides its own rows: the assets (raw lookup tables, staging models),
+    the source tables behind them, and the SQL of the models in between."""
+
+    keys: list[dg.AssetKey]
+    source_tables: frozenset[str]
+    model_sql: tuple[str, ...] = ()
+
+
+def build_validation_checks(source: SourceTable, inputs: CheckInputs) -> dg.AssetChecksDefinition:
+    """The checks of a source table, computed together: its suite (blocking), row conservation per file
+    (blocking), columns the descriptor does not know (a warning), and, when the suite has expectations of
+    severity "warning", the rows they flag (a warning: the rows are kept)."""
     suite = load_suite(source.name)
     key = raw_asset_key(source)
-    read_tables = {source.name} | {k.path[1] for k in lookup_keys if k.path[0] == "raw"}
+    read_tables = {source.name} | set(inputs.source_tables)
+    lookup_keys = inputs.keys
+    warned = [e for e in suite["expectations"] if e.get("severity") == "warning"]
     described = "\n".join(f"- {e.get('meta', {}).get('reason', e['type'])}" for e in suite["expectations"])
     specs = [
         dg.AssetCheckSpec(
@@ -281,12 +318,19 @@ def build_validation_checks(source: SourceTable, lookup_keys: list[dg.AssetKey])
             f"(they are kept in {source.raw_table} but not used).",
         ),
     ]
+    if warned:
+        specs.append(dg.AssetCheckSpec(
+            "usual_values",
+            asset=key,
+            description=f"WARN when rows fail an expectation of severity warning (kept, flagged in {source.warnings_table} "
+            "and on their facts):\n\n" + "\n".join(f"- {e.get('meta', {}).get('reason', e['type'])}" for e in warned),
+        ))
 
     @dg.multi_asset_check(specs=specs, name=f"validate_{source.name}", compute_kind="great_expectations")
     def checks(context: dg.AssetCheckExecutionContext, warehouse: Warehouse):
         with warehouse.connect() as con:
-            fingerprint = inputs_fingerprint(con, suite, source, read_tables)
-            base = inputs_fingerprint(con, suite, source, read_tables, exclude_own_files=True)
+            fingerprint = inputs_fingerprint(con, suite, source, read_tables, inputs.model_sql)
+            base = inputs_fingerprint(con, suite, source, read_tables, inputs.model_sql, exclude_own_files=True)
             previous = last_verdict(con, source.check_name, fingerprint)
             if previous:  # nothing it reads has changed since: its verdict and quarantine stand
                 passed, blocks, summary, run_id = previous
@@ -299,6 +343,7 @@ def build_validation_checks(source: SourceTable, lookup_keys: list[dg.AssetKey])
                     for name, query in source.validation_parameters.items()
                 }
                 docs = DocsSite(warehouse.docs_path, warehouse.gx_state_path) if warehouse.data_docs else None
+                lookups = changed_lookups(con, source, read_tables)
                 plan = plan_validation(con, source, suite, base)
                 context.log.info(f"{source.raw_table}: {plan.describe()}")
                 outcome = validate_in_chunks(con, context, source, suite, parameters, docs, plan)
@@ -308,7 +353,11 @@ def build_validation_checks(source: SourceTable, lookup_keys: list[dg.AssetKey])
                 quarantined = con.execute(f"select count(*) from {source.quarantine_table}").fetchone()[0]
                 blocks = bool(outcome.table_failures or too_many)
                 passed = not blocks and not quarantined
-                summary = _summary(source, outcome, too_many, quarantined, plan)
+                files = con.execute(  # the table's files, emptiest first: a table-level failure names them
+                    "select file, rows from audit.load_ledger where source_table = ? and removed_at is null order by rows, file",
+                    [source.name],
+                ).fetchall()
+                summary = _summary(source, outcome, too_many, quarantined, plan, files, lookups)
                 record_results(con, context.run.run_id, source, outcome)
                 record_check(con, context.run.run_id, source.check_name, passed, blocks, fingerprint, summary, base)
                 con.execute("commit")
@@ -316,6 +365,11 @@ def build_validation_checks(source: SourceTable, lookup_keys: list[dg.AssetKey])
             conservation = con.execute(
                 CONSERVATION_SQL.format(valid=source.valid_view, quarantine=source.quarantine_table), {"table": source.name}
             ).fetchall()
+            flagged = con.execute(
+                f"select count(*), string_agg(_file || ', line ' || _line || ': ' || _reason, ' | ' order by _file, _line) "
+                f"filter (where rank <= 5) from (select *, row_number() over (order by _file, _line) as rank "
+                f"from {source.warnings_table})"
+            ).fetchone()
             extras = con.execute(
                 "select file, extra_columns from audit.load_ledger where source_table = ? and removed_at is null "
                 "and len(extra_columns) > 0 order by file",
@@ -365,6 +419,18 @@ def build_validation_checks(source: SourceTable, lookup_keys: list[dg.AssetKey])
                 )
             },
         )
+        if warned:
+            yield dg.AssetCheckResult(
+                check_name="usual_values",
+                asset_key=key,
+                passed=not flagged[0],
+                severity=dg.AssetCheckSeverity.WARN,
+                description=(
+                    f"{flagged[0]} row(s) kept with a warning (in {source.warnings_table}): {flagged[1]}" if flagged[0]
+                    else "no row is outside the usual range of its indicator"
+                ),
+                metadata={"rows_flagged": int(flagged[0])},
+            )
         yield dg.AssetCheckResult(
             check_name="known_columns",
             asset_key=key,
@@ -380,14 +446,16 @@ def build_validation_checks(source: SourceTable, lookup_keys: list[dg.AssetKey])
 CHUNK_ROWS = 250_000  # rows of a table in memory at once during validation
 
 
-def inputs_fingerprint(con, suite: dict, source: SourceTable, tables: set[str], exclude_own_files: bool = False) -> str:
+def inputs_fingerprint(
+    con, suite: dict, source: SourceTable, tables: set[str], model_sql: tuple[str, ...] = (), exclude_own_files: bool = False
+) -> str:
     """What a table's validation depends on: the loaded file versions of the source tables it reads (its
     own and its lookups), the suite and the frame's SQL. With exclude_own_files, all of it but the table's
     own files: while that part is unchanged, only the table's new rows need validating."""
     import hashlib
 
     versions = [v for v in loaded_versions(con) if v[0] in tables and not (exclude_own_files and v[0] == source.name)]
-    payload = json.dumps([versions, suite, source.frame_sql, source.validation_parameters], sort_keys=True, default=str)
+    payload = json.dumps([versions, suite, source.frame_sql, source.validation_parameters, model_sql], sort_keys=True, default=str)
     return hashlib.sha256(payload.encode()).hexdigest()
 
 
@@ -478,6 +546,19 @@ def replace_quarantine(con, source: SourceTable, plan: ValidationPlan, outcome: 
             f"from {source.raw_table} as raw join bad_rows as bad on raw._file = bad._file and raw._line = bad._line"
         )
         con.unregister("bad_rows")
+    # a warning depends on its row and the lookups alone: rows validated again get the same one (replaced)
+    warnings = source.warnings_table
+    if plan.full:
+        con.execute(f"delete from {warnings}")
+    else:
+        con.execute(f"delete from {warnings} where (_file, _file_sha256) not in {current}", {"table": source.name})
+    if outcome.row_warnings:
+        con.register("warned_rows", outcome.quarantine(warnings=True))
+        con.execute(
+            f"insert or replace into {warnings} select raw._file, raw._file_sha256, raw._line, w._reason, w._failed_expectations "
+            f"from {source.raw_table} as raw join warned_rows as w on raw._file = w._file and raw._line = w._line"
+        )
+        con.unregister("warned_rows")
     con.execute("delete from audit.validated_versions where source_table = $table", {"table": source.name})
     con.execute(f"insert into audit.validated_versions select $table, file, sha256 from {current}", {"table": source.name})
 
@@ -514,8 +595,9 @@ def validate_in_chunks(con, context, source: SourceTable, suite: dict, parameter
         if frame.empty and (chunks > 1 or not plan.full):
             continue  # an empty table is a failure only when the whole table is empty
         outcome.merge(validate_frame(frame, suite, parameters, docs if chunk == 0 else None))
+        rows_done = len(frame)
         del frame
-        release_memory()
+        release_memory(rows_done)
         if chunks > 1 or rows >= 10_000:
             seconds = time.perf_counter() - started
             context.log.info(
@@ -536,19 +618,42 @@ def record_results(con, run_id: str, source: SourceTable, outcome: ValidationOut
         con.executemany("insert into audit.validation_results values (?, ?, ?, ?, ?, ?, ?, ?, ?, current_timestamp)", rows)
 
 
-def _summary(source: SourceTable, outcome: ValidationOutcome, too_many: dict[str, float], quarantined: int, plan: ValidationPlan) -> str:
+def changed_lookups(con, source: SourceTable, tables: set[str]) -> list[str]:
+    """Files of the other source tables a check reads that were loaded or removed since its last verdict: a
+    verdict that changes after them names them (a units.csv edit can quarantine many observations)."""
+    (last,) = con.execute(
+        "select max(checked_at) from audit.check_results where check_name = ? and passed is not null", [source.check_name]
+    ).fetchone()
+    if last is None:
+        return []
+    return [f for (f,) in con.execute(
+        "select distinct file from audit.load_ledger where source_table in (select unnest(?::varchar[])) "
+        "and (last_loaded_at > ? or removed_at > ?) order by 1",
+        [sorted(tables - {source.name}), last, last],
+    ).fetchall()]
+
+
+def _summary(
+    source: SourceTable, outcome: ValidationOutcome, too_many: dict[str, float], quarantined: int, plan: ValidationPlan,
+    files: list[tuple[str, int]], lookups: list[str],
+) -> str:
+    after = f"after a change to {', '.join(lookups[:3])}{' ...' if len(lookups) > 3 else ''}: " if lookups else ""
     if outcome.table_failures:
-        return f"{len(outcome.table_failures)} table-level failure(s): " + " | ".join(outcome.table_failures)
+        shown = ", ".join(f"{f} ({rows:,} rows)" for f, rows in files[:3]) + (" ..." if len(files) > 3 else "")
+        return (
+            f"{after}{len(outcome.table_failures)} table-level failure(s) of {source.raw_table} ({shown}): "
+            + " | ".join(outcome.table_failures)
+        )
     scope = "" if plan.full else f" (only rows whose verdict can have changed: {plan.why})"
     if too_many:
         files = ", ".join(f"{f} ({share:.1%})" for f, share in too_many.items())
         return (
-            f"too many rows failed (more than {source.max_bad_share:.0%}) in {files}: fix the file(s); each row's "
+            f"{after}too many rows failed (more than {source.max_bad_share:.0%}) in {files}: fix the file(s); each row's "
             f"line and reason are in {source.quarantine_table}. {outcome.examples()}"
         )
     if quarantined:
         return (
-            f"{outcome.rows} rows validated{scope}, {len(outcome.row_failures)} of them failed; {quarantined} rows are in "
+            f"{after}{outcome.rows} rows validated{scope}, {len(outcome.row_failures)} of them failed; {quarantined} rows are in "
             f"{source.quarantine_table} and the rest flow on. {outcome.examples()}"
         )
     return f"all {outcome.rows} rows validated{scope} passed {len(outcome.expectations)} expectations."

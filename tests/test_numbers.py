@@ -32,6 +32,9 @@ from pipelines.numbers import NumberFormatError, combine_units, normalise_period
         ("百万架", "1000000", "架", ""),
         ("三千", "3000", "", ""),
         (" 888 ", "888", "", ""),
+        ("3.46064E+12", "3460640000000", "", ""),  # Excel's CSV export of a large number
+        ("1e-3", "0.001", "", ""),
+        ("1.5e3亿元", "1500", "亿元", ""),
     ],
 )
 def test_printed_numbers(cell, number, unit, qualifier):
@@ -50,10 +53,25 @@ def test_missing_markers_are_missing_not_zero(cell):
     ("12.3.4", "unexpected"),
     ("超3800余", "more than one qualifier"),
     ("十几", "vague"),
+    ("NaN", "not a finite number"),
+    ("nan", "not a finite number"),
+    ("Infinity", "not a finite number"),
+    ("-inf", "not a finite number"),
+    ("∞", "not a finite number"),
+    ("#DIV/0!", "not a finite number"),
+    ("9" * 400, "too large"),
+    ("1e309", "too large"),
+    ("1e-999999999", "too small"),
 ])
 def test_unreadable_cells_say_why(cell, message):
     with pytest.raises(NumberFormatError, match=message):
         parse_printed(cell)
+
+
+def test_a_huge_cell_is_quoted_by_its_start_and_length():
+    with pytest.raises(NumberFormatError) as error:
+        parse_printed("x" * 2_000_000)
+    assert len(str(error.value)) < 300 and "2,000,000 characters" in str(error.value)
 
 
 @pytest.mark.parametrize("cell_unit, column_unit, combined", [

@@ -4,7 +4,7 @@ import os
 
 import dagster as dg
 
-from pipelines.assets import sources
+from pipelines.assets import inputs, sources
 from pipelines.definitions import defs
 from pipelines.sensors import build_raw_files_sensor
 from tests.conftest import copy_raw
@@ -13,7 +13,8 @@ SEED = "observations/2024-02_newspaper_regional_page.csv"
 
 
 def evaluate(raw, cursor=None):
-    sensor = build_raw_files_sensor(sources, raw)  # the project's sensor, looking at a copy of data/raw
+    # the project's sensor, looking at a copy of data/raw
+    sensor = build_raw_files_sensor(sources, {name: i.source_tables for name, i in inputs.items()}, raw)
     return sensor.evaluate_tick(dg.build_sensor_context(cursor=cursor, definitions=defs))
 
 
@@ -46,7 +47,9 @@ def test_new_changed_and_unchanged_files(tmp_path):
     regions.write_text(regions.read_text(encoding="utf-8") + "440100,广州市,Guangzhou,prefecture,440000,,\n", encoding="utf-8")
     changed = evaluate(raw, new.cursor)
     assert {"raw/regions", "dim_region", "published_warehouse"} <= requested_keys(changed)
-    assert "raw/observations" not in requested_keys(changed)
+    # observations are validated against the regions: their check runs again, with the tables it feeds
+    assert {"raw/observations", "staging/stg_observations"} <= requested_keys(changed)
+    assert "raw/units" not in requested_keys(changed)
 
     os.remove(raw / "observations" / "zz_new.csv")
     removed = evaluate(raw, changed.cursor)

@@ -109,7 +109,7 @@ def test_a_bad_row_is_quarantined_with_its_reason_and_the_rest_flow_on(published
     assert [(q[0], q[1]) for q in quarantined] == [(seed, 96), (seed, 97), (seed, 98)]
     assert "region_code is a region of regions.csv (region_code='999999')" in quarantined[0][3]
     assert quarantined[0][4] == ["expect_column_values_to_be_in_set"]
-    assert "growth rate lies between" in quarantined[1][3]
+    assert "at most its indicator's plausible maximum (data/raw/bounds) (_max_value=100.0, _value=5000.0)" in quarantined[1][3]
     assert "unit is known and measures what the indicator measures" in quarantined[2][3]
     assert raw == facts + len(quarantined) == 97
     assert gdp_2022 == (3.238768e12,)

@@ -30,6 +30,7 @@ described as (
         facts.published_qualifier,
         facts.obs_status,
         facts.note,
+        facts.value_warning,
         sources.source_code,
         facts.loaded_at
     from facts

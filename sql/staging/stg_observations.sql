@@ -9,10 +9,16 @@ with source as (
 with_units as (
     select
         source.*,
-        coalesce(source._unit, indicators.published_unit) as printed_unit
+        coalesce(source._unit, indicators.published_unit) as printed_unit,
+        warned._reason as value_warning
     from source
     left join staging.stg_indicators as indicators
         on indicators.indicator_code = source.indicator_code
+    -- kept, but outside its indicator's usual range (a warning of the suite)
+    left join warnings.observations as warned
+        on warned._file = source._file
+        and warned._line = source._line
+        and warned._file_sha256 = source._file_sha256
 ),
 
 typed as (
@@ -25,7 +31,8 @@ typed as (
         coalesce(
             -- '34606.40' || 'e8' read as one number: exact like decimal arithmetic, five times faster
             try_cast(with_units._number || 'e' || units.decimal_exponent as double),
-            cast(cast(with_units._number as decimal(38, 10)) * units.multiplier as double)
+            -- a multiplier that is not a power of ten (none yet): within a rounding of the exact product
+            try_cast(with_units._number as double) * cast(units.multiplier as double)
         ) as value,
         units.base_unit as unit,
         with_units.value as published_value,
@@ -34,6 +41,7 @@ typed as (
         with_units._qualifier as published_qualifier,
         case when with_units._missing is not null then 'missing' else with_units.status end as obs_status,
         with_units.note,
+        with_units.value_warning,
         with_units._file,
         with_units._line,
         with_units._ingested_at

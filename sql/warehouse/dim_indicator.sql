@@ -1,4 +1,5 @@
--- One row per indicator: base unit, measure type, what a growth rate or ratio is of, price basis.
+-- One row per indicator: base unit, measure type, what a growth rate or ratio is of, price basis, and the
+-- plausibility bounds its figures were checked against (outside min/max: quarantined; outside usual: warned).
 with indicators as (
     select * from staging.stg_indicators
 ),
@@ -14,7 +15,12 @@ keyed as (
         measure_type,
         base_indicator_code,
         price_basis,
-        category
+        category,
+        min_value,
+        max_value,
+        usual_min,
+        usual_max,
+        whole_only
     from indicators
 )
 

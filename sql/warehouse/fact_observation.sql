@@ -25,6 +25,7 @@ joined as (
         observations.published_qualifier,
         observations.obs_status,
         observations.note,
+        observations.value_warning,
         observations._file,
         observations._line,
         observations._ingested_at as loaded_at
