@@ -203,6 +203,29 @@ def status(args: argparse.Namespace) -> int:
     return 1 if passed < len(checks) and args.strict else 0
 
 
+SUMMARY_CHARS = 300  # of a check's summary in the refresh's table of checks
+FAILURE_CHARS = 600  # of a failed step's message
+
+
+def step_failures(result) -> list[tuple[str, str]]:
+    """(step, message as printed) of each failed step of a run."""
+    return [
+        (event.step_key, event.step_failure_data.error.message.strip()[:FAILURE_CHARS])
+        for event in result.all_events
+        if event.is_step_failure and event.step_failure_data and event.step_failure_data.error
+    ]
+
+
+def failure_messages(result) -> list[str]:
+    """What `regind refresh` tells its user of a failed run: the summary of each check that failed and the
+    message of each step that failed, cut as printed."""
+    checks = [
+        f"{e.asset_check_key.to_user_string()}: {(e.description or '')[:SUMMARY_CHARS]}"
+        for e in result.get_asset_check_evaluations() if not e.passed
+    ]
+    return checks + [f"{step}: {message}" for step, message in step_failures(result)]
+
+
 def refresh(args: argparse.Namespace) -> int:
     import dagster as dg
 
@@ -228,14 +251,13 @@ def refresh(args: argparse.Namespace) -> int:
         checks.add_column(column)
     for evaluation in result.get_asset_check_evaluations():
         outcome = "passed" if evaluation.passed else f"FAILED ({evaluation.severity.value})"
-        checks.add_row(evaluation.asset_check_key.to_user_string(), outcome, (evaluation.description or "")[:300])
+        checks.add_row(evaluation.asset_check_key.to_user_string(), outcome, (evaluation.description or "")[:SUMMARY_CHARS])
     console.print(checks)
     if not result.success:
         failed = [e.step_key for e in result.all_events if e.is_step_failure]
         skipped = [e.step_key for e in result.all_events if e.event_type_value == "STEP_SKIPPED"]
-        for event in result.all_events:
-            if event.is_step_failure and event.step_failure_data and event.step_failure_data.error:
-                console.print(f"[red]{event.step_key}[/]: {event.step_failure_data.error.message.strip()[:600]}")
+        for step, message in step_failures(result):
+            console.print(f"[red]{step}[/]: {message}")
         console.print(f"[red]The refresh failed[/] (failed: {', '.join(failed) or 'none'}; blocked: "
                       f"{len(skipped)} step(s)). The published warehouse was left as it was. {display.elapsed}")
         return 1

@@ -30,6 +30,7 @@ DESCRIPTOR = "source.toml"
 LINEAGE_COLUMNS = ["_file", "_file_sha256", "_line", "_ingested_at", "_parse_error"]
 READABLE_SUFFIXES = {".csv", ".tsv", ".txt", ".xlsx", ".xlsm"}
 HEADER_SEARCH_ROWS = 30
+MAX_EXTRA_COLUMNS = 100  # unknown columns are kept in raw.<table>: a file of 10,000 would bloat it for good
 FAST_PATH_BYTES = 1 << 20  # files this large are read by Arrow when they allow it
 PARSERS = {"observations": add_printed_figures}
 
@@ -62,6 +63,10 @@ class SourceTable:
     @property
     def quarantine_table(self) -> str:
         return f"quarantine.{self.name}"
+
+    @property
+    def warnings_table(self) -> str:
+        return f"warnings.{self.name}"
 
     @property
     def valid_view(self) -> str:
@@ -106,7 +111,7 @@ class SourceTable:
 
     def canonical(self, header: str) -> str:
         """A header cell as the column it names: '地区代码', 'Region Code ' -> 'region_code'."""
-        name = unicodedata.normalize("NFKC", header).strip().lower().replace(" ", "_")
+        name = unicodedata.normalize("NFKC", header).strip(" \t\ufeff\u200b").lower().replace(" ", "_")
         for column, names in self.aliases.items():
             if name == column or name in {unicodedata.normalize("NFKC", n).strip().lower() for n in names}:
                 return column
@@ -138,9 +143,19 @@ def _sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+# UTF-32 first: its little-endian BOM begins with UTF-16's
+UNICODE_BOMS = [(b"\xff\xfe\x00\x00", "utf-32-le"), (b"\x00\x00\xfe\xff", "utf-32-be"), (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be")]
+
+
 def _decode(data: bytes, declared: str, name: str) -> tuple[str, str]:
-    """Text and the encoding it was read with: declared, or UTF-8 (BOM or not), then GB18030 (a superset
-    of GBK), then charset-normalizer's best guess."""
+    """Text and the encoding it was read with: declared, or UTF-16/32 by their BOM (Excel's "Unicode text"),
+    UTF-8 (BOM or not), then GB18030 (a superset of GBK), then charset-normalizer's best guess."""
+    bom = next((e for b, e in UNICODE_BOMS if data.startswith(b)), None)
+    if declared == "auto" and bom:
+        try:
+            return _text_or_error(data.decode(bom).removeprefix("\ufeff"), name), bom
+        except UnicodeDecodeError as error:
+            raise SourceFileError(f"{name}: starts as {bom} (its BOM) but byte {error.start} is not; save it as CSV in UTF-8.") from None
     if b"\x00" in data[:8192]:
         raise SourceFileError(f"{name}: contains NUL bytes, so it is not a text file (binary, or UTF-16); save it as CSV in UTF-8.")
     candidates = [declared] if declared != "auto" else ["utf-8-sig", "gb18030"]
@@ -165,7 +180,9 @@ def _text_or_error(text: str, name: str) -> str:
     sample = text[:8192]
     controls = sum(1 for ch in sample if unicodedata.category(ch)[0] == "C" and ch not in "\t\r\n\ufeff")
     # GB18030 decodes almost any bytes, so binary garbage is caught by its shape: no lines, no delimiters
-    shapeless = len(sample) > 200 and ("\n" not in sample or not any(d in sample for d in ",\t;"))
+    # (a header can be longer than the sample, and old Mac files end their lines with CR alone)
+    head = text[:FAST_PATH_BYTES]
+    shapeless = len(sample) > 200 and (("\n" not in head and "\r" not in head) or not any(d in sample for d in ",\t;"))
     if sample and (controls / len(sample) > 0.05 or shapeless):
         raise SourceFileError(f"{name}: not a text file (binary, or not a table of lines); save it as CSV in UTF-8.")
     return text
@@ -350,6 +367,12 @@ def read_source_file(source: SourceTable, path: Path, relative_name: str, data: 
     if source.parse:
         frame = PARSERS[source.parse](frame)
     extra = [c for c in header if c not in source.columns and not c.startswith("_")]
+    if len(extra) > MAX_EXTRA_COLUMNS:
+        raise SourceFileError(
+            f"{relative_name}: {len(extra):,} columns that data/raw/{source.name}/{DESCRIPTOR} does not list (first: "
+            f"{', '.join(extra[:5])}); at most {MAX_EXTRA_COLUMNS} are kept. Keep the columns of the table "
+            f"({', '.join(source.columns)}) and save the rest elsewhere."
+        )
     return RawFile(frame, digest, len(data), encoding, delimiter, cells.header_line, extra)
 
 
@@ -389,7 +412,8 @@ def load_source_table(
 ) -> LoadSummary:
     """Bring raw.<table> in line with the folder: read new and changed files only, drop removed ones.
     Each file read is spooled to Parquet (memory holds one file at a time); then one transaction swaps them in."""
-    con.execute("create schema if not exists raw; create schema if not exists quarantine; create schema if not exists valid")
+    con.execute("create schema if not exists raw; create schema if not exists quarantine; create schema if not exists valid; "
+                "create schema if not exists warnings")
     con.execute(LEDGER_DDL)
     paths = source_files(source, raw_dir)
     exists = con.execute(
@@ -422,7 +446,7 @@ def load_source_table(
                 log(f"{source.raw_table}: read {name}, {len(raw.frame):,} rows in {seconds:.1f} s "
                     f"({len(raw.frame) / max(seconds, 1e-3):,.0f} rows/s); {done:,} rows read so far")
             raw.frame = pd.DataFrame(columns=raw.frame.columns)  # not a slice: that would keep the file's Arrow buffers
-            release_memory()
+            release_memory(spooled[name][2])
     removed = sorted({f for f, _ in loaded} - set(current))
     if spooled or removed:
         _warm_up_great_expectations()
@@ -460,10 +484,12 @@ def load_source_table(
         )
         if not existed:  # a new table: nothing validated yet
             _reset_quarantine(con, source)
+        con.execute(WARNINGS_DDL.format(table=source.warnings_table))
         _define_valid_view(con, source)  # the table's check decides the new rows' quarantine
         for table, comment in (
             (source.raw_table, f"{source.description} Every cell as printed in data/raw/{source.name}/, with its file and line."),
             (source.quarantine_table, f"Rows of {source.raw_table} that failed a check, with _reason and _failed_expectations."),
+            (source.warnings_table, f"Rows of {source.raw_table} kept but flagged by a warning of its suite (an unusual value), with _reason."),
         ):
             quoted = comment.replace("'", "''")
             con.execute(f"comment on table {table} is '{quoted}'")
@@ -493,6 +519,14 @@ def _warm_up_great_expectations() -> None:
     threading.Thread(target=importlib.import_module, args=("great_expectations",), name="gx-import", daemon=True).start()
 
 
+WARNINGS_DDL = """
+create table if not exists {table} (
+    _file varchar, _file_sha256 varchar, _line bigint, _reason varchar, _expectations varchar[],
+    primary key (_file, _file_sha256, _line)
+)
+"""
+
+
 def _reset_quarantine(con: duckdb.DuckDBPyConnection, source: SourceTable) -> None:
     """Empty quarantine.<table> and forget which file versions were validated: the table's check
     validates every row again."""
@@ -500,6 +534,7 @@ def _reset_quarantine(con: duckdb.DuckDBPyConnection, source: SourceTable) -> No
         f"create or replace table {source.quarantine_table} as "
         f"select *, null::varchar as _reason, null::varchar[] as _failed_expectations from {source.raw_table} limit 0"
     )
+    con.execute(f"drop table if exists {source.warnings_table}")
     con.execute("delete from audit.validated_versions where source_table = ?", [source.name])
 
 

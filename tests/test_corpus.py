@@ -48,6 +48,8 @@ CASES = {
     "gbk.csv": Loaded({**GDP_2023, ("370215", "online_retail_sales", "2023", None): (1.35e10, "CNY", "", "reported")}, 2),
     "gb18030.csv": Loaded(GDP_2023, 1),
     "tab_separated.tsv": Loaded(GDP_2023, 2),
+    "cr_line_ends.csv": Loaded(GDP_2023, 2),
+    "excel_unicode_text.txt": Loaded(GDP_2023, 2),
     "semicolon.csv": Loaded(GDP_2023, 2),
     "first_sheet.xlsx": Loaded({("370215", "online_retail_sales", "2023", None): (1.35e10, "CNY", "", "reported")}, 1),
     "named_sheet_title_rows.xlsx": Loaded({**GDP_2023, ("440300", "gdp", "2022", None): (3.238768e12, "CNY", "", "reported")}, 2),
@@ -168,3 +170,12 @@ def test_a_declared_encoding_that_does_not_fit_says_so():
     path = CORPUS / "gbk.csv"
     with pytest.raises(SourceFileError, match="gbk.csv: not readable as utf-8 \\(byte 0\\)"):
         read_source_file(replace(observations, encoding="utf-8"), path, path.name)
+
+
+def test_a_file_with_thousands_of_unknown_columns_is_refused_naming_it(tmp_path):
+    (observations,) = [s for s in sources if s.name == "observations"]
+    seed = (CORPUS.parent.parent / "data" / "raw" / "observations" / SEED).read_text(encoding="utf-8").splitlines()
+    wide = tmp_path / "wide.csv"
+    wide.write_text("\n".join([seed[0] + "".join(f",extra_{j}" for j in range(10_000))] + [l + ",x" * 10_000 for l in seed[1:]]))
+    with pytest.raises(SourceFileError, match=r"wide.csv: 10,000 columns that data/raw/observations/source.toml does not list"):
+        read_source_file(observations, wide, "wide.csv")

@@ -1,6 +1,7 @@
 """Real processes against one warehouse: a reader holding the published file, refreshes killed with
 SIGKILL at several points, two overlapping refreshes, a lock held for a moment, reruns on the same inputs."""
 
+import json
 import os
 import signal
 import subprocess
@@ -156,3 +157,63 @@ def test_a_refresh_with_nothing_changed_rebuilds_and_republishes_nothing(publish
     change_gdp(published_once, "34606.50")
     assert refresh(published_once).success
     assert gdp(published_once.published_path) == 3.46065e12
+
+
+READER = """
+import json, sys, time
+import duckdb
+path, stop = sys.argv[1], sys.argv[2]
+query = (
+    "select (select value from v_observation where indicator_code = 'gdp' and period_code = '2023' and entity_name is null), "
+    "(select count(*) from fact_observation), (select count(*) from dim_period)"
+)
+seen, errors = {}, []
+print("ready", flush=True)
+while True:
+    last = __import__("os").path.exists(stop)  # one more query after the refresh ended: it must see the new publish
+    try:
+        con = duckdb.connect(path, read_only=True)
+        row = json.dumps(con.execute(query).fetchone())
+        con.close()
+        seen[row] = seen.get(row, 0) + 1
+    except Exception as error:
+        errors.append(f"{type(error).__name__}: {error}")
+    if last:
+        break
+print(json.dumps({"seen": seen, "errors": errors, "last": row}), flush=True)
+"""
+
+
+def test_readers_querying_in_a_loop_during_a_full_refresh_each_see_one_whole_publish(published_once, tmp_path):
+    with duckdb.connect(str(published_once.published_path), read_only=True) as con:
+        facts, periods = con.execute("select (select count(*) from fact_observation), (select count(*) from dim_period)").fetchone()
+    old, new = [3.46064e12, facts, periods], [3.46065e12, facts + 1, periods + 1]
+    change_gdp(published_once, "34606.50")  # and a figure of a period not seen before: every table changes
+    (Path(published_once.raw_dir) / "observations" / "zz_more.csv").write_text(
+        "region_code,indicator_code,period,value,unit,source_code\n440300,gdp,2021,30664.85,亿元,2024-02_newspaper_regional_page\n",
+        encoding="utf-8",
+    )
+    published_once.build_path.unlink()  # a full refresh: every table rebuilt from the raw files, then published
+    stop = tmp_path / "stop"
+    readers = [
+        subprocess.Popen([sys.executable, "-c", READER, str(published_once.published_path), str(stop)],
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        for _ in range(4)
+    ]
+    try:
+        assert all(r.stdout.readline().strip() == "ready" for r in readers)
+        result = refresh(published_once)
+        stop.touch()
+        reports = [json.loads(r.communicate(timeout=60)[0]) for r in readers]
+    finally:
+        for r in readers:
+            r.kill()
+
+    assert result.success
+    for report in reports:
+        assert report["errors"] == []
+        seen = {tuple(json.loads(row)) for row in report["seen"]}
+        assert seen <= {tuple(old), tuple(new)}, seen  # never a mix of two publishes
+        assert json.loads(report["last"]) == new
+    queries = sum(sum(r["seen"].values()) for r in reports)
+    assert queries > 4 * 10  # they were querying all along

@@ -20,6 +20,9 @@ def corpus() -> None:
     write("utf8_bom.csv", "\ufeff" + HEADER + good)
     write("gbk.csv", "地区代码,指标代码,时期,数值,单位\n440300,gdp,2023,34606.40,亿元\n370215,online_retail_sales,2023,135,亿元\n", "gbk")
     write("gb18030.csv", "地区代码,指标代码,时期,数值,单位,备注\n440300,gdp,2023,34606.40,亿元,𠀀 rare character\n", "gb18030")
+    # Excel's "Unicode text": UTF-16 little-endian with its BOM, tab-separated
+    write("excel_unicode_text.txt", "\ufeff" + (HEADER + good).replace(",", "\t"), "utf-16-le")
+    write("cr_line_ends.csv", (HEADER + good).replace("\n", "\r"))  # old Mac text: CR alone ends a line
     write("tab_separated.tsv", HEADER.replace(",", "\t") + good.replace(",", "\t"))
     write("semicolon.csv", HEADER.replace(",", ";") + good.replace(",", ";"))
     write("thousands_separators.csv", HEADER + '440300,gdp,2023,"34,606.40",亿元,,,,\n440300,vehicle_sales,2023,"3,024,417",辆,,比亚迪,,\n')
@@ -44,7 +47,9 @@ def corpus() -> None:
     write("unquoted_comma.csv", HEADER + many + "440300,gdp,2022,32387.68,亿元,,,,revised, later\n")
     write("conflicting_units.csv", HEADER + many + "440300,gdp,2022,135亿元,家,,,,\n")
     write("title_rows.csv", "深圳市主要经济指标（合成测试数据）\n单位：亿元\n\n" + HEADER + good)
-    rows = [f"440300,online_retail_sales,{1000 + i // 12}-{i % 12 + 1:02d},{random.Random(i).randint(1, 999)}.5,亿元,,,,synthetic\n" for i in range(20000)]
+    regions = ["000000", "440000", "440300", "370000", "370200", "370215", "510000", "511500", "511502"]  # months 1900-01..
+    rows = [f"{regions[i % 9]},online_retail_sales,{1900 + i // 9 // 12}-{i // 9 % 12 + 1:02d},{random.Random(i).randint(1, 999)}.5,亿元,,,,synthetic\n"
+            for i in range(20000)]
     rows[12345] = rows[12345].replace(",亿元,", ",亿元x,")
     write("large_one_bad_row.csv", HEADER + "".join(rows))
     xlsx()
