@@ -1,0 +1,83 @@
+"""Region names: English names generated from the Chinese ones (pinyin of the name with its administrative
+suffix translated: 即墨区 -> Jimo District, 黔东南苗族侗族自治州 -> Qiandongnan Miao and Dong Autonomous
+Prefecture), for the versions that data/raw/regions/regions.csv names in no compiled English. Every such
+name is labelled generated (dim_region.name_en_origin)."""
+
+import re
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+# longest first: 自治县 before 县
+SUFFIXES = {
+    "特别行政区": "Special Administrative Region", "自治区": "Autonomous Region", "自治州": "Autonomous Prefecture",
+    "自治县": "Autonomous County", "自治旗": "Autonomous Banner", "行政区": "Administrative Region", "地区": "Prefecture",
+    "新区": "New Area", "林区": "Forestry District", "矿区": "Mining District", "特区": "Special District",
+    "省": "Province", "盟": "League", "区": "District", "县": "County", "旗": "Banner", "市": "City",
+}
+SUFFIX = re.compile("(" + "|".join(sorted(SUFFIXES, key=len, reverse=True)) + ")$")
+ETHNIC_GROUPS = {
+    "维吾尔": "Uygur", "哈萨克": "Kazakh", "柯尔克孜": "Kirgiz", "蒙古": "Mongol", "藏": "Tibetan", "彝": "Yi", "苗": "Miao",
+    "侗": "Dong", "布依": "Bouyei", "土家": "Tujia", "哈尼": "Hani", "傣": "Dai", "白": "Bai", "景颇": "Jingpo",
+    "傈僳": "Lisu", "壮": "Zhuang", "朝鲜": "Korean", "回": "Hui", "羌": "Qiang", "黎": "Li", "瑶": "Yao", "满": "Manchu",
+    "畲": "She", "仡佬": "Gelao", "水": "Sui", "纳西": "Naxi", "拉祜": "Lahu", "佤": "Va", "怒": "Nu", "普米": "Pumi",
+    "独龙": "Derung", "撒拉": "Salar", "土": "Tu", "东乡": "Dongxiang", "保安": "Bonan", "裕固": "Yugur", "锡伯": "Xibe",
+    "塔吉克": "Tajik", "达斡尔": "Daur", "鄂温克": "Evenki", "鄂伦春": "Oroqen", "仫佬": "Mulao", "毛南": "Maonan",
+    "各族": "Various Nationalities", "阿昌": "Achang", "布朗": "Blang", "德昂": "De'ang", "基诺": "Jino",
+}
+ETHNIC = re.compile("(" + "|".join(sorted(ETHNIC_GROUPS, key=len, reverse=True)) + ")族?$")
+# place names read otherwise than pypinyin's everyday reading of their characters
+PLACE_READINGS = {
+    "朝阳": "chao yang", "单县": "shan xian", "莘县": "shen xian", "浚县": "xun xian", "洪洞": "hong tong",
+    "铅山": "yan shan", "东阿": "dong e", "乐清": "yue qing", "荥阳": "xing yang", "荥经": "ying jing",
+    "涡阳": "guo yang", "蚌埠": "beng bu", "亳州": "bo zhou", "厦门": "xia men", "乐亭": "lao ting", "番禺": "pan yu",
+    "六安": "lu an", "六合": "lu he", "长治": "chang zhi", "大埔": "da bu", "尉犁": "yu li", "尉氏": "wei shi",
+    "綦江": "qi jiang", "郫都": "pi du", "郫县": "pi xian", "犍为": "qian wei", "筠连": "jun lian", "会理": "hui li",
+    "会东": "hui dong", "会泽": "hui ze", "会宁": "hui ning", "会同": "hui tong", "阆中": "lang zhong", "东莞": "dong guan",
+    "台州": "tai zhou", "天台": "tian tai", "丽水": "li shui", "丽江": "li jiang", "大冶": "da ye", "曲阜": "qu fu",
+    "曲靖": "qu jing", "曲周": "qu zhou", "冠县": "guan xian", "长子": "zhang zi", "巴中": "ba zhong", "中牟": "zhong mou",
+    "牟平": "mu ping", "枞阳": "zong yang", "藁城": "gao cheng", "沈丘": "shen qiu", "沈阳": "shen yang",
+}
+_readings_loaded = False
+
+
+def romanised(text: str, characters: int | None = None) -> str:
+    """Pinyin of a Chinese name (of its first `characters` only, read in the whole name's context: 单 of 单县 is
+    Shan) as one word, capitalised, with an apostrophe where a syllable starting with a, o or e would run into
+    the one before it: 西安 -> Xi'an, 六安 -> Lu'an."""
+    from pypinyin import lazy_pinyin, load_phrases_dict
+
+    global _readings_loaded
+    if not _readings_loaded:
+        load_phrases_dict({k: [[s] for s in v.split()] for k, v in PLACE_READINGS.items()})
+        _readings_loaded = True
+    syllables = [s for s in lazy_pinyin(text, errors="default") if s.strip()][:characters]
+    word = "".join(s if i == 0 or s[0] not in "aoe" else "'" + s for i, s in enumerate(syllables))
+    return word[:1].upper() + word[1:]
+
+
+def english_name(name_zh: str, level: str) -> str:
+    """An English name made from the Chinese one. A prefecture-level 市 is its bare name (深圳市 -> Shenzhen);
+    a county-level one is a City (即墨市 -> Jimo City)."""
+    match = SUFFIX.search(name_zh)
+    stem, suffix = (name_zh[: match.start()], match.group(1)) if match and match.start() > 0 else (name_zh, "")
+    groups = []
+    if suffix.startswith("自治"):  # 积石山保安族东乡族撒拉族自治县: the groups after the place, if any (鄂温克族自治旗)
+        while stem and (found := ETHNIC.search(stem)):
+            groups.insert(0, ETHNIC_GROUPS[found.group(1)])
+            stem = stem[: found.start()]
+    listed = ", ".join(groups[:-1]) + " and " + groups[-1] if len(groups) > 1 else "".join(groups)
+    words = [romanised(name_zh, len(stem)) if stem else "", listed]
+    if suffix and not (suffix == "市" and level in ("prefecture", "province")):
+        words.append(SUFFIXES[suffix])
+    return " ".join(w for w in words if w)
+
+
+def add_generated_names(frame: "pd.DataFrame") -> "pd.DataFrame":
+    """Region rows -> the same with _name_en_generated, made once per distinct name and level."""
+    codes = frame["region_code"].fillna("").str.pad(6, side="right", fillchar="0")
+    levels = codes.map(lambda c: "province" if c.endswith("0000") else "prefecture" if c.endswith("00") else "county")
+    keys = list(zip(frame["name_zh"].fillna(""), levels))
+    made = {key: english_name(*key) if key[0] else None for key in set(keys)}
+    return frame.assign(_name_en_generated=[made[k] for k in keys])
