@@ -4,8 +4,9 @@ import dagster as dg
 
 from pipelines.publish import build_publish_asset
 from pipelines.report import report
+from pipelines.resources import MACROS_SQL
 from pipelines.sources import build_ingest_asset, load_sources, raw_asset_key
-from pipelines.transforms import build_sql_asset, load_models, table_key, tables_read
+from pipelines.transforms import build_sql_asset, load_models, model_check_name, model_suite, table_key, tables_read
 from pipelines.validation import CheckInputs, build_validation_checks
 
 sources = load_sources()
@@ -44,7 +45,8 @@ def check_inputs(source) -> CheckInputs:
     return CheckInputs(
         keys=sorted(keys, key=lambda k: k.to_user_string()),
         source_tables=frozenset(set().union(*(b[0] for b in behind)) - {source.name}),
-        model_sql=tuple(dict.fromkeys(sql for b in behind for sql in b[1])),
+        # with the macros the frame and the models may call
+        model_sql=tuple(dict.fromkeys([*(sql for b in behind for sql in b[1]), MACROS_SQL.read_text(encoding="utf-8")])),
     )
 
 
@@ -53,6 +55,8 @@ all_checks = [build_validation_checks(s, inputs[s.name]) for s in sources]
 all_assets = [
     *(build_ingest_asset(s) for s in sources),
     *(build_sql_asset(m, producers) for m in models),
-    build_publish_asset([m.key for m in models], [s.check_name for s in sources]),
+    build_publish_asset(
+        [m.key for m in models], [s.check_name for s in sources] + [model_check_name(m) for m in models if model_suite(m)]
+    ),
     report,
 ]

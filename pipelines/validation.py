@@ -18,7 +18,7 @@ import pandas as pd
 from pipelines.memory import release_memory
 from pipelines.publish import last_verdict, latest_verdict, loaded_versions, record_check
 from pipelines.resources import PROJECT_ROOT, Warehouse
-from pipelines.sources import SourceTable, raw_asset_key
+from pipelines.sources import SourceTable, define_valid_view, raw_asset_key
 
 SUITES_DIR = PROJECT_ROOT / "gx" / "expectations"
 
@@ -37,17 +37,17 @@ def load_suite(table: str, suites_dir: Path = SUITES_DIR) -> dict:
 class ValidationOutcome:
     rows: int
     table_failures: list[str] = field(default_factory=list)
-    # (file, line) -> [(expectation type, human reason)]
-    row_failures: dict[tuple[str, int], list[tuple[str, str]]] = field(default_factory=lambda: defaultdict(list))
+    # (file, line) -> [(expectation type, its reason, the row's values of its columns)]
+    row_failures: dict[tuple[str, int], list[tuple[str, str, str]]] = field(default_factory=lambda: defaultdict(list))
     # the same for expectations of severity "warning": the row is kept, flagged with the reason
-    row_warnings: dict[tuple[str, int], list[tuple[str, str]]] = field(default_factory=lambda: defaultdict(list))
+    row_warnings: dict[tuple[str, int], list[tuple[str, str, str]]] = field(default_factory=lambda: defaultdict(list))
     expectations: list[dict] = field(default_factory=list)
     file_rows: Counter = field(default_factory=Counter)  # rows validated per file
 
     def examples(self, limit: int = 5, warnings: bool = False) -> str:
         """'file, line N: reason' for the first failing (or warned) rows."""
         rows = self.warned_only if warnings else self.row_failures
-        shown = [f"{file}, line {line}: {'; '.join(r for _, r in rows[(file, line)])}" for file, line in sorted(rows)[:limit]]
+        shown = [f"{file}, line {line}: {_reasons(rows[(file, line)])}" for file, line in sorted(rows)[:limit]]
         more = len(rows) - len(shown)
         return " | ".join(shown) + (f" | and {more} more" if more > 0 else "")
 
@@ -73,7 +73,7 @@ class ValidationOutcome:
             mine["sample"] = (mine["sample"] + theirs["sample"])[:20]
 
     @property
-    def warned_only(self) -> dict[tuple[str, int], list[tuple[str, str]]]:
+    def warned_only(self) -> dict[tuple[str, int], list[tuple[str, str, str]]]:
         """Rows flagged by a warning and kept: a quarantined row's warnings are moot."""
         return {k: v for k, v in self.row_warnings.items() if k not in self.row_failures}
 
@@ -84,9 +84,15 @@ class ValidationOutcome:
         return pd.DataFrame({
             "_file": [f for f, _ in keys],
             "_line": pd.Series([n for _, n in keys], dtype="int64"),
-            "_reason": ["; ".join(r for _, r in rows[k]) for k in keys],
-            "_failed_expectations": [sorted({t for t, _ in rows[k]}) for k in keys],
+            "_reason": [_reasons(rows[k]) for k in keys],
+            "_failed_expectations": [sorted({t for t, _, _ in rows[k]}) for k in keys],
+            "_rules": [sorted({r for _, r, _ in rows[k]}) for k in keys],
         })
+
+
+def _reasons(failures: list[tuple[str, str, str]]) -> str:
+    """'reason (column=value, ...); reason (...)': what a row failed, with its values."""
+    return "; ".join(f"{reason} ({values})" for _, reason, values in failures)
 
 
 def _columns_of(kwargs: dict) -> list[str]:
@@ -217,7 +223,7 @@ def validate_frame(frame: pd.DataFrame, suite: dict, parameters: dict, docs: Doc
             index = index if isinstance(index, int) else int(next(iter(index.values())))
             row = frame.iloc[index]
             values = ", ".join(f"{c}={_shown(row[c])}" for c in columns if c in frame.columns)
-            flagged[(row["_file"], int(row["_line"]))].append((config.type, f"{reason} ({values})"))
+            flagged[(row["_file"], int(row["_line"]))].append((config.type, reason, values))
             if len(summary["sample"]) < 20:
                 summary["sample"].append(values)
     return outcome
@@ -320,15 +326,17 @@ def build_validation_checks(source: SourceTable, inputs: CheckInputs) -> dg.Asse
     ]
     if warned:
         specs.append(dg.AssetCheckSpec(
-            "usual_values",
+            "warnings",
             asset=key,
-            description=f"WARN when rows fail an expectation of severity warning (kept, flagged in {source.warnings_table} "
-            "and on their facts):\n\n" + "\n".join(f"- {e.get('meta', {}).get('reason', e['type'])}" for e in warned),
+            description=f"WARN when rows fail an expectation of severity warning: they are kept, flagged in "
+            f"{source.warnings_table} and on their facts. Lists each rule's files and rows.\n\n"
+            + "\n".join(f"- {e.get('meta', {}).get('reason', e['type'])}" for e in warned),
         ))
 
     @dg.multi_asset_check(specs=specs, name=f"validate_{source.name}", compute_kind="great_expectations")
     def checks(context: dg.AssetCheckExecutionContext, warehouse: Warehouse):
         with warehouse.connect() as con:
+            define_valid_view(con, source)
             fingerprint = inputs_fingerprint(con, suite, source, read_tables, inputs.model_sql)
             base = inputs_fingerprint(con, suite, source, read_tables, inputs.model_sql, exclude_own_files=True)
             previous = last_verdict(con, source.check_name, fingerprint)
@@ -365,11 +373,19 @@ def build_validation_checks(source: SourceTable, inputs: CheckInputs) -> dg.Asse
             conservation = con.execute(
                 CONSERVATION_SQL.format(valid=source.valid_view, quarantine=source.quarantine_table), {"table": source.name}
             ).fetchall()
-            flagged = con.execute(
-                f"select count(*), string_agg(_file || ', line ' || _line || ': ' || _reason, ' | ' order by _file, _line) "
-                f"filter (where rank <= 5) from (select *, row_number() over (order by _file, _line) as rank "
-                f"from {source.warnings_table})"
-            ).fetchone()
+            flagged = con.execute(  # per rule: its rows, and its files (with the first lines)
+                f"""
+                select rule, sum(rows), string_agg(_file || ' (lines ' || lines || ')', ', ' order by _file)
+                from (
+                    select rule, _file, count(*) as rows,
+                        array_to_string(list(_line order by _line)[:3], ', ') || case when count(*) > 3 then ', ...' else '' end
+                            as lines
+                    from {source.warnings_table}, unnest(_rules) as rules(rule)
+                    group by all
+                )
+                group by rule order by rule
+                """
+            ).fetchall()
             extras = con.execute(
                 "select file, extra_columns from audit.load_ledger where source_table = ? and removed_at is null "
                 "and len(extra_columns) > 0 order by file",
@@ -421,15 +437,14 @@ def build_validation_checks(source: SourceTable, inputs: CheckInputs) -> dg.Asse
         )
         if warned:
             yield dg.AssetCheckResult(
-                check_name="usual_values",
+                check_name="warnings",
                 asset_key=key,
-                passed=not flagged[0],
+                passed=not flagged,
                 severity=dg.AssetCheckSeverity.WARN,
-                description=(
-                    f"{flagged[0]} row(s) kept with a warning (in {source.warnings_table}): {flagged[1]}" if flagged[0]
-                    else "no row is outside the usual range of its indicator"
-                ),
-                metadata={"rows_flagged": int(flagged[0])},
+                description=" | ".join(
+                    f"{rule}: {rows:,} row(s) of {files}" for rule, rows, files in flagged
+                ) or "no row is kept with a warning",
+                metadata={"rows_flagged": sum(rows for _, rows, _ in flagged)},
             )
         yield dg.AssetCheckResult(
             check_name="known_columns",
@@ -494,7 +509,11 @@ def plan_validation(con, source: SourceTable, suite: dict, base: str) -> Validat
         "select file, sha256 from audit.validated_versions where source_table = ? order by all", [source.name]
     ).fetchall()
     last = latest_verdict(con, source.check_name)
-    key_hash = "hash(" + ", ".join(f'"{c}"' for c in partition_columns(suite)) + ")"
+    # only the key's columns of the raw table (not _region_code, which the frame resolves from a name): rows that
+    # could be duplicates still share a hash, the split is only coarser
+    raw_columns = set(con.table(source.raw_table).columns)
+    key = [c for c in partition_columns(suite) if c in raw_columns] or ["_file"]
+    key_hash = "hash(" + ", ".join(f'"{c}"' for c in key) + ")"
     if not validated or not last:
         why = "first validation"
     elif not con.execute(f"select count(*) from {source.raw_table}").fetchone()[0]:
@@ -555,7 +574,7 @@ def replace_quarantine(con, source: SourceTable, plan: ValidationPlan, outcome: 
     if outcome.row_warnings:
         con.register("warned_rows", outcome.quarantine(warnings=True))
         con.execute(
-            f"insert or replace into {warnings} select raw._file, raw._file_sha256, raw._line, w._reason, w._failed_expectations "
+            f"insert or replace into {warnings} select raw._file, raw._file_sha256, raw._line, w._reason, w._rules "
             f"from {source.raw_table} as raw join warned_rows as w on raw._file = w._file and raw._line = w._line"
         )
         con.unregister("warned_rows")

@@ -26,7 +26,7 @@ def test_definitions_load_with_one_asset_per_source_and_sql_file():
     assert {m.key.to_user_string() for m in models} <= keys
     assert "published_warehouse" in keys
     assert len(all_checks) == len(sources) == 8
-    # three per table, and observations' usual_values (its suite has warnings)
+    # three per table, and observations' warnings (its suite has expectations of severity warning)
     assert sum(len(c.check_keys) for c in all_checks) == 3 * 8 + 1
 
 
@@ -38,7 +38,7 @@ def test_every_asset_and_check_ran_and_passed(tmp_path):
     materialized = {e.asset_key.to_user_string() for e in result.get_asset_materialization_events()}
     assert materialized == {key.to_user_string() for a in all_assets for key in a.keys}
     evaluations = result.get_asset_check_evaluations()
-    assert len(evaluations) == 3 * len(sources) + 1  # expectations, rows_conserved, known_columns; usual_values
+    assert len(evaluations) == 3 * len(sources) + 1  # expectations, rows_conserved, known_columns; warnings
     assert all(e.passed for e in evaluations), [e.description for e in evaluations if not e.passed]
     assert (tmp_path / "warehouse.duckdb").exists()
 

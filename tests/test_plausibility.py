@@ -76,10 +76,10 @@ def test_no_fact_is_non_finite_or_outside_its_bounds(refreshed):
 
 def test_an_unusual_figure_is_kept_with_a_warning(refreshed):
     warehouse, result = refreshed
-    warned = rows(warehouse, "select period_code, value_warning from v_observation where value_warning is not null")
+    warned = rows(warehouse, "select period_code, warning from v_observation where warning is not null")
     assert len(warned) == 1 and warned[0][0] == "2022"
     assert "above its indicator's usual range" in warned[0][1] and "_usual_max=30.0" in warned[0][1]
-    (check,) = [e for e in result.get_asset_check_evaluations() if e.check_name == "usual_values"]
+    (check,) = [e for e in result.get_asset_check_evaluations() if e.check_name == "warnings"]
     assert not check.passed and check.severity.value == "WARN"
     assert "implausible.csv, line 13" in check.description
     expectations = [e for e in result.get_asset_check_evaluations() if e.check_name == "expectations" and e.asset_key.path[-1] == "observations"]

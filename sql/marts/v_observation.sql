@@ -5,6 +5,7 @@ with facts as (
 
 described as (
     select
+        facts.observation_key,
         regions.region_code,
         regions.name_zh as region_name_zh,
         regions.name_en as region_name_en,
@@ -30,7 +31,8 @@ described as (
         facts.published_qualifier,
         facts.obs_status,
         facts.note,
-        facts.value_warning,
+        facts.published_region,
+        facts.warning,
         sources.source_code,
         facts.loaded_at
     from facts

@@ -1,4 +1,5 @@
--- Regions as typed rows (rows that passed validation).
+-- Regions compiled by the project (regions.csv) as typed rows (rows that passed validation): regions outside the
+-- code history, and English names for versions of it.
 with source as (
     select * from valid.regions
 ),
@@ -8,6 +9,7 @@ renamed as (
         region_code,
         name_zh,
         name_en,
+        _name_short as name_short,
         level,
         parent_code,
         cast(valid_from as date) as valid_from,

@@ -1,4 +1,5 @@
--- One row per publication the figures come from, with its citation.
+-- One row per publication the figures come from, with its citation; a source registered from an observation
+-- file's name (registered_from) has none yet.
 with sources as (
     select * from staging.stg_sources
 ),
@@ -11,7 +12,8 @@ keyed as (
         publisher,
         published_on,
         citation,
-        licence
+        licence,
+        registered_from
     from sources
 )
 

@@ -6,13 +6,9 @@ with observations as (
     select * from staging.stg_observations
 ),
 
-regions as (
-    select * from dim_region
-),
-
 joined as (
     select
-        regions.region_key,
+        observations.region_key,  -- the region version valid in the period (resolved in validation)
         indicators.indicator_key,
         periods.period_key,
         sources.source_key,
@@ -24,18 +20,15 @@ joined as (
         observations.qualifier,
         observations.published_qualifier,
         observations.obs_status,
+        observations.published_region,
         observations.note,
-        observations.value_warning,
+        observations.warning,
         observations._file,
         observations._line,
         observations._ingested_at as loaded_at
     from observations
     left join dim_period as periods
         on periods.period_code = observations.period_code
-    left join regions
-        on regions.region_code = observations.region_code
-        and periods.start_date >= coalesce(regions.valid_from, date '0001-01-01')
-        and periods.start_date <= coalesce(regions.valid_to, date '9999-12-31')
     left join dim_indicator as indicators
         on indicators.indicator_code = observations.indicator_code
     left join dim_source as sources
