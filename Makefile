@@ -35,7 +35,6 @@ shell: install  ## the DuckDB shell on the published warehouse, read-only
 	$(BIN)/duckdb -readonly data/warehouse/warehouse.duckdb
 
 bench: install  ## time a full refresh of ROWS synthetic rows against a bare DuckDB load (see BENCHMARKS.md)
-	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps -c requirements.lock cpca  # real region codes
 	$(BIN)/python bench/bench.py --rows $(ROWS)
 
 clean:  ## remove the built warehouse (not the raw data, not the run history)

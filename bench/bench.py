@@ -15,7 +15,7 @@ from pathlib import Path
 import duckdb
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bench.synthetic import make_raw_dir, write_observations  # noqa: E402
+from bench.synthetic import make_raw_dir, stable_counties, write_observations  # noqa: E402
 from pipelines.resources import PROJECT_ROOT  # noqa: E402
 
 BENCH_DIR = PROJECT_ROOT / "data" / "bench"
@@ -60,9 +60,7 @@ def main() -> None:
     duckdb_load_s = bare_duckdb_load(raw, workdir)
     pipeline_s, peak_rss_mb = timed_refresh(raw, workdir / "warehouse", "full refresh")
     noop_s, _ = timed_refresh(raw, workdir / "warehouse", "refresh, nothing changed")
-    counties = [line.split(",")[0] for line in (raw / "regions" / "zz_bench_regions.csv").read_text(encoding="utf-8").splitlines()[1:]]
-    counties = [c for c in counties if not c.endswith("00")]
-    write_observations(raw / "observations", counties, 100_000, start=args.rows, name="synthetic_increment")
+    write_observations(raw / "observations", stable_counties(), 100_000, start=args.rows, name="synthetic_increment")
     incremental_s, _ = timed_refresh(raw, workdir / "warehouse", "refresh after one new 100,000-row file")
 
     result = {

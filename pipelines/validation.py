@@ -375,10 +375,11 @@ def build_validation_checks(source: SourceTable, inputs: CheckInputs) -> dg.Asse
             ).fetchall()
             flagged = con.execute(  # per rule: its rows, and its files (with the first lines)
                 f"""
-                select rule, sum(rows), string_agg(_file || ' (lines ' || lines || ')', ', ' order by _file)
+                select rule, sum(rows), string_agg(_file || ' (' || lines || ')', ', ' order by _file)
                 from (
                     select rule, _file, count(*) as rows,
-                        array_to_string(list(_line order by _line)[:3], ', ') || case when count(*) > 3 then ', ...' else '' end
+                        case when count(*) = 1 then 'line ' else 'lines ' end
+                        || array_to_string(list(_line order by _line)[:3], ', ') || case when count(*) > 3 then ', ...' else '' end
                             as lines
                     from {source.warnings_table}, unnest(_rules) as rules(rule)
                     group by all

@@ -34,12 +34,27 @@ def sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-@pytest.fixture()
-def published_once(tmp_path) -> Warehouse:
-    """A warehouse published from the good data, with a writable copy of data/raw to change or break."""
-    warehouse = Warehouse(raw_dir=str(copy_raw(tmp_path)), directory=str(tmp_path / "warehouse"), data_docs=False)
+@pytest.fixture(scope="session")
+def template(tmp_path_factory) -> Path:
+    """data/raw refreshed once and published, without Data Docs: tests that change or break the data start from a
+    copy of it, so that their refresh does only the work their change needs (the region history alone takes
+    seconds to build)."""
+    root = tmp_path_factory.mktemp("template")
+    warehouse = Warehouse(raw_dir=str(copy_raw(root)), directory=str(root / "warehouse"), data_docs=False)
     assert refresh(warehouse).success
-    return warehouse
+    return root
+
+
+def copy_published(template: Path, destination: Path) -> Warehouse:
+    """A warehouse published from the good data, with a writable copy of data/raw to change or break."""
+    shutil.copytree(template / "raw", destination / "raw")
+    shutil.copytree(template / "warehouse", destination / "warehouse")
+    return Warehouse(raw_dir=str(destination / "raw"), directory=str(destination / "warehouse"), data_docs=False)
+
+
+@pytest.fixture()
+def published_once(tmp_path, template) -> Warehouse:
+    return copy_published(template, tmp_path)
 
 
 @pytest.fixture()

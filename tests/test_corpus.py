@@ -12,7 +12,7 @@ import pytest
 from pipelines.assets import sources
 from pipelines.resources import Warehouse
 from pipelines.sources import SourceFileError, read_source_file
-from tests.conftest import copy_raw, refresh
+from tests.conftest import copy_published, refresh, sha256
 
 CORPUS = Path(__file__).parent / "corpus"
 SEED = "2024-02_newspaper_regional_page.csv"
@@ -83,7 +83,7 @@ CASES = {
     "large_one_bad_row.csv": Quarantined({12347: "unit is known"}, 19999),
     "truncated_last_line.csv": Quarantined({42: "the line has 3 fields where the header has 9"}, 40),
     "duplicate_conflicting.csv": Quarantined({2: "one figure per region", 42: "one figure per region"}, 39),
-    "unknown_region.csv": Quarantined({42: "region_code is a region of regions.csv (region_code='999999')"}, 40),
+    "unknown_region.csv": Quarantined({42: "the region exists in the row's period (_region_in_period='no region has the code 999999')"}, 40),
     "unknown_indicator.csv": Quarantined({42: "indicator_code is an indicator of indicators.csv (indicator_code='gdp_per_dragon')"}, 40),
     "period_month_13.csv": Quarantined({42: "period '2023-13' is not a year"}, 40),
     "unquoted_comma.csv": Quarantined({42: "the line has 10 fields where the header has 9"}, 40),
@@ -101,14 +101,16 @@ def test_the_corpus_is_whole():
     assert len(files) >= 25
 
 
-def drop_alone(tmp_path: Path, name: str) -> Warehouse:
-    """A copy of data/raw whose observations folder holds only the corpus file (its own source row added)."""
-    raw = copy_raw(tmp_path)
+def drop_alone(tmp_path: Path, template: Path, name: str) -> Warehouse:
+    """The published warehouse of the good data, then its observations folder holding only the corpus file (its
+    own source row added)."""
+    warehouse = copy_published(template, tmp_path)
+    raw = Path(warehouse.raw_dir)
     (raw / "observations" / SEED).unlink()
     shutil.copy(CORPUS / name, raw / "observations" / name)
     with (raw / "sources" / "sources.csv").open("a", encoding="utf-8") as f:
         f.write(f"{Path(name).stem},corpus file {name},tests,2026,tests/corpus/{name} (synthetic),synthetic\n")
-    return Warehouse(raw_dir=str(raw), directory=str(tmp_path / "warehouse"), data_docs=False)
+    return warehouse
 
 
 def failure_texts(result) -> str:
@@ -118,9 +120,10 @@ def failure_texts(result) -> str:
 
 
 @pytest.mark.parametrize("name", sorted(CASES))
-def test_corpus_file(tmp_path, name):
-    warehouse = drop_alone(tmp_path, name)
+def test_corpus_file(tmp_path, template, name):
+    warehouse = drop_alone(tmp_path, template, name)
     expected = CASES[name]
+    before = sha256(warehouse.published_path)
 
     result = refresh(warehouse)
 
@@ -128,7 +131,7 @@ def test_corpus_file(tmp_path, name):
         assert not result.success
         for text in expected.texts:
             assert text in failure_texts(result)
-        assert not warehouse.published_path.exists()
+        assert sha256(warehouse.published_path) == before  # the good data's warehouse stands
         return
     assert result.success, failure_texts(result)
     with duckdb.connect(str(warehouse.published_path), read_only=True) as con:

