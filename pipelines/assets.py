@@ -21,15 +21,18 @@ producers: dict[str, dg.AssetKey] = {
 }
 
 
-def _behind(table: str) -> tuple[set[str], list[str]]:
-    """The source tables a table is built from, and the SQL of the models in between."""
+def _behind(table: str, through_checks: bool = False) -> tuple[set[str], list[str]]:
+    """The source tables a table is built from, and the SQL of the models in between. through_checks: a source's
+    valid rows also depend on what its check reads (a changed region history quarantines other observations)."""
     schema, name = table.split(".")
     model = models_by_table.get(table)
     if model is None:
+        if through_checks and schema in ("valid", "quarantine", "warnings") and name in inputs:
+            return {name} | set(inputs[name].source_tables), []
         return {name}, []
     found, sql = set(), [model.sql]
     for read in sorted(tables_read(model.sql, str(model.path))):
-        more, more_sql = _behind(read)
+        more, more_sql = _behind(read, through_checks)
         found |= more
         sql += more_sql
     return found, sql
@@ -54,7 +57,7 @@ inputs = {s.name: check_inputs(s) for s in sources}
 all_checks = [build_validation_checks(s, inputs[s.name]) for s in sources]
 all_assets = [
     *(build_ingest_asset(s) for s in sources),
-    *(build_sql_asset(m, producers) for m in models),
+    *(build_sql_asset(m, producers, frozenset(_behind(m.qualified_name, through_checks=True)[0])) for m in models),
     build_publish_asset(
         [m.key for m in models], [s.check_name for s in sources] + [model_check_name(m) for m in models if model_suite(m)]
     ),

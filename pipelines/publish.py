@@ -83,16 +83,20 @@ def loaded_versions(con: duckdb.DuckDBPyConnection) -> list[tuple]:
     ).fetchall()
 
 
-def build_fingerprint(con: duckdb.DuckDBPyConnection, raw_dir: Path, except_table: str | None = None) -> str:
+def build_fingerprint(
+    con: duckdb.DuckDBPyConnection, raw_dir: Path, except_table: str | None = None, tables: frozenset[str] | None = None
+) -> str:
     """What every built table is a function of: the loaded file versions, the descriptors, the suites and the
-    SQL files. Unchanged, a refresh has nothing to rebuild or publish (`make clean` forces it). With
-    except_table, all of it but that source table's files (see file_states)."""
+    SQL files. Unchanged, a refresh has nothing to rebuild or publish (`make clean` forces it). With tables, only
+    the versions of those source tables (the ones a model is built from); with except_table, all of it but that
+    source table's files (see file_states)."""
     import hashlib
 
     from pipelines.resources import PROJECT_ROOT
 
     digest = hashlib.sha256()
-    digest.update(repr([v for v in loaded_versions(con) if v[0] != except_table]).encode())
+    versions = [v for v in loaded_versions(con) if v[0] != except_table and (tables is None or v[0] in tables)]
+    digest.update(repr(versions).encode())
     definitions = [*sorted(raw_dir.glob("*/source.toml")), *sorted((PROJECT_ROOT / "gx").rglob("*.json")),
                    *sorted((PROJECT_ROOT / "sql").rglob("*.sql"))]
     for path in definitions:

@@ -90,8 +90,21 @@ class Warehouse(dg.ConfigurableResource):
         with DuckDBResource(database=str(self.build_path)).get_connection() as con:
             # bounded: DuckDB spills to disk past this, so a large refresh stays within a small machine
             con.execute(f"set enable_progress_bar = false; set memory_limit = '{DUCKDB_MEMORY_LIMIT}'")
-            con.execute(MACROS_SQL.read_text(encoding="utf-8"))
+            define_macros(con)
             yield con
+
+
+def define_macros(con: duckdb.DuckDBPyConnection) -> None:
+    """(Re)create the macros of sql/macros.sql when the file changed since they were created: a write on every
+    connection would make every step's close checkpoint the whole database."""
+    import hashlib
+
+    text = MACROS_SQL.read_text(encoding="utf-8")
+    digest = hashlib.sha256(text.encode()).hexdigest()
+    con.execute("create schema if not exists audit; create table if not exists audit.macros (sha256 varchar)")
+    if con.execute("select sha256 from audit.macros").fetchall() != [(digest,)]:
+        con.execute(text)
+        con.execute("delete from audit.macros; insert into audit.macros values (?)", [digest])
 
 
 def read_published(path: Path) -> duckdb.DuckDBPyConnection:

@@ -101,7 +101,9 @@ def model_check_name(model: SqlModel) -> str:
     return f"{model.qualified_name}:expectations"
 
 
-def build_sql_asset(model: SqlModel, producers: dict[str, dg.AssetKey]) -> dg.AssetsDefinition:
+def build_sql_asset(model: SqlModel, producers: dict[str, dg.AssetKey], built_from: frozenset[str] | None = None) -> dg.AssetsDefinition:
+    """One asset per SQL file. built_from: the source tables the model is built from (through the models it reads
+    and the checks that decide their quarantine); only their changes rebuild it."""
     kind = "view" if model.is_view else "table"
     suite = model_suite(model)
     check_specs = [
@@ -127,14 +129,14 @@ def build_sql_asset(model: SqlModel, producers: dict[str, dg.AssetKey]) -> dg.As
     def sql_asset(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
         with warehouse.connect() as con:
             started = time.perf_counter()
-            fingerprint = build_fingerprint(con, Path(warehouse.raw_dir))
+            fingerprint = build_fingerprint(con, Path(warehouse.raw_dir), tables=built_from)
             exists = con.execute(
                 "select count(*) from information_schema.tables where table_schema = ? and table_name = ?",
                 [model.schema, model.name],
             ).fetchone()[0]
             last, last_base, last_states = last_build_state(con, model.qualified_name)
             source = model.incremental_source
-            base = build_fingerprint(con, Path(warehouse.raw_dir), except_table=source) if source else None
+            base = build_fingerprint(con, Path(warehouse.raw_dir), except_table=source, tables=built_from) if source else None
             states = file_states(con, source) if source else None
             if exists and last == fingerprint:
                 build = "kept: its inputs are unchanged since its last build"

@@ -309,10 +309,10 @@ class Mutator:
 def generate_cases(raw_dir: Path, seed: int) -> list[Case]:
     """About 200 cases from the real files in raw_dir, the same for the same seed."""
     mutator = Mutator(raw_dir, seed)
-    mutator.bytes_flipped(16)
-    mutator.bytes_deleted(10)
-    mutator.bytes_inserted(12)
-    mutator.truncated(6)
+    mutator.bytes_flipped(12)
+    mutator.bytes_deleted(8)
+    mutator.bytes_inserted(10)
+    mutator.truncated(5)
     mutator.line_ends()
     mutator.boms()
     mutator.encodings()
