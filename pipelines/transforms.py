@@ -164,7 +164,8 @@ def build_sql_asset(model: SqlModel, producers: dict[str, dg.AssetKey], built_fr
                 build = f"built in full in {time.perf_counter() - started:.1f} s"
             context.log.info(f"{model.qualified_name}: {build}")
             checks = [check_model(con, context, model, suite, fingerprint)] if suite else []
-            return dg.MaterializeResult(metadata={"build": build, **table_metadata(con, model.qualified_name)}, check_results=checks)
+            metadata = table_metadata(con, model.qualified_name, stored=True, reuse=build.startswith("kept"))
+            return dg.MaterializeResult(metadata={"build": build, **metadata}, check_results=checks)
 
     return sql_asset
 

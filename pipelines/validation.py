@@ -261,7 +261,14 @@ with ledger as (
     where source_table = $table and removed_at is null
     qualify row_number() over (partition by file order by last_loaded_at desc) = 1
 ),
-loaded as (select _file, count(*) as n from {valid} group by all),
+-- the raw rows not quarantined: what valid.<table> holds (its frame gives one row per raw row: checked when it runs)
+loaded as (
+    select _file, count(*) as n from {raw} as r
+    where not exists (
+        select 1 from {quarantine} as q where q._file = r._file and q._line = r._line and q._file_sha256 = r._file_sha256
+    )
+    group by all
+),
 quarantined as (select _file, count(*) as n from {quarantine} group by all)
 select ledger.file, ledger.rows, coalesce(loaded.n, 0), coalesce(quarantined.n, 0)
 from ledger
@@ -371,7 +378,7 @@ def build_validation_checks(source: SourceTable, inputs: CheckInputs) -> dg.Asse
                 con.execute("commit")
             quarantined = con.execute(f"select count(*) from {source.quarantine_table}").fetchone()[0]
             conservation = con.execute(
-                CONSERVATION_SQL.format(valid=source.valid_view, quarantine=source.quarantine_table), {"table": source.name}
+                CONSERVATION_SQL.format(raw=source.raw_table, quarantine=source.quarantine_table), {"table": source.name}
             ).fetchall()
             flagged = con.execute(  # per rule: its rows, and its files (with the first lines)
                 f"""
@@ -493,7 +500,7 @@ class ValidationPlan:
     full: bool
     fresh: list[tuple[str, str]]  # (file, sha256) not validated yet
     key_hash: str  # SQL: the hash of a row's uniqueness key
-    frame_sql: str
+    rows_sql: str  # SQL: the raw rows to validate
     why: str
 
     def describe(self) -> str:
@@ -526,7 +533,7 @@ def plan_validation(con, source: SourceTable, suite: dict, base: str) -> Validat
     else:
         why = ""
     if why:
-        return ValidationPlan(True, current, key_hash, source.frame_sql, why)
+        return ValidationPlan(True, current, key_hash, f"select * from {source.raw_table}", why)
     fresh = sorted(set(current) - set(validated))
     gone = sorted(set(validated) - set(current))
     con.execute("create or replace temp table _fresh as select unnest(?::varchar[]) as file, unnest(?::varchar[]) as sha256",
@@ -538,12 +545,11 @@ def plan_validation(con, source: SourceTable, suite: dict, base: str) -> Validat
         f"select distinct {key_hash} as h from {source.raw_table} where (_file, _file_sha256) in (from _fresh) "
         f"union select distinct {key_hash} from {source.quarantine_table} where (_file, _file_sha256) in (from _gone)"
     )
-    frame_sql = (
-        f"select * from ({source.frame_sql}) as frame where (frame._file, frame._file_sha256) in (from _fresh) "
-        f"or {key_hash} in (select h from _affected)"
+    rows_sql = (
+        f"select * from {source.raw_table} where (_file, _file_sha256) in (from _fresh) or {key_hash} in (select h from _affected)"
     )
     why = f"{len(fresh)} added or changed, {len(gone)} removed or replaced"
-    return ValidationPlan(False, fresh, key_hash, frame_sql, why)
+    return ValidationPlan(False, fresh, key_hash, rows_sql, why)
 
 
 def replace_quarantine(con, source: SourceTable, plan: ValidationPlan, outcome: ValidationOutcome) -> None:
@@ -597,21 +603,33 @@ def files_over(con, source: SourceTable) -> dict[str, float]:
 CHUNK_ROWS = 250_000  # rows of a table in memory at once during validation
 
 
+def suite_columns(suite: dict) -> set[str]:
+    """The columns a suite's expectations name: all that Great Expectations needs of a frame."""
+    return {c for e in suite["expectations"] for c in _columns_of(e["kwargs"])}
+
+
 def validate_in_chunks(con, context, source: SourceTable, suite: dict, parameters: dict, docs, plan: ValidationPlan) -> ValidationOutcome:
-    """The suite over the plan's rows, at most CHUNK_ROWS rows in memory at a time."""
+    """The suite over the plan's rows, at most CHUNK_ROWS rows in memory at a time. The rows are split before the
+    frame is computed (the frame computes each row from itself and its lookups: its raw table is swapped for the
+    chunk's rows), and only the columns the suite names are handed to Great Expectations."""
     import time
 
-    frame_sql = plan.frame_sql
-    if not plan.full:  # a few rows picked out of many: pick them once
-        con.execute(f"create or replace temp table _frame as {plan.frame_sql}")
-        frame_sql = "select * from _frame"
-    rows = con.execute(f"select count(*) from ({frame_sql})").fetchone()[0]
+    if plan.full:
+        con.execute(f"create or replace temp view _selected as {plan.rows_sql}")
+    else:  # a few rows picked out of many: pick them once
+        con.execute(f"create or replace temp table _selected as {plan.rows_sql}")
+    rows = con.execute("select count(*) from _selected").fetchone()[0]
     chunks = max(1, -(-rows // CHUNK_ROWS))
+    frame_sql = source.frame_sql.replace(source.raw_table, "_chunk")
+    con.execute("create or replace temp view _chunk as select * from _selected")
+    available = set(con.sql(f"select * from ({frame_sql}) limit 0").columns)
+    wanted = ", ".join(f'"{c}"' for c in sorted((suite_columns(suite) | {"_file", "_line"}) & available))
     outcome = ValidationOutcome(rows=0)
     started = time.perf_counter()
     for chunk in range(chunks):
-        sql = frame_sql if chunks == 1 else f"select * from ({frame_sql}) where {plan.key_hash} % {chunks} = {chunk}"
-        frame = con.sql(sql).df()
+        if chunks > 1:
+            con.execute(f"create or replace temp view _chunk as select * from _selected where {plan.key_hash} % {chunks} = {chunk}")
+        frame = con.sql(f"select {wanted} from ({frame_sql})").df()
         if frame.empty and (chunks > 1 or not plan.full):
             continue  # an empty table is a failure only when the whole table is empty
         outcome.merge(validate_frame(frame, suite, parameters, docs if chunk == 0 else None))
@@ -624,6 +642,11 @@ def validate_in_chunks(con, context, source: SourceTable, suite: dict, parameter
                 f"{source.raw_table}: validated chunk {chunk + 1} of {chunks}: {outcome.rows:,} of {rows:,} rows "
                 f"({outcome.rows / max(seconds, 1e-3):,.0f} rows/s)"
             )
+    if outcome.rows != rows and not (rows == 0 and outcome.rows == 0):
+        outcome.table_failures.append(
+            f"the validation frame of data/raw/{source.name}/source.toml gave {outcome.rows:,} rows for {rows:,} raw rows: "
+            "it must give one row per raw row (a lookup it joins has duplicate keys?)"
+        )
     return outcome
 
 
