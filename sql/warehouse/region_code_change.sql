@@ -92,12 +92,13 @@ groups as (
     group by all
 ),
 
-merged as (
+merged_or_split as (  -- beside a matched pair, the other codes of its group ending (into one new code) or appearing (from one)
     select
         retired.region_code as old_code,
         retired.name_zh as old_name_zh,
         appeared.region_code as new_code,
         appeared.name_zh as new_name_zh,
+        case when groups.starting = 1 then 'merge' else 'split' end as change_type,
         retired.effective_from
     from retired
     join appeared
@@ -108,30 +109,13 @@ merged as (
         on groups.effective_from = retired.effective_from
         and groups.change_group = retired.change_group
         and groups.level = retired.level
-    where groups.ending >= 2
-        and groups.starting = 1
+    where (
+        groups.ending >= 2 and groups.starting = 1
         and appeared.region_code in (select new_code from linked where linked.effective_from = appeared.effective_from)
-),
-
-split as (
-    select
-        retired.region_code as old_code,
-        retired.name_zh as old_name_zh,
-        appeared.region_code as new_code,
-        appeared.name_zh as new_name_zh,
-        retired.effective_from
-    from retired
-    join appeared
-        on appeared.effective_from = retired.effective_from
-        and appeared.change_group = retired.change_group
-        and appeared.level = retired.level
-    join groups
-        on groups.effective_from = retired.effective_from
-        and groups.change_group = retired.change_group
-        and groups.level = retired.level
-    where groups.ending = 1
-        and groups.starting >= 2
+    ) or (
+        groups.ending = 1 and groups.starting >= 2
         and retired.region_code in (select old_code from linked where linked.effective_from = retired.effective_from)
+    )
 ),
 
 matched as (
@@ -146,8 +130,7 @@ matched as (
         end as change_type,
         effective_from
     from linked
-    where (old_code, effective_from) not in (select old_code, effective_from from merged)
-        and (old_code, effective_from) not in (select old_code, effective_from from split)
+    where (old_code, effective_from) not in (select old_code, effective_from from merged_or_split)
 ),
 
 abolished as (
@@ -160,7 +143,7 @@ abolished as (
         effective_from
     from retired
     where (region_code, effective_from) not in (select old_code, effective_from from linked)
-        and (region_code, effective_from) not in (select old_code, effective_from from merged)
+        and (region_code, effective_from) not in (select old_code, effective_from from merged_or_split)
 ),
 
 appearing as (
@@ -177,14 +160,13 @@ appearing as (
         effective_from
     from appeared
     where (region_code, effective_from) not in (select new_code, effective_from from linked)
-        and (region_code, effective_from) not in (select new_code, effective_from from split)
+        and (region_code, effective_from) not in (select new_code, effective_from from merged_or_split)
 ),
 
 changes as (
     select * from renamed
     union all select * from matched
-    union all select old_code, old_name_zh, new_code, new_name_zh, 'merge', effective_from from merged
-    union all select old_code, old_name_zh, new_code, new_name_zh, 'split', effective_from from split
+    union all select * from merged_or_split
     union all select * from abolished
     union all select * from appearing
 )
