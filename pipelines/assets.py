@@ -57,7 +57,13 @@ inputs = {s.name: check_inputs(s) for s in sources}
 all_checks = [build_validation_checks(s, inputs[s.name]) for s in sources]
 all_assets = [
     *(build_ingest_asset(s) for s in sources),
-    *(build_sql_asset(m, producers, frozenset(_behind(m.qualified_name, through_checks=True)[0])) for m in models),
+    *(
+        build_sql_asset(
+            m, producers, frozenset(_behind(m.qualified_name, through_checks=True)[0]),
+            incremental=next((s for s in sources if s.name == m.incremental_source), None),
+        )
+        for m in models
+    ),
     build_publish_asset(
         [m.key for m in models], [s.check_name for s in sources] + [model_check_name(m) for m in models if model_suite(m)]
     ),

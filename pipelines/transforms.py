@@ -101,9 +101,15 @@ def model_check_name(model: SqlModel) -> str:
     return f"{model.qualified_name}:expectations"
 
 
-def build_sql_asset(model: SqlModel, producers: dict[str, dg.AssetKey], built_from: frozenset[str] | None = None) -> dg.AssetsDefinition:
+def build_sql_asset(
+    model: SqlModel, producers: dict[str, dg.AssetKey], built_from: frozenset[str] | None = None, incremental=None
+) -> dg.AssetsDefinition:
     """One asset per SQL file. built_from: the source tables the model is built from (through the models it reads
-    and the checks that decide their quarantine); only their changes rebuild it."""
+    and the checks that decide their quarantine); only their changes rebuild it. incremental: the SourceTable of
+    its `-- incremental by file of` directive."""
+    from pipelines.sources import define_valid_view
+
+    reads_valid = incremental is not None and incremental.valid_view in tables_read(model.sql, str(model.path))
     kind = "view" if model.is_view else "table"
     suite = model_suite(model)
     check_specs = [
@@ -144,11 +150,15 @@ def build_sql_asset(model: SqlModel, producers: dict[str, dg.AssetKey], built_fr
                 changed = sorted(f for f in states.keys() | last_states.keys() if states.get(f) != last_states.get(f))
                 con.execute("begin")
                 con.execute(f"delete from {model.qualified_name} where _file in (select unnest(?::varchar[]))", [changed])
+                if reads_valid:  # the frame behind valid.<table> computed for the changed files alone
+                    define_valid_view(con, incremental, files=changed)
                 con.execute(
                     f"insert into {model.qualified_name} select * from (\n{model.sql}\n) as model "
                     "where model._file in (select unnest(?::varchar[]))",
                     [changed],
                 )
+                if reads_valid:
+                    define_valid_view(con, incremental)
                 record_build(con, model.qualified_name, fingerprint, base, states)
                 con.execute("commit")
                 build = (
