@@ -17,7 +17,7 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_RAW_DIR = Path(os.environ.get("REGIND_RAW_DIR", PROJECT_ROOT / "data" / "raw")).resolve()
 DEFAULT_WAREHOUSE_DIR = Path(os.environ.get("REGIND_WAREHOUSE_DIR", PROJECT_ROOT / "data" / "warehouse")).resolve()
 RUN_LOCK_WAIT_S = 6 * 3600
-DUCKDB_MEMORY_LIMIT = os.environ.get("REGIND_DUCKDB_MEMORY", "1GB")
+DUCKDB_MEMORY_LIMIT = os.environ.get("REGIND_DUCKDB_MEMORY", "640MB")  # beside ~700 MB of Python: a 1.5 GB process
 MACROS_SQL = PROJECT_ROOT / "sql" / "macros.sql"  # scalar macros the SQL files and validation frames share
 
 

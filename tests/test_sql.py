@@ -20,6 +20,7 @@ def test_dependencies_come_from_the_sql():
     assert deps_of("fact_observation") == {"staging/stg_observations", "dim_period", "dim_indicator", "dim_source", "dim_entity"}
     assert deps_of("stg_observations") == {"raw/observations", "staging/stg_qualifiers"}
     assert deps_of("region_name") == {"dim_region"}
+    assert deps_of("v_observation_current") == {"v_observation", "region_current"}
     assert deps_of("dim_region") == {"staging/stg_region_versions", "staging/stg_regions"}
     assert deps_of("v_observation") == {
         "fact_observation", "dim_region", "dim_indicator", "dim_period", "dim_source", "dim_entity"

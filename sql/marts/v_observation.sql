@@ -6,6 +6,7 @@ with facts as (
 described as (
     select
         facts.observation_key,
+        facts.region_key,
         regions.region_code,
         regions.name_zh as region_name_zh,
         regions.name_en as region_name_en,
