@@ -44,9 +44,9 @@ class ValidationOutcome:
     expectations: list[dict] = field(default_factory=list)
     file_rows: Counter = field(default_factory=Counter)  # rows validated per file
 
-    def examples(self, limit: int = 5, warnings: bool = False) -> str:
-        """'file, line N: reason' for the first failing (or warned) rows."""
-        rows = self.warned_only if warnings else self.row_failures
+    def examples(self, limit: int = 5) -> str:
+        """'file, line N: reason' for the first failing rows."""
+        rows = self.row_failures
         shown = [f"{file}, line {line}: {_reasons(rows[(file, line)])}" for file, line in sorted(rows)[:limit]]
         more = len(rows) - len(shown)
         return " | ".join(shown) + (f" | and {more} more" if more > 0 else "")
