@@ -19,7 +19,7 @@ console = Console(width=None if Console().is_terminal else 160)
 errors = Console(stderr=True, width=None if Console(stderr=True).is_terminal else 160)
 PUBLISHED = DEFAULT_WAREHOUSE_DIR / "warehouse.duckdb"
 EXAMPLE_QUERY = PROJECT_ROOT / "sql" / "queries" / "shenzhen_2023_with_growth.sql"
-SHOWN_TABLES = ["dim_region", "dim_indicator", "dim_period", "dim_source", "fact_observation", "v_observation"]
+SHOWN_TABLES = ["dim_region", "region_code_change", "dim_indicator", "dim_period", "dim_source", "fact_observation", "v_observation"]
 READ_STATEMENTS = {duckdb.StatementType.SELECT, duckdb.StatementType.EXPLAIN}
 TABLE_ROWS_SHOWN = 200
 FORMATS = ("table", "csv", "json", "parquet")
