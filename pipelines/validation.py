@@ -466,8 +466,6 @@ def build_validation_checks(source: SourceTable, inputs: CheckInputs) -> dg.Asse
     return checks
 
 
-CHUNK_ROWS = 250_000  # rows of a table in memory at once during validation
-
 
 def inputs_fingerprint(
     con, suite: dict, source: SourceTable, tables: set[str], model_sql: tuple[str, ...] = (), exclude_own_files: bool = False
