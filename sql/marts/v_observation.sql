@@ -33,6 +33,7 @@ described as (
         facts.obs_status,
         facts.note,
         facts.published_region,
+        facts.published_indicator,
         facts.warning,
         sources.source_code,
         facts.loaded_at

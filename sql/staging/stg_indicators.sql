@@ -18,7 +18,9 @@ renamed as (
         measure_type,
         base_indicator_code,
         price_basis,
-        category
+        category,
+        synonyms,
+        _names as name_keys
     from source
 ),
 

@@ -16,6 +16,7 @@ keyed as (
         base_indicator_code,
         price_basis,
         category,
+        synonyms,
         min_value,
         max_value,
         usual_min,

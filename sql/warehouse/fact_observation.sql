@@ -21,6 +21,7 @@ joined as (
         observations.published_qualifier,
         observations.obs_status,
         observations.published_region,
+        observations.published_indicator,
         observations.note,
         observations.warning,
         observations._file,
