@@ -148,7 +148,7 @@ def file_states(con: duckdb.DuckDBPyConnection, table: str) -> dict[str, str]:
         select l.file, l.sha256 || ':' || coalesce(q.lines::varchar, '0') || ':' || coalesce(q.mix::varchar, '')
         from audit.load_ledger as l
         left join (
-            select _file, _file_sha256, count(*) as lines, bit_xor(hash(_line)) as mix from quarantine.{table} group by all
+            select _file, _file_sha256, count(*) as lines, bit_xor(hash(_line, _column)) as mix from quarantine.{table} group by all
         ) as q on q._file = l.file and q._file_sha256 = l.sha256
         where l.source_table = ? and l.removed_at is null
         """,

@@ -30,7 +30,8 @@ from pipelines.resources import DEFAULT_RAW_DIR, Warehouse
 
 DESCRIPTOR = "source.toml"
 # _title: the text above a table's header (山东省各市2023年主要指标), which may name the regions' parent
-LINEAGE_COLUMNS = ["_file", "_file_sha256", "_line", "_ingested_at", "_parse_error", "_title"]
+# _column: 0 for a record of a long table; for a cell of a table as published (regions down, years across), its column
+LINEAGE_COLUMNS = ["_file", "_file_sha256", "_line", "_column", "_ingested_at", "_parse_error", "_title"]
 READABLE_SUFFIXES = {".csv", ".tsv", ".txt", ".xlsx", ".xlsm"}
 HEADER_SEARCH_ROWS = 30
 MAX_EXTRA_COLUMNS = 100  # unknown columns are kept in raw.<table>: a file of 10,000 would bloat it for good
@@ -295,6 +296,7 @@ class Cells:
     errors: list[str | None]  # a row's structural problem (wrong number of fields)
     header_line: int
     title: str | None = None
+    columns: list[int] | None = None  # the column of each row's cell, for a table melted into rows
 
 
 def _cells_from_grid(rows: list[list[str]], lines: list[int], source: SourceTable, name: str, delimiter: str) -> Cells:
@@ -423,6 +425,7 @@ def read_source_file(source: SourceTable, path: Path, relative_name: str, data: 
     frame["_file"] = relative_name
     frame["_file_sha256"] = digest
     frame["_line"] = pd.Series(record_lines, dtype="int64")
+    frame["_column"] = pd.Series(cells.columns or [0] * len(record_lines), dtype="int64")
     frame["_parse_error"] = pd.Series(errors, dtype="str")
     frame["_title"] = pd.Series([cells.title] * len(frame), dtype="str")
     if source.parse:
@@ -606,8 +609,8 @@ def _warm_up_great_expectations() -> None:
 
 WARNINGS_DDL = """
 create table if not exists {table} (
-    _file varchar, _file_sha256 varchar, _line bigint, _reason varchar, _rules varchar[],
-    primary key (_file, _file_sha256, _line)
+    _file varchar, _file_sha256 varchar, _line bigint, _column bigint, _reason varchar, _rules varchar[],
+    primary key (_file, _file_sha256, _line, _column)
 )
 """
 
@@ -636,7 +639,7 @@ def define_valid_view(con: duckdb.DuckDBPyConnection, source: SourceTable, files
     con.execute(
         f"create or replace view {source.valid_view} as select * from ({frame}) as r where not exists "
         f"(select 1 from {source.quarantine_table} as q "
-        f"where q._file = r._file and q._line = r._line and q._file_sha256 = r._file_sha256)"
+        f"where q._file = r._file and q._line = r._line and q._column = r._column and q._file_sha256 = r._file_sha256)"
     )
 
 

@@ -37,17 +37,17 @@ def load_suite(table: str, suites_dir: Path = SUITES_DIR) -> dict:
 class ValidationOutcome:
     rows: int
     table_failures: list[str] = field(default_factory=list)
-    # (file, line) -> [(expectation type, its reason, the row's values of its columns)]
-    row_failures: dict[tuple[str, int], list[tuple[str, str, str]]] = field(default_factory=lambda: defaultdict(list))
+    # (file, line, column) -> [(expectation type, its reason, the row's values of its columns)]
+    row_failures: dict[tuple[str, int, int], list[tuple[str, str, str]]] = field(default_factory=lambda: defaultdict(list))
     # the same for expectations of severity "warning": the row is kept, flagged with the reason
-    row_warnings: dict[tuple[str, int], list[tuple[str, str, str]]] = field(default_factory=lambda: defaultdict(list))
+    row_warnings: dict[tuple[str, int, int], list[tuple[str, str, str]]] = field(default_factory=lambda: defaultdict(list))
     expectations: list[dict] = field(default_factory=list)
     file_rows: Counter = field(default_factory=Counter)  # rows validated per file
 
     def examples(self, limit: int = 5) -> str:
         """'file, line N: reason' for the first failing rows."""
         rows = self.row_failures
-        shown = [f"{file}, line {line}: {_reasons(rows[(file, line)])}" for file, line in sorted(rows)[:limit]]
+        shown = [f"{_where(*key)}: {_reasons(rows[key])}" for key in sorted(rows)[:limit]]
         more = len(rows) - len(shown)
         return " | ".join(shown) + (f" | and {more} more" if more > 0 else "")
 
@@ -73,7 +73,7 @@ class ValidationOutcome:
             mine["sample"] = (mine["sample"] + theirs["sample"])[:20]
 
     @property
-    def warned_only(self) -> dict[tuple[str, int], list[tuple[str, str, str]]]:
+    def warned_only(self) -> dict[tuple[str, int, int], list[tuple[str, str, str]]]:
         """Rows flagged by a warning and kept: a quarantined row's warnings are moot."""
         return {k: v for k, v in self.row_warnings.items() if k not in self.row_failures}
 
@@ -82,12 +82,18 @@ class ValidationOutcome:
         rows = self.warned_only if warnings else self.row_failures
         keys = sorted(rows)
         return pd.DataFrame({
-            "_file": [f for f, _ in keys],
-            "_line": pd.Series([n for _, n in keys], dtype="int64"),
+            "_file": [f for f, _, _ in keys],
+            "_line": pd.Series([n for _, n, _ in keys], dtype="int64"),
+            "_column": pd.Series([c for _, _, c in keys], dtype="int64"),
             "_reason": [_reasons(rows[k]) for k in keys],
             "_failed_expectations": [sorted({t for t, _, _ in rows[k]}) for k in keys],
             "_rules": [sorted({r for _, r, _ in rows[k]}) for k in keys],
         })
+
+
+def _where(file: str, line: int, column: int) -> str:
+    """'file, line N' (and ', column C' for a cell of a table as published)."""
+    return f"{file}, line {line}" + (f", column {column}" if column else "")
 
 
 def _reasons(failures: list[tuple[str, str, str]]) -> str:
@@ -223,7 +229,9 @@ def validate_frame(frame: pd.DataFrame, suite: dict, parameters: dict, docs: Doc
             index = index if isinstance(index, int) else int(next(iter(index.values())))
             row = frame.iloc[index]
             values = ", ".join(f"{c}={_shown(row[c])}" for c in columns if c in frame.columns)
-            flagged[(row["_file"], int(row["_line"]))].append((config.type, reason, values))
+            flagged[(row["_file"], int(row["_line"]), int(row["_column"]) if "_column" in frame.columns else 0)].append(
+                (config.type, reason, values)
+            )
             if len(summary["sample"]) < 20:
                 summary["sample"].append(values)
     return outcome
@@ -265,7 +273,8 @@ with ledger as (
 loaded as (
     select _file, count(*) as n from {raw} as r
     where not exists (
-        select 1 from {quarantine} as q where q._file = r._file and q._line = r._line and q._file_sha256 = r._file_sha256
+        select 1 from {quarantine} as q
+        where q._file = r._file and q._line = r._line and q._column = r._column and q._file_sha256 = r._file_sha256
     )
     group by all
 ),
@@ -567,7 +576,8 @@ def replace_quarantine(con, source: SourceTable, plan: ValidationPlan, outcome: 
         con.register("bad_rows", outcome.quarantine())
         con.execute(
             f"insert into {table} by name select raw.*, bad._reason, bad._failed_expectations "
-            f"from {source.raw_table} as raw join bad_rows as bad on raw._file = bad._file and raw._line = bad._line"
+            f"from {source.raw_table} as raw join bad_rows as bad "
+            f"on raw._file = bad._file and raw._line = bad._line and raw._column = bad._column"
         )
         con.unregister("bad_rows")
     # a warning depends on its row and the lookups alone: rows validated again get the same one (replaced)
@@ -579,8 +589,9 @@ def replace_quarantine(con, source: SourceTable, plan: ValidationPlan, outcome: 
     if outcome.row_warnings:
         con.register("warned_rows", outcome.quarantine(warnings=True))
         con.execute(
-            f"insert or replace into {warnings} select raw._file, raw._file_sha256, raw._line, w._reason, w._rules "
-            f"from {source.raw_table} as raw join warned_rows as w on raw._file = w._file and raw._line = w._line"
+            f"insert or replace into {warnings} select raw._file, raw._file_sha256, raw._line, raw._column, w._reason, w._rules "
+            f"from {source.raw_table} as raw join warned_rows as w "
+            f"on raw._file = w._file and raw._line = w._line and raw._column = w._column"
         )
         con.unregister("warned_rows")
     con.execute("delete from audit.validated_versions where source_table = $table", {"table": source.name})
@@ -621,7 +632,7 @@ def validate_in_chunks(con, context, source: SourceTable, suite: dict, parameter
     frame_sql = source.frame_sql.replace(source.raw_table, "_chunk")
     con.execute("create or replace temp view _chunk as select * from _selected")
     available = set(con.sql(f"select * from ({frame_sql}) limit 0").columns)
-    wanted = ", ".join(f'"{c}"' for c in sorted((suite_columns(suite) | {"_file", "_line"}) & available))
+    wanted = ", ".join(f'"{c}"' for c in sorted((suite_columns(suite) | {"_file", "_line", "_column"}) & available))
     outcome = ValidationOutcome(rows=0)
     started = time.perf_counter()
     for chunk in range(chunks):

@@ -17,6 +17,7 @@ flagged as (
     left join warnings.observations as warned
         on warned._file = source._file
         and warned._line = source._line
+        and warned._column = source._column
         and warned._file_sha256 = source._file_sha256
 ),
 
@@ -41,6 +42,7 @@ typed as (
         flagged.warning,
         flagged._file,
         flagged._line,
+        flagged._column,
         flagged._ingested_at
     from flagged
     left join staging.stg_qualifiers as qualifiers

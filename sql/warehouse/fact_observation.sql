@@ -1,7 +1,7 @@
 -- One row per region (or entity) x indicator x period x source, value in the indicator's base unit.
 -- Left joins: a row whose dimension is missing shows a null key instead of vanishing.
 -- incremental by file of observations: when only observation files change, only their rows are rebuilt, so
--- every key is a function of the row itself (observation_key of its file and line).
+-- every key is a function of the row itself (observation_key of its file, line and column).
 with observations as (
     select * from staging.stg_observations
 ),
@@ -26,6 +26,7 @@ joined as (
         observations.warning,
         observations._file,
         observations._line,
+        observations._column,
         observations._ingested_at as loaded_at
     from observations
     left join dim_period as periods
@@ -39,6 +40,6 @@ joined as (
 )
 
 select
-    hash(_file, _line) as observation_key,
+    hash(_file, _line, _column) as observation_key,
     *
 from joined
