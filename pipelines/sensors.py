@@ -20,8 +20,8 @@ def fingerprint(sources: list[SourceTable], raw_dir: Path) -> dict[str, list[int
         except Exception:  # an empty folder is the ingest's error to report, not the sensor's
             continue
         for path in paths:
-            stat = path.stat()
-            prints[file_name(source, path, raw_dir)] = [stat.st_size, stat.st_mtime_ns]
+            stat, sidecar = path.stat(), path.with_name(path.name + ".toml")
+            prints[file_name(source, path, raw_dir)] = [stat.st_size, stat.st_mtime_ns, sidecar.stat().st_mtime_ns if sidecar.exists() else 0]
     return prints
 
 

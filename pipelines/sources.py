@@ -21,6 +21,7 @@ import dagster as dg
 import duckdb
 import pandas as pd
 
+from pipelines.layouts import LayoutError, Sidecar, melt
 from pipelines.memory import release_memory
 from pipelines.metadata import table_metadata
 from pipelines.names import add_catalog_names, add_generated_names, add_indicator_keys
@@ -31,7 +32,8 @@ from pipelines.resources import DEFAULT_RAW_DIR, Warehouse
 DESCRIPTOR = "source.toml"
 # _title: the text above a table's header (山东省各市2023年主要指标), which may name the regions' parent
 # _column: 0 for a record of a long table; for a cell of a table as published (regions down, years across), its column
-LINEAGE_COLUMNS = ["_file", "_file_sha256", "_line", "_column", "_ingested_at", "_parse_error", "_title"]
+# _citation, _notes: a table's source line (资料来源：) and notes (注：) under it
+LINEAGE_COLUMNS = ["_file", "_file_sha256", "_line", "_column", "_ingested_at", "_parse_error", "_title", "_citation", "_notes"]
 READABLE_SUFFIXES = {".csv", ".tsv", ".txt", ".xlsx", ".xlsm"}
 HEADER_SEARCH_ROWS = 30
 MAX_EXTRA_COLUMNS = 100  # unknown columns are kept in raw.<table>: a file of 10,000 would bloat it for good
@@ -58,6 +60,7 @@ class SourceTable:
     files: str = "*"
     package: str = ""  # read the files from this installed Python package instead of data/raw/<table>/
     format: str = "table"
+    published_layouts: bool = False  # also read tables as published (regions or indicators down, periods across)
     encoding: str = "auto"
     delimiter: str = "auto"
     sheet: str = ""
@@ -297,6 +300,8 @@ class Cells:
     header_line: int
     title: str | None = None
     columns: list[int] | None = None  # the column of each row's cell, for a table melted into rows
+    citation: str | None = None
+    notes: str | None = None
 
 
 def _cells_from_grid(rows: list[list[str]], lines: list[int], source: SourceTable, name: str, delimiter: str) -> Cells:
@@ -386,18 +391,51 @@ def _read_gb2260(data: bytes, name: str) -> Cells:
     return Cells(pd.DataFrame(rows, columns=["revision", "region_code", "name_zh"], dtype="str"), lines, errors, 0)
 
 
+def _cells_melted(rows: list[list[str]], lines: list[int], source: SourceTable, name: str, sidecar: Sidecar | None) -> Cells:
+    """A table as published (pipelines/layouts.py), one row per cell."""
+    try:
+        melted = melt(rows, lines, name, sidecar)
+    except LayoutError as error:
+        raise SourceFileError(str(error)) from None
+    frame = pd.DataFrame(
+        [{source.canonical(k): (unicodedata.normalize("NFC", v).strip() or None) if isinstance(v, str) else v for k, v in r.items()}
+         for r in melted.records],
+        dtype="str",
+    )
+    return Cells(frame, melted.lines, [None] * len(frame), melted.header_line, melted.title, melted.columns, melted.citation, melted.notes)
+
+
+def _grid_cells(rows: list[list[str]], lines: list[int], source: SourceTable, name: str, delimiter: str, sidecar: Sidecar | None) -> Cells:
+    """A grid of cells as a long table (a header naming the table's columns), or else, where the table accepts them,
+    as a table as published."""
+    declared = sidecar.layout if sidecar else ""
+    if source.published_layouts and (declared not in ("", "long") or (not declared and _header_index(rows, source) is None)):
+        return _cells_melted(rows, lines, source, name, sidecar)
+    return _cells_from_grid(rows, lines, source, name, delimiter)
+
+
+def file_digest(path: Path, data: bytes) -> str:
+    """A file version's identity: its bytes, and those of its sidecar (<file>.toml) if it has one."""
+    sidecar = path.with_name(path.name + ".toml")
+    return _sha256(data + (b"\0sidecar\0" + sidecar.read_bytes() if sidecar.exists() else b""))
+
+
 def read_source_file(source: SourceTable, path: Path, relative_name: str, data: bytes | None = None) -> RawFile:
     """All cells as text, as printed (trimmed; empty cells are NULL), with lineage columns."""
     data = path.read_bytes() if data is None else data
+    try:
+        sidecar = Sidecar.beside(path, relative_name) if source.published_layouts else None
+    except LayoutError as error:
+        raise SourceFileError(str(error)) from None
     if source.format == "gb2260":
         encoding, delimiter = "utf-8", ""
         cells = _read_gb2260(data, relative_name)
     elif path.suffix.lower() in {".xlsx", ".xlsm"}:
         encoding, delimiter = "xlsx", ""
-        cells = _cells_from_grid(*_read_xlsx(path, source, relative_name), source, relative_name, delimiter)
+        cells = _grid_cells(*_read_xlsx(path, source, relative_name), source, relative_name, delimiter, sidecar)
     else:
         cells = None
-        if len(data) >= FAST_PATH_BYTES and source.encoding in ("auto", "utf-8", "utf-8-sig"):
+        if len(data) >= FAST_PATH_BYTES and source.encoding in ("auto", "utf-8", "utf-8-sig") and not (sidecar and sidecar.layout):
             # a large UTF-8 file is never decoded whole in Python: Arrow reads (and checks) the bytes
             try:
                 head = _text_or_error(data[: data.rfind(b"\n", 0, FAST_PATH_BYTES) + 1].decode("utf-8-sig"), relative_name)
@@ -410,7 +448,7 @@ def read_source_file(source: SourceTable, path: Path, relative_name: str, data: 
             delimiter = _delimiter(text, source.delimiter)
             large = len(data) >= FAST_PATH_BYTES
             cells = (large and _cells_fast(text.encode("utf-8"), text[: FAST_PATH_BYTES], delimiter, source, relative_name)) or (
-                _cells_from_grid(*_read_grid(text, delimiter, relative_name), source, relative_name, delimiter)
+                _grid_cells(*_read_grid(text, delimiter, relative_name), source, relative_name, delimiter, sidecar)
             )
     frame, record_lines, errors = cells.frame, cells.lines, cells.errors
     # a blank header cell over an empty column is layout (a merged title's width), not data
@@ -419,15 +457,19 @@ def read_source_file(source: SourceTable, path: Path, relative_name: str, data: 
     for column in source.columns:  # an optional column, or the alternative of a required one, not in the file
         if column not in frame.columns:
             frame[column] = pd.Series([None] * len(frame), dtype="str")
+    for column, value in (sidecar.values.items() if sidecar else []):  # what the sidecar declares for every row
+        frame[column] = frame[column].fillna(value) if column in frame.columns else pd.Series([value] * len(frame), dtype="str")
     for column, default in source.defaults.items():
         frame[column] = frame[column].fillna(default.format(file_stem=path.stem))
-    digest = _sha256(data)
+    digest = file_digest(path, data)
     frame["_file"] = relative_name
     frame["_file_sha256"] = digest
     frame["_line"] = pd.Series(record_lines, dtype="int64")
     frame["_column"] = pd.Series(cells.columns or [0] * len(record_lines), dtype="int64")
     frame["_parse_error"] = pd.Series(errors, dtype="str")
-    frame["_title"] = pd.Series([cells.title] * len(frame), dtype="str")
+    for column, text in (("_title", cells.title), ("_citation", cells.citation or (sidecar.citation if sidecar else None)),
+                         ("_notes", cells.notes or (sidecar.notes if sidecar else None))):
+        frame[column] = pd.Series([text or None] * len(frame), dtype="str")
     if source.parse:
         frame = PARSERS[source.parse](frame)
     extra = [c for c in header if c not in source.columns and not c.startswith("_")]
@@ -521,7 +563,7 @@ def load_source_table(
     for path in paths:
         name = file_name(source, path, raw_dir)
         data = path.read_bytes()
-        current[name] = _sha256(data)
+        current[name] = file_digest(path, data)
         if (name, current[name]) not in loaded:
             started = time.perf_counter()
             raw = read_source_file(source, path, name, data)  # every file read before anything is written

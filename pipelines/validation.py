@@ -394,8 +394,9 @@ def build_validation_checks(source: SourceTable, inputs: CheckInputs) -> dg.Asse
                 select rule, sum(rows), string_agg(_file || ' (' || lines || ')', ', ' order by _file)
                 from (
                     select rule, _file, count(*) as rows,
-                        case when count(*) = 1 then 'line ' else 'lines ' end
-                        || array_to_string(list(_line order by _line)[:3], ', ') || case when count(*) > 3 then ', ...' else '' end
+                        case when count(distinct _line) = 1 then 'line ' else 'lines ' end
+                        || array_to_string(list(distinct _line order by _line)[:3], ', ')
+                        || case when count(distinct _line) > 3 then ', ...' else '' end
                             as lines
                     from {source.warnings_table}, unnest(_rules) as rules(rule)
                     group by all

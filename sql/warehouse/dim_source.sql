@@ -13,6 +13,7 @@ keyed as (
         published_on,
         citation,
         licence,
+        notes,
         registered_from
     from sources
 )

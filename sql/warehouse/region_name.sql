@@ -2,7 +2,8 @@
 -- the name without its suffix when two characters or more are left (深圳, 即墨, 广东, 内蒙古, 黔东南), and an
 -- autonomous prefecture's short name with 州 (黔东南州). Each with the names and codes of the region's parent
 -- and province, which a file may give (a parent column, a title) to tell apart regions of the same name (朝阳区
--- of 北京市 and of 长春市). A file's name resolves to the region version valid in the row's period.
+-- of 北京市 and of 长春市). A file's name resolves to the region version valid in the row's period; a table's 全国
+-- row is China (000000).
 with regions as (
     select * from dim_region
 ),
@@ -31,6 +32,8 @@ names as (
     select region_key, name_short, 'short' from regions where length(name_short) >= 2 and name_short <> name_zh
     union
     select region_key, name_short || '州', 'short' from regions where name_zh like '%自治州' and length(name_short) >= 2
+    union
+    select region_key, '全国', 'short' from regions where region_code = '000000'  -- the national total of a table
 )
 
 select
