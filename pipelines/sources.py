@@ -409,9 +409,20 @@ def _grid_cells(rows: list[list[str]], lines: list[int], source: SourceTable, na
     """A grid of cells as a long table (a header naming the table's columns), or else, where the table accepts them,
     as a table as published."""
     declared = sidecar.layout if sidecar else ""
-    if source.published_layouts and (declared not in ("", "long") or (not declared and _header_index(rows, source) is None)):
+    if source.published_layouts and declared not in ("", "long"):
         return _cells_melted(rows, lines, source, name, sidecar)
-    return _cells_from_grid(rows, lines, source, name, delimiter)
+    if source.published_layouts and not declared and _header_index(rows, source) is None and not _long_intended(rows, source):
+        return _cells_melted(rows, lines, source, name, sidecar)
+    return _cells_from_grid(rows, lines, source, name, delimiter)  # an empty file or a long header lacking columns says so
+
+
+def _long_intended(rows: list[list[str]], source: SourceTable) -> bool:
+    """An empty grid, or a row naming two or more of the table's required columns (value, period, region_code...):
+    a long table, whose errors are its own."""
+    if not any(cell.strip() for row in rows for cell in row):
+        return True
+    required = set(source.required_columns).union(*source.required_one_of)
+    return any(len({source.canonical(c) for c in row if c} & required) >= 2 for row in rows[:HEADER_SEARCH_ROWS])
 
 
 def file_digest(path: Path, data: bytes) -> str:
