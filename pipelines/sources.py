@@ -690,9 +690,8 @@ def define_valid_view(con: duckdb.DuckDBPyConnection, source: SourceTable, files
         listed = ", ".join("'" + f.replace("'", "''") + "'" for f in files) or "null"
         frame = frame.replace(source.raw_table, f"(select * from {source.raw_table} where _file in ({listed}))")
     con.execute(
-        f"create or replace view {source.valid_view} as select * from ({frame}) as r where not exists "
-        f"(select 1 from {source.quarantine_table} as q "
-        f"where q._file = r._file and q._line = r._line and q._column = r._column and q._file_sha256 = r._file_sha256)"
+        f"create or replace view {source.valid_view} as select r.* from ({frame}) as r anti join {source.quarantine_table} as q "
+        f"on q._file = r._file and q._line = r._line and q._column = r._column and q._file_sha256 = r._file_sha256"
     )
 
 

@@ -225,13 +225,15 @@ def validate_frame(frame: pd.DataFrame, suite: dict, parameters: dict, docs: Doc
             outcome.table_failures.append(f"{reason} [{config.type} on {summary['columns'] or 'table'}]: {detail}")
             continue
         flagged = outcome.row_warnings if warning else outcome.row_failures
-        for index in index_list:
-            index = index if isinstance(index, int) else int(next(iter(index.values())))
-            row = frame.iloc[index]
-            values = ", ".join(f"{c}={_shown(row[c])}" for c in columns if c in frame.columns)
-            flagged[(row["_file"], int(row["_line"]), int(row["_column"]) if "_column" in frame.columns else 0)].append(
-                (config.type, reason, values)
-            )
+        # the failing rows' cells column by column (a row at a time through .iloc costs ~0.1 ms a row)
+        positions = [i if isinstance(i, int) else int(next(iter(i.values()))) for i in index_list]
+        failing = frame.iloc[positions]
+        shown = [[f"{c}={_shown(v)}" for v in failing[c].tolist()] for c in columns if c in frame.columns]
+        files, lines = failing["_file"].tolist(), failing["_line"].tolist()
+        cells = failing["_column"].tolist() if "_column" in frame.columns else [0] * len(positions)
+        for row, (file, line, cell) in enumerate(zip(files, lines, cells)):
+            values = ", ".join(column[row] for column in shown)
+            flagged[(file, int(line), int(cell))].append((config.type, reason, values))
             if len(summary["sample"]) < 20:
                 summary["sample"].append(values)
     return outcome
@@ -271,11 +273,9 @@ with ledger as (
 ),
 -- the raw rows not quarantined: what valid.<table> holds (its frame gives one row per raw row: checked when it runs)
 loaded as (
-    select _file, count(*) as n from {raw} as r
-    where not exists (
-        select 1 from {quarantine} as q
-        where q._file = r._file and q._line = r._line and q._column = r._column and q._file_sha256 = r._file_sha256
-    )
+    select r._file, count(*) as n from {raw} as r
+    anti join {quarantine} as q
+        on q._file = r._file and q._line = r._line and q._column = r._column and q._file_sha256 = r._file_sha256
     group by all
 ),
 quarantined as (select _file, count(*) as n from {quarantine} group by all)
@@ -472,6 +472,10 @@ def build_validation_checks(source: SourceTable, inputs: CheckInputs) -> dg.Asse
             description="; ".join(f"{f}: unknown column(s) {', '.join(cols)}" for f, cols in extras)
             or "every column is one the descriptor lists",
         )
+        if outcome:  # the failing and warned rows are in the database now: give their memory back before the builds
+            rows = outcome.rows
+            outcome = None
+            release_memory(rows)
 
     return checks
 
@@ -499,16 +503,39 @@ def partition_columns(suite: dict) -> list[str]:
     return ["_file"]
 
 
+def keys_table(source: SourceTable) -> str:
+    """audit.keys_<table>: each raw row's uniqueness key as its frame computes it (a region named 深圳市 and one
+    coded 440300 share a key), hashed, by file version (hashed), line and column. Kept between runs so that a new
+    file finds the rows it may duplicate without computing the frame over the whole table."""
+    return f"audit.keys_{source.name}"
+
+
+VERSION = "hash(_file, _file_sha256)"  # a file version as a number: 10M keys in 0.3 GB, not 1 GB of names
+
+
+def compute_keys(con, source: SourceTable, suite: dict, rows_sql: str) -> None:
+    """The temp table _keys (_rid, _version, _line, _column, _key_hash): the hashed uniqueness key of each row of
+    rows_sql (raw rows with their rowid as _rid), from the validation frame over those rows alone (the frame
+    computes each row from itself and its lookups, and passes the raw row's columns on)."""
+    columns = ", ".join(f'"{c}"' for c in partition_columns(suite))
+    con.execute(f"create or replace temp view _key_rows as {rows_sql}")
+    frame = source.frame_sql.replace(source.raw_table, "_key_rows")
+    con.execute(
+        f"create or replace temp table _keys as "
+        f"select _rid, {VERSION} as _version, _line, _column, hash({columns}) as _key_hash from ({frame})"
+    )
+
+
 @dataclass
 class ValidationPlan:
     """Which rows a check validates. In full, every row. Otherwise the rows of file versions not validated
     yet, plus every existing row that shares a uniqueness key with them or with a quarantined row of a
-    removed version: the rows whose verdict can have changed. The rest keep their verdict."""
+    removed version: the rows whose verdict can have changed. The rest keep their verdict. The temp table
+    _plan_keys holds the key hash of each row to validate (chunks split on it)."""
 
     full: bool
     fresh: list[tuple[str, str]]  # (file, sha256) not validated yet
-    key_hash: str  # SQL: the hash of a row's uniqueness key
-    rows_sql: str  # SQL: the raw rows to validate
+    rows: int  # raw rows to validate
     why: str
 
     def describe(self) -> str:
@@ -525,11 +552,10 @@ def plan_validation(con, source: SourceTable, suite: dict, base: str) -> Validat
         "select file, sha256 from audit.validated_versions where source_table = ? order by all", [source.name]
     ).fetchall()
     last = latest_verdict(con, source.check_name)
-    # only the key's columns of the raw table (not _region_code, which the frame resolves from a name): rows that
-    # could be duplicates still share a hash, the split is only coarser
-    raw_columns = set(con.table(source.raw_table).columns)
-    key = [c for c in partition_columns(suite) if c in raw_columns] or ["_file"]
-    key_hash = "hash(" + ", ".join(f'"{c}"' for c in key) + ")"
+    keys = keys_table(source)
+    kept = con.execute(
+        "select count(*) from information_schema.tables where table_schema = 'audit' and table_name = ?", [keys.split(".")[1]]
+    ).fetchone()[0]
     if not validated or not last:
         why = "first validation"
     elif not con.execute(f"select count(*) from {source.raw_table}").fetchone()[0]:
@@ -538,26 +564,48 @@ def plan_validation(con, source: SourceTable, suite: dict, base: str) -> Validat
         why = "the last verdict blocked"
     elif last[5] != base:
         why = "the suite, the frame or a lookup table changed"
+    elif not kept:
+        why = "no row keys kept yet"
     else:
         why = ""
+    raw = source.raw_table
     if why:
-        return ValidationPlan(True, current, key_hash, f"select * from {source.raw_table}", why)
+        compute_keys(con, source, suite, f"select rowid as _rid, * from {raw}")
+        con.execute("create or replace temp view _plan_keys as select _rid, _key_hash from _keys")
+        rows = con.execute(f"select count(*) from {raw}").fetchone()[0]
+        return ValidationPlan(True, current, rows, why)
     fresh = sorted(set(current) - set(validated))
     gone = sorted(set(validated) - set(current))
     con.execute("create or replace temp table _fresh as select unnest(?::varchar[]) as file, unnest(?::varchar[]) as sha256",
                 [[f for f, _ in fresh], [h for _, h in fresh]])
     con.execute("create or replace temp table _gone as select unnest(?::varchar[]) as file, unnest(?::varchar[]) as sha256",
                 [[f for f, _ in gone], [h for _, h in gone]])
+    compute_keys(con, source, suite, f"select rowid as _rid, * from {raw} where (_file, _file_sha256) in (from _fresh)")
+    # the keys of the new rows and of the removed ones: every row sharing one may change its verdict
     con.execute(
-        f"create or replace temp table _affected as "
-        f"select distinct {key_hash} as h from {source.raw_table} where (_file, _file_sha256) in (from _fresh) "
-        f"union select distinct {key_hash} from {source.quarantine_table} where (_file, _file_sha256) in (from _gone)"
+        f"create or replace temp table _affected as select distinct _key_hash as h from _keys "
+        f"union select distinct _key_hash from {keys} where _version in (select hash(file, sha256) from _gone)"
     )
-    rows_sql = (
-        f"select * from {source.raw_table} where (_file, _file_sha256) in (from _fresh) or {key_hash} in (select h from _affected)"
+    # the rows to validate: the new ones, and the kept ones sharing an affected key (found by their place)
+    con.execute(
+        f"""
+        create or replace temp table _plan_keys as
+        select _rid, _key_hash from _keys
+        union all
+        select r.rowid, kept._key_hash
+        from {raw} as r
+        join (select * from {keys} where _key_hash in (select h from _affected)) as kept
+            on kept._version = hash(r._file, r._file_sha256) and kept._line = r._line and kept._column = r._column
+        where (r._file, r._file_sha256) not in (from _fresh)
+        """
     )
+    # every new row counts, with a key or not: a row its frame drops is missed by the chunks, and the count says so
+    rows = con.execute(
+        f"select (select count(*) from {raw} where (_file, _file_sha256) in (from _fresh)) "
+        f"+ (select count(distinct _rid) from _plan_keys where _rid not in (select _rid from _keys))"
+    ).fetchone()[0]
     why = f"{len(fresh)} added or changed, {len(gone)} removed or replaced"
-    return ValidationPlan(False, fresh, key_hash, rows_sql, why)
+    return ValidationPlan(False, fresh, rows, why)
 
 
 def replace_quarantine(con, source: SourceTable, plan: ValidationPlan, outcome: ValidationOutcome) -> None:
@@ -570,7 +618,8 @@ def replace_quarantine(con, source: SourceTable, plan: ValidationPlan, outcome: 
     else:
         con.execute(
             f"delete from {table} where (_file, _file_sha256) not in {current} "
-            f"or (_file, _file_sha256) in (from _fresh) or {plan.key_hash} in (select h from _affected)",
+            f"or (_file, _file_sha256) in (from _fresh) "
+            f"or ({VERSION}, _line, _column) in (select {VERSION}, _line, _column from {source.raw_table} where rowid in (select _rid from _plan_keys))",
             {"table": source.name},
         )
     if outcome.row_failures:
@@ -595,6 +644,16 @@ def replace_quarantine(con, source: SourceTable, plan: ValidationPlan, outcome: 
             f"on raw._file = w._file and raw._line = w._line and raw._column = w._column"
         )
         con.unregister("warned_rows")
+    keys = keys_table(source)  # the new rows' keys kept, the removed rows' dropped
+    if plan.full:
+        con.execute(f"create or replace table {keys} as select _version, _line, _column, _key_hash from _keys")
+    else:
+        con.execute(
+            f"delete from {keys} where _version not in (select hash(file, sha256) from {current}) "
+            f"or _version in (select hash(file, sha256) from _fresh)",
+            {"table": source.name},
+        )
+        con.execute(f"insert into {keys} select _version, _line, _column, _key_hash from _keys")
     con.execute("delete from audit.validated_versions where source_table = $table", {"table": source.name})
     con.execute(f"insert into audit.validated_versions select $table, file, sha256 from {current}", {"table": source.name})
 
@@ -624,22 +683,45 @@ def validate_in_chunks(con, context, source: SourceTable, suite: dict, parameter
     chunk's rows), and only the columns the suite names are handed to Great Expectations."""
     import time
 
-    if plan.full:
-        con.execute(f"create or replace temp view _selected as {plan.rows_sql}")
-    else:  # a few rows picked out of many: pick them once
-        con.execute(f"create or replace temp table _selected as {plan.rows_sql}")
-    rows = con.execute("select count(*) from _selected").fetchone()[0]
+    rows = plan.rows
     chunks = max(1, -(-rows // CHUNK_ROWS))
-    frame_sql = source.frame_sql.replace(source.raw_table, "_chunk")
-    con.execute("create or replace temp view _chunk as select * from _selected")
+    raw = source.raw_table
+    # Each row to validate by its place in the raw table, and its chunk: a stretch of rows in storage order (a
+    # chunk reads only its own part of the table), except rows whose key other rows share, which go to the chunk
+    # of their key's hash, together. A row the frame gives no key (it would drop it) is validated too: the frame's
+    # row count catches it.
+    con.execute(
+        f"""
+        create or replace temp table _buckets as
+        with planned as (select _rid, any_value(_key_hash) as _key_hash from _plan_keys group by _rid),
+        shared as (select _key_hash from planned group by all having count(*) > 1),
+        marked as (select _rid, _key_hash, _key_hash in (from shared) is true as _shared from planned)
+        select _rid, _shared,
+            case when _shared then _key_hash % {chunks} else (row_number() over (order by _rid) - 1) // {CHUNK_ROWS} end as _bucket
+        from marked
+        """
+    )
+    stretches = con.execute(
+        "select _bucket, min(_rid) filter (not _shared), max(_rid) filter (not _shared), count(*) filter (_shared) "
+        "from _buckets group by all order by all"
+    ).fetchall() or [(0, None, None, 0)]
+    frame_sql = source.frame_sql.replace(raw, "_chunk")
+    con.execute(f"create or replace temp view _chunk as select * from {raw} limit 0")
     available = set(con.sql(f"select * from ({frame_sql}) limit 0").columns)
     wanted = ", ".join(f'"{c}"' for c in sorted((suite_columns(suite) | {"_file", "_line", "_column"}) & available))
     outcome = ValidationOutcome(rows=0)
     started = time.perf_counter()
-    for chunk in range(chunks):
-        if chunks > 1:
-            con.execute(f"create or replace temp view _chunk as select * from _selected where {plan.key_hash} % {chunks} = {chunk}")
-        frame = con.sql(f"select {wanted} from ({frame_sql})").df()
+    chunks = len(stretches)
+    for chunk, (bucket, first, last, shared) in enumerate(stretches):
+        parts = []
+        if first is not None:
+            parts.append(f"select * from {raw} where rowid between {first} and {last} "
+                         f"and rowid in (select _rid from _buckets where _bucket = {bucket} and not _shared)")
+        if shared:
+            parts.append(f"select * from {raw} where rowid in (select _rid from _buckets where _bucket = {bucket} and _shared)")
+        con.execute(f"create or replace temp view _chunk as {' union all '.join(parts) or f'select * from {raw} limit 0'}")
+        # through Arrow: DuckDB's own .df() costs ~0.5 s more a chunk (nullable booleans come as objects here)
+        frame = con.sql(f"select {wanted} from ({frame_sql})").to_arrow_table().to_pandas()
         if frame.empty and (chunks > 1 or not plan.full):
             continue  # an empty table is a failure only when the whole table is empty
         outcome.merge(validate_frame(frame, suite, parameters, docs if chunk == 0 else None))

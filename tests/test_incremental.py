@@ -59,13 +59,14 @@ def test_a_new_file_is_validated_and_built_alone_and_matches_a_rebuild(local, tm
     assert result.success
     check = expectations_check(result)
     assert "new file version" in check.metadata["validated"].value
-    # the new rows, and the seed's rows sharing the raw part of their key (entity, period, source: a region or an
-    # indicator can be named rather than coded, so its code is only known once the frame resolves it)
+    # the new rows, and the one seed row sharing a key with them (the frame's key: the region and indicator as
+    # resolved, so a row naming 深圳市 and one coding 440300 share it), and no other
     with duckdb.connect(str(local.build_path), read_only=True) as con:
         sharing = con.execute(
-            "select count(*) from raw.observations where _file like '%newspaper%' and entity is null "
-            "and _period between '1990' and '2023' and length(_period) = 4"
+            "select count(*) from raw.observations where _file like '%newspaper%' and region_code = '440300' "
+            "and indicator_code = 'gdp' and _period between '1990' and '2023' and entity is null"
         ).fetchone()[0]
+    assert sharing == 1
     assert check.metadata["rows_validated"].value == 34 + sharing
     for table in ("staging/stg_observations", "fact_observation"):  # added.csv, and the seed (a row left)
         assert build_note(result, table).startswith("rebuilt only the rows of 2 changed file(s)")
@@ -106,3 +107,23 @@ def test_a_changed_lookup_table_revalidates_every_row(local, tmp_path):
     check = expectations_check(result)
     assert check.metadata["validated"].value.startswith("every row")
     assert contents(local) == from_scratch(local, tmp_path)
+
+
+def test_a_row_naming_its_region_and_indicator_duplicates_a_coded_one(local, tmp_path):
+    """Rows are the same observation when their region and indicator resolve alike, however they are printed:
+    an incremental validation finds the coded seed row a named row duplicates, and releases it when it goes."""
+    named = tmp_path / "raw" / "observations" / "named.csv"
+    rows = "".join(f"深圳市,地区生产总值,{year},{year - 1000}.5,亿元,{SEED_SOURCE}\n" for year in range(1990, 2024))  # 2023: the seed's
+    named.write_text("地区,指标,period,value,unit,source_code\n" + rows, encoding="utf-8")
+
+    result = refresh(local)
+
+    assert result.success
+    assert expectations_check(result).metadata["rows_validated"].value == 34 + 1
+    quarantined = {(f, line) for f, line, _ in contents(local)["quarantine.observations"]}
+    assert quarantined == {("observations/named.csv", 35), ("observations/2024-02_newspaper_regional_page.csv", 2)}
+    assert contents(local) == from_scratch(local, tmp_path)
+
+    named.unlink()
+    assert refresh(local).success
+    assert contents(local)["quarantine.observations"] == []
