@@ -2,6 +2,7 @@
 
 import dagster as dg
 
+from pipelines.consistency import consistency_check
 from pipelines.publish import build_publish_asset
 from pipelines.report import report
 from pipelines.resources import MACROS_SQL
@@ -54,7 +55,8 @@ def check_inputs(source) -> CheckInputs:
 
 
 inputs = {s.name: check_inputs(s) for s in sources}
-all_checks = [build_validation_checks(s, inputs[s.name]) for s in sources]
+# each source's checks, and the consistency rules' summary of their findings (a warning, never blocking)
+all_checks = [*(build_validation_checks(s, inputs[s.name]) for s in sources), consistency_check]
 all_assets = [
     *(build_ingest_asset(s) for s in sources),
     *(

@@ -23,7 +23,7 @@ MAX_CHARTS_PER_REGION = 12
 FACTS_SQL = """
 select r.region_code, f.entity_name, e.name_en as entity_name_en, i.indicator_code, i.name_zh, i.name_en, i.measure_type,
        i.base_indicator_code, i.unit, p.period_code, f.value, f.qualifier, f.published_value, f.published_unit,
-       f.obs_status, s.source_code, s.title, p.start_date, p.end_date
+       f.obs_status, s.source_code, s.title, p.start_date, p.end_date, f.observation_key
 from fact_observation as f
 join dim_region as r on r.region_key = f.region_key
 left join dim_entity as e on e.entity_key = f.entity_key
@@ -49,6 +49,13 @@ where value is not null
 group by all
 having count(distinct period_code) > 1
 order by region_code, entity_name nulls first, indicator_code
+"""
+
+FINDINGS_SQL = """
+select rule_code, region_code, entity_name, period_code, published_value, recomputed_value, severity, explanation_text,
+       observation_keys
+from consistency_finding
+order by severity = 'info', severity = 'warning', region_code, period_code, rule_code
 """
 
 REGIONS_SQL = """
@@ -145,6 +152,11 @@ def build_report(con: duckdb.DuckDBPyConnection, published_at: datetime) -> tupl
         "select count(*), max(last_loaded_at) from audit.load_ledger where removed_at is null"
     ).fetchone()
     observations = con.execute("select count(*) from fact_observation").fetchone()[0]
+    findings = con.execute(FINDINGS_SQL).fetchall()
+    flagged = {}  # observation key -> what contradicts it
+    for rule, region, entity, period, published, recomputed, severity, text, keys in findings:
+        for key in keys:
+            flagged.setdefault(key, []).append(f"{rule} ({severity}): published {_number(published)}, recomputed {_number(recomputed)}; {text}")
 
     growth = {}  # (region, entity, level indicator, period) -> growth row
     for row in latest:
@@ -168,7 +180,7 @@ def build_report(con: duckdb.DuckDBPyConnection, published_at: datetime) -> tupl
         "<h1>Regional indicators</h1>",
         f"<p class='muted'>Published {published_at:%Y-%m-%d %H:%M %Z}; {observations:,} observations of {len(regions):,} regions "
         f"from {files[0]} source file(s). Values are in each indicator's base unit; the printed figure is beside it.</p>",
-        "<nav><a href='#quality'>Data quality</a>" + "".join(f"<a href='#r{_e(code)}'>{_e(name_en or code)}</a>" for code, _, name_en, _, _ in shown[:20]) + "</nav>",
+        "<nav><a href='#quality'>Data quality</a><a href='#findings'>Findings</a>" + "".join(f"<a href='#r{_e(code)}'>{_e(name_en or code)}</a>" for code, _, name_en, _, _ in shown[:20]) + "</nav>",
     ]
     if len(regions) > len(shown):
         parts.append(f"<p class='muted'>The {len(shown)} regions with the most observations are shown; "
@@ -186,6 +198,8 @@ def build_report(con: duckdb.DuckDBPyConnection, published_at: datetime) -> tupl
                      "<th>as printed</th><th>growth y/y %</th><th>source</th></tr></thead><tbody>")
         for row, match in rows[:MAX_ROWS_PER_REGION]:
             status = f" <span class='tag'>{_e(row[14])}</span>" if row[14] not in ("reported", None) else ""
+            if row[17] in flagged:  # a figure a consistency rule finds contradicted, with the finding
+                status += f" <span class='tag bad' title='{_e(' | '.join(flagged[row[17]]))}'>finding</span>"
             parts.append(
                 f"<tr><td>{_e(row[5])}<br><span class='muted'>{_e(row[4])}</span></td><td>{_e(row[2] or row[1])}</td>"
                 f"<td>{_e(row[9])}{status}</td><td class='num'>{_e(row[11])}{_number(row[10])}</td><td>{_e(row[8])}</td>"
@@ -210,6 +224,18 @@ def build_report(con: duckdb.DuckDBPyConnection, published_at: datetime) -> tupl
             f"<td>{_e((summary or '')[:400])}</td></tr>"
             for name, ok, blocks, summary, _ in checks
         ),
+        "</tbody></table>",
+        f"<h3 id='findings'>Figures that disagree ({len(findings)})</h3>"
+        "<p class='muted'>Consistency rules (data/raw/rules): published figures that contradict each other beyond the rule's "
+        "tolerance and the rounding of the printed figures. Nothing is changed or dropped; the likeliest explanation is given.</p>"
+        "<table><thead><tr><th>rule</th><th>region</th><th>period</th><th>published</th><th>recomputed</th><th>severity</th>"
+        "<th>explanation</th></tr></thead><tbody>",
+        *(
+            f"<tr><td>{_e(rule)}</td><td>{_e(region)}{' ' + _e(entity) if entity else ''}</td><td>{_e(period)}</td>"
+            f"<td class='num'>{_number(published)}</td><td class='num'>{_number(recomputed)}</td>"
+            f"<td class='{'bad' if severity != 'info' else 'muted'}'>{_e(severity)}</td><td>{_e(text)}</td></tr>"
+            for rule, region, entity, period, published, recomputed, severity, text, _ in findings[:200]
+        ),
         "</tbody></table><table><thead><tr><th>quarantine table</th><th>rows kept aside, with reasons</th></tr></thead><tbody>",
         *(f"<tr><td>quarantine.{_e(t)}</td><td class='num'>{n:,}</td></tr>" for t, n in quarantined),
         "</tbody></table><p class='muted'>Great Expectations' own pages: <a href='../docs/index.html'>Data Docs</a>.</p>",
@@ -223,6 +249,7 @@ def build_report(con: duckdb.DuckDBPyConnection, published_at: datetime) -> tupl
         "checks_passed": passed,
         "checks": len(checks),
         "rows_quarantined": sum(n for _, n in quarantined),
+        "findings": len(findings),
     }
     return "\n".join(parts), figures
 

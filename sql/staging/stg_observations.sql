@@ -33,6 +33,12 @@ typed as (
         flagged.source_code,
         flagged._value as value,
         flagged._unit_base as unit,
+        -- half the last printed digit, in the base unit: 34606.40 亿元 is exact to 5e5 CNY, 2.4万家 to 500 enterprises
+        case when flagged._value_number <> 0 then
+            abs(flagged._value / flagged._value_number) * 0.5 * pow(10, coalesce(
+                try_cast(regexp_extract(lower(flagged._number), 'e([+-]?[0-9]+)', 1) as int), 0
+            ) - length(regexp_extract(flagged._number, '\.([0-9]+)', 1)))
+        end as precision,
         flagged.value as published_value,
         flagged._printed_unit as published_unit,
         coalesce(qualifiers.code, '') as qualifier,
