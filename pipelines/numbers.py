@@ -27,6 +27,9 @@ FALL_WORDS = ["下降", "减少", "下滑", "回落", "负"]
 RISE_WORDS = ["增长", "增加", "上升", "提高", "同比增长", "同比"]
 MULTIPLIERS = ["万亿", "千亿", "百亿", "十亿", "千万", "百万", "十万", "亿", "万", "千", "百"]
 CHINESE_NUMERAL = re.compile(r"^[零〇一二两三四五六七八九十百千万亿]+")
+# a range: 三四千 (two neighbouring digits before a multiplier), 3000-4000, 3000至4000
+CHINESE_RANGE = re.compile(r"^([一二两三四五六七八九])([二三四五六七八九])([十百千万亿]+)")
+ARABIC_RANGE = re.compile(r"^(\d+(?:\.\d+)?)(?:-|~|至|到)(\d+(?:\.\d+)?)")
 ARABIC = re.compile(r"^(?:\d+(?:,\d{3})*(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)(?:[eE][+-]?\d+)?")
 
 
@@ -36,6 +39,7 @@ class PrintedNumber:
     unit: str = ""  # unit text found in the cell, multiplier included ('万家', '亿元', '%')
     qualifier: str = ""  # qualifier word as printed ('超', '余', '近', '约', '以上', ...)
     missing_marker: str | None = None  # the marker when the figure is missing ('—', 'NA', '')
+    upper: Decimal | None = None  # a range's upper bound ('三四千' -> 3000 to 4000; '3000-4000'); number is its lower
 
 
 class NumberFormatError(ValueError):
@@ -78,7 +82,15 @@ def parse_printed(cell: str | None) -> PrintedNumber:
     qualifier, text = _strip_prefix(text, PREFIX_QUALIFIERS)
     if text.startswith(("-", "+")):
         sign, text = (-sign if text[0] == "-" else sign), text[1:]
-    if match := ARABIC.match(text):
+    upper = None
+    if (match := CHINESE_RANGE.match(text)) and "一二三四五六七八九".find(match.group(2)) == "一二三四五六七八九".find(match.group(1).replace("两", "二")) + 1:
+        low, high = (Decimal(str(cn2an.cn2an(digit + match.group(3), "smart"))) for digit in match.group(1, 2))
+        number, upper, rest = low, sign * high, text[match.end():]
+    elif match := ARABIC_RANGE.match(text):
+        number, upper, rest = Decimal(match.group(1)), sign * Decimal(match.group(2)), text[match.end():]
+        if upper < number:
+            raise NumberFormatError(f"'{_clipped(original)}': a range whose upper bound is below its lower bound")
+    elif match := ARABIC.match(text):
         digits, rest = match.group(0).replace(",", ""), text[match.end():]
         number = Decimal(digits)
         if number and abs(number.adjusted()) > MAX_EXPONENT:
@@ -102,7 +114,7 @@ def parse_printed(cell: str | None) -> PrintedNumber:
         raise NumberFormatError(f"'{_clipped(original)}' has more than one qualifier ({', '.join(found)})")
     if re.search(r"[\d.几数零〇一二两三四五六七八九十]", rest):
         raise NumberFormatError(f"'{_clipped(original)}': unexpected '{_clipped(rest)}' after the number (a vague or malformed figure)")
-    return PrintedNumber(number=sign * number, unit=rest, qualifier=found[0] if found else "")
+    return PrintedNumber(number=sign * number, unit=rest, qualifier=found[0] if found else "", upper=upper)
 
 
 def combine_units(cell_unit: str, column_unit: str | None) -> str:
@@ -168,7 +180,7 @@ def add_printed_figures(frame: "pd.DataFrame") -> "pd.DataFrame":
     errors: dict = {i: [e] for i, e in frame["_parse_error"].dropna().items()}
     for i, printed in frame["period"][frame["period"].isin(period_errors.keys())].items():
         errors.setdefault(i, []).append(period_errors[printed])
-    read = {"_number": {}, "_unit": {}, "_qualifier": {}, "_missing": {}}  # row -> value, for the other rows
+    read = {"_number": {}, "_number_upper": {}, "_unit": {}, "_qualifier": {}, "_missing": {}}  # row -> value, for the other rows
     for i, value, cell_unit, cell_qualifier in zip(
         frame.index[~plain], frame["value"][~plain], unit[~plain], qualifier[~plain]
     ):
@@ -179,11 +191,12 @@ def add_printed_figures(frame: "pd.DataFrame") -> "pd.DataFrame":
             if printed.qualifier and cell_qualifier and printed.qualifier != cell_qualifier:
                 raise NumberFormatError(f"qualifier '{printed.qualifier}' in the value disagrees with the qualifier column ('{cell_qualifier}')")
             read["_number"][i] = None if printed.number is None else format(printed.number, "f")
+            read["_number_upper"][i] = None if printed.upper is None else format(printed.upper, "f")
             read["_unit"][i] = combine_units(printed.unit, cell_unit) or None
             read["_qualifier"][i] = printed.qualifier or cell_qualifier or None
             read["_missing"][i] = printed.missing_marker
         except NumberFormatError as problem:
-            read["_number"][i] = read["_unit"][i] = read["_qualifier"][i] = read["_missing"][i] = None
+            read["_number"][i] = read["_number_upper"][i] = read["_unit"][i] = read["_qualifier"][i] = read["_missing"][i] = None
             errors.setdefault(i, []).append(f"value {problem}")
 
     def merged(vectorised: "pd.Series", column: str) -> "pd.Series":
@@ -194,6 +207,7 @@ def add_printed_figures(frame: "pd.DataFrame") -> "pd.DataFrame":
     parse_error = pd.Series({i: "; ".join(r) for i, r in errors.items()}, dtype="str").reindex(frame.index)
     return frame.assign(
         _number=merged(frame["value"], "_number"),
+        _number_upper=merged(no_marker, "_number_upper"),
         _unit=merged(unit, "_unit"),
         _qualifier=merged(qualifier, "_qualifier"),
         _period=period,

@@ -100,3 +100,20 @@ def test_periods_as_printed(printed, period):
 def test_malformed_periods_say_why(printed):
     with pytest.raises(NumberFormatError, match="period"):
         normalise_period(printed)
+
+
+@pytest.mark.parametrize(
+    "cell, low, high, unit",
+    [("三四千件", "3000", "4000", "件"), ("两三万人", "20000", "30000", "人"), ("七八十个", "70", "80", "个"),
+     ("3000-4000件", "3000", "4000", "件"), ("3000至4000", "3000", "4000", ""), ("1.5~2亿元", "1.5", "2", "亿元")],
+)
+def test_a_range_keeps_both_bounds(cell, low, high, unit):
+    printed = parse_printed(cell)
+    assert (printed.number, printed.upper, printed.unit) == (Decimal(low), Decimal(high), unit)
+
+
+def test_a_range_upside_down_or_of_distant_digits_is_refused():
+    with pytest.raises(NumberFormatError, match="upper bound is below"):
+        parse_printed("4000-3000")
+    with pytest.raises(NumberFormatError):
+        parse_printed("三五千")  # not two neighbouring digits: not a range as printed

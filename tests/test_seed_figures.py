@@ -83,3 +83,63 @@ def test_every_figure_cites_the_page(published):
 def test_all_three_regions_of_the_page(published):
     regions = {r[0] for r in published.execute("select distinct region_code from v_observation").fetchall()}
     assert regions == {"440300", "370215", "511502"}
+
+
+# The seed's figures as the page prints them (qualifier word, counter, range, numerals), transcribed from the page.
+PRINTED = [
+    ("440300", "software_it_services_va", "2023", None, "突破3000亿元"),
+    ("440300", "high_tech_enterprise_cultivation_spend", "2024", None, "超过20亿元"),
+    ("440300", "key_area_rd_plan_spend", "2024", None, "超20亿元"),
+    ("440300", "export_markets_countries_regions", "2023", "比亚迪", "70多个"),
+    ("440300", "trade_partner_countries_regions", "2024-02", None, "200多个"),
+    ("440300", "low_altitude_chain_enterprises", "2024-02", None, "1700多家"),
+    ("440300", "export_markets_countries_regions", "2024-02", "深圳市巨创创新科技开发有限公司", "50多个"),
+    ("370215", "livestream_viewers_half_hour", "2024-02", "青岛诗妮歌服饰有限公司", "2000多名"),
+    ("440300", "export_markets_cities", "2023", "比亚迪", "超400座"),
+    ("440300", "provincial_key_laboratories", "2024-02", "光明科学城", "2所"),
+    ("440300", "research_universities", "2024-02", "光明科学城", "2所"),
+    ("370215", "garment_sales_per_livestream", "2024-02", "青岛诗妮歌服饰有限公司", "三四千件"),
+    ("440300", "drone_pilots_trained_per_year", "2024-02", None, "近万人"),
+    ("370215", "livestream_anchors_incubated", "2024-02", None, "近千人"),
+    ("440300", "annual_production_capacity", "2024-02", "深圳市巨创创新科技开发有限公司", "百万架"),
+    ("440300", "new_high_tech_enterprises_recognised", "2024", None, "1000家以上"),
+    ("370215", "textile_apparel_enterprises", "2024-02", None, "3800余家"),
+    ("440300", "auto_manufacturing_va_above_size_growth_yoy", "2023", None, "47.3%"),
+]
+
+
+def as_printed(value: str, unit: str, qualifier: str) -> str:
+    """Where each qualifier word stands: 超/突破/近 before the figure, 余/多 after it, 以上 after the unit."""
+    if qualifier in ("余", "多"):
+        return f"{value}{qualifier}{unit}"
+    if qualifier in ("以上", "左右"):
+        return f"{value}{unit}{qualifier}"
+    return f"{qualifier}{value}{unit}"
+
+
+@pytest.mark.parametrize("region, indicator, period, entity, printed", PRINTED)
+def test_the_seed_as_printed(published, region, indicator, period, entity, printed):
+    _, _, _, _, value, unit = figure(published, region, indicator, period, entity)
+    (qualifier,) = published.execute(
+        "select coalesce(published_qualifier, '') from v_observation where region_code = ? and indicator_code = ? "
+        "and period_code = ? and entity_name is not distinct from ?", [region, indicator, period, entity]
+    ).fetchone()
+    assert as_printed(value, unit, qualifier) == printed
+
+
+def test_a_printed_range_keeps_both_bounds(published):
+    (low, high) = published.execute(
+        "select value, value_upper from v_observation where indicator_code = 'garment_sales_per_livestream'"
+    ).fetchone()
+    assert (low, high) == (3000.0, 4000.0)
+
+
+def test_the_printed_forms_are_the_pages_words():
+    """Beside the shared seed page (not shipped with the project): each printed form is in its text."""
+    from pathlib import Path
+
+    page = Path(__file__).resolve().parents[2] / "shared" / "seeds" / "000_59e38123366f00a9.txt"
+    if not page.exists():
+        pytest.skip(f"the seed page is not at {page}")
+    text = page.read_text(encoding="utf-8")
+    assert [p for *_, p in PRINTED if p not in text] == []

@@ -12,7 +12,7 @@ import pytest
         ("gdp_growth_yoy", "2023", None, ("6", "%"), 6.0, "percent"),
         ("sci_tech_cluster_plan_area", "2024-02", "光明科学城", ("2.6", "平方公里"), 2.6e6, "m2"),
         ("production_base_floor_area", "2024-02", "深圳市巨创创新科技开发有限公司", ("4", "万平方米"), 4e4, "m2"),
-        ("annual_production_capacity", "2024-02", "深圳市巨创创新科技开发有限公司", ("100", "万架"), 1e6, "aircraft"),
+        ("annual_production_capacity", "2024-02", "深圳市巨创创新科技开发有限公司", ("百", "万架"), 1e6, "aircraft"),
         ("vehicle_sales", "2023", "比亚迪", ("3024417", "辆"), 3024417.0, "vehicle"),
     ],
 )

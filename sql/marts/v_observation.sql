@@ -26,6 +26,7 @@ described as (
         periods.freq,
         periods.year,
         facts.value,
+        facts.value_upper,
         facts.qualifier,
         facts.published_value,
         facts.published_unit,

@@ -32,6 +32,7 @@ typed as (
         flagged._period as period_code,
         flagged.source_code,
         flagged._value as value,
+        flagged._value_upper as value_upper,  -- a range's upper bound (三四千件); value is its lower bound
         flagged._unit_base as unit,
         -- half the last printed digit, in the base unit: 34606.40 亿元 is exact to 5e5 CNY, 2.4万家 to 500 enterprises
         case when flagged._value_number <> 0 then

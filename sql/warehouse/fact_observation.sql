@@ -15,6 +15,7 @@ joined as (
         entities.entity_key,
         observations.entity_name,
         observations.value,
+        observations.value_upper,
         observations.precision,
         observations.published_value,
         observations.published_unit,
