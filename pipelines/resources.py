@@ -21,6 +21,10 @@ DUCKDB_MEMORY_LIMIT = os.environ.get("REGIND_DUCKDB_MEMORY", "640MB")  # beside 
 MACROS_SQL = PROJECT_ROOT / "sql" / "macros.sql"  # scalar macros the SQL files and validation frames share
 
 
+# joins as written: see Warehouse.connect
+DISABLED_OPTIMIZERS = "build_side_probe_side"
+
+
 class Warehouse(dg.ConfigurableResource):
     """Only the pipeline writes, and only to `build.duckdb`; analysts read `warehouse.duckdb`,
     which the publish step replaces atomically. One run at a time holds the build (a run lock)."""
@@ -92,7 +96,7 @@ class Warehouse(dg.ConfigurableResource):
             con.execute(f"set enable_progress_bar = false; set memory_limit = '{DUCKDB_MEMORY_LIMIT}'")
             # joins as written: the lookups on the right of a left join are the hash tables. DuckDB otherwise builds
             # on the 10M-row side when it misjudges a distinct or an anti join (3x slower, 2x the memory at 10M rows)
-            con.execute("set disabled_optimizers = 'build_side_probe_side'")
+            con.execute(f"set disabled_optimizers = '{DISABLED_OPTIMIZERS}'")
             define_macros(con)
             yield con
 

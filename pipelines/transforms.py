@@ -11,7 +11,7 @@ from sqlglot import exp
 
 from pipelines.metadata import table_metadata
 from pipelines.publish import build_fingerprint, file_states, last_build_state, record_build
-from pipelines.resources import PROJECT_ROOT, Warehouse
+from pipelines.resources import DISABLED_OPTIMIZERS, DUCKDB_MEMORY_LIMIT, PROJECT_ROOT, Warehouse
 
 SQL_DIR = PROJECT_ROOT / "sql"
 # folder -> (schema the files build into, Dagster group)
@@ -40,6 +40,19 @@ class SqlModel:
     @property
     def key(self) -> dg.AssetKey:
         return table_key(self.qualified_name)
+
+    @property
+    def duckdb_chooses_join_sides(self) -> bool:
+        """`-- duckdb chooses join sides` in the SQL: built with DuckDB's build-side optimizer on (connections to the
+        build database turn it off: see pipelines/resources.py), for a query whose big joins it judges well."""
+        return bool(re.search(r"^--\s*duckdb chooses join sides", self.sql, flags=re.MULTILINE))
+
+    @property
+    def memory_limit(self) -> str | None:
+        """`-- duckdb memory limit: 1GB` in the SQL: DuckDB's memory limit while it builds (the default is
+        DUCKDB_MEMORY_LIMIT), for a query that needs more at 10 million rows."""
+        match = re.search(r"^--\s*duckdb memory limit:\s*(\S+)", self.sql, flags=re.MULTILINE)
+        return match.group(1) if match else None
 
     @property
     def incremental_source(self) -> str | None:
@@ -167,7 +180,14 @@ def build_sql_asset(
                 )
             else:
                 con.execute(f"create schema if not exists {model.schema}")
-                con.execute(f"create or replace {kind} {model.qualified_name} as\n{model.sql}")
+                if model.duckdb_chooses_join_sides:
+                    con.execute("set disabled_optimizers = ''")
+                if model.memory_limit:
+                    con.execute(f"set memory_limit = '{model.memory_limit}'")
+                try:
+                    con.execute(f"create or replace {kind} {model.qualified_name} as\n{model.sql}")
+                finally:
+                    con.execute(f"set disabled_optimizers = '{DISABLED_OPTIMIZERS}'; set memory_limit = '{DUCKDB_MEMORY_LIMIT}'")
                 comment = (_leading_comment(model.sql) or model.name).replace("'", "''")
                 con.execute(f"comment on {kind} {model.qualified_name} is '{comment} (sql/{model.layer}/{model.path.name})'")
                 record_build(con, model.qualified_name, fingerprint, base, states)
@@ -214,7 +234,7 @@ def _leading_comment(sql: str) -> str:
     """What the SQL file says it builds: its first comment lines, up to a build directive."""
     lines = []
     for line in sql.splitlines():
-        if not line.startswith("--") or re.match(r"--\s*incremental by file of", line):
+        if not line.startswith("--") or re.match(r"--\s*(incremental by file of|duckdb chooses join sides|duckdb memory limit)", line):
             break
         lines.append(line.removeprefix("--").strip())
     return " ".join(lines)

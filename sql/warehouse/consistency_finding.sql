@@ -1,13 +1,18 @@
--- Published figures that contradict each other (rules in data/raw/rules): the figure a rule checks, the figure
--- recomputed from the figures it relates to, the gap beyond the rule's tolerance and the rounding of the printed
--- figures, and the likeliest explanation the data supports. No figure is changed or dropped. Only reported or
+-- Published figures that contradict each other (the failed checks of consistency_gap), each with where its figures are
+-- printed and the likeliest explanation the data supports. No figure is changed or dropped. Only reported or
 -- estimated figures printed without a qualifier are compared; a growth rate at comparable prices is never compared
 -- with levels at current prices (rules of price basis 'current').
+-- duckdb chooses join sides: its estimates keep the hash tables on the small side here
+-- duckdb memory limit: 1GB (every check of 10 million random figures fails: 816,000 findings at 10M rows)
 with rules as (
     select * from staging.stg_rules
 ),
 
-observed as (
+checked_indicators as (  -- only the figures some rule names are read
+    select distinct unnest(list_prepend(indicator_code, inputs)) as indicator_code from rules
+),
+
+observed as not materialized (
     select
         facts.observation_key,
         regions.region_code,
@@ -16,203 +21,51 @@ observed as (
         indicators.indicator_code,
         indicators.price_basis,
         periods.period_code,
-        periods.start_date,
         periods.end_date,
         facts.value,
-        coalesce(facts.precision, 0) as precision,
-        facts._file || ', line ' || facts._line || case when facts._column > 0 then ', column ' || facts._column else '' end as place
+        coalesce(facts.precision, 0) as precision
     from fact_observation as facts
-    join dim_region as regions on regions.region_key = facts.region_key
     join dim_indicator as indicators on indicators.indicator_key = facts.indicator_key
+    join dim_region as regions on regions.region_key = facts.region_key
     join dim_period as periods on periods.period_key = facts.period_key
     where facts.value is not null
         and facts.obs_status in ('reported', 'estimate')
         and facts.qualifier = ''
-),
-
-ratio_checks as (  -- result = scale x numerator / denominator
-    select
-        rules.rule_code, r.region_code, r.entity_name, r.period_code, r.indicator_code,
-        [r.observation_key, a.observation_key, b.observation_key] as observation_keys,
-        [r.place, a.place, b.place] as places,
-        r.value as published_value,
-        rules.scale * a.value / b.value as recomputed_value,
-        r.precision + abs(rules.scale * a.value / b.value) * (a.precision / abs(a.value) + b.precision / abs(b.value)) as rounding
-    from rules
-    join observed as r on r.indicator_code = rules.indicator_code
-    join observed as a
-        on a.indicator_code = rules.inputs[1] and a.region_code = r.region_code
-        and a.entity_name is not distinct from r.entity_name and a.period_code = r.period_code
-    join observed as b
-        on b.indicator_code = rules.inputs[2] and b.region_code = r.region_code
-        and b.entity_name is not distinct from r.entity_name and b.period_code = r.period_code
-    where rules.rule_type = 'ratio' and a.value <> 0 and b.value <> 0
-),
-
-part_checks as (  -- part <= whole: published is the part, recomputed the whole
-    select
-        rules.rule_code, part.region_code, part.entity_name, part.period_code, part.indicator_code,
-        [part.observation_key, whole.observation_key], [part.place, whole.place],
-        part.value, whole.value, part.precision + whole.precision
-    from rules
-    join observed as part on part.indicator_code = rules.indicator_code
-    join observed as whole
-        on whole.indicator_code = rules.inputs[1] and whole.region_code = part.region_code
-        and whole.entity_name is not distinct from part.entity_name and whole.period_code = part.period_code
-    where rules.rule_type = 'part_of'
-),
-
-parts as (  -- each part of a sum_of rule once per region, entity and period
-    select rules.rule_code, parts.region_code, parts.entity_name, parts.period_code,
-        list(parts.observation_key order by parts.indicator_code) as observation_keys,
-        list(parts.place order by parts.indicator_code) as places,
-        sum(parts.value) as total, sum(parts.precision) as precision, count(*) as found, any_value(len(rules.inputs)) as wanted
-    from rules
-    join (select * from observed qualify row_number() over (
-            partition by region_code, entity_name, period_code, indicator_code order by observation_key) = 1) as parts
-        on list_contains(rules.inputs, parts.indicator_code)
-    where rules.rule_type = 'sum_of'
-    group by all
-),
-
-sum_checks as (
-    select
-        rules.rule_code, whole.region_code, whole.entity_name, whole.period_code, whole.indicator_code,
-        list_prepend(whole.observation_key, parts.observation_keys), list_prepend(whole.place, parts.places),
-        whole.value, parts.total, whole.precision + parts.precision
-    from rules
-    join observed as whole on whole.indicator_code = rules.indicator_code
-    join parts
-        on parts.rule_code = rules.rule_code and parts.region_code = whole.region_code
-        and parts.entity_name is not distinct from whole.entity_name and parts.period_code = whole.period_code
-        and parts.found = parts.wanted
-),
-
-growth_checks as (  -- growth = 100 x (level / level a year before - 1)
-    select
-        rules.rule_code, g.region_code, g.entity_name, g.period_code, g.indicator_code,
-        [g.observation_key, now.observation_key, before.observation_key], [g.place, now.place, before.place],
-        g.value,
-        rules.scale * (now.value / before.value - 1),
-        g.precision + rules.scale * abs(now.value / before.value) * (now.precision / abs(now.value) + before.precision / abs(before.value))
-    from rules
-    join observed as g
-        on g.indicator_code = rules.indicator_code
-        and (rules.price_basis = '' or g.price_basis <> 'comparable')
-    join observed as now
-        on now.indicator_code = rules.inputs[1] and now.region_code = g.region_code
-        and now.entity_name is not distinct from g.entity_name and now.period_code = g.period_code
-    join observed as before
-        on before.indicator_code = rules.inputs[1] and before.region_code = g.region_code
-        and before.entity_name is not distinct from g.entity_name and before.period_code = period_shift(g.period_code, -1)
-    where rules.rule_type = 'growth' and before.value <> 0 and now.value <> 0
-),
-
-multiples as (  -- each published multiple with the level it divides and its baseline period
-    select rules.rule_code, rules.inputs[1] as level_code, rules.baseline_period || substr(k.period_code, 5) as base_period, k.*
-    from rules
-    join observed as k on k.indicator_code = rules.indicator_code
-    where rules.rule_type = 'multiple'
-),
-
-multiple_checks as (  -- multiple = level / level of the baseline year
-    select
-        k.rule_code, k.region_code, k.entity_name, k.period_code, k.indicator_code,
-        [k.observation_key, now.observation_key, base.observation_key], [k.place, now.place, base.place],
-        k.value,
-        now.value / base.value,
-        k.precision + abs(now.value / base.value) * (now.precision / abs(now.value) + base.precision / abs(base.value))
-    from multiples as k
-    join observed as now
-        on now.indicator_code = k.level_code and now.region_code = k.region_code
-        and now.entity_name is not distinct from k.entity_name and now.period_code = k.period_code
-    join observed as base
-        on base.indicator_code = k.level_code and base.region_code = k.region_code
-        and base.entity_name is not distinct from k.entity_name and base.period_code = k.base_period
-    where base.value <> 0 and now.value <> 0
-),
-
-children as (  -- the subdivisions of a region in a period, and which of them have the figure
-    select
-        rules.rule_code, parent.observation_key as parent_key, count(distinct versions.region_code) as wanted,
-        count(distinct child.region_code) as found,
-        list(child.observation_key order by child.region_code) filter (where child.observation_key is not null) as observation_keys,
-        list(child.place order by child.region_code) filter (where child.observation_key is not null) as places,
-        sum(child.value) as total, coalesce(sum(child.precision), 0) as precision
-    from rules
-    join observed as parent on parent.indicator_code = rules.indicator_code and parent.entity_name is null
-    join dim_region as versions
-        on versions.parent_code = parent.region_code
-        and coalesce(versions.valid_from, date '0001-01-01') <= parent.end_date
-        and coalesce(versions.valid_to, date '9999-12-31') >= parent.end_date
-    left join (select * from observed qualify row_number() over (
-            partition by region_code, entity_name, period_code, indicator_code order by observation_key) = 1) as child
-        on child.region_code = versions.region_code and child.indicator_code = parent.indicator_code
-        and child.period_code = parent.period_code and child.entity_name is null
-    where rules.rule_type = 'children_sum'
-    group by all
-),
-
-children_checks as (
-    select
-        rules.rule_code, parent.region_code, parent.entity_name, parent.period_code, parent.indicator_code,
-        list_prepend(parent.observation_key, children.observation_keys), list_prepend(parent.place, children.places),
-        parent.value, children.total, parent.precision + children.precision
-    from rules
-    join children on children.rule_code = rules.rule_code
-    join observed as parent on parent.observation_key = children.parent_key
-    where children.found = children.wanted and children.wanted > 0
-),
-
-checks as (
-    select * from ratio_checks
-    union all select * from part_checks
-    union all select * from sum_checks
-    union all select * from growth_checks
-    union all select * from multiple_checks
-    union all select * from children_checks
-),
-
-judged as (
-    select
-        checks.*,
-        rules.rule_type,
-        rules.severity,
-        rules.abs_tolerance + rules.rel_tolerance * abs(checks.recomputed_value) + checks.rounding as allowed,
-        checks.published_value - checks.recomputed_value as gap
-    from checks
-    join rules on rules.rule_code = checks.rule_code and rules.indicator_code = checks.indicator_code
+        and indicators.indicator_code in (select indicator_code from checked_indicators)
 ),
 
 findings as (
-    select * from judged
-    where case when rule_type = 'part_of' then gap > allowed else abs(gap) > allowed end
+    select * from consistency_gap
 ),
 
 -- What else the data says about a finding: the same check with one input of another period (the figures of
 -- another year fit), or a published figure 10^4 or 10^8 times the recomputed one (a unit slip).
-other_periods as (
-    select findings.rule_code, findings.observation_keys, other.period_code as fits_period, other.indicator_code as fits_indicator,
-        other.value as fits_input,
-        case findings.rule_type
-            when 'ratio' then
-                rules.scale * case when other.indicator_code = rules.inputs[1] then other.value / denominator.value
-                                   else numerator.value / other.value end
-            when 'multiple' then numerator.value / other.value
-        end as fits_value
+searched as (  -- findings another period's figure may explain: a ratio's numerator or denominator, a multiple's baseline
+    select findings.*, rules.scale, swap.position, rules.inputs[swap.position] as swapped_code
     from findings
     join rules on rules.rule_code = findings.rule_code and rules.indicator_code = findings.indicator_code
-    join observed as numerator on numerator.observation_key = findings.observation_keys[2]
-    join observed as denominator on denominator.observation_key = findings.observation_keys[3]
+    join (values (1), (2)) as swap(position)
+        on findings.rule_type = 'ratio' or findings.rule_type = 'multiple' and swap.position = 1
+    where findings.rule_type in ('ratio', 'multiple')
+    -- the 10,000 largest gaps: beyond that many findings the figures are wrong wholesale, not one year off
+    qualify dense_rank() over (order by abs(findings.gap) / greatest(abs(findings.recomputed_value), 1e-300) desc, findings.observation_keys) <= 10000
+),
+
+other_periods as (
+    select searched.rule_code, searched.observation_keys, other.period_code as fits_period, other.indicator_code as fits_indicator,
+        case
+            when searched.rule_type = 'ratio' and searched.position = 1 then searched.scale * other.value / searched.input_values[2]
+            when searched.rule_type = 'ratio' then searched.scale * searched.input_values[1] / other.value
+            else searched.input_values[1] / other.value  -- a multiple of another baseline year
+        end as fits_value
+    from searched
     join observed as other
-        on other.region_code = findings.region_code
-        and other.entity_name is not distinct from findings.entity_name
-        and other.period_code <> findings.period_code
-        and (
-            findings.rule_type = 'ratio' and other.indicator_code in (rules.inputs[1], rules.inputs[2])
-            or findings.rule_type = 'multiple' and other.indicator_code = rules.inputs[1] and other.period_code <> findings.period_code
-        )
-    where findings.rule_type in ('ratio', 'multiple') and other.value <> 0
+        on other.region_code = searched.region_code
+        and other.indicator_code = searched.swapped_code
+        and other.entity_name is not distinct from searched.entity_name
+    where other.period_code <> searched.period_code
+        and abs(cast(left(other.period_code, 4) as integer) - cast(left(searched.period_code, 4) as integer)) <= 2
+        and other.value <> 0
 ),
 
 best_other as (
@@ -249,18 +102,34 @@ explained as (
     left join best_other
         on best_other.rule_code = findings.rule_code and best_other.observation_keys = findings.observation_keys
 )
+,
+
+placed as (  -- where each figure involved is printed: file, line and column
+    select
+        keyed.rule_code, keyed.observation_keys,
+        list(
+            facts._file || ', line ' || facts._line || case when facts._column > 0 then ', column ' || facts._column else '' end
+            order by keyed.position
+        ) as places
+    from (
+        select rule_code, observation_keys, unnest(observation_keys) as key, generate_subscripts(observation_keys, 1) as position
+        from explained
+    ) as keyed
+    join fact_observation as facts on facts.observation_key = keyed.key
+    group by keyed.rule_code, keyed.observation_keys
+)
 
 select
-    hash(rule_code, observation_keys) as finding_key,
-    rule_code,
+    hash(explained.rule_code, explained.observation_keys) as finding_key,
+    explained.rule_code,
     rule_type,
     case when explanation = 'rounding' then 'info' else severity end as severity,
     region_code,
     entity_name,
     period_code,
     indicator_code,
-    observation_keys,
-    places,
+    explained.observation_keys,
+    placed.places,
     published_value,
     recomputed_value,
     gap,
@@ -277,3 +146,5 @@ select
     end as explanation_text,
     fits_period
 from explained
+left join placed
+    on placed.rule_code = explained.rule_code and placed.observation_keys = explained.observation_keys
