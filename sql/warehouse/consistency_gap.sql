@@ -35,6 +35,14 @@ observed as not materialized (
         and indicators.indicator_code in (select indicator_code from checked_indicators)
 ),
 
+ratio_inputs as (  -- each ratio rule's numerators and denominators, by rule: joins on the rule never pair two indicators
+    select rules.rule_code, rules.scale, position, observed.*
+    from rules
+    join (values (1), (2)) as inputs(position) on true
+    join observed on observed.indicator_code = rules.inputs[position]
+    where rules.rule_type = 'ratio'
+),
+
 ratio_checks as (  -- result = scale x numerator / denominator
     select
         rules.rule_code, r.region_code, r.entity_name, r.period_code, r.indicator_code,
@@ -45,11 +53,11 @@ ratio_checks as (  -- result = scale x numerator / denominator
         [a.value, b.value] as input_values
     from rules
     join observed as r on r.indicator_code = rules.indicator_code
-    join observed as a
-        on a.indicator_code = rules.inputs[1] and a.region_code = r.region_code
+    join ratio_inputs as a
+        on a.rule_code = rules.rule_code and a.position = 1 and a.region_code = r.region_code
         and a.entity_name is not distinct from r.entity_name and a.period_code = r.period_code
-    join observed as b
-        on b.indicator_code = rules.inputs[2] and b.region_code = r.region_code
+    join ratio_inputs as b
+        on b.rule_code = rules.rule_code and b.position = 2 and b.region_code = r.region_code
         and b.entity_name is not distinct from r.entity_name and b.period_code = r.period_code
     where rules.rule_type = 'ratio' and a.value <> 0 and b.value <> 0
 ),
