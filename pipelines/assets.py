@@ -32,7 +32,7 @@ def _behind(table: str, through_checks: bool = False) -> tuple[set[str], list[st
             return {name} | set(inputs[name].source_tables), []
         return {name}, []
     found, sql = set(), [model.sql]
-    for read in sorted(tables_read(model.sql, str(model.path))):
+    for read in sorted(model.reads):
         more, more_sql = _behind(read, through_checks)
         found |= more
         sql += more_sql

@@ -16,11 +16,12 @@ order by severity = 'info', severity = 'warning', findings desc, rule_code
 
 # figures a rule does not compare: a growth rate at comparable prices beside current-price levels is no contradiction
 NOT_COMPARED_SQL = """
-select count(*)
-from fact_observation as facts
-join dim_indicator as indicators on indicators.indicator_key = facts.indicator_key
-join staging.stg_rules as rules on rules.indicator_code = indicators.indicator_code and rules.rule_type = 'growth'
-where indicators.price_basis = 'comparable' and rules.price_basis = 'current' and facts.value is not null
+select coalesce(sum(scope.figures), 0)
+from consistency_scope as scope
+join dim_indicator as indicators on indicators.indicator_code = scope.indicator_code
+where indicators.price_basis = 'comparable' and scope.indicator_code in (
+    select indicator_code from staging.stg_rules where rule_type = 'growth' and price_basis = 'current'
+)
 """
 
 EXAMPLES_SQL = """

@@ -2,6 +2,7 @@
 
 import re
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -41,25 +42,41 @@ class SqlModel:
     def key(self) -> dg.AssetKey:
         return table_key(self.qualified_name)
 
-    @property
-    def duckdb_chooses_join_sides(self) -> bool:
-        """`-- duckdb chooses join sides` in the SQL: built with DuckDB's build-side optimizer on (connections to the
-        build database turn it off: see pipelines/resources.py), for a query whose big joins it judges well."""
-        return bool(re.search(r"^--\s*duckdb chooses join sides", self.sql, flags=re.MULTILINE))
-
-    @property
-    def memory_limit(self) -> str | None:
-        """`-- duckdb memory limit: 1GB` in the SQL: DuckDB's memory limit while it builds (the default is
-        DUCKDB_MEMORY_LIMIT), for a query that needs more at 10 million rows."""
-        match = re.search(r"^--\s*duckdb memory limit:\s*(\S+)", self.sql, flags=re.MULTILINE)
-        return match.group(1) if match else None
+    def directive(self, name: str) -> str | None:
+        """What follows `-- <name>` on a comment line of the SQL (a build directive), or None without one."""
+        match = re.search(rf"^--\s*{name}\b:?\s*(.*)$", self.sql, flags=re.MULTILINE)
+        return match.group(1).strip() if match else None
 
     @property
     def incremental_source(self) -> str | None:
-        """`-- incremental by file of <source table>` in the SQL: each row comes from one row of that source's
-        files and carries its `_file`, so when only those files change, only their rows are rebuilt."""
-        match = re.search(r"^--\s*incremental by file of (\w+)", self.sql, flags=re.MULTILINE)
-        return match.group(1) if match and not self.is_view else None
+        """`-- incremental by file of <source table>`: each row comes from one row of that source's files and carries
+        its `_file`, so when only those files change, only their rows are rebuilt."""
+        match = re.match(r"\w+", self.directive("incremental by file of") or "")
+        return match.group(0) if match and not self.is_view else None
+
+    @property
+    def scope(self) -> tuple[str, str] | None:
+        """`-- incremental by region and rule of <source table>, through <scope table>`: each row is one rule's
+        (rule_key) on one region's figures (region_code); the scope table has a checksum per region and indicator, and
+        when only the source's files change, only the rows of regions and rules whose figures changed are rebuilt
+        (see define_scope)."""
+        value = self.directive("incremental by region and rule of")
+        match = re.match(r"(\w+), through (\w+)", value or "")
+        return (match.group(1), f"main.{match.group(2)}") if match and not self.is_view else None
+
+    def settings(self) -> list[str]:
+        """DuckDB settings while it builds, from `-- duckdb chooses join sides` (the build-side optimizer on: build
+        connections turn it off, see pipelines/resources.py) and `-- duckdb memory limit: 1GB` (the default is
+        DUCKDB_MEMORY_LIMIT), for queries that need them at 10 million rows."""
+        settings = ["set disabled_optimizers = ''"] if self.directive("duckdb chooses join sides") is not None else []
+        limit = self.directive("duckdb memory limit")
+        size = re.match(r"[\w.]+", limit or "")
+        return settings + ([f"set memory_limit = '{size.group(0)}'"] if size else [])
+
+    @property
+    def reads(self) -> set[str]:
+        """The tables it is built from: those its SQL reads, and its scope table."""
+        return tables_read(self.sql, str(self.path)) | ({self.scope[1]} if self.scope else set())
 
 
 def table_key(qualified_name: str) -> dg.AssetKey:
@@ -86,13 +103,13 @@ def tables_read(sql: str, source_name: str = "<sql>") -> set[str]:
     return {
         f"{table.db or 'main'}.{table.name}"
         for table in tree.find_all(exp.Table)
-        if table.name and not (not table.db and table.name in ctes)
+        if table.name and not (not table.db and table.name in ctes) and table.db != "temp"  # temp: set by the runner
     }
 
 
 def dependency_keys(model: SqlModel, producers: dict[str, dg.AssetKey]) -> list[dg.AssetKey]:
     keys = []
-    for table in sorted(tables_read(model.sql, str(model.path))):
+    for table in sorted(model.reads):
         if table not in producers:
             raise ValueError(
                 f"{model.path.relative_to(PROJECT_ROOT) if model.path.is_relative_to(PROJECT_ROOT) else model.path}: "
@@ -149,27 +166,26 @@ def build_sql_asset(
         with warehouse.connect() as con:
             started = time.perf_counter()
             fingerprint = build_fingerprint(con, Path(warehouse.raw_dir), tables=built_from)
-            exists = con.execute(
-                "select count(*) from information_schema.tables where table_schema = ? and table_name = ?",
-                [model.schema, model.name],
-            ).fetchone()[0]
+            exists = _exists(con, model.qualified_name)
             last, last_base, last_states = last_build_state(con, model.qualified_name)
-            source = model.incremental_source
+            source = model.incremental_source or (model.scope[0] if model.scope else None)
             base = build_fingerprint(con, Path(warehouse.raw_dir), except_table=source, tables=built_from) if source else None
-            states = file_states(con, source) if source else None
+            states = file_states(con, source) if model.incremental_source else None
+            snapshot = f"audit.scope_{model.name}"
             if exists and last == fingerprint:
                 build = "kept: its inputs are unchanged since its last build"
-            elif exists and source and last_base == base and last_states is not None:
+            elif exists and model.incremental_source and last_base == base and last_states is not None:
                 changed = sorted(f for f in states.keys() | last_states.keys() if states.get(f) != last_states.get(f))
                 con.execute("begin")
                 con.execute(f"delete from {model.qualified_name} where _file in (select unnest(?::varchar[]))", [changed])
                 if reads_valid:  # the frame behind valid.<table> computed for the changed files alone
                     define_valid_view(con, incremental, files=changed)
-                con.execute(
-                    f"insert into {model.qualified_name} select * from (\n{model.sql}\n) as model "
-                    "where model._file in (select unnest(?::varchar[]))",
-                    [changed],
-                )
+                with build_settings(con, model):
+                    con.execute(
+                        f"insert into {model.qualified_name} select * from (\n{model.sql}\n) as model "
+                        "where model._file in (select unnest(?::varchar[]))",
+                        [changed],
+                    )
                 if reads_valid:
                     define_valid_view(con, incremental)
                 record_build(con, model.qualified_name, fingerprint, base, states)
@@ -178,16 +194,31 @@ def build_sql_asset(
                     f"rebuilt only the rows of {len(changed)} changed file(s) of {source} in "
                     f"{time.perf_counter() - started:.1f} s: {', '.join(changed[:5])}{' ...' if len(changed) > 5 else ''}"
                 )
+            elif exists and model.scope and last_base == base and _exists(con, snapshot):
+                con.execute("begin")
+                regions, rules = define_scope(con, model.scope[1], snapshot)
+                in_scope = (
+                    "region_code in (select region_code from temp.scope_rebuilt) "
+                    "and rule_key in (select rule_key from temp.scope_rule)"
+                )
+                con.execute(f"delete from {model.qualified_name} where {in_scope}")
+                with build_settings(con, model):
+                    con.execute(f"insert into {model.qualified_name} select * from (\n{model.sql}\n) as model where {in_scope}")
+                con.execute(f"create or replace table {snapshot} as select * from {model.scope[1]}")
+                record_build(con, model.qualified_name, fingerprint, base)
+                con.execute("commit")
+                build = (
+                    f"rebuilt only {regions:,} region(s) x {rules:,} rule(s) whose figures changed, "
+                    f"in {time.perf_counter() - started:.1f} s"
+                )
             else:
                 con.execute(f"create schema if not exists {model.schema}")
-                if model.duckdb_chooses_join_sides:
-                    con.execute("set disabled_optimizers = ''")
-                if model.memory_limit:
-                    con.execute(f"set memory_limit = '{model.memory_limit}'")
-                try:
+                if model.scope:
+                    define_scope(con, model.scope[1])
+                with build_settings(con, model):
                     con.execute(f"create or replace {kind} {model.qualified_name} as\n{model.sql}")
-                finally:
-                    con.execute(f"set disabled_optimizers = '{DISABLED_OPTIMIZERS}'; set memory_limit = '{DUCKDB_MEMORY_LIMIT}'")
+                if model.scope:
+                    con.execute(f"create or replace table {snapshot} as select * from {model.scope[1]}")
                 comment = (_leading_comment(model.sql) or model.name).replace("'", "''")
                 con.execute(f"comment on {kind} {model.qualified_name} is '{comment} (sql/{model.layer}/{model.path.name})'")
                 record_build(con, model.qualified_name, fingerprint, base, states)
@@ -198,6 +229,65 @@ def build_sql_asset(
             return dg.MaterializeResult(metadata={"build": build, **metadata}, check_results=checks)
 
     return sql_asset
+
+
+@contextmanager
+def build_settings(con, model: SqlModel):
+    """The model's DuckDB settings (SqlModel.settings) while it builds, then the build connection's own."""
+    for setting in model.settings():
+        con.execute(setting)
+    try:
+        yield
+    finally:
+        con.execute(f"set disabled_optimizers = '{DISABLED_OPTIMIZERS}'; set memory_limit = '{DUCKDB_MEMORY_LIMIT}'")
+
+
+def define_scope(con, scope_table: str, snapshot: str | None = None) -> tuple[int, int]:
+    """The temp tables a model incremental by region and rule reads: scope_rule (the rules it checks), scope_rebuilt
+    (the regions whose rows it builds) and scope_region (those and their subdivisions: the regions whose figures it
+    reads). Without a snapshot, every rule and region. With one (the scope table at the model's last build), the
+    rules naming an indicator whose figures changed in some region, and those regions and the regions above them (a
+    sum of subdivisions). Returns how many regions and rules are rebuilt."""
+    if snapshot is None:
+        con.execute("create or replace temp table scope_rule as select rule_key from staging.stg_rules")
+        con.execute("create or replace temp table scope_rebuilt as select distinct region_code from dim_region")
+    else:
+        con.execute(f"""
+            create or replace temp table scope_changed as
+            select coalesce(now.region_code, was.region_code) as region_code, coalesce(now.indicator_code, was.indicator_code) as indicator_code
+            from {scope_table} as now
+            full join {snapshot} as was on was.region_code = now.region_code and was.indicator_code = now.indicator_code
+            where now.checksum is distinct from was.checksum or now.figures is distinct from was.figures
+        """)
+        con.execute("""
+            create or replace temp table scope_rule as
+            select rule_key from staging.stg_rules
+            where list_has_any(list_prepend(indicator_code, inputs), (select list(distinct indicator_code) from temp.scope_changed))
+        """)
+        con.execute("""
+            create or replace temp table scope_rebuilt as
+            select region_code from temp.scope_changed
+            union
+            select parent_code from dim_region
+            where region_code in (select region_code from temp.scope_changed) and parent_code is not null
+        """)
+    con.execute("""
+        create or replace temp table scope_region as
+        select region_code from temp.scope_rebuilt
+        union
+        select region_code from dim_region where parent_code in (select region_code from temp.scope_rebuilt)
+    """)
+    return (
+        con.execute("select count(*) from temp.scope_rebuilt").fetchone()[0],
+        con.execute("select count(*) from temp.scope_rule").fetchone()[0],
+    )
+
+
+def _exists(con, table: str) -> bool:
+    schema, name = table.split(".")
+    return bool(con.execute(
+        "select count(*) from information_schema.tables where table_schema = ? and table_name = ?", [schema, name]
+    ).fetchone()[0])
 
 
 def check_model(con, context, model: SqlModel, suite: dict, fingerprint: str) -> dg.AssetCheckResult:
@@ -234,7 +324,7 @@ def _leading_comment(sql: str) -> str:
     """What the SQL file says it builds: its first comment lines, up to a build directive."""
     lines = []
     for line in sql.splitlines():
-        if not line.startswith("--") or re.match(r"--\s*(incremental by file of|duckdb chooses join sides|duckdb memory limit)", line):
+        if not line.startswith("--") or re.match(r"--\s*(incremental by|duckdb chooses join sides|duckdb memory limit)", line):
             break
         lines.append(line.removeprefix("--").strip())
     return " ".join(lines)

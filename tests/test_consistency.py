@@ -29,6 +29,11 @@ CASES = {  # region: rows (indicator, period, value, unit); what the rules must 
                ("high_tech_enterprises_multiple_vs_2014", 2023, "5.2", "倍")],
     "330000": [("high_tech_enterprises", 2014, "1000", "家"), ("high_tech_enterprises", 2023, "5200", "家"),
                ("high_tech_enterprises_multiple_vs_2014", 2023, "6.0", "倍")],
+    # printed under the wrong year: 2022's growth (1000 -> 1200) printed for 2023; a multiple of 2013 printed as of 2014
+    "360000": [("goods_trade_total", 2021, "1000", "亿元"), ("goods_trade_total", 2022, "1200", "亿元"),
+               ("goods_trade_total", 2023, "1260", "亿元"), ("goods_trade_total_growth_yoy", 2023, "20.0", "%")],
+    "370000": [("high_tech_enterprises", 2013, "800", "家"), ("high_tech_enterprises", 2014, "1000", "家"),
+               ("high_tech_enterprises", 2023, "5200", "家"), ("high_tech_enterprises_multiple_vs_2014", 2023, "6.5", "倍")],
     # goods trade printed in 亿元 where its parts are in 万亿元: a factor of 10^4
     "340000": [("goods_exports", 2022, "3", "万亿元"), ("goods_imports", 2022, "2", "万亿元"), ("goods_trade_total", 2022, "5", "亿元")],
     # coarse printed figures: 1900 / 35000 = 5.43%, printed 5.6%; the rounding of 3.5万亿 explains most of it
@@ -98,6 +103,7 @@ def test_each_rule_type_reports_the_inconsistent_case_only(checked):
         ("high_tech_multiple", "330000", "2023"),  # 5200 / 1000 is 5.2, printed 6.0
         ("trade_parts", "340000", "2022"), ("exports_in_trade", "340000", "2022"), ("imports_in_trade", "340000", "2022"),
         ("retail_children", parent, "2021"),  # twice the sum of its subdivisions
+        ("nominal_growth", "360000", "2023"), ("high_tech_multiple", "370000", "2023"),  # another year fits
     }
     assert got[("rd_intensity", "120000", "2022")] == ("unexplained", "warning", 4.5, 3.125)
     assert got[("nominal_growth", "230000", "2023")][2:] == (20.0, 10.0)
@@ -119,6 +125,14 @@ def test_explanations(checked):
     assert got[("imports_in_trade", "340000", "2022")][0] == "unit_slip"
     assert got[("exports_in_trade", "140000", "2022")][0] == "unexplained"  # 6000 in 5000: no factor explains it
     assert got[("rd_intensity", "350000", "2022")][:2] == ("rounding", "info")
+    assert got[("nominal_growth", "360000", "2023")][0] == "other_period"
+    assert got[("high_tech_multiple", "370000", "2023")][0] == "other_period"
+    with duckdb.connect(str(warehouse.published_path), read_only=True) as con:
+        fits = dict(con.execute(
+            "select region_code, fits_period || ': ' || explanation_text from consistency_finding where region_code in ('360000', '370000')"
+        ).fetchall())
+    assert fits["360000"].startswith("2022: another period fits: with goods_trade_total of 2022 and the year before the recomputed value is 20 ")
+    assert fits["370000"].startswith("2013: another period fits: with high_tech_enterprises of 2013 the recomputed value is 6.5 ")
     (check,) = [e for e in result.get_asset_check_evaluations() if e.check_name == "consistency"]
     assert not check.passed and check.severity.value == "WARN"
     assert check.metadata["findings"].value == len(got)
@@ -191,9 +205,9 @@ def test_findings_show_in_status_and_beside_their_figures_in_the_report(checked,
     warehouse, _, _ = checked
     assert main(["status", "--database", str(warehouse.published_path)]) == 0
     out = capsys.readouterr().out
-    assert "Figures that disagree (11; consistency_finding)" in out
+    assert "Figures that disagree (13; consistency_finding)" in out
     assert "nominal_growth" in out and "230000 2023" in out
     page = (Path(warehouse.directory) / "report" / "index.html").read_text(encoding="utf-8")
-    assert "Figures that disagree (11)" in page
+    assert "Figures that disagree (13)" in page
     # the seed's R&D intensity in Shenzhen's table carries its finding
     assert "rd_intensity (warning): published 5.81, recomputed 5.434" in page

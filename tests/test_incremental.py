@@ -20,6 +20,9 @@ TABLES = {
     "fact_observation": "* exclude (loaded_at)",
     "dim_period": "*",
     "quarantine.observations": "_file, _line, _reason",
+    "consistency_gap": "*",
+    "consistency_finding": "*",
+    "derived_observation": "*",
 }
 
 
@@ -70,6 +73,11 @@ def test_a_new_file_is_validated_and_built_alone_and_matches_a_rebuild(local, tm
     assert check.metadata["rows_validated"].value == 34 + sharing
     for table in ("staging/stg_observations", "fact_observation"):  # added.csv, and the seed (a row left)
         assert build_note(result, table).startswith("rebuilt only the rows of 2 changed file(s)")
+    # Shenzhen's GDP changed: the rules naming GDP, on Shenzhen and on Guangdong (a sum of its cities)
+    with duckdb.connect(str(local.build_path), read_only=True) as con:
+        gdp_rules = con.execute("select count(*) from staging.stg_rules where list_contains(list_prepend(indicator_code, inputs), 'gdp')").fetchone()[0]
+    for table in ("consistency_gap", "consistency_finding", "derived_observation"):
+        assert build_note(result, table).startswith(f"rebuilt only 2 region(s) x {gdp_rules} rule(s) whose figures changed")
     got = contents(local)
     quarantined = [(f, line) for f, line, _ in got["quarantine.observations"]]
     assert ("observations/added.csv", 35) in quarantined and ("observations/2024-02_newspaper_regional_page.csv", 2) in quarantined

@@ -40,8 +40,12 @@ growth_rates as (  -- growth *: one rule per growth rate of the catalog, its lev
         on indicators.measure_type = 'growth_yoy'
         and indicators.base_indicator_code is not null
     where typed.rule_type = 'growth' and typed.indicator_code = '*'
+),
+
+rules as (
+    select * from typed where not (rule_type = 'growth' and indicator_code = '*')
+    union all
+    select * from growth_rates
 )
 
-select * from typed where not (rule_type = 'growth' and indicator_code = '*')
-union all
-select * from growth_rates
+select hash(rule_code, indicator_code) as rule_key, * from rules  -- one rule per code and indicator

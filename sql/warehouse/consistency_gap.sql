@@ -3,40 +3,26 @@
 -- printed figures. consistency_finding explains them. No figure is changed or dropped. Only reported or
 -- estimated figures printed without a qualifier are compared; a growth rate at comparable prices is never compared
 -- with levels at current prices (rules of price basis 'current').
+-- incremental by region and rule of observations, through consistency_scope: the runner fills temp.scope_rule and
+-- temp.scope_region with every rule and region, or with those whose figures changed and the regions they need
 -- duckdb chooses join sides: its estimates keep the hash tables on the small side here
 -- duckdb memory limit: 1GB (every check of 10 million random figures fails: 816,000 findings at 10M rows)
 with rules as (
-    select * from staging.stg_rules
+    select * from staging.stg_rules where rule_key in (select rule_key from temp.scope_rule)
 ),
 
-checked_indicators as (  -- only the figures some rule names are read
-    select distinct unnest(list_prepend(indicator_code, inputs)) as indicator_code from rules
+observed as not materialized (  -- figures printed without a qualifier
+    select * from v_rule_figure
+    where qualifier = '' and region_code in (select region_code from temp.scope_region)
 ),
 
-observed as not materialized (
-    select
-        facts.observation_key,
-        regions.region_code,
-        regions.parent_code,
-        facts.entity_name,
-        indicators.indicator_code,
-        indicators.price_basis,
-        periods.period_code,
-        periods.end_date,
-        facts.value,
-        coalesce(facts.precision, 0) as precision
-    from fact_observation as facts
-    join dim_indicator as indicators on indicators.indicator_key = facts.indicator_key
-    join dim_region as regions on regions.region_key = facts.region_key
-    join dim_period as periods on periods.period_key = facts.period_key
-    where facts.value is not null
-        and facts.obs_status in ('reported', 'estimate')
-        and facts.qualifier = ''
-        and indicators.indicator_code in (select indicator_code from checked_indicators)
+observed_once as (  -- one figure per region, entity, indicator and period, for sums
+    select * from observed
+    qualify row_number() over (partition by region_code, entity_name, period_code, indicator_code order by observation_key) = 1
 ),
 
 ratio_inputs as (  -- each ratio rule's numerators and denominators, by rule: joins on the rule never pair two indicators
-    select rules.rule_code, rules.scale, position, observed.*
+    select rules.rule_key, rules.scale, position, observed.*
     from rules
     join (values (1), (2)) as inputs(position) on true
     join observed on observed.indicator_code = rules.inputs[position]
@@ -45,7 +31,7 @@ ratio_inputs as (  -- each ratio rule's numerators and denominators, by rule: jo
 
 ratio_checks as (  -- result = scale x numerator / denominator
     select
-        rules.rule_code, r.region_code, r.entity_name, r.period_code, r.indicator_code,
+        rules.rule_key, rules.rule_code, r.region_code, r.entity_name, r.period_code, r.indicator_code,
         [r.observation_key, a.observation_key, b.observation_key] as observation_keys,
         r.value as published_value,
         rules.scale * a.value / b.value as recomputed_value,
@@ -54,17 +40,17 @@ ratio_checks as (  -- result = scale x numerator / denominator
     from rules
     join observed as r on r.indicator_code = rules.indicator_code
     join ratio_inputs as a
-        on a.rule_code = rules.rule_code and a.position = 1 and a.region_code = r.region_code
+        on a.rule_key = rules.rule_key and a.position = 1 and a.region_code = r.region_code
         and a.entity_name is not distinct from r.entity_name and a.period_code = r.period_code
     join ratio_inputs as b
-        on b.rule_code = rules.rule_code and b.position = 2 and b.region_code = r.region_code
+        on b.rule_key = rules.rule_key and b.position = 2 and b.region_code = r.region_code
         and b.entity_name is not distinct from r.entity_name and b.period_code = r.period_code
     where rules.rule_type = 'ratio' and a.value <> 0 and b.value <> 0
 ),
 
 part_checks as (  -- part <= whole: published is the part, recomputed the whole
     select
-        rules.rule_code, part.region_code, part.entity_name, part.period_code, part.indicator_code,
+        rules.rule_key, rules.rule_code, part.region_code, part.entity_name, part.period_code, part.indicator_code,
         [part.observation_key, whole.observation_key],
         part.value, whole.value, part.precision + whole.precision, null::double[]
     from rules
@@ -76,12 +62,11 @@ part_checks as (  -- part <= whole: published is the part, recomputed the whole
 ),
 
 parts as (  -- each part of a sum_of rule once per region, entity and period
-    select rules.rule_code, parts.region_code, parts.entity_name, parts.period_code,
+    select rules.rule_key, parts.region_code, parts.entity_name, parts.period_code,
         list(parts.observation_key order by parts.indicator_code) as observation_keys,
         sum(parts.value) as total, sum(parts.precision) as precision, count(*) as found, any_value(len(rules.inputs)) as wanted
     from rules
-    join (select * from observed qualify row_number() over (
-            partition by region_code, entity_name, period_code, indicator_code order by observation_key) = 1) as parts
+    join observed_once as parts
         on list_contains(rules.inputs, parts.indicator_code)
     where rules.rule_type = 'sum_of'
     group by all
@@ -89,20 +74,20 @@ parts as (  -- each part of a sum_of rule once per region, entity and period
 
 sum_checks as (
     select
-        rules.rule_code, whole.region_code, whole.entity_name, whole.period_code, whole.indicator_code,
+        rules.rule_key, rules.rule_code, whole.region_code, whole.entity_name, whole.period_code, whole.indicator_code,
         list_prepend(whole.observation_key, parts.observation_keys),
         whole.value, parts.total, whole.precision + parts.precision, null::double[]
     from rules
     join observed as whole on whole.indicator_code = rules.indicator_code
     join parts
-        on parts.rule_code = rules.rule_code and parts.region_code = whole.region_code
+        on parts.rule_key = rules.rule_key and parts.region_code = whole.region_code
         and parts.entity_name is not distinct from whole.entity_name and parts.period_code = whole.period_code
         and parts.found = parts.wanted
 ),
 
 growth_checks as (  -- growth = 100 x (level / level a year before - 1)
     select
-        rules.rule_code, g.region_code, g.entity_name, g.period_code, g.indicator_code,
+        rules.rule_key, rules.rule_code, g.region_code, g.entity_name, g.period_code, g.indicator_code,
         [g.observation_key, now.observation_key, before.observation_key],
         g.value,
         rules.scale * (now.value / before.value - 1),
@@ -122,7 +107,7 @@ growth_checks as (  -- growth = 100 x (level / level a year before - 1)
 ),
 
 multiples as (  -- each published multiple with the level it divides and its baseline period
-    select rules.rule_code, rules.inputs[1] as level_code, rules.baseline_period || substr(k.period_code, 5) as base_period, k.*
+    select rules.rule_key, rules.rule_code, rules.inputs[1] as level_code, rules.baseline_period || substr(k.period_code, 5) as base_period, k.*
     from rules
     join observed as k on k.indicator_code = rules.indicator_code
     where rules.rule_type = 'multiple'
@@ -130,7 +115,7 @@ multiples as (  -- each published multiple with the level it divides and its bas
 
 multiple_checks as (  -- multiple = level / level of the baseline year
     select
-        k.rule_code, k.region_code, k.entity_name, k.period_code, k.indicator_code,
+        k.rule_key, k.rule_code, k.region_code, k.entity_name, k.period_code, k.indicator_code,
         [k.observation_key, now.observation_key, base.observation_key],
         k.value,
         now.value / base.value,
@@ -148,7 +133,7 @@ multiple_checks as (  -- multiple = level / level of the baseline year
 
 children as (  -- the subdivisions of a region in a period, and which of them have the figure
     select
-        rules.rule_code, parent.observation_key as parent_key, count(distinct versions.region_code) as wanted,
+        rules.rule_key, parent.observation_key as parent_key, count(distinct versions.region_code) as wanted,
         count(distinct child.region_code) as found,
         list(child.observation_key order by child.region_code) filter (where child.observation_key is not null) as observation_keys,
         sum(child.value) as total, coalesce(sum(child.precision), 0) as precision
@@ -158,8 +143,7 @@ children as (  -- the subdivisions of a region in a period, and which of them ha
         on versions.parent_code = parent.region_code
         and coalesce(versions.valid_from, date '0001-01-01') <= parent.end_date
         and coalesce(versions.valid_to, date '9999-12-31') >= parent.end_date
-    left join (select * from observed qualify row_number() over (
-            partition by region_code, entity_name, period_code, indicator_code order by observation_key) = 1) as child
+    left join observed_once as child
         on child.region_code = versions.region_code and child.indicator_code = parent.indicator_code
         and child.period_code = parent.period_code and child.entity_name is null
     where rules.rule_type = 'children_sum'
@@ -168,11 +152,11 @@ children as (  -- the subdivisions of a region in a period, and which of them ha
 
 children_checks as (
     select
-        rules.rule_code, parent.region_code, parent.entity_name, parent.period_code, parent.indicator_code,
+        rules.rule_key, rules.rule_code, parent.region_code, parent.entity_name, parent.period_code, parent.indicator_code,
         list_prepend(parent.observation_key, children.observation_keys),
         parent.value, children.total, parent.precision + children.precision, null::double[]
     from rules
-    join children on children.rule_code = rules.rule_code
+    join children on children.rule_key = rules.rule_key
     join observed as parent on parent.observation_key = children.parent_key
     where children.found = children.wanted and children.wanted > 0
 ),
@@ -194,7 +178,7 @@ judged as (
         rules.abs_tolerance + rules.rel_tolerance * abs(checks.recomputed_value) + checks.rounding as allowed,
         checks.published_value - checks.recomputed_value as gap
     from checks
-    join rules on rules.rule_code = checks.rule_code and rules.indicator_code = checks.indicator_code
+    join rules on rules.rule_key = checks.rule_key
 ),
 
 findings as (

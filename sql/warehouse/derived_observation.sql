@@ -3,36 +3,23 @@
 -- level and its growth rate at current prices (never from a growth rate at comparable prices), a baseline from a
 -- multiple, a share from its part and whole. Each names its rule and the observations it comes from; it is labelled
 -- obs_status = 'derived' and never replaces or hides a published figure (v_observation shows both kinds).
+-- incremental by region and rule of observations, through consistency_scope (see consistency_gap.sql)
 -- duckdb chooses join sides: its estimates keep the hash tables on the small side here
 -- duckdb memory limit: 1GB (every check of 10 million random figures fails: 816,000 findings at 10M rows)
 with rules as (
-    select * from staging.stg_rules where derives
+    select * from staging.stg_rules where derives and rule_key in (select rule_key from temp.scope_rule)
 ),
 
-observed as (  -- published figures; a level printed as a lower bound (超2.4万) derives a lower bound
-    select
-        facts.observation_key,
-        facts.region_key,
-        regions.region_code,
-        facts.entity_name,
-        indicators.indicator_code,
-        indicators.price_basis,
-        periods.period_code,
-        facts.value,
-        facts.qualifier
-    from fact_observation as facts
-    join dim_region as regions on regions.region_key = facts.region_key
-    join dim_indicator as indicators on indicators.indicator_key = facts.indicator_key
-    join dim_period as periods on periods.period_key = facts.period_key
-    where facts.value is not null
-        and facts.obs_status in ('reported', 'estimate')
-        and facts.qualifier in ('', '>', '>=')
+observed as (  -- a level printed as a lower bound (超2.4万) derives a lower bound
+    select * from v_rule_figure
+    where qualifier in ('', '>', '>=') and region_code in (select region_code from temp.scope_region)
 ),
 
 derived as (
     -- the level a year before: level / (1 + growth / 100)
     select
-        rules.rule_code, now.region_code, now.entity_name, now.indicator_code, period_shift(now.period_code, -1) as period_code,
+        rules.rule_key, rules.rule_code, now.region_code, now.entity_name, now.indicator_code,
+        period_shift(now.period_code, -1) as period_code,
         now.value / (1 + g.value / rules.scale) as value, now.qualifier,
         [g.observation_key, now.observation_key] as derived_from
     from rules
@@ -47,7 +34,7 @@ derived as (
     union all
     -- the baseline of a multiple: level / multiple
     select
-        rules.rule_code, now.region_code, now.entity_name, now.indicator_code, rules.baseline_period || substr(k.period_code, 5),
+        rules.rule_key, rules.rule_code, now.region_code, now.entity_name, now.indicator_code, rules.baseline_period || substr(k.period_code, 5),
         now.value / k.value, now.qualifier,
         [k.observation_key, now.observation_key]
     from rules
@@ -60,7 +47,7 @@ derived as (
     union all
     -- a ratio or share: scale x part / whole
     select
-        rules.rule_code, a.region_code, a.entity_name, rules.indicator_code, a.period_code,
+        rules.rule_key, rules.rule_code, a.region_code, a.entity_name, rules.indicator_code, a.period_code,
         rules.scale * a.value / b.value, '',
         [a.observation_key, b.observation_key]
     from rules
@@ -80,7 +67,7 @@ unpublished as (  -- only where nothing is published for it (any status, any qua
         join dim_region as regions on regions.region_key = facts.region_key
         join dim_indicator as indicators on indicators.indicator_key = facts.indicator_key
         join dim_period as periods on periods.period_key = facts.period_key
-        where facts.value is not null
+        where facts.value is not null and regions.region_code in (select region_code from temp.scope_region)
     ) as published
         on published.region_code = derived.region_code
         and published.entity_name is not distinct from derived.entity_name
@@ -88,13 +75,14 @@ unpublished as (  -- only where nothing is published for it (any status, any qua
         and published.period_code = derived.period_code
     -- one value per rule and target: from the first inputs, when two sources print the inputs
     qualify row_number() over (
-        partition by derived.rule_code, derived.region_code, derived.entity_name, derived.indicator_code, derived.period_code
+        partition by derived.rule_key, derived.region_code, derived.entity_name, derived.indicator_code, derived.period_code
         order by derived.derived_from
     ) = 1
 )
 
 select
     hash(unpublished.rule_code, unpublished.derived_from) as derived_key,
+    unpublished.rule_key,
     coalesce(at_end.region_key, at_start.region_key) as region_key,  -- the region version of the derived period
     unpublished.region_code,
     unpublished.entity_name,
