@@ -61,8 +61,15 @@ class SqlModel:
         when only the source's files change, only the rows of regions and rules whose figures changed are rebuilt
         (see define_scope)."""
         value = self.directive("incremental by region and rule of")
-        match = re.match(r"(\w+), through (\w+)", value or "")
-        return (match.group(1), f"main.{match.group(2)}") if match and not self.is_view else None
+        if value is None or self.is_view:
+            return None
+        match = re.match(r"(\w+), through (\w+)", value)
+        if not match:
+            raise ValueError(
+                f"sql/{self.layer}/{self.path.name}: write the directive as `-- incremental by region and rule of "
+                f"<source table>, through <scope table>`, not `{value}`"
+            )
+        return match.group(1), f"main.{match.group(2)}"
 
     def settings(self) -> list[str]:
         """DuckDB settings while it builds, from `-- duckdb chooses join sides` (the build-side optimizer on: build
