@@ -55,21 +55,21 @@ class SqlModel:
         return match.group(0) if match and not self.is_view else None
 
     @property
-    def scope(self) -> tuple[str, str] | None:
-        """`-- incremental by region and rule of <source table>, through <scope table>`: each row is one rule's
-        (rule_key) on one region's figures (region_code); the scope table has a checksum per region and indicator, and
-        when only the source's files change, only the rows of regions and rules whose figures changed are rebuilt
-        (see define_scope)."""
+    def scope(self) -> tuple[str, str, str] | None:
+        """`-- incremental by region and rule of <source table>, through <scope table> and <figures>`: each row is one
+        rule's (rule_key) on one region's figures (region_code), read from temp.scope_figure (the figures: a view).
+        The scope table has a checksum per region and indicator, and when only the source's files change, only the
+        rows of regions and rules whose figures changed are rebuilt (see define_scope)."""
         value = self.directive("incremental by region and rule of")
         if value is None or self.is_view:
             return None
-        match = re.match(r"(\w+), through (\w+)", value)
+        match = re.match(r"(\w+), through (\w+) and (\w+)", value)
         if not match:
             raise ValueError(
                 f"sql/{self.layer}/{self.path.name}: write the directive as `-- incremental by region and rule of "
-                f"<source table>, through <scope table>`, not `{value}`"
+                f"<source table>, through <scope table> and <figures view>`, not `{value}`"
             )
-        return match.group(1), f"main.{match.group(2)}"
+        return match.group(1), f"main.{match.group(2)}", f"main.{match.group(3)}"
 
     def settings(self) -> list[str]:
         """DuckDB settings while it builds, from `-- duckdb chooses join sides` (the build-side optimizer on: build
@@ -82,8 +82,8 @@ class SqlModel:
 
     @property
     def reads(self) -> set[str]:
-        """The tables it is built from: those its SQL reads, and its scope table."""
-        return tables_read(self.sql, str(self.path)) | ({self.scope[1]} if self.scope else set())
+        """The tables it is built from: those its SQL reads, and its scope table and figures."""
+        return tables_read(self.sql, str(self.path)) | (set(self.scope[1:]) if self.scope else set())
 
 
 def table_key(qualified_name: str) -> dg.AssetKey:
@@ -203,7 +203,7 @@ def build_sql_asset(
                 )
             elif exists and model.scope and last_base == base and _exists(con, snapshot):
                 con.execute("begin")
-                regions, rules = define_scope(con, model.scope[1], snapshot)
+                regions, rules = define_scope(con, *model.scope[1:], snapshot)
                 in_scope = (
                     "region_code in (select region_code from temp.scope_rebuilt) "
                     "and rule_key in (select rule_key from temp.scope_rule)"
@@ -221,7 +221,7 @@ def build_sql_asset(
             else:
                 con.execute(f"create schema if not exists {model.schema}")
                 if model.scope:
-                    define_scope(con, model.scope[1])
+                    define_scope(con, *model.scope[1:])
                 with build_settings(con, model):
                     con.execute(f"create or replace {kind} {model.qualified_name} as\n{model.sql}")
                 if model.scope:
@@ -249,15 +249,18 @@ def build_settings(con, model: SqlModel):
         con.execute(f"set disabled_optimizers = '{DISABLED_OPTIMIZERS}'; set memory_limit = '{DUCKDB_MEMORY_LIMIT}'")
 
 
-def define_scope(con, scope_table: str, snapshot: str | None = None) -> tuple[int, int]:
+def define_scope(con, scope_table: str, figures: str, snapshot: str | None = None) -> tuple[int, int]:
     """The temp tables a model incremental by region and rule reads: scope_rule (the rules it checks), scope_rebuilt
-    (the regions whose rows it builds) and scope_region (those and their subdivisions: the regions whose figures it
-    reads). Without a snapshot, every rule and region. With one (the scope table at the model's last build), the
-    rules naming an indicator whose figures changed in some region, and those regions and the regions above them (a
-    sum of subdivisions). Returns how many regions and rules are rebuilt."""
+    (the regions whose rows it builds), and scope_figure (the figures it reads: of those regions and
+    their subdivisions, and of the indicators those rules name). Without a snapshot, every rule, region and figure.
+    With one (the scope table at the model's last build), the rules naming an indicator whose figures changed in some
+    region, and those regions and the regions above them (a sum of subdivisions): their figures are read once into a
+    table. Returns how many regions and rules are rebuilt."""
     if snapshot is None:
         con.execute("create or replace temp table scope_rule as select rule_key from staging.stg_rules")
         con.execute("create or replace temp table scope_rebuilt as select distinct region_code from dim_region")
+        con.execute("drop table if exists temp.scope_figure")
+        con.execute(f"create or replace temp view scope_figure as select * from {figures}")
     else:
         con.execute(f"""
             create or replace temp table scope_changed as
@@ -278,12 +281,20 @@ def define_scope(con, scope_table: str, snapshot: str | None = None) -> tuple[in
             select parent_code from dim_region
             where region_code in (select region_code from temp.scope_changed) and parent_code is not null
         """)
-    con.execute("""
-        create or replace temp table scope_region as
-        select region_code from temp.scope_rebuilt
-        union
-        select region_code from dim_region where parent_code in (select region_code from temp.scope_rebuilt)
-    """)
+        con.execute("drop view if exists temp.scope_figure")
+        con.execute(f"""
+            create or replace temp table scope_figure as
+            select * from {figures}
+            where indicator_code in (
+                    select unnest(list_prepend(indicator_code, inputs)) from staging.stg_rules
+                    where rule_key in (select rule_key from temp.scope_rule)
+                )
+                and region_code in (
+                    select region_code from temp.scope_rebuilt
+                    union all
+                    select region_code from dim_region where parent_code in (select region_code from temp.scope_rebuilt)
+                )
+        """)
     return (
         con.execute("select count(*) from temp.scope_rebuilt").fetchone()[0],
         con.execute("select count(*) from temp.scope_rule").fetchone()[0],

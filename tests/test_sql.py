@@ -73,9 +73,9 @@ def test_regions_ranked_by_growth(published):
 
 def test_directives_are_read_from_the_sql(tmp_path):
     (gap,) = [m for m in load_models() if m.name == "consistency_gap"]
-    assert gap.scope == ("observations", "main.consistency_scope")
+    assert gap.scope == ("observations", "main.consistency_scope", "main.v_rule_figure")
     assert gap.settings() == ["set disabled_optimizers = ''", "set memory_limit = '1GB'"]
-    assert "main.consistency_scope" in gap.reads and not any(t.startswith("temp.") for t in gap.reads)
+    assert {"main.consistency_scope", "main.v_rule_figure"} <= gap.reads and not any(t.startswith("temp.") for t in gap.reads)
     (fact,) = [m for m in load_models() if m.name == "fact_observation"]
     assert fact.incremental_source == "observations" and fact.scope is None and fact.settings() == []
     broken = SqlModel(name="x", layer="warehouse", path=tmp_path / "x.sql", sql="-- incremental by region and rule of observations\nselect 1")

@@ -2,7 +2,7 @@
 -- printed and the likeliest explanation the data supports. No figure is changed or dropped. Only reported or
 -- estimated figures printed without a qualifier are compared; a growth rate at comparable prices is never compared
 -- with levels at current prices (rules of price basis 'current').
--- incremental by region and rule of observations, through consistency_scope (see consistency_gap.sql)
+-- incremental by region and rule of observations, through consistency_scope and v_rule_figure (see consistency_gap.sql)
 -- duckdb chooses join sides: its estimates keep the hash tables on the small side here
 -- duckdb memory limit: 1GB (every check of 10 million random figures fails: 816,000 findings at 10M rows)
 with rules as (
@@ -10,13 +10,12 @@ with rules as (
 ),
 
 observed as not materialized (  -- figures printed without a qualifier, as consistency_gap compares them
-    select * from v_rule_figure
-    where qualifier = '' and region_code in (select region_code from temp.scope_region)
+    select * from temp.scope_figure where qualifier = ''
 ),
 
 findings as (
     select * from consistency_gap
-    where rule_key in (select rule_key from temp.scope_rule) and region_code in (select region_code from temp.scope_region)
+    where rule_key in (select rule_key from temp.scope_rule) and region_code in (select region_code from temp.scope_rebuilt)
 ),
 
 -- What else the data says about a finding: the same check with figures of another year, one or two years either side

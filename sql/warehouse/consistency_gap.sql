@@ -3,8 +3,8 @@
 -- printed figures. consistency_finding explains them. No figure is changed or dropped. Only reported or
 -- estimated figures printed without a qualifier are compared; a growth rate at comparable prices is never compared
 -- with levels at current prices (rules of price basis 'current').
--- incremental by region and rule of observations, through consistency_scope: the runner fills temp.scope_rule and
--- temp.scope_region with every rule and region, or with those whose figures changed and the regions they need
+-- incremental by region and rule of observations, through consistency_scope and v_rule_figure: the runner fills temp.scope_rule and
+-- temp.scope_figure (v_rule_figure) with every rule and figure, or with the rules and regions whose figures changed
 -- duckdb chooses join sides: its estimates keep the hash tables on the small side here
 -- duckdb memory limit: 1GB (every check of 10 million random figures fails: 816,000 findings at 10M rows)
 with rules as (
@@ -12,8 +12,7 @@ with rules as (
 ),
 
 observed as not materialized (  -- figures printed without a qualifier
-    select * from v_rule_figure
-    where qualifier = '' and region_code in (select region_code from temp.scope_region)
+    select * from temp.scope_figure where qualifier = ''
 ),
 
 observed_once as (  -- one figure per region, entity, indicator and period, for sums

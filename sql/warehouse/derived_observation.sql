@@ -3,7 +3,7 @@
 -- level and its growth rate at current prices (never from a growth rate at comparable prices), a baseline from a
 -- multiple, a share from its part and whole. Each names its rule and the observations it comes from; it is labelled
 -- obs_status = 'derived' and never replaces or hides a published figure (v_observation shows both kinds).
--- incremental by region and rule of observations, through consistency_scope (see consistency_gap.sql)
+-- incremental by region and rule of observations, through consistency_scope and v_rule_figure (see consistency_gap.sql)
 -- duckdb chooses join sides: its estimates keep the hash tables on the small side here
 -- duckdb memory limit: 1GB (every check of 10 million random figures fails: 816,000 findings at 10M rows)
 with rules as (
@@ -11,8 +11,7 @@ with rules as (
 ),
 
 observed as (  -- a level printed as a lower bound (超2.4万) derives a lower bound
-    select * from v_rule_figure
-    where qualifier in ('', '>', '>=') and region_code in (select region_code from temp.scope_region)
+    select * from temp.scope_figure where qualifier in ('', '>', '>=')
 ),
 
 derived as (
@@ -67,7 +66,7 @@ unpublished as (  -- only where nothing is published for it (any status, any qua
         join dim_region as regions on regions.region_key = facts.region_key
         join dim_indicator as indicators on indicators.indicator_key = facts.indicator_key
         join dim_period as periods on periods.period_key = facts.period_key
-        where facts.value is not null and regions.region_code in (select region_code from temp.scope_region)
+        where facts.value is not null and regions.region_code in (select region_code from temp.scope_rebuilt)
     ) as published
         on published.region_code = derived.region_code
         and published.entity_name is not distinct from derived.entity_name
