@@ -216,12 +216,16 @@ FAILURE_CHARS = 600  # of a failed step's message
 
 
 def step_failures(result) -> list[tuple[str, str]]:
-    """(step, message as printed) of each failed step of a run."""
-    return [
-        (event.step_key, event.step_failure_data.error.message.strip()[:FAILURE_CHARS])
-        for event in result.all_events
-        if event.is_step_failure and event.step_failure_data and event.step_failure_data.error
-    ]
+    """(step, message as printed) of each failed step of a run: the error that caused it, not Dagster's wrapper
+    ("Error occurred while executing op ...")."""
+    failures = []
+    for event in result.all_events:
+        if event.is_step_failure and event.step_failure_data and event.step_failure_data.error:
+            error = event.step_failure_data.error
+            while error.cause is not None:
+                error = error.cause
+            failures.append((event.step_key, error.message.strip()[:FAILURE_CHARS]))
+    return failures
 
 
 def failure_messages(result) -> list[str]:

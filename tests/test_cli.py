@@ -104,3 +104,16 @@ def test_status_shows_checks_and_quarantine(run):
     assert "14 passed, 0 failed" in out or "passed" in out
     assert "raw/observations:expectations" in out or "observations" in out
     assert "quarantine" in out.lower()
+
+
+def test_a_failed_step_is_told_by_its_cause_not_dagsters_wrapper():
+    import dagster as dg
+
+    from pipelines.cli import step_failures
+
+    @dg.asset
+    def broken() -> None:
+        raise ValueError("observations/x.csv, line 3: the period is not a year; write it as 2023")
+
+    result = dg.materialize([broken], raise_on_error=False)
+    assert step_failures(result) == [("broken", "ValueError: observations/x.csv, line 3: the period is not a year; write it as 2023")]
