@@ -57,7 +57,7 @@ class SqlModel:
     @property
     def scope(self) -> tuple[str, str, str] | None:
         """`-- incremental by region and rule of <source table>, through <scope table> and <figures>`: each row is one
-        rule's (rule_key) on one region's figures (region_code), read from temp.scope_figure (the figures: a view).
+        rule's (rule_key) on one region's figures (region_code), read from temp.scope_figure (a table of the figures, which are a view).
         The scope table has a checksum per region and indicator, and when only the source's files change, only the
         rows of regions and rules whose figures changed are rebuilt (see define_scope)."""
         value = self.directive("incremental by region and rule of")
@@ -251,16 +251,15 @@ def build_settings(con, model: SqlModel):
 
 def define_scope(con, scope_table: str, figures: str, snapshot: str | None = None) -> tuple[int, int]:
     """The temp tables a model incremental by region and rule reads: scope_rule (the rules it checks), scope_rebuilt
-    (the regions whose rows it builds), and scope_figure (the figures it reads: of those regions and
-    their subdivisions, and of the indicators those rules name). Without a snapshot, every rule, region and figure.
-    With one (the scope table at the model's last build), the rules naming an indicator whose figures changed in some
-    region, and those regions and the regions above them (a sum of subdivisions): their figures are read once into a
-    table. Returns how many regions and rules are rebuilt."""
+    (the regions whose rows it builds), and scope_figure (the figures it reads, read once into a table: of those
+    regions and their subdivisions, and of the indicators those rules name). Without a snapshot, every rule, region
+    and figure. With one (the scope table at the model's last build), the rules naming an indicator whose figures
+    changed in some region, and those regions and the regions above them (a sum of subdivisions). Returns how many regions and rules are rebuilt."""
     if snapshot is None:
         con.execute("create or replace temp table scope_rule as select rule_key from staging.stg_rules")
         con.execute("create or replace temp table scope_rebuilt as select distinct region_code from dim_region")
-        con.execute("drop table if exists temp.scope_figure")
-        con.execute(f"create or replace temp view scope_figure as select * from {figures}")
+        # a table, not a view: with the figures' joins inlined into each of its uses, DuckDB misjudges them
+        con.execute(f"create or replace temp table scope_figure as select * from {figures}")
     else:
         con.execute(f"""
             create or replace temp table scope_changed as
@@ -281,7 +280,6 @@ def define_scope(con, scope_table: str, figures: str, snapshot: str | None = Non
             select parent_code from dim_region
             where region_code in (select region_code from temp.scope_changed) and parent_code is not null
         """)
-        con.execute("drop view if exists temp.scope_figure")
         con.execute(f"""
             create or replace temp table scope_figure as
             select * from {figures}

@@ -15,7 +15,7 @@ observed as not materialized (  -- figures printed without a qualifier
     select * from temp.scope_figure where qualifier = ''
 ),
 
-observed_once as (  -- one figure per region, entity, indicator and period, for sums
+observed_once as not materialized (  -- one figure per region, entity, indicator and period, for sums
     select * from observed
     qualify row_number() over (partition by region_code, entity_name, period_code, indicator_code order by observation_key) = 1
 ),
