@@ -652,6 +652,21 @@ def files_over(con, source: SourceTable) -> dict[str, float]:
     return {file: share for file, share in rows if share > source.max_bad_share}
 
 
+def suite_columns(suite: dict) -> set[str]:
+    """The columns a suite's expectations name, in their kwargs and their row conditions: all that Great
+    Expectations needs of a frame."""
+
+    def named(condition) -> set[str]:  # GX Condition JSON: {"column": {"name": ...}, ...}, nested in and/or
+        if isinstance(condition, dict):
+            found = {condition["column"]["name"]} if isinstance(condition.get("column"), dict) else set()
+            return found.union(*(named(v) for v in condition.values()))
+        if isinstance(condition, list):
+            return set().union(*(named(v) for v in condition))
+        return set()
+
+    return {c for e in suite["expectations"] for c in {*_columns_of(e["kwargs"]), *named(e["kwargs"].get("row_condition"))}}
+
+
 def frame_table(source: SourceTable) -> str:
     """audit.frame_<table>: the validation frame of the rows a check validates, while it runs (Great Expectations
     reads it through its own cursors, which see committed tables, not this connection's temp views)."""
