@@ -1,5 +1,5 @@
 """Progress of a refresh in the terminal: steps done out of all, the step running and its latest report
-(rows read, chunks validated, with rates). Fed by the `progress` Dagster logger, which does nothing unless
+(rows read, rows validated, with rates). Fed by the `progress` Dagster logger, which does nothing unless
 `regind refresh` turns it on; the UI shows the same reports in its run log."""
 
 import logging

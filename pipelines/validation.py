@@ -55,23 +55,6 @@ class ValidationOutcome:
     def bad_share(self) -> float:
         return len(self.row_failures) / self.rows if self.rows else 0.0
 
-    def merge(self, other: "ValidationOutcome") -> None:
-        """Add the outcome of another chunk of the same table and suite."""
-        self.rows += other.rows
-        self.table_failures.extend(other.table_failures)
-        for key, failures in other.row_failures.items():
-            self.row_failures[key].extend(failures)
-        for key, warnings in other.row_warnings.items():
-            self.row_warnings[key].extend(warnings)
-        self.file_rows.update(other.file_rows)
-        if not self.expectations:
-            self.expectations = other.expectations
-            return
-        for mine, theirs in zip(self.expectations, other.expectations):
-            mine["success"] = mine["success"] and theirs["success"]
-            mine["unexpected"] += theirs["unexpected"]
-            mine["sample"] = (mine["sample"] + theirs["sample"])[:20]
-
     @property
     def warned_only(self) -> dict[tuple[str, int, int], list[tuple[str, str, str]]]:
         """Rows flagged by a warning and kept: a quarantined row's warnings are moot."""
@@ -370,7 +353,7 @@ def build_validation_checks(source: SourceTable, inputs: CheckInputs) -> dg.Asse
                 lookups = changed_lookups(con, source, read_tables)
                 plan = plan_validation(con, source, suite, base)
                 context.log.info(f"{source.raw_table}: {plan.describe()}")
-                outcome = validate_in_chunks(con, context, source, suite, parameters, docs, plan)
+                outcome = validate_in_database(con, context, source, suite, parameters, docs, plan)
                 con.execute("begin")  # the quarantine, the validated versions and the verdict change together
                 replace_quarantine(con, source, plan, outcome)
                 too_many = files_over(con, source)
@@ -495,8 +478,8 @@ def inputs_fingerprint(
 
 
 def partition_columns(suite: dict) -> list[str]:
-    """The columns of the suite's uniqueness expectations: rows that could be duplicates of each other
-    share a value of their hash, so that chunks split on it keep every uniqueness check exact."""
+    """The columns of the suite's uniqueness expectation: rows sharing their values may be duplicates of each
+    other, so an incremental validation validates them together."""
     for expectation in suite["expectations"]:
         if expectation["type"] in ("expect_compound_columns_to_be_unique", "expect_column_values_to_be_unique"):
             return _columns_of(expectation["kwargs"])
@@ -531,7 +514,7 @@ class ValidationPlan:
     """Which rows a check validates. In full, every row. Otherwise the rows of file versions not validated
     yet, plus every existing row that shares a uniqueness key with them or with a quarantined row of a
     removed version: the rows whose verdict can have changed. The rest keep their verdict. The temp table
-    _plan_keys holds the key hash of each row to validate (chunks split on it)."""
+    _plan_keys holds the key hash of each row to validate."""
 
     full: bool
     fresh: list[tuple[str, str]]  # (file, sha256) not validated yet
@@ -599,7 +582,7 @@ def plan_validation(con, source: SourceTable, suite: dict, base: str) -> Validat
         where (r._file, r._file_sha256) not in (from _fresh)
         """
     )
-    # every new row counts, with a key or not: a row its frame drops is missed by the chunks, and the count says so
+    # every new row counts, with a key or not: a row its frame drops is missed by the frame, and the count says so
     rows = con.execute(
         f"select (select count(*) from {raw} where (_file, _file_sha256) in (from _fresh)) "
         f"+ (select count(distinct _rid) from _plan_keys where _rid not in (select _rid from _keys))"
@@ -669,77 +652,103 @@ def files_over(con, source: SourceTable) -> dict[str, float]:
     return {file: share for file, share in rows if share > source.max_bad_share}
 
 
-CHUNK_ROWS = 250_000  # rows of a table in memory at once during validation
-
-
 def suite_columns(suite: dict) -> set[str]:
-    """The columns a suite's expectations name: all that Great Expectations needs of a frame."""
-    return {c for e in suite["expectations"] for c in _columns_of(e["kwargs"])}
+    """The columns a suite's expectations name, in their kwargs and their row conditions: all that Great
+    Expectations needs of a frame."""
+
+    def named(condition) -> set[str]:  # GX Condition JSON: {"column": {"name": ...}, ...}, nested in and/or
+        if isinstance(condition, dict):
+            found = {condition["column"]["name"]} if isinstance(condition.get("column"), dict) else set()
+            return found.union(*(named(v) for v in condition.values()))
+        if isinstance(condition, list):
+            return set().union(*(named(v) for v in condition))
+        return set()
+
+    return {c for e in suite["expectations"] for c in {*_columns_of(e["kwargs"]), *named(e["kwargs"].get("row_condition"))}}
 
 
-def validate_in_chunks(con, context, source: SourceTable, suite: dict, parameters: dict, docs, plan: ValidationPlan) -> ValidationOutcome:
-    """The suite over the plan's rows, at most CHUNK_ROWS rows in memory at a time. The rows are split before the
-    frame is computed (the frame computes each row from itself and its lookups: its raw table is swapped for the
-    chunk's rows), and only the columns the suite names are handed to Great Expectations."""
+def frame_table(source: SourceTable) -> str:
+    """audit.frame_<table>: the validation frame of the rows a check validates, while it runs (Great Expectations
+    reads it through its own cursors, which see committed tables, not this connection's temp views)."""
+    return f"audit.frame_{source.name}"
+
+
+def validate_in_database(con, context, source: SourceTable, suite: dict, parameters: dict, docs, plan: ValidationPlan) -> ValidationOutcome:
+    """The suite over the plan's rows with Great Expectations' SQL engine on the build database
+    (pipelines/gx_duckdb.py): the frame of those rows is written to a table, every expectation runs in DuckDB, and
+    the failing rows come back by file, line and column, with the values of the columns they failed on."""
     import time
 
-    rows = plan.rows
-    chunks = max(1, -(-rows // CHUNK_ROWS))
-    raw = source.raw_table
-    # Each row to validate by its place in the raw table, and its chunk: a stretch of rows in storage order (a
-    # chunk reads only its own part of the table), except rows whose key other rows share, which go to the chunk
-    # of their key's hash, together. A row the frame gives no key (it would drop it) is validated too: the frame's
-    # row count catches it.
-    con.execute(
-        f"""
-        create or replace temp table _buckets as
-        with planned as (select _rid, any_value(_key_hash) as _key_hash from _plan_keys group by _rid),
-        shared as (select _key_hash from planned group by all having count(*) > 1),
-        marked as (select _rid, _key_hash, _key_hash in (from shared) is true as _shared from planned)
-        select _rid, _shared,
-            case when _shared then _key_hash % {chunks} else (row_number() over (order by _rid) - 1) // {CHUNK_ROWS} end as _bucket
-        from marked
-        """
-    )
-    stretches = con.execute(
-        "select _bucket, min(_rid) filter (not _shared), max(_rid) filter (not _shared), count(*) filter (_shared) "
-        "from _buckets group by all order by all"
-    ).fetchall() or [(0, None, None, 0)]
-    frame_sql = source.frame_sql.replace(raw, "_chunk")
-    con.execute(f"create or replace temp view _chunk as select * from {raw} limit 0")
-    available = set(con.sql(f"select * from ({frame_sql}) limit 0").columns)
-    wanted = ", ".join(f'"{c}"' for c in sorted((suite_columns(suite) | {"_file", "_line", "_column"}) & available))
-    outcome = ValidationOutcome(rows=0)
+    from pipelines import gx_duckdb
+
     started = time.perf_counter()
-    chunks = len(stretches)
-    for chunk, (bucket, first, last, shared) in enumerate(stretches):
-        parts = []
-        if first is not None:
-            parts.append(f"select * from {raw} where rowid between {first} and {last} "
-                         f"and rowid in (select _rid from _buckets where _bucket = {bucket} and not _shared)")
-        if shared:
-            parts.append(f"select * from {raw} where rowid in (select _rid from _buckets where _bucket = {bucket} and _shared)")
-        con.execute(f"create or replace temp view _chunk as {' union all '.join(parts) or f'select * from {raw} limit 0'}")
-        # through Arrow: DuckDB's own .df() costs ~0.5 s more a chunk (nullable booleans come as objects here)
-        frame = con.sql(f"select {wanted} from ({frame_sql})").to_arrow_table().to_pandas()
-        if frame.empty and (chunks > 1 or not plan.full):
-            continue  # an empty table is a failure only when the whole table is empty
-        outcome.merge(validate_frame(frame, suite, parameters, docs if chunk == 0 else None))
-        rows_done = len(frame)
-        del frame
-        release_memory(rows_done)
-        if chunks > 1 or rows >= 10_000:
-            seconds = time.perf_counter() - started
-            context.log.info(
-                f"{source.raw_table}: validated chunk {chunk + 1} of {chunks}: {outcome.rows:,} of {rows:,} rows "
-                f"({outcome.rows / max(seconds, 1e-3):,.0f} rows/s)"
-            )
-    if outcome.rows != rows and not (rows == 0 and outcome.rows == 0):
-        outcome.table_failures.append(
-            f"the validation frame of data/raw/{source.name}/source.toml gave {outcome.rows:,} rows for {rows:,} raw rows: "
-            "it must give one row per raw row (a lookup it joins has duplicate keys?)"
+    raw, table = source.raw_table, frame_table(source)
+    rows_sql = f"select * from {raw}" if plan.full else f"select * from {raw} where rowid in (select _rid from _plan_keys)"
+    con.execute(f"create or replace temp view _validated_rows as {rows_sql}")
+    frame_sql = source.frame_sql.replace(raw, "_validated_rows")
+    available = set(con.sql(f"select * from ({frame_sql}) limit 0").columns)
+    wanted = ", ".join(f'"{c}"' for c in sorted((suite_columns(suite) | set(gx_duckdb.LINEAGE)) & available))
+    context.log.info(f"{raw}: computing the validation frame of {plan.rows:,} rows")
+    con.execute(f"create or replace table {table} as select {wanted} from ({frame_sql})")
+    try:
+        file_rows = Counter(dict(con.execute(f"select _file, count(*) from {table} group by all").fetchall()))
+        outcome = ValidationOutcome(rows=sum(file_rows.values()), file_rows=file_rows)
+        if outcome.rows == 0 and not plan.full:
+            return outcome  # nothing to validate; an empty table fails only a full validation
+        framed = time.perf_counter()
+        context.log.info(f"{raw}: running {len(suite['expectations'])} expectations in DuckDB ({framed - started:.1f} s so far)")
+        publish = (lambda gx_context, result: docs.publish(gx_context, result, suite["name"])) if docs else None
+        results = gx_duckdb.validate_table(con, table, suite, parameters, context=_gx_context(docs), on_result=publish)
+        context.log.info(
+            f"{raw}: validated {outcome.rows:,} rows in {time.perf_counter() - started:.1f} s "
+            f"(frame {framed - started:.1f} s, Great Expectations in DuckDB {time.perf_counter() - framed:.1f} s)"
         )
-    return outcome
+        for result in results:
+            summary = {
+                "expectation": result.type,
+                "columns": ", ".join(result.columns),
+                "success": result.success,
+                "unexpected": int(result.unexpected_count or 0),
+                "reason": result.reason,
+                "sample": [],
+            }
+            outcome.expectations.append(summary)
+            if result.success:
+                continue
+            if result.exception or result.failing_rows is None:
+                detail = result.exception or "the table as a whole fails it"
+                outcome.table_failures.append(f"{result.reason} [{result.type} on {summary['columns'] or 'table'}]: {detail}")
+                continue
+            flagged = outcome.row_warnings if result.severity == "warning" else outcome.row_failures
+            for key, values in _failing_values(con, table, result.failing_rows, [c for c in result.columns if c in available]):
+                flagged[key].append((result.type, result.reason, values))
+                if len(summary["sample"]) < 20:
+                    summary["sample"].append(values)
+        if outcome.rows != plan.rows:
+            outcome.table_failures.append(
+                f"the validation frame of data/raw/{source.name}/source.toml gave {outcome.rows:,} rows for {plan.rows:,} raw "
+                "rows: it must give one row per raw row (a lookup it joins has duplicate keys?)"
+            )
+        return outcome
+    finally:
+        con.execute(f"drop table if exists {table}")
+
+
+def _failing_values(con, table: str, rows: frozenset, columns: list[str]) -> list[tuple[tuple[str, int, int], str]]:
+    """Each failing row's key and its values of the given columns, as a reason shows them ("_value=1e+16")."""
+    keys = pd.DataFrame(list(rows), columns=["_file", "_line", "_column"])
+    selected = "".join(f', f."{c}"' for c in columns)
+    found = con.execute(
+        f"select k._file, k._line, k._column{selected} from keys as k "
+        f"join {table} as f on f._file = k._file and f._line = k._line and f._column = k._column"
+    ).to_arrow_table().to_pandas() if len(keys) else None
+    if found is None:
+        return []
+    shown = [[f"{c}={_shown(v)}" for v in found[c].tolist()] for c in columns]
+    return [
+        ((file, int(line), int(column)), ", ".join(values[i] for values in shown))
+        for i, (file, line, column) in enumerate(zip(found["_file"].tolist(), found["_line"].tolist(), found["_column"].tolist()))
+    ]
 
 
 def record_results(con, run_id: str, source: SourceTable, outcome: ValidationOutcome) -> None:
