@@ -204,6 +204,15 @@ def _patch_regex() -> None:
         module.get_dialect_regex_expression = get_dialect_regex_expression
 
 
+def _metric_cell(registered, partial: str):
+    """The closure cell holding the metric function a registered GX metric partial calls, and that function."""
+    inner = registered.__wrapped__  # metric_partial's wrapper -> the partial's inner_func
+    names = inner.__code__.co_freevars
+    assert "metric_fn" in names, f"GX changed {partial} (no metric_fn closure)"
+    cell = inner.__closure__[names.index("metric_fn")]
+    return cell, cell.cell_contents
+
+
 def _patch_compound_unique() -> None:
     """W3. CompoundColumnsUnique._sqlalchemy_function (the compound_columns.count map metric) joins each row to its
     group's count with `=`, losing rows whose key has a NULL. For duckdb, count with a window partitioned by the key
@@ -216,12 +225,8 @@ def _patch_compound_unique() -> None:
     )
 
     registered = CompoundColumnsUnique.__dict__["_sqlalchemy_function"]
-    inner = registered.__wrapped__  # metric_partial's wrapper -> multicolumn_function_partial's inner_func
     assert getattr(registered, "metric_fn_type", None) is not None, "GX changed compound_columns_unique"
-    names = inner.__code__.co_freevars
-    assert "metric_fn" in names, "GX changed multicolumn_function_partial (no metric_fn closure)"
-    cell = inner.__closure__[names.index("metric_fn")]
-    original = cell.cell_contents
+    cell, original = _metric_cell(registered, "multicolumn_function_partial")
     if getattr(original, "_duckdb_patch", False):
         return
     assert original.__name__ == "_sqlalchemy_function", "GX changed CompoundColumnsUnique"
@@ -395,11 +400,7 @@ def _patch_pair_greater_nulls() -> None:
     )
 
     registered = ColumnPairValuesAGreaterThanB.__dict__["_sqlalchemy"]
-    inner = registered.__wrapped__  # metric_partial's wrapper -> column_pair_condition_partial's inner_func
-    names = inner.__code__.co_freevars
-    assert "metric_fn" in names, "GX changed column_pair_condition_partial (no metric_fn closure)"
-    cell = inner.__closure__[names.index("metric_fn")]
-    original = cell.cell_contents
+    cell, original = _metric_cell(registered, "column_pair_condition_partial")
     if getattr(original, "_duckdb_patch", False):
         return
     assert original.__name__ == "_sqlalchemy", "GX changed ColumnPairValuesAGreaterThanB"
@@ -471,22 +472,6 @@ def install_duckdb_workarounds(skip: frozenset[str] = frozenset()) -> None:
 # --------------------------------------------------------------------------------------------------------------
 
 
-def _context():
-    import great_expectations as gx
-    from great_expectations.data_context.types.base import (
-        DataContextConfig,
-        InMemoryStoreBackendDefaults,
-        ProgressBarsConfig,
-    )
-
-    config = DataContextConfig(
-        store_backend_defaults=InMemoryStoreBackendDefaults(),
-        analytics_enabled=False,
-        progress_bars=ProgressBarsConfig(globally=False),
-    )
-    return gx.get_context(mode="ephemeral", project_config=config)
-
-
 def _quote(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
@@ -531,7 +516,10 @@ def validate_table(
     probe = creator()  # what GX will see (committed data; not the caller's temp objects or open transaction)
     rows = probe.execute(f"select count(*) from {table}").fetchone()[0]
     query = batch_query(probe, table)
-    context = context or _context()
+    if context is None:
+        from pipelines.validation import _gx_context  # the project's ephemeral context, without Data Docs
+
+        context = _gx_context(None)
     datasource = None
     try:
         gx_suite = context.suites.add_or_update(gx.ExpectationSuite(**suite))

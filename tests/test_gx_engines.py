@@ -28,7 +28,7 @@ import duckdb
 import pytest
 
 from pipelines import gx_duckdb
-from pipelines.validation import suite_columns
+from pipelines.validation import _gx_context, suite_columns
 from pipelines.assets import sources
 from pipelines.resources import DEFAULT_RAW_DIR, PROJECT_ROOT
 from pipelines.validation import SUITES_DIR, load_suite
@@ -86,28 +86,12 @@ def run_sql(con: duckdb.DuckDBPyConnection, table: str, suite: dict, parameters:
     return [Verdict(r.success, r.unexpected_count, r.failing_rows, r.exception) for r in results]
 
 
-def _pandas_context():
-    import great_expectations as gx
-    from great_expectations.data_context.types.base import (
-        DataContextConfig,
-        InMemoryStoreBackendDefaults,
-        ProgressBarsConfig,
-    )
-
-    config = DataContextConfig(
-        store_backend_defaults=InMemoryStoreBackendDefaults(),
-        analytics_enabled=False,
-        progress_bars=ProgressBarsConfig(globally=False),
-    )
-    return gx.get_context(mode="ephemeral", project_config=config)
-
-
 def run_pandas(con: duckdb.DuckDBPyConnection, table: str, suite: dict, parameters: dict) -> list[Verdict]:
     """The suite with GX's pandas engine on the table read through Arrow (as the project read its frames)."""
     import great_expectations as gx
 
     frame = con.sql(f"select * from {table}").to_arrow_table().to_pandas()
-    context = _pandas_context()
+    context = _gx_context(None)
     gx_suite = context.suites.add_or_update(gx.ExpectationSuite(**copy.deepcopy(suite)))
     batch = (
         context.data_sources.add_pandas("frames")
