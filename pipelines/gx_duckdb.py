@@ -9,9 +9,9 @@
 `con` is an open duckdb.DuckDBPyConnection, read-write is fine: GX reads through cursors of it (SQLAlchemy
 `creator=`), i.e. other connections to the same database instance. They see what is committed, in one snapshot for
 the whole validation; not the caller's TEMP tables/views nor its open transaction (validate a real table or view).
-Or a path, opened read-only here: only when no connection of this process has the file open (DuckDB refuses a
-second configuration of the same file: "Can't open a connection to same database file with a different
-configuration"), and a plain `create_engine("duckdb:///path")` fails the same way. The suite is the dict of a
+A second connection by path would not do: DuckDB refuses another configuration of a file this process has open
+("Can't open a connection to same database file with a different configuration"), and so does a plain
+`create_engine("duckdb:///path")`. The suite is the dict of a
 gx/expectations/<table>.json file; `{"$PARAMETER": name}` values come from `parameters`.
 
 The goal is the pandas engine's answer (pipelines/validation.py: validate_frame on the frame read through Arrow),
@@ -50,7 +50,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 LINEAGE = ("_file", "_line", "_column")
@@ -487,10 +486,10 @@ def batch_query(con, table: str) -> str:
 
 
 def validate_table(
-    source, table: str, suite: dict, parameters: dict | None = None, context=None, on_result=None
+    con, table: str, suite: dict, parameters: dict | None = None, context=None, on_result=None
 ) -> list[ExpectationResult]:
     """Run every expectation of `suite` on `table` (a table or view name, schema-qualified if needed) with GX's SQL
-    engine. `source`: an open duckdb connection (shared database instance, read through cursors) or a path."""
+    engine. `con`: an open duckdb connection (its database instance is read through cursors of it)."""
     import duckdb
     import sqlalchemy as sa
     from duckdb_engine import ConnectionWrapper
@@ -504,8 +503,6 @@ def validate_table(
                 f"{e['type']}: a row_condition string means pandas syntax to the pandas engine and nothing to SQL: "
                 "write it as GX Condition JSON"
             )
-    owned = not isinstance(source, duckdb.DuckDBPyConnection)
-    con = duckdb.connect(str(Path(source)), read_only=True) if owned else source
     cursors = []
 
     def creator():  # every SQLAlchemy connection is a cursor of `con`: the same database instance
@@ -591,5 +588,3 @@ def validate_table(
                 cursor.close()
             except duckdb.Error:
                 pass
-        if owned:
-            con.close()
