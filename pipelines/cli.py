@@ -265,6 +265,9 @@ def refresh(args: argparse.Namespace) -> int:
         outcome = "passed" if evaluation.passed else f"FAILED ({evaluation.severity.value})"
         checks.add_row(evaluation.asset_check_key.to_user_string(), outcome, (evaluation.description or "")[:SUMMARY_CHARS])
     console.print(checks)
+    slowest = sorted(display.step_seconds.items(), key=lambda item: -item[1])[:6]
+    if slowest:
+        console.print("Slowest steps: " + ", ".join(f"{step} {seconds:.1f} s" for step, seconds in slowest), highlight=False)
     if not result.success:
         failed = [e.step_key for e in result.all_events if e.is_step_failure]
         skipped = [e.step_key for e in result.all_events if e.event_type_value == "STEP_SKIPPED"]

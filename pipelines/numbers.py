@@ -150,7 +150,7 @@ PLAIN_NUMBER = r"-?[0-9]+(?:\.[0-9]+)?"
 CANONICAL_PERIOD = r"[0-9]{4}(?:-Q[1-4]|-(?:0[1-9]|1[0-2]))?"
 
 
-def _nfkc(text) -> str | None:
+def nfkc_text(text) -> str | None:
     return (unicodedata.normalize("NFKC", text).strip() or None) if isinstance(text, str) else None
 
 
@@ -166,6 +166,33 @@ def _by_unique(column: "pd.Series", read) -> tuple["pd.Series", dict]:
     return column.map(results).astype("str"), errors
 
 
+FIGURE_COLUMNS = ("_number", "_number_upper", "_unit", "_qualifier", "_missing")
+
+
+def read_figures(values, units, qualifiers) -> list[tuple]:
+    """Cells that are not plain numbers, one by one: (_number, _number_upper, _unit, _qualifier, _missing, error)
+    each, with units and qualifiers already NFKC-normalised; a cell that cannot be read has only its error."""
+    figures = []
+    for value, cell_unit, cell_qualifier in zip(values, units, qualifiers):
+        cell_unit = cell_unit if isinstance(cell_unit, str) else None
+        cell_qualifier = cell_qualifier if isinstance(cell_qualifier, str) else ""
+        try:
+            printed = parse_printed(value if isinstance(value, str) else None)
+            if printed.qualifier and cell_qualifier and printed.qualifier != cell_qualifier:
+                raise NumberFormatError(f"qualifier '{printed.qualifier}' in the value disagrees with the qualifier column ('{cell_qualifier}')")
+            figures.append((
+                None if printed.number is None else format(printed.number, "f"),
+                None if printed.upper is None else format(printed.upper, "f"),
+                combine_units(printed.unit, cell_unit) or None,
+                printed.qualifier or cell_qualifier or None,
+                printed.missing_marker,
+                None,
+            ))
+        except NumberFormatError as problem:
+            figures.append((None, None, None, None, None, f"value {problem}"))
+    return figures
+
+
 def add_printed_figures(frame: "pd.DataFrame") -> "pd.DataFrame":
     """Observation rows -> the figure read from its printed cells, in columns beside them:
     _number (decimal text), _unit, _qualifier, _period, _missing (the marker); a cell that cannot be read
@@ -173,31 +200,20 @@ def add_printed_figures(frame: "pd.DataFrame") -> "pd.DataFrame":
     file, take a vectorised path; other values are read one by one."""
     import pandas as pd
 
-    unit, _ = _by_unique(frame["unit"], _nfkc)
-    qualifier, _ = _by_unique(frame["qualifier"], _nfkc)
+    unit, _ = _by_unique(frame["unit"], nfkc_text)
+    qualifier, _ = _by_unique(frame["qualifier"], nfkc_text)
     period, period_errors = _by_unique(frame["period"], normalise_period)
     plain = frame["value"].str.fullmatch(PLAIN_NUMBER).fillna(False).astype(bool)
     errors: dict = {i: [e] for i, e in frame["_parse_error"].dropna().items()}
     for i, printed in frame["period"][frame["period"].isin(period_errors.keys())].items():
         errors.setdefault(i, []).append(period_errors[printed])
-    read = {"_number": {}, "_number_upper": {}, "_unit": {}, "_qualifier": {}, "_missing": {}}  # row -> value, for the other rows
-    for i, value, cell_unit, cell_qualifier in zip(
-        frame.index[~plain], frame["value"][~plain], unit[~plain], qualifier[~plain]
-    ):
-        cell_unit = cell_unit if isinstance(cell_unit, str) else None
-        cell_qualifier = cell_qualifier if isinstance(cell_qualifier, str) else ""
-        try:
-            printed = parse_printed(value if isinstance(value, str) else None)
-            if printed.qualifier and cell_qualifier and printed.qualifier != cell_qualifier:
-                raise NumberFormatError(f"qualifier '{printed.qualifier}' in the value disagrees with the qualifier column ('{cell_qualifier}')")
-            read["_number"][i] = None if printed.number is None else format(printed.number, "f")
-            read["_number_upper"][i] = None if printed.upper is None else format(printed.upper, "f")
-            read["_unit"][i] = combine_units(printed.unit, cell_unit) or None
-            read["_qualifier"][i] = printed.qualifier or cell_qualifier or None
-            read["_missing"][i] = printed.missing_marker
-        except NumberFormatError as problem:
-            read["_number"][i] = read["_number_upper"][i] = read["_unit"][i] = read["_qualifier"][i] = read["_missing"][i] = None
-            errors.setdefault(i, []).append(f"value {problem}")
+    others = frame.index[~plain]
+    read = dict(zip(FIGURE_COLUMNS, ({} for _ in FIGURE_COLUMNS)))  # row -> value, for the other rows
+    for i, (*figure, error) in zip(others, read_figures(frame["value"][~plain], unit[~plain], qualifier[~plain])):
+        for column, value in zip(FIGURE_COLUMNS, figure):
+            read[column][i] = value
+        if error:
+            errors.setdefault(i, []).append(error)
 
     def merged(vectorised: "pd.Series", column: str) -> "pd.Series":
         one_by_one = pd.Series(read[column], dtype="str").reindex(frame.index)

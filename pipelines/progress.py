@@ -24,6 +24,8 @@ class ProgressDisplay:
         self.task = self.progress.add_task("refresh", total=total_steps, report="")
         self.started = time.perf_counter()
         self.show_log = show_log
+        self.step_started_at: dict[str, float] = {}
+        self.step_seconds: dict[str, float] = {}  # each finished step's wall time: the refresh's profile
 
     @property
     def elapsed(self) -> str:
@@ -43,13 +45,17 @@ class ProgressDisplay:
             self.progress.stop()
 
     def step_started(self, step: str) -> None:
+        self.step_started_at[step] = time.perf_counter()
         self.progress.update(self.task, description=step, report="")
 
     def step_ended(self, step: str, outcome: str) -> None:
         self.progress.advance(self.task)
+        if step in self.step_started_at:
+            self.step_seconds[step] = time.perf_counter() - self.step_started_at[step]
         if not self.live and not self.show_log:
             done = int(self.progress.tasks[0].completed)
-            self.console.print(f"[{done}/{int(self.progress.tasks[0].total)}] {step}: {outcome}", highlight=False)
+            took = f" in {self.step_seconds[step]:.1f} s" if step in self.step_seconds else ""
+            self.console.print(f"[{done}/{int(self.progress.tasks[0].total)}] {step}: {outcome}{took}", highlight=False)
 
     def report(self, step: str, message: str) -> None:
         self.progress.update(self.task, report=message[:110])

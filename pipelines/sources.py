@@ -24,8 +24,8 @@ import pandas as pd
 from pipelines.layouts import LayoutError, Sidecar, melt
 from pipelines.memory import release_memory
 from pipelines.metadata import table_metadata
-from pipelines.names import add_catalog_names, add_generated_names, add_indicator_keys
-from pipelines.numbers import add_printed_figures
+from pipelines.names import add_catalog_names, add_generated_names, add_indicator_keys, indicator_parts
+from pipelines.numbers import FIGURE_COLUMNS, PLAIN_NUMBER, NumberFormatError, nfkc_text, add_printed_figures, normalise_period, read_figures
 from pipelines.publish import record_check
 from pipelines.resources import DEFAULT_RAW_DIR, Warehouse
 
@@ -38,6 +38,7 @@ READABLE_SUFFIXES = {".csv", ".tsv", ".txt", ".xlsx", ".xlsm"}
 HEADER_SEARCH_ROWS = 30
 MAX_EXTRA_COLUMNS = 100  # unknown columns are kept in raw.<table>: a file of 10,000 would bloat it for good
 FAST_PATH_BYTES = 1 << 20  # files this large are read by Arrow when they allow it
+DUCKDB_READ_BYTES = FAST_PATH_BYTES  # and UTF-8 CSV files this large by DuckDB (read_csv_in_duckdb)
 def _observations(frame: pd.DataFrame) -> pd.DataFrame:
     return add_indicator_keys(add_printed_figures(frame))
 
@@ -364,6 +365,176 @@ def _cells_fast(data: bytes, head: str, delimiter: str, source: SourceTable, nam
     return Cells(frame.astype("str"), lines, [None] * table.num_rows, header_index + 1, _title(head, header_index))
 
 
+# what Python's str.strip() removes (str.isspace), as an RE2 class: a cell is trimmed alike on every path.
+# DuckDB's trim(text, characters) with these 29 characters is 8x slower than this regex.
+WHITESPACE = r"[\s\x{0b}\x{1c}-\x{1f}\x{85}\p{Z}]"
+DUCKDB_PARSERS = {"", "observations"}  # the others read a whole frame in Python (small catalog files)
+
+
+def _ident(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _text(value: str | None) -> str:
+    return "null::varchar" if value is None else "'" + value.replace("'", "''") + "'"
+
+
+@dataclass
+class Spooled:
+    """A file read and held until the load's one transaction: rows to insert (`relation`, a SELECT or a Parquet
+    scan), their columns, and the temp tables to drop afterwards."""
+
+    relation: str
+    columns: list[str]
+    rows: int
+    raw: RawFile
+    temp_tables: list[str] = field(default_factory=list)
+
+
+def _temp_table(con: duckdb.DuckDBPyConnection, name: str, frame: pd.DataFrame) -> str:
+    con.register("_frame", frame)
+    try:
+        con.execute(f"create or replace temp table {name} as select * from _frame")
+    finally:
+        con.unregister("_frame")
+    return name
+
+
+def read_csv_in_duckdb(
+    con: duckdb.DuckDBPyConnection, source: SourceTable, path: Path, name: str, data: bytes, now: datetime, prefix: str
+) -> Spooled | None:
+    """The common large file, read by DuckDB itself: UTF-8, a long table, one physical line per record, every
+    record with the header's number of fields. Cells are NFC-normalised and trimmed as on the other paths; plain
+    numbers are parsed in SQL, and only the other printed figures (超2.4万, —), the distinct units, qualifiers,
+    periods and indicator names in Python. Anything else returns None, and the file takes the exact path."""
+    try:
+        sidecar = Sidecar.beside(path, name) if source.published_layouts else None
+    except LayoutError as error:
+        raise SourceFileError(str(error)) from None
+    if source.format != "table" or source.parse not in DUCKDB_PARSERS or (sidecar and sidecar.layout):
+        return None
+    try:
+        head = _text_or_error(data[: data.rfind(b"\n", 0, FAST_PATH_BYTES) + 1].decode("utf-8-sig"), name)
+    except UnicodeDecodeError:
+        return None
+    delimiter = _delimiter(head, source.delimiter)
+    rows = list(csv.reader(io.StringIO("\n".join(head.splitlines()[:HEADER_SEARCH_ROWS])), delimiter=delimiter))
+    header_index = _header_index(rows, source)
+    if header_index is None:
+        return None
+    header = _header(rows[header_index], source, name, header_index + 1)
+    cells = f"{prefix}_cells"
+    spec = "{" + ", ".join(f"{_text(c)}: 'VARCHAR'" for c in header) + "}"
+    trimmed = ", ".join(  # NFC only for a cell that is not ASCII (as bytes and as characters, the same length)
+        f"nullif(regexp_replace(case when strlen({_ident(c)}) = length({_ident(c)}) then {_ident(c)} "
+        f"else nfc_normalize({_ident(c)}) end, {_text(f'^{WHITESPACE}+|{WHITESPACE}+$')}, '', 'g'), '') as {_ident(c)}"
+        for c in header
+    )
+    try:
+        con.execute(
+            f"create or replace temp table {cells} as select {trimmed} from read_csv({_text(str(path))}, columns = {spec}, "
+            f"header = false, skip = {header_index + 1}, delim = {_text(delimiter)}, quote = '\"', escape = '\"', "
+            "auto_detect = false, strict_mode = true, null_padding = false, encoding = 'utf-8')"
+        )
+    except duckdb.Error:
+        con.execute(f"drop table if exists {cells}")
+        return None
+    count = con.execute(f"select count(*) from {cells}").fetchone()[0]
+    newlines = data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
+    if newlines != header_index + 1 + count:  # blank lines or line breaks inside values: the exact path counts lines
+        con.execute(f"drop table {cells}")
+        return None
+    blank = [c for c in header if c.startswith("column_")]  # a blank header cell over an empty column is layout
+    if blank:
+        filled = con.execute(f"select {', '.join(f'count({_ident(c)})' for c in blank)} from {cells}").fetchone()
+        header = [c for c in header if c not in {b for b, n in zip(blank, filled) if n == 0}]
+    given = dict(sidecar.values) if sidecar else {}
+    defaults = {c: d.format(file_stem=path.stem) for c, d in source.defaults.items()}
+    columns = {c: _ident(c) for c in header}
+    for column in source.columns:
+        columns.setdefault(column, "null::varchar")
+    for column, value in [*given.items(), *defaults.items()]:
+        columns[column] = f"coalesce({columns.get(column, 'null::varchar')}, {_text(value)})"
+    title = _title(rows, header_index)
+    citation, notes = (sidecar.citation or None, sidecar.notes or None) if sidecar else (None, None)
+    digest = file_digest(path, data)
+    lineage = {
+        "_file": _text(name), "_file_sha256": _text(digest), "_line": f"rowid + {header_index + 2}", "_column": "0::bigint",
+        "_parse_error": "null::varchar", "_title": _text(title), "_citation": _text(citation), "_notes": _text(notes),
+        "_ingested_at": f"{_text(now.isoformat())}::timestamptz",
+    }
+    frame = f"{prefix}_frame"
+    con.execute(
+        f"create or replace temp table {frame} as select "
+        + ", ".join(f"{expr} as {_ident(c)}" for c, expr in [*columns.items(), *lineage.items()])
+        + f" from {cells}"
+    )
+    con.execute(f"drop table {cells}")
+    temp_tables, relation = [frame], f"select * from {frame}"
+    if source.parse == "observations":
+        relation, made = _figures_in_duckdb(con, frame, prefix)
+        temp_tables += made
+    extra = [c for c in header if c not in source.columns and not c.startswith("_")]
+    if len(extra) > MAX_EXTRA_COLUMNS:
+        for table in temp_tables:
+            con.execute(f"drop table {table}")
+        _too_many_columns(source, name, extra)
+    names = [d[0] for d in con.execute(f"select * from ({relation}) limit 0").description]
+    raw = RawFile(pd.DataFrame(), digest, len(data), "utf-8", delimiter, header_index + 1, extra)
+    return Spooled(relation, names, count, raw, temp_tables)
+
+
+def _figures_in_duckdb(con: duckdb.DuckDBPyConnection, frame: str, prefix: str) -> tuple[str, list[str]]:
+    """add_printed_figures and add_indicator_keys as SQL over a file's rows: a SELECT giving the same columns."""
+    def distinct(column: str) -> list[str]:
+        return [v for (v,) in con.execute(f"select distinct {column} from {frame} where {column} is not null").fetchall()]
+
+    def periods(value: str) -> tuple:
+        try:
+            return normalise_period(value), None
+        except NumberFormatError as problem:
+            return None, str(problem)
+
+    maps = {
+        "units": pd.DataFrame([(v, nfkc_text(v)) for v in distinct("unit")], columns=["printed", "normal"], dtype="str"),
+        "qualifiers": pd.DataFrame([(v, nfkc_text(v)) for v in distinct("qualifier")], columns=["printed", "normal"], dtype="str"),
+        "periods": pd.DataFrame([(v, *periods(v)) for v in distinct("period")], columns=["printed", "normal", "error"], dtype="str"),
+        "indicators": pd.DataFrame(
+            [(v, *indicator_parts(v)) for v in distinct("indicator")],
+            columns=["printed", "_indicator_key", "_indicator_bare", "_indicator_name_unit", "_indicator_level"], dtype="str",
+        ),
+    }
+    made = [_temp_table(con, f"{prefix}_{kind}", table) for kind, table in maps.items()]
+    plain = f"regexp_full_match(f.value, {_text(PLAIN_NUMBER)})"
+    other = con.execute(
+        f"select f.rowid, f.value, u.normal, q.normal from {frame} as f left join {prefix}_units as u on u.printed = f.unit "
+        f"left join {prefix}_qualifiers as q on q.printed = f.qualifier where f.value is null or not {plain}"
+    ).fetchall()
+    rows, values, units, qualifiers = (list(c) for c in zip(*other)) if other else ([], [], [], [])
+    figures = pd.DataFrame(
+        [(row, *figure) for row, figure in zip(rows, read_figures(values, units, qualifiers))],
+        columns=["row", *FIGURE_COLUMNS, "error"],
+    ).astype({c: "str" for c in [*FIGURE_COLUMNS, "error"]}).astype({"row": "int64"})
+    made.append(_temp_table(con, f"{prefix}_others", figures))
+    relation = f"""
+        select f.* replace (nullif(concat_ws('; ', f._parse_error, p.error, o.error), '') as _parse_error),
+            case when o.row is null then f.value else o._number end as _number,
+            o._number_upper,
+            case when o.row is null then u.normal else o._unit end as _unit,
+            case when o.row is null then q.normal else o._qualifier end as _qualifier,
+            p.normal as _period,
+            o._missing,
+            i._indicator_key, i._indicator_bare, i._indicator_name_unit, i._indicator_level
+        from {frame} as f
+        left join {prefix}_others as o on o.row = f.rowid
+        left join {prefix}_units as u on u.printed = f.unit
+        left join {prefix}_qualifiers as q on q.printed = f.qualifier
+        left join {prefix}_periods as p on p.printed = f.period
+        left join {prefix}_indicators as i on i.printed = f.indicator
+    """
+    return relation, made
+
+
 GB2260_ENTRY = re.compile(r"^\s*'(\d{6})': '([^']*)',?\s*$")
 
 
@@ -485,12 +656,16 @@ def read_source_file(source: SourceTable, path: Path, relative_name: str, data: 
         frame = PARSERS[source.parse](frame)
     extra = [c for c in header if c not in source.columns and not c.startswith("_")]
     if len(extra) > MAX_EXTRA_COLUMNS:
-        raise SourceFileError(
-            f"{relative_name}: {len(extra):,} columns that data/raw/{source.name}/{DESCRIPTOR} does not list (first: "
-            f"{', '.join(extra[:5])}); at most {MAX_EXTRA_COLUMNS} are kept. Keep the columns of the table "
-            f"({', '.join(source.columns)}) and save the rest elsewhere."
-        )
+        _too_many_columns(source, relative_name, extra)
     return RawFile(frame, digest, len(data), encoding, delimiter, cells.header_line, extra)
+
+
+def _too_many_columns(source: SourceTable, name: str, extra: list[str]) -> None:
+    raise SourceFileError(
+        f"{name}: {len(extra):,} columns that data/raw/{source.name}/{DESCRIPTOR} does not list (first: "
+        f"{', '.join(extra[:5])}); at most {MAX_EXTRA_COLUMNS} are kept. Keep the columns of the table "
+        f"({', '.join(source.columns)}) and save the rest elsewhere."
+    )
 
 
 LEDGER_DDL = """
@@ -570,42 +745,41 @@ def load_source_table(
     shutil.rmtree(spool_dir, ignore_errors=True)
     spool_dir.mkdir(parents=True)
     current: dict[str, str] = {}
-    spooled: dict[str, tuple[Path, RawFile, int]] = {}
-    for path in paths:
-        name = file_name(source, path, raw_dir)
-        data = path.read_bytes()
-        current[name] = file_digest(path, data)
-        if (name, current[name]) not in loaded:
-            started = time.perf_counter()
-            raw = read_source_file(source, path, name, data)  # every file read before anything is written
-            raw.frame["_ingested_at"] = pd.Series([now] * len(raw.frame), dtype="datetime64[us, UTC]", index=raw.frame.index)
-            part = spool_dir / f"{len(spooled):05d}.parquet"
-            raw.frame.to_parquet(part, index=False)
-            spooled[name] = (part, raw, len(raw.frame))
-            if log:
-                seconds = time.perf_counter() - started
-                done = sum(rows for _, _, rows in spooled.values())
-                log(f"{source.raw_table}: read {name}, {len(raw.frame):,} rows in {seconds:.1f} s "
-                    f"({len(raw.frame) / max(seconds, 1e-3):,.0f} rows/s); {done:,} rows read so far")
-            raw.frame = pd.DataFrame(columns=raw.frame.columns)  # not a slice: that would keep the file's Arrow buffers
-            release_memory(spooled[name][2])
+    spooled: dict[str, Spooled] = {}
+    try:
+        for path in paths:
+            name = file_name(source, path, raw_dir)
+            data = path.read_bytes()
+            current[name] = file_digest(path, data)
+            if (name, current[name]) not in loaded:
+                started = time.perf_counter()
+                spooled[name] = _read_file(con, source, path, name, data, now, spool_dir / f"{len(spooled):05d}")
+                if log:
+                    seconds, rows = time.perf_counter() - started, spooled[name].rows
+                    done = sum(s.rows for s in spooled.values())
+                    log(f"{source.raw_table}: read {name}, {rows:,} rows in {seconds:.1f} s "
+                        f"({rows / max(seconds, 1e-3):,.0f} rows/s); {done:,} rows read so far")
+    except BaseException:
+        _drop_spooled(con, spooled.values(), spool_dir)
+        raise
     removed = sorted({f for f, _ in loaded} - set(current))
     if spooled or removed:
         _warm_up_great_expectations()
     if exists:  # new columns first: DuckDB cannot alter a table and insert into it in one transaction
         present = set(con.table(source.raw_table).columns)
-        for column in dict.fromkeys(c for _, raw, _ in spooled.values() for c in raw.frame.columns if c not in present):
+        for column in dict.fromkeys(c for read in spooled.values() for c in read.columns if c not in present):
             for table in (source.raw_table, source.quarantine_table):
                 con.execute(f'alter table if exists {table} add column if not exists "{column}" varchar')
     con.execute("begin")
     try:
         if exists:
             con.execute(f"delete from {source.raw_table} where _file in (select unnest(?))", [[*spooled, *removed]])
-        for name, (part, raw, rows) in spooled.items():
+        for name, read in spooled.items():
+            raw, rows = read.raw, read.rows
             if not exists:
-                con.execute(f"create table {source.raw_table} as select * from read_parquet('{part}') limit 0")
+                con.execute(f"create table {source.raw_table} as select * from ({read.relation}) limit 0")
                 exists = True
-            con.execute(f"insert into {source.raw_table} by name select * from read_parquet('{part}')")
+            con.execute(f"insert into {source.raw_table} by name select * from ({read.relation})")
             con.execute(
                 "insert into audit.load_ledger values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, null) "
                 "on conflict do update set rows = excluded.rows, last_loaded_at = excluded.last_loaded_at, "
@@ -642,13 +816,38 @@ def load_source_table(
             pass  # a failed commit has rolled back already
         raise
     finally:
-        shutil.rmtree(spool_dir, ignore_errors=True)
+        _drop_spooled(con, spooled.values(), spool_dir)
     return LoadSummary(
         loaded=list(spooled),
         unchanged=sorted(set(current) - set(spooled)),
         removed=removed,
-        rows_loaded=sum(rows for _, _, rows in spooled.values()),
+        rows_loaded=sum(read.rows for read in spooled.values()),
     )
+
+
+def _read_file(
+    con: duckdb.DuckDBPyConnection, source: SourceTable, path: Path, name: str, data: bytes, now: datetime, part: Path
+) -> Spooled:
+    """One file, read before anything is written: by DuckDB when it can (read_csv_in_duckdb), else in Python and
+    spooled to Parquet (memory holds one file at a time)."""
+    if len(data) >= DUCKDB_READ_BYTES and path.suffix.lower() in {".csv", ".tsv", ".txt"} and source.encoding in ("auto", "utf-8", "utf-8-sig"):
+        if (read := read_csv_in_duckdb(con, source, path, name, data, now, f"_ingest_{part.name}")) is not None:
+            return read
+    raw = read_source_file(source, path, name, data)
+    raw.frame["_ingested_at"] = pd.Series([now] * len(raw.frame), dtype="datetime64[us, UTC]", index=raw.frame.index)
+    parquet = part.with_suffix(".parquet")
+    raw.frame.to_parquet(parquet, index=False)
+    read = Spooled(f"select * from read_parquet('{parquet}')", list(raw.frame.columns), len(raw.frame), raw)
+    raw.frame = pd.DataFrame(columns=raw.frame.columns)  # not a slice: that would keep the file's Arrow buffers
+    release_memory(read.rows)
+    return read
+
+
+def _drop_spooled(con: duckdb.DuckDBPyConnection, spooled, spool_dir: Path) -> None:
+    for read in spooled:
+        for table in read.temp_tables:
+            con.execute(f"drop table if exists {table}")
+    shutil.rmtree(spool_dir, ignore_errors=True)
 
 
 def _warm_up_great_expectations() -> None:
