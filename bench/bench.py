@@ -16,7 +16,7 @@ import duckdb
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.synthetic import make_raw_dir, stable_counties, write_observations  # noqa: E402
-from pipelines.resources import PROJECT_ROOT  # noqa: E402
+from pipelines.paths import PROJECT_ROOT  # noqa: E402
 
 BENCH_DIR = PROJECT_ROOT / "data" / "bench"
 

@@ -12,8 +12,7 @@ import duckdb
 from rich.console import Console
 from rich.table import Table
 
-from pipelines.publish import latest_verdicts, quarantine_counts
-from pipelines.resources import DEFAULT_WAREHOUSE_DIR, PROJECT_ROOT, read_published
+from pipelines.paths import DEFAULT_RAW_DIR, DEFAULT_WAREHOUSE_DIR, PROJECT_ROOT, read_published
 
 console = Console(width=None if Console().is_terminal else 160)
 errors = Console(stderr=True, width=None if Console(stderr=True).is_terminal else 160)
@@ -188,6 +187,8 @@ def describe(args: argparse.Namespace) -> int:
 def status(args: argparse.Namespace) -> int:
     from datetime import datetime
 
+    from pipelines.publish import latest_verdicts, quarantine_counts  # imports Dagster: only here
+
     path = Path(args.database)
     with read_published(path) as con:
         checks = latest_verdicts(con)
@@ -239,6 +240,19 @@ def failure_messages(result) -> list[str]:
 
 
 def refresh(args: argparse.Namespace) -> int:
+    import time
+
+    from pipelines import inputs
+
+    started = time.perf_counter()
+    fingerprint = inputs.inputs_fingerprint(DEFAULT_RAW_DIR)
+    since = None if args.force else inputs.unchanged_since_last_refresh(DEFAULT_RAW_DIR, DEFAULT_WAREHOUSE_DIR)
+    if since:
+        console.print(f"[bold]Nothing to refresh[/]: no file under {_shown(DEFAULT_RAW_DIR)}, no suite, SQL file or code "
+                      f"changed since the refresh of {since}, and its published warehouse stands (--force runs every step anyway).")
+        show_published(f"in {time.perf_counter() - started:.1f} s")
+        return 0
+    inputs.forget_refresh(DEFAULT_WAREHOUSE_DIR)  # until this run publishes, the next one runs too
     import dagster as dg
 
     from pipelines.definitions import defs
@@ -276,15 +290,20 @@ def refresh(args: argparse.Namespace) -> int:
         console.print(f"[red]The refresh failed[/] (failed: {', '.join(failed) or 'none'}; blocked: "
                       f"{len(skipped)} step(s)). The published warehouse was left as it was. {display.elapsed}")
         return 1
+    inputs.record_refresh(DEFAULT_RAW_DIR, DEFAULT_WAREHOUSE_DIR, fingerprint)
+    show_published(display.elapsed)
+    return 0
+
+
+def show_published(elapsed: str) -> None:
     with read_published(PUBLISHED) as con:
         counts = [(t, con.execute(f"select count(*) from {t}").fetchone()[0]) for t in SHOWN_TABLES]
-        print_result(f"Published {_shown(PUBLISHED)} {display.elapsed}", ["table", "rows"], counts)
+        print_result(f"Published {_shown(PUBLISHED)} {elapsed}", ["table", "rows"], counts)
         cursor = con.execute(EXAMPLE_QUERY.read_text(encoding="utf-8"))
         print_result(f"Example: {_shown(EXAMPLE_QUERY)}", [d[0] for d in cursor.description], cursor.fetchall())
     report = DEFAULT_WAREHOUSE_DIR / "report" / "index.html"
     if report.exists():
         console.print(f"Report: {report.as_uri()}")
-    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -294,6 +313,8 @@ def main(argv: list[str] | None = None) -> int:
     r = commands.add_parser("refresh", help="ingest, validate, build and publish the warehouse, with progress")
     r.add_argument("--log-level", choices=["debug", "info", "warning", "error"],
                    help="print the Dagster run log at this level instead of the progress display")
+    r.add_argument("--force", action="store_true",
+                   help="run every step even when nothing changed since the last refresh (each step still skips what it can)")
     r.set_defaults(run=refresh)
 
     def database_option(command):

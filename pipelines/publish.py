@@ -1,12 +1,12 @@
-"""The atomic publish: copy the build database aside, verify it, then rename it over warehouse.duckdb."""
+"""The atomic publish: bring a published generation up to date with the build (pipelines/generations.py), verify it,
+then link it in as warehouse.duckdb with one rename."""
 
-import os
-import shutil
 from pathlib import Path
 
 import dagster as dg
 import duckdb
 
+from pipelines.generations import link_published, next_generation, sync_generation
 from pipelines.metadata import table_metadata
 from pipelines.resources import Warehouse
 
@@ -92,7 +92,7 @@ def build_fingerprint(
     source table's files (see file_states)."""
     import hashlib
 
-    from pipelines.resources import PROJECT_ROOT
+    from pipelines.paths import PROJECT_ROOT
 
     digest = hashlib.sha256()
     versions = [v for v in loaded_versions(con) if v[0] != except_table and (tables is None or v[0] in tables)]
@@ -166,26 +166,6 @@ def blocking_failures(con: duckdb.DuckDBPyConnection, checks: list[str]) -> list
     return [c for c in checks if latest.get(c, True)]
 
 
-def publish_file(build: Path, published: Path) -> None:
-    """Readers of the old file keep it (same inode) until they reconnect; nobody sees a half-copied file."""
-    for stale in published.parent.glob(f".{published.name}.*.tmp"):
-        stale.unlink(missing_ok=True)  # left by a killed publish
-    tmp = published.parent / f".{published.name}.{os.getpid()}.tmp"
-    try:
-        shutil.copyfile(build, tmp)
-        with tmp.open("rb+") as f:
-            os.fsync(f.fileno())
-        verify_contract(tmp)
-        os.replace(tmp, published)
-        directory = os.open(published.parent, os.O_RDONLY)
-        try:
-            os.fsync(directory)
-        finally:
-            os.close(directory)
-    finally:
-        tmp.unlink(missing_ok=True)
-
-
 def verify_contract(path: Path) -> None:
     with duckdb.connect(str(path), read_only=True) as con:
         present = {row[0] for row in con.execute("select table_name from information_schema.tables where table_schema = 'main'").fetchall()}
@@ -202,8 +182,8 @@ def build_publish_asset(upstream: list[dg.AssetKey], checks: list[str]) -> dg.As
         deps=upstream,
         group_name="publish",
         kinds={"duckdb"},
-        description="Replaces data/warehouse/warehouse.duckdb atomically with the build database, only when "
-        "every source table's blocking check passed. Analysts open that file read-only.",
+        description="Replaces data/warehouse/warehouse.duckdb atomically with the build's tables and views, only when "
+        "every source table's blocking check passed, writing only what changed. Analysts open that file read-only.",
     )
     def published_warehouse(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
         with warehouse.connect() as con:
@@ -217,9 +197,17 @@ def build_publish_asset(upstream: list[dg.AssetKey], checks: list[str]) -> dg.As
             fingerprint = build_fingerprint(con, Path(warehouse.raw_dir))
             republish = not (warehouse.published_path.exists() and last_build(con, "published_warehouse") == fingerprint)
             if republish:
-                con.execute("checkpoint")
+                generation = next_generation(warehouse.published_path)
+                written = sync_generation(con, generation, log=context.log.info)
+                context.log.info(
+                    f"{generation.name} brought up to date: {len(written['whole'])} table(s) written whole "
+                    f"({', '.join(written['whole'][:8])}{' ...' if len(written['whole']) > 8 else ''}), "
+                    f"{len(written['by_key'])} by the rows that changed ({', '.join(written['by_key'])}), "
+                    f"{written['checked']} compared by checksum"
+                )
         if republish:
-            publish_file(warehouse.build_path, warehouse.published_path)
+            verify_contract(generation)
+            link_published(generation, warehouse.published_path)
             with warehouse.connect() as con:  # only once the file is in place: a killed publish is redone
                 record_build(con, "published_warehouse", fingerprint)
         with duckdb.connect(str(warehouse.published_path), read_only=True) as con:
@@ -236,6 +224,8 @@ def build_publish_asset(upstream: list[dg.AssetKey], checks: list[str]) -> dg.As
                 "path": dg.MetadataValue.path(str(warehouse.published_path)),
                 "size_bytes": warehouse.published_path.stat().st_size,
                 "republished": republish,
+                **({"tables_written_whole": len(written["whole"]), "tables_written_by_key": ", ".join(written["by_key"])}
+                   if republish else {}),
                 **{f"rows/{t}": int(n) for t, n in counts.items()},
             }
         )

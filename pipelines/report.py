@@ -2,6 +2,7 @@
 published warehouse. Per region: each indicator's latest value with its growth rate and source, and a
 chart for every series with several periods; then the data quality: checks, quarantined rows, last refresh."""
 
+import hashlib
 import html
 import json
 import os
@@ -59,11 +60,22 @@ order by severity = 'info', severity = 'warning', region_code, period_code, rule
 limit 5000
 """
 
+# mix: a checksum of the region's facts, which decides whether its section of the page is built again
 REGIONS_SQL = """
-with counts as (select region_key, count(*) as n from fact_observation where region_key is not null group by 1)
-select r.region_code, any_value(r.name_zh), any_value(r.name_en), any_value(r.level), sum(counts.n)::bigint, list(r.region_key)
+with counts as (
+    select region_key, count(*) as n, bit_xor(hash(f)) as mix from fact_observation as f where region_key is not null group by 1
+)
+select r.region_code, any_value(r.name_zh), any_value(r.name_en), any_value(r.level), sum(counts.n)::bigint, list(r.region_key),
+       bit_xor(counts.mix)::varchar
 from counts join dim_region as r on r.region_key = counts.region_key
 group by 1 order by 5 desc, 1
+"""
+
+# what every section shows beside the facts: names of indicators, sources, periods, entities, regions
+DIMENSIONS_SQL = """
+select (select bit_xor(hash(t)) from dim_indicator as t) || ':' || (select bit_xor(hash(t)) from dim_source as t) || ':'
+    || (select bit_xor(hash(t)) from dim_period as t) || ':' || (select bit_xor(hash(t)) from dim_entity as t) || ':'
+    || (select bit_xor(hash(t)) from dim_region as t)
 """
 
 CSS = """
@@ -139,27 +151,16 @@ def line_chart(points: list[tuple], title: str, unit: str) -> str:
     )
 
 
-def build_report(con: duckdb.DuckDBPyConnection, published_at: datetime) -> tuple[str, dict]:
-    """The page's HTML and figures about it (for the asset's metadata)."""
-    rows = con.execute(REGIONS_SQL).fetchall()
-    regions = [r[:5] for r in rows]
-    shown = regions[:MAX_REGIONS]
-    keys = [key for r in rows[:MAX_REGIONS] for key in r[5]]
+def _region_sections(con: duckdb.DuckDBPyConnection, regions: list[tuple], findings: list[tuple]) -> dict[str, dict]:
+    """The HTML of these regions' sections: {code: {"html", "charts"}}."""
+    keys = [key for r in regions for key in r[5]]
     latest = con.execute(LATEST_SQL, {"keys": keys}).fetchall()
     series = con.execute(SERIES_SQL, {"keys": keys}).fetchall()
-    checks = latest_verdicts(con)
-    quarantined = quarantine_counts(con)
-    files = con.execute(
-        "select count(*), max(last_loaded_at) from audit.load_ledger where removed_at is null"
-    ).fetchone()
-    observations = con.execute("select count(*) from fact_observation").fetchone()[0]
-    findings = con.execute(FINDINGS_SQL).fetchall()  # the first 5,000: tagged on their figures, 200 listed
-    (findings_total,) = con.execute("select count(*) from consistency_finding").fetchone()
     flagged = {}  # observation key -> what contradicts it
-    for rule, region, entity, period, published, recomputed, severity, text, keys in findings:
-        for key in keys:
-            flagged.setdefault(key, []).append(f"{rule} ({severity}): published {_number(published)}, recomputed {_number(recomputed)}; {text}")
-
+    for rule, region, entity, period, published, recomputed, severity, text, observation_keys in findings:
+        for key in observation_keys:
+            flagged.setdefault(key, []).append(
+                f"{rule} ({severity}): published {_number(published)}, recomputed {_number(recomputed)}; {text}")
     growth = {}  # (region, entity, level indicator, period) -> growth row
     for row in latest:
         if row[6] == "growth_yoy" and row[7]:
@@ -174,26 +175,12 @@ def build_report(con: duckdb.DuckDBPyConnection, published_at: datetime) -> tupl
     charts_by_region: dict[str, list] = {}
     for region, entity, _, name, unit, points in series:
         charts_by_region.setdefault(region, []).append(((entity + ": " if entity else "") + (name or ""), unit, points))
-
-    parts = [
-        "<!doctype html><html lang='en'><head><meta charset='utf-8'>",
-        "<meta name='viewport' content='width=device-width, initial-scale=1'>",
-        f"<title>Regional indicators report</title><style>{CSS}</style></head><body>",
-        "<h1>Regional indicators</h1>",
-        f"<p class='muted'>Published {published_at:%Y-%m-%d %H:%M %Z}; {observations:,} observations of {len(regions):,} regions "
-        f"from {files[0]} source file(s). Values are in each indicator's base unit; the printed figure is beside it.</p>",
-        "<nav><a href='#quality'>Data quality</a><a href='#findings'>Findings</a>" + "".join(f"<a href='#r{_e(code)}'>{_e(name_en or code)}</a>" for code, _, name_en, _, _ in shown[:20]) + "</nav>",
-    ]
-    if len(regions) > len(shown):
-        parts.append(f"<p class='muted'>The {len(shown)} regions with the most observations are shown; "
-                     f"{len(regions) - len(shown):,} more are in the warehouse (regind query).</p>")
-    charts_total = 0
-    for code, name_zh, name_en, level, count in shown:
-        parts.append(f"<section class='region' id='r{_e(code)}'><h2>{_e(name_en)} {_e(name_zh)} "
-                     f"<span class='muted'>{_e(code)} · {_e(level)} · {count:,} observations</span></h2>")
+    sections = {}
+    for code, name_zh, name_en, level, count, *_ in regions:
+        parts = [f"<section class='region' id='r{_e(code)}'><h2>{_e(name_en)} {_e(name_zh)} "
+                 f"<span class='muted'>{_e(code)} · {_e(level)} · {count:,} observations</span></h2>"]
         charts = charts_by_region.get(code, [])[:MAX_CHARTS_PER_REGION]
         if charts:
-            charts_total += len(charts)
             parts.append("<div class='charts'>" + "".join(line_chart(p, t, u) for t, u, p in charts) + "</div>")
         rows = [(r, g) for r, g in rows_by_region.get(code, []) if id(r) not in used]
         parts.append("<table><thead><tr><th>indicator</th><th>entity</th><th>period</th><th>value</th><th>unit</th>"
@@ -212,6 +199,61 @@ def build_report(con: duckdb.DuckDBPyConnection, published_at: datetime) -> tupl
         if len(rows) > MAX_ROWS_PER_REGION:
             parts.append(f"<p class='muted'>{len(rows) - MAX_ROWS_PER_REGION} more indicators: regind query.</p>")
         parts.append("</section>")
+        sections[code] = {"html": "\n".join(parts), "charts": len(charts)}
+    return sections
+
+
+def build_report(con: duckdb.DuckDBPyConnection, published_at: datetime, cache: dict | None = None) -> tuple[str, dict, dict]:
+    """The page's HTML, figures about it (for the asset's metadata) and its region sections by code. A section in
+    `cache` (from the last page) whose facts, findings and dimensions are unchanged is reused, not built again."""
+    cache = cache or {}
+    rows = con.execute(REGIONS_SQL).fetchall()
+    regions = [r[:5] for r in rows]
+    shown = rows[:MAX_REGIONS]
+    checks = latest_verdicts(con)
+    quarantined = quarantine_counts(con)
+    files = con.execute(
+        "select count(*), max(last_loaded_at) from audit.load_ledger where removed_at is null"
+    ).fetchone()
+    observations = con.execute("select count(*) from fact_observation").fetchone()[0]
+    findings = con.execute(FINDINGS_SQL).fetchall()  # the first 5,000: tagged on their figures, 200 listed
+    (findings_total,) = con.execute("select count(*) from consistency_finding").fetchone()
+    (dimensions,) = con.execute(DIMENSIONS_SQL).fetchone()
+    # a finding touches the sections of the regions whose figures it names (a sum of subdivisions names theirs)
+    named = [key for finding in findings for key in finding[8]]
+    region_of = dict(con.execute(
+        "select f.observation_key, r.region_code from fact_observation as f join dim_region as r on r.region_key = f.region_key "
+        "where f.observation_key in (select unnest($keys))", {"keys": named},
+    ).fetchall()) if named else {}
+    by_region: dict[str, list] = {}
+    for finding in findings:
+        for code in dict.fromkeys([finding[1], *(region_of.get(key) for key in finding[8])]):
+            if code is not None:
+                by_region.setdefault(code, []).append(finding)
+    keys = {
+        code: hashlib.sha256(repr((mix, count, dimensions, by_region.get(code, []))).encode()).hexdigest()
+        for code, _, _, _, count, _, mix in shown
+    }
+    stale = [r for r in shown if cache.get(r[0], {}).get("key") != keys[r[0]]]
+    built = _region_sections(con, stale, findings) if stale else {}
+    sections = {code: built.get(code) or cache[code] for code in keys}
+    for code in built:
+        sections[code]["key"] = keys[code]
+
+    parts = [
+        "<!doctype html><html lang='en'><head><meta charset='utf-8'>",
+        "<meta name='viewport' content='width=device-width, initial-scale=1'>",
+        f"<title>Regional indicators report</title><style>{CSS}</style></head><body>",
+        "<h1>Regional indicators</h1>",
+        f"<p class='muted'>Published {published_at:%Y-%m-%d %H:%M %Z}; {observations:,} observations of {len(regions):,} regions "
+        f"from {files[0]} source file(s). Values are in each indicator's base unit; the printed figure is beside it.</p>",
+        "<nav><a href='#quality'>Data quality</a><a href='#findings'>Findings</a>" + "".join(f"<a href='#r{_e(r[0])}'>{_e(r[2] or r[0])}</a>" for r in shown[:20]) + "</nav>",
+    ]
+    if len(regions) > len(shown):
+        parts.append(f"<p class='muted'>The {len(shown)} regions with the most observations are shown; "
+                     f"{len(regions) - len(shown):,} more are in the warehouse (regind query).</p>")
+    parts += [sections[r[0]]["html"] for r in shown]
+    charts_total = sum(sections[r[0]]["charts"] for r in shown)
 
     passed = sum(1 for c in checks if c[1])
     parts += [
@@ -252,8 +294,9 @@ def build_report(con: duckdb.DuckDBPyConnection, published_at: datetime) -> tupl
         "checks": len(checks),
         "rows_quarantined": sum(n for _, n in quarantined),
         "findings": findings_total,
+        "sections_rebuilt": len(built),
     }
-    return "\n".join(parts), figures
+    return "\n".join(parts), figures, sections
 
 
 def write_report(published: Path, directory: Path) -> tuple[Path, dict, bool]:
@@ -267,12 +310,18 @@ def write_report(published: Path, directory: Path) -> tuple[Path, dict, bool]:
         if built.get("published") == version:
             return target, built["figures"], False
     published_at = datetime.fromtimestamp(stat.st_mtime, tz=timezone.utc)
+    cached = directory / ".sections.json"  # each region's section and what it was built from: see build_report
+    try:
+        cache = json.loads(cached.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        cache = {}
     with duckdb.connect(str(published), read_only=True) as con:
-        page, figures = build_report(con, published_at)
+        page, figures, sections = build_report(con, published_at, cache)
     directory.mkdir(parents=True, exist_ok=True)
-    tmp = directory / f".index.{os.getpid()}.tmp"
-    tmp.write_text(page, encoding="utf-8")
-    os.replace(tmp, target)
+    for path, text in ((target, page), (cached, json.dumps(sections))):
+        tmp = directory / f".{path.name}.{os.getpid()}.tmp"
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, path)
     stamp.write_text(json.dumps({"published": version, "figures": figures}), encoding="utf-8")
     return target, figures, True
 
@@ -289,7 +338,8 @@ def write_report(published: Path, directory: Path) -> tuple[Path, dict, bool]:
 def report(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
     path, figures, rebuilt = write_report(warehouse.published_path, Path(warehouse.directory).resolve() / "report")
     if rebuilt:
-        context.log.info(f"report written to {path}: {figures['regions_shown']} regions, {figures['charts']} charts")
+        context.log.info(f"report written to {path}: {figures['regions_shown']} regions ({figures['sections_rebuilt']} built "
+                         f"again, the others unchanged), {figures['charts']} charts")
     else:
         context.log.info(f"the published warehouse is unchanged: {path} stands")
     summary = "| figure | value |\n|---|---|\n" + "\n".join(f"| {k} | {v:,} |" for k, v in figures.items())

@@ -12,10 +12,8 @@ import duckdb
 from dagster_duckdb import DuckDBResource
 from pydantic import PrivateAttr
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-# absolute: a relative REGIND_* directory would move with the working directory of each run
-DEFAULT_RAW_DIR = Path(os.environ.get("REGIND_RAW_DIR", PROJECT_ROOT / "data" / "raw")).resolve()
-DEFAULT_WAREHOUSE_DIR = Path(os.environ.get("REGIND_WAREHOUSE_DIR", PROJECT_ROOT / "data" / "warehouse")).resolve()
+from pipelines.paths import DEFAULT_RAW_DIR, DEFAULT_WAREHOUSE_DIR, PROJECT_ROOT
+
 RUN_LOCK_WAIT_S = 6 * 3600
 DUCKDB_MEMORY_LIMIT = os.environ.get("REGIND_DUCKDB_MEMORY", "640MB")  # beside ~700 MB of Python: a 1.5 GB process
 MACROS_SQL = PROJECT_ROOT / "sql" / "macros.sql"  # scalar macros the SQL files and validation frames share
@@ -112,18 +110,3 @@ def define_macros(con: duckdb.DuckDBPyConnection) -> None:
     if con.execute("select sha256 from audit.macros").fetchall() != [(digest,)]:
         con.execute(text)
         con.execute("delete from audit.macros; insert into audit.macros values (?)", [digest])
-
-
-def read_published(path: Path) -> duckdb.DuckDBPyConnection:
-    """A read-only connection to a published warehouse file, with a clear error if there is none. It cannot
-    touch other files (no read_csv of /etc, no COPY ... TO, no ATTACH) nor install or load extensions, and its
-    settings are locked against SET."""
-    if not path.exists():
-        raise FileNotFoundError(f"{path} does not exist yet: run `make run` (or `regind refresh`) to build and publish the warehouse.")
-    con = duckdb.connect(
-        str(path),
-        read_only=True,
-        config={"enable_external_access": False, "autoinstall_known_extensions": False, "autoload_known_extensions": False},
-    )
-    con.execute("set enable_progress_bar = false; set lock_configuration = true")
-    return con

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import dagster as dg
 
-from pipelines.resources import DEFAULT_RAW_DIR
+from pipelines.paths import DEFAULT_RAW_DIR
 from pipelines.sources import SourceTable, file_name, raw_asset_key, source_files
 
 

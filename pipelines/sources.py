@@ -21,13 +21,15 @@ import dagster as dg
 import duckdb
 import pandas as pd
 
+from pipelines.generations import log_change
 from pipelines.layouts import LayoutError, Sidecar, melt
 from pipelines.memory import release_memory
 from pipelines.metadata import table_metadata
 from pipelines.names import add_catalog_names, add_generated_names, add_indicator_keys, indicator_parts
 from pipelines.numbers import FIGURE_COLUMNS, PLAIN_NUMBER, NumberFormatError, nfkc_text, add_printed_figures, normalise_period, read_figures
 from pipelines.publish import record_check
-from pipelines.resources import DEFAULT_RAW_DIR, Warehouse
+from pipelines.paths import DEFAULT_RAW_DIR
+from pipelines.resources import Warehouse
 
 DESCRIPTOR = "source.toml"
 # _title: the text above a table's header (山东省各市2023年主要指标), which may name the regions' parent
@@ -400,13 +402,25 @@ def _temp_table(con: duckdb.DuckDBPyConnection, name: str, frame: pd.DataFrame) 
     return name
 
 
-def read_csv_in_duckdb(
-    con: duckdb.DuckDBPyConnection, source: SourceTable, path: Path, name: str, data: bytes, now: datetime, prefix: str
-) -> Spooled | None:
-    """The common large file, read by DuckDB itself: UTF-8, a long table, one physical line per record, every
-    record with the header's number of fields. Cells are NFC-normalised and trimmed as on the other paths; plain
-    numbers are parsed in SQL, and only the other printed figures (超2.4万, —), the distinct units, qualifiers,
-    periods and indicator names in Python. Anything else returns None, and the file takes the exact path."""
+@dataclass
+class CsvPlan:
+    """What a file's first lines tell before DuckDB reads it: where its header is, and the raw table's columns."""
+
+    header_index: int
+    header: list[str]
+    delimiter: str
+    head: list[list[str]]
+    sidecar: Sidecar | None
+    columns: list[str]
+
+
+INDICATOR_KEY_COLUMNS = ["_indicator_key", "_indicator_bare", "_indicator_name_unit", "_indicator_level"]
+PARSED_COLUMNS = {"": [], "observations": ["_number", "_number_upper", "_unit", "_qualifier", "_period", "_missing", *INDICATOR_KEY_COLUMNS]}
+
+
+def plan_csv_in_duckdb(source: SourceTable, path: Path, name: str, data: bytes) -> CsvPlan | None:
+    """Whether DuckDB may read the file (UTF-8 text, a long table whose header is in its first lines, no blank
+    header cell, no declared layout), and how; None sends it to the Python path."""
     try:
         sidecar = Sidecar.beside(path, name) if source.published_layouts else None
     except LayoutError as error:
@@ -420,9 +434,30 @@ def read_csv_in_duckdb(
     delimiter = _delimiter(head, source.delimiter)
     rows = list(csv.reader(io.StringIO("\n".join(head.splitlines()[:HEADER_SEARCH_ROWS])), delimiter=delimiter))
     header_index = _header_index(rows, source)
-    if header_index is None:
+    if header_index is None or not all(c.strip() for c in rows[header_index]):
         return None
     header = _header(rows[header_index], source, name, header_index + 1)
+    extra = [c for c in header if c not in source.columns and not c.startswith("_")]
+    if len(extra) > MAX_EXTRA_COLUMNS:
+        _too_many_columns(source, name, extra)
+    given = [*(sidecar.values if sidecar else {}), *source.defaults]
+    columns = dict.fromkeys([*header, *source.columns, *given, *LINEAGE_COLUMNS, *PARSED_COLUMNS[source.parse]])
+    return CsvPlan(header_index, header, delimiter, rows, sidecar, list(columns))
+
+
+def read_csv_in_duckdb(
+    con: duckdb.DuckDBPyConnection, source: SourceTable, path: Path, name: str, data: bytes, now: datetime, prefix: str,
+    plan: CsvPlan | None = None,
+) -> Spooled | None:
+    """The common large file, read by DuckDB itself: UTF-8, a long table, one physical line per record, every
+    record with the header's number of fields. Cells are NFC-normalised and trimmed as on the other paths; plain
+    numbers are parsed in SQL, and only the other printed figures (超2.4万, —), the distinct units, qualifiers,
+    periods and indicator names in Python. Anything else returns None, and the file takes the exact path (after
+    a DuckDB error inside a transaction, that transaction must be rolled back)."""
+    plan = plan or plan_csv_in_duckdb(source, path, name, data)
+    if plan is None:
+        return None
+    header_index, header, sidecar = plan.header_index, plan.header, plan.sidecar
     cells = f"{prefix}_cells"
     spec = "{" + ", ".join(f"{_text(c)}: 'VARCHAR'" for c in header) + "}"
     trimmed = ", ".join(  # NFC only for a cell that is not ASCII (as bytes and as characters, the same length)
@@ -433,21 +468,19 @@ def read_csv_in_duckdb(
     try:
         con.execute(
             f"create or replace temp table {cells} as select {trimmed} from read_csv({_text(str(path))}, columns = {spec}, "
-            f"header = false, skip = {header_index + 1}, delim = {_text(delimiter)}, quote = '\"', escape = '\"', "
+            f"header = false, skip = {header_index + 1}, delim = {_text(plan.delimiter)}, quote = '\"', escape = '\"', "
             "auto_detect = false, strict_mode = true, null_padding = false, encoding = 'utf-8')"
         )
-    except duckdb.Error:
-        con.execute(f"drop table if exists {cells}")
+        # rows keep the file's order (insertion order is preserved); inside a transaction rowids start at a high base
+        count, first, last = con.execute(f"select count(*), min(rowid), max(rowid) from {cells}").fetchone()
+    except duckdb.Error:  # not UTF-8 after all, or a record with another number of fields
+        _drop_quietly(con, [cells])
         return None
-    count = con.execute(f"select count(*) from {cells}").fetchone()[0]
     newlines = data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
-    if newlines != header_index + 1 + count:  # blank lines or line breaks inside values: the exact path counts lines
-        con.execute(f"drop table {cells}")
+    # blank lines or line breaks inside values: the exact path counts lines
+    if newlines != header_index + 1 + count or (count and last - first + 1 != count):
+        _drop_quietly(con, [cells])
         return None
-    blank = [c for c in header if c.startswith("column_")]  # a blank header cell over an empty column is layout
-    if blank:
-        filled = con.execute(f"select {', '.join(f'count({_ident(c)})' for c in blank)} from {cells}").fetchone()
-        header = [c for c in header if c not in {b for b, n in zip(blank, filled) if n == 0}]
     given = dict(sidecar.values) if sidecar else {}
     defaults = {c: d.format(file_stem=path.stem) for c, d in source.defaults.items()}
     columns = {c: _ident(c) for c in header}
@@ -455,11 +488,11 @@ def read_csv_in_duckdb(
         columns.setdefault(column, "null::varchar")
     for column, value in [*given.items(), *defaults.items()]:
         columns[column] = f"coalesce({columns.get(column, 'null::varchar')}, {_text(value)})"
-    title = _title(rows, header_index)
+    title = _title(plan.head, header_index)
     citation, notes = (sidecar.citation or None, sidecar.notes or None) if sidecar else (None, None)
     digest = file_digest(path, data)
     lineage = {
-        "_file": _text(name), "_file_sha256": _text(digest), "_line": f"rowid + {header_index + 2}", "_column": "0::bigint",
+        "_file": _text(name), "_file_sha256": _text(digest), "_line": f"rowid - {first or 0} + {header_index + 2}", "_column": "0::bigint",
         "_parse_error": "null::varchar", "_title": _text(title), "_citation": _text(citation), "_notes": _text(notes),
         "_ingested_at": f"{_text(now.isoformat())}::timestamptz",
     }
@@ -475,13 +508,16 @@ def read_csv_in_duckdb(
         relation, made = _figures_in_duckdb(con, frame, prefix)
         temp_tables += made
     extra = [c for c in header if c not in source.columns and not c.startswith("_")]
-    if len(extra) > MAX_EXTRA_COLUMNS:
-        for table in temp_tables:
-            con.execute(f"drop table {table}")
-        _too_many_columns(source, name, extra)
-    names = [d[0] for d in con.execute(f"select * from ({relation}) limit 0").description]
-    raw = RawFile(pd.DataFrame(), digest, len(data), "utf-8", delimiter, header_index + 1, extra)
-    return Spooled(relation, names, count, raw, temp_tables)
+    raw = RawFile(pd.DataFrame(), digest, len(data), "utf-8", plan.delimiter, header_index + 1, extra)
+    return Spooled(relation, plan.columns, count, raw, temp_tables)
+
+
+def _drop_quietly(con: duckdb.DuckDBPyConnection, tables: list[str]) -> None:
+    for table in tables:
+        try:
+            con.execute(f"drop table if exists {table}")
+        except duckdb.Error:
+            pass  # an aborted transaction: its rollback drops them
 
 
 def _figures_in_duckdb(con: duckdb.DuckDBPyConnection, frame: str, prefix: str) -> tuple[str, list[str]]:
@@ -727,8 +763,8 @@ class LoadSummary:
 def load_source_table(
     con: duckdb.DuckDBPyConnection, source: SourceTable, raw_dir: Path, spool_dir: Path, log=None
 ) -> LoadSummary:
-    """Bring raw.<table> in line with the folder: read new and changed files only, drop removed ones.
-    Each file read is spooled to Parquet (memory holds one file at a time); then one transaction swaps them in."""
+    """Bring raw.<table> in line with the folder: read new and changed files only, drop removed ones, all in one
+    transaction (see _load_files)."""
     con.execute("create schema if not exists raw; create schema if not exists quarantine; create schema if not exists valid; "
                 "create schema if not exists warnings")
     con.execute(LEDGER_DDL)
@@ -742,44 +778,94 @@ def load_source_table(
     loaded = set(con.execute(f"select distinct _file, _file_sha256 from {source.raw_table}").fetchall()) if exists else set()
     existed = exists
     now = datetime.now(timezone.utc).replace(microsecond=0)
+    python_first: set[str] = set()  # files DuckDB began to read and handed over: read in Python, before the transaction
+    while True:
+        try:
+            return _load_files(con, source, raw_dir, spool_dir, paths, loaded, exists, existed, now, python_first, log)
+        except _HandedOver as handed:
+            python_first.add(handed.name)
+            if log:
+                log(f"{source.raw_table}: {handed.name} is not a plain CSV for DuckDB (ragged or quoted lines, or not "
+                    "UTF-8 throughout); reading it in Python, and the load again")
+
+
+class _HandedOver(Exception):
+    """DuckDB could not read a file inside the load's transaction: it is rolled back and the load starts again."""
+
+    def __init__(self, name: str):
+        self.name = name
+
+
+def _load_files(
+    con: duckdb.DuckDBPyConnection, source: SourceTable, raw_dir: Path, spool_dir: Path, paths: list[Path], loaded: set,
+    exists: bool, existed: bool, now: datetime, python_first: set[str], log,
+) -> LoadSummary:
+    """Files Python reads are read (and spooled to Parquet) before anything is written; files DuckDB reads are
+    planned from their first lines, and read straight into the table inside the one transaction that swaps every
+    change in, so that 10 million rows are written once."""
     shutil.rmtree(spool_dir, ignore_errors=True)
     spool_dir.mkdir(parents=True)
     current: dict[str, str] = {}
+    changed: dict[str, tuple[Path, CsvPlan | None]] = {}
     spooled: dict[str, Spooled] = {}
+    rows_read = 0
+
+    def read_log(name: str, rows: int, started: float) -> None:
+        nonlocal rows_read
+        rows_read += rows
+        if log:
+            seconds = time.perf_counter() - started
+            log(f"{source.raw_table}: read {name}, {rows:,} rows in {seconds:.1f} s "
+                f"({rows / max(seconds, 1e-3):,.0f} rows/s); {rows_read:,} rows read so far")
+
     try:
         for path in paths:
             name = file_name(source, path, raw_dir)
             data = path.read_bytes()
             current[name] = file_digest(path, data)
-            if (name, current[name]) not in loaded:
+            if (name, current[name]) in loaded:
+                continue
+            plan = None
+            if name not in python_first and _duckdb_may_read(source, path, data):
+                plan = plan_csv_in_duckdb(source, path, name, data)
+            changed[name] = (path, plan)
+            if plan is None:
                 started = time.perf_counter()
-                spooled[name] = _read_file(con, source, path, name, data, now, spool_dir / f"{len(spooled):05d}")
-                if log:
-                    seconds, rows = time.perf_counter() - started, spooled[name].rows
-                    done = sum(s.rows for s in spooled.values())
-                    log(f"{source.raw_table}: read {name}, {rows:,} rows in {seconds:.1f} s "
-                        f"({rows / max(seconds, 1e-3):,.0f} rows/s); {done:,} rows read so far")
+                spooled[name] = _read_in_python(source, path, name, data, now, spool_dir / f"{len(spooled):05d}.parquet")
+                read_log(name, spooled[name].rows, started)
     except BaseException:
         _drop_spooled(con, spooled.values(), spool_dir)
         raise
     removed = sorted({f for f, _ in loaded} - set(current))
-    if spooled or removed:
+    if changed or removed:
         _warm_up_great_expectations()
     if exists:  # new columns first: DuckDB cannot alter a table and insert into it in one transaction
         present = set(con.table(source.raw_table).columns)
-        for column in dict.fromkeys(c for read in spooled.values() for c in read.columns if c not in present):
+        planned = [*(plan.columns for _, plan in changed.values() if plan), *(read.columns for read in spooled.values())]
+        for column in dict.fromkeys(c for columns in planned for c in columns if c not in present):
             for table in (source.raw_table, source.quarantine_table):
                 con.execute(f'alter table if exists {table} add column if not exists "{column}" varchar')
+    rows_loaded = 0
     con.execute("begin")
     try:
         if exists:
-            con.execute(f"delete from {source.raw_table} where _file in (select unnest(?))", [[*spooled, *removed]])
-        for name, read in spooled.items():
-            raw, rows = read.raw, read.rows
+            con.execute(f"delete from {source.raw_table} where _file in (select unnest(?))", [[*changed, *removed]])
+        for index, (name, (path, plan)) in enumerate(changed.items()):
+            read = spooled.get(name)
+            if read is None:
+                started = time.perf_counter()
+                read = read_csv_in_duckdb(con, source, path, name, path.read_bytes(), now, f"_ingest_{index:05d}", plan)
+                if read is None:
+                    raise _HandedOver(name)
             if not exists:
                 con.execute(f"create table {source.raw_table} as select * from ({read.relation}) limit 0")
                 exists = True
             con.execute(f"insert into {source.raw_table} by name select * from ({read.relation})")
+            _drop_spooled(con, [read])
+            if name not in spooled:
+                read_log(name, read.rows, started)
+            raw, rows = read.raw, read.rows
+            rows_loaded += rows
             con.execute(
                 "insert into audit.load_ledger values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, null) "
                 "on conflict do update set rows = excluded.rows, last_loaded_at = excluded.last_loaded_at, "
@@ -798,6 +884,8 @@ def load_source_table(
             "and (file, sha256) not in (select unnest(?), unnest(?))",
             [now, source.name, *versions],
         )
+        if exists and (changed or removed):
+            log_change(con, source.raw_table, *(("_file", [*changed, *removed]) if existed else ()))
         if not existed:  # a new table: nothing validated yet
             _reset_quarantine(con, source)
         con.execute(WARNINGS_DDL.format(table=source.warnings_table))
@@ -809,7 +897,7 @@ def load_source_table(
             quoted = comment.replace("'", "''")
             con.execute(f"comment on table {table} is '{quoted}'")
         con.execute("commit")
-    except Exception:
+    except BaseException:
         try:
             con.execute("rollback")
         except duckdb.TransactionException:
@@ -818,24 +906,22 @@ def load_source_table(
     finally:
         _drop_spooled(con, spooled.values(), spool_dir)
     return LoadSummary(
-        loaded=list(spooled),
-        unchanged=sorted(set(current) - set(spooled)),
+        loaded=list(changed),
+        unchanged=sorted(set(current) - set(changed)),
         removed=removed,
-        rows_loaded=sum(read.rows for read in spooled.values()),
+        rows_loaded=rows_loaded,
     )
 
 
-def _read_file(
-    con: duckdb.DuckDBPyConnection, source: SourceTable, path: Path, name: str, data: bytes, now: datetime, part: Path
-) -> Spooled:
-    """One file, read before anything is written: by DuckDB when it can (read_csv_in_duckdb), else in Python and
-    spooled to Parquet (memory holds one file at a time)."""
-    if len(data) >= DUCKDB_READ_BYTES and path.suffix.lower() in {".csv", ".tsv", ".txt"} and source.encoding in ("auto", "utf-8", "utf-8-sig"):
-        if (read := read_csv_in_duckdb(con, source, path, name, data, now, f"_ingest_{part.name}")) is not None:
-            return read
+def _duckdb_may_read(source: SourceTable, path: Path, data: bytes) -> bool:
+    return (len(data) >= DUCKDB_READ_BYTES and path.suffix.lower() in {".csv", ".tsv", ".txt"}
+            and source.encoding in ("auto", "utf-8", "utf-8-sig"))
+
+
+def _read_in_python(source: SourceTable, path: Path, name: str, data: bytes, now: datetime, parquet: Path) -> Spooled:
+    """One file read in Python and spooled to Parquet (memory holds one file at a time)."""
     raw = read_source_file(source, path, name, data)
     raw.frame["_ingested_at"] = pd.Series([now] * len(raw.frame), dtype="datetime64[us, UTC]", index=raw.frame.index)
-    parquet = part.with_suffix(".parquet")
     raw.frame.to_parquet(parquet, index=False)
     read = Spooled(f"select * from read_parquet('{parquet}')", list(raw.frame.columns), len(raw.frame), raw)
     raw.frame = pd.DataFrame(columns=raw.frame.columns)  # not a slice: that would keep the file's Arrow buffers
@@ -843,11 +929,11 @@ def _read_file(
     return read
 
 
-def _drop_spooled(con: duckdb.DuckDBPyConnection, spooled, spool_dir: Path) -> None:
+def _drop_spooled(con: duckdb.DuckDBPyConnection, spooled, spool_dir: Path | None = None) -> None:
     for read in spooled:
-        for table in read.temp_tables:
-            con.execute(f"drop table if exists {table}")
-    shutil.rmtree(spool_dir, ignore_errors=True)
+        _drop_quietly(con, read.temp_tables)
+    if spool_dir is not None:
+        shutil.rmtree(spool_dir, ignore_errors=True)
 
 
 def _warm_up_great_expectations() -> None:

@@ -11,8 +11,10 @@ import sqlglot
 from sqlglot import exp
 
 from pipelines.metadata import table_metadata
+from pipelines.generations import log_change
 from pipelines.publish import build_fingerprint, file_states, last_build_state, record_build
-from pipelines.resources import DISABLED_OPTIMIZERS, DUCKDB_MEMORY_LIMIT, PROJECT_ROOT, Warehouse
+from pipelines.paths import PROJECT_ROOT
+from pipelines.resources import DISABLED_OPTIMIZERS, DUCKDB_MEMORY_LIMIT, Warehouse
 
 SQL_DIR = PROJECT_ROOT / "sql"
 # folder -> (schema the files build into, Dagster group)
@@ -196,6 +198,7 @@ def build_sql_asset(
                 if reads_valid:
                     define_valid_view(con, incremental)
                 record_build(con, model.qualified_name, fingerprint, base, states)
+                log_change(con, model.qualified_name, "_file", changed)
                 con.execute("commit")
                 build = (
                     f"rebuilt only the rows of {len(changed)} changed file(s) of {source} in "
@@ -215,6 +218,8 @@ def build_sql_asset(
                     con.execute(f"insert into {model.qualified_name} select * from (\n{model.sql}\n) as model where {in_scope}")
                 con.execute(f"create or replace table {snapshot} as select * from {model.scope[1]}")
                 record_build(con, model.qualified_name, fingerprint, base)
+                rebuilt = [code for (code,) in con.execute("select region_code from temp.scope_rebuilt").fetchall()]
+                log_change(con, model.qualified_name, "region_code", rebuilt)
                 con.execute("commit")
                 build = (
                     f"rebuilt only {regions:,} region(s) x {rules:,} rule(s) whose figures changed, "
@@ -231,6 +236,8 @@ def build_sql_asset(
                 comment = (_leading_comment(model.sql) or model.name).replace("'", "''")
                 con.execute(f"comment on {kind} {model.qualified_name} is '{comment} (sql/{model.layer}/{model.path.name})'")
                 record_build(con, model.qualified_name, fingerprint, base, states)
+                if not model.is_view:
+                    log_change(con, model.qualified_name)
                 build = f"built in full in {time.perf_counter() - started:.1f} s"
             context.log.info(f"{model.qualified_name}: {build}")
             checks = [check_model(con, context, model, suite, fingerprint)] if suite else []

@@ -2,6 +2,8 @@
 
 import hashlib
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import dagster as dg
@@ -15,6 +17,34 @@ from pipelines.resources import DEFAULT_RAW_DIR, Warehouse
 def refresh(warehouse: Warehouse) -> dg.ExecuteInProcessResult:
     """One full refresh, as the nightly job runs it, without raising on a failed step."""
     return dg.materialize([*all_assets, *all_checks], resources={"warehouse": warehouse}, raise_on_error=False)
+
+
+class GdpReader:
+    """Another process holding a published file open read-only, asked for Shenzhen's 2023 GDP on demand."""
+
+    def __init__(self, path: Path):
+        self.process = subprocess.Popen(
+            [sys.executable, "-c", (
+                "import duckdb, sys\n"
+                "con = duckdb.connect(sys.argv[1], read_only=True)\n"
+                "query = \"select value from v_observation where indicator_code = 'gdp' and period_code = '2023'\"\n"
+                "for _ in sys.stdin:\n"
+                "    print(con.execute(query).fetchone()[0], flush=True)\n"
+            ), str(path)],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+        )
+
+    def gdp(self) -> float:
+        self.process.stdin.write("\n")
+        self.process.stdin.flush()
+        return float(self.process.stdout.readline())
+
+    def __enter__(self) -> "GdpReader":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.process.kill()
+        self.process.wait()
 
 
 def copy_raw(destination: Path) -> Path:

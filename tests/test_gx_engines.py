@@ -30,7 +30,7 @@ import pytest
 from pipelines import gx_duckdb
 from pipelines.validation import _gx_context, suite_columns
 from pipelines.assets import sources
-from pipelines.resources import DEFAULT_RAW_DIR, PROJECT_ROOT
+from pipelines.paths import DEFAULT_RAW_DIR, PROJECT_ROOT
 from pipelines.validation import SUITES_DIR, load_suite
 from tests.conftest import copy_published, refresh
 from tests.test_corpus import CASES, CORPUS, Error, Quarantined

@@ -12,7 +12,7 @@ import duckdb
 import pytest
 
 from pipelines.resources import Warehouse
-from tests.conftest import refresh, sha256
+from tests.conftest import GdpReader, refresh, sha256
 
 SEED = "observations/2024-02_newspaper_regional_page.csv"
 TIMESTAMP_COLUMNS = {"_ingested_at", "loaded_at", "checked_at", "validated_at", "first_loaded_at", "last_loaded_at", "last_seen_at", "removed_at"}
@@ -39,30 +39,14 @@ def cli(warehouse: Warehouse, *args: str) -> subprocess.Popen:
 
 
 def test_a_reader_holding_the_published_file_sees_the_old_warehouse_and_never_fails_a_refresh(published_once):
-    reader = subprocess.Popen(
-        [sys.executable, "-c", (
-            "import duckdb, sys\n"
-            "con = duckdb.connect(sys.argv[1], read_only=True)\n"
-            "query = \"select value from v_observation where indicator_code = 'gdp' and period_code = '2023'\"\n"
-            "for _ in sys.stdin:\n"
-            "    print(con.execute(query).fetchone()[0], flush=True)\n"
-        ), str(published_once.published_path)],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
-    )
-    try:
-        reader.stdin.write("\n")
-        reader.stdin.flush()
-        assert float(reader.stdout.readline()) == 3.46064e12  # the reader holds the file open
+    with GdpReader(published_once.published_path) as reader:
+        assert reader.gdp() == 3.46064e12  # the reader holds the file open
         change_gdp(published_once, "34606.50")
 
         assert refresh(published_once).success
 
-        reader.stdin.write("\n")
-        reader.stdin.flush()
-        assert float(reader.stdout.readline()) == 3.46064e12  # its snapshot: the old warehouse, whole
+        assert reader.gdp() == 3.46064e12  # its snapshot: the old warehouse, whole
         assert gdp(published_once.published_path) == 3.46065e12  # a new reader sees the new one
-    finally:
-        reader.kill()
 
 
 @pytest.mark.parametrize("step", ["raw__observations", "validate_observations", "fact_observation", "published_warehouse"])
@@ -87,7 +71,7 @@ def test_a_refresh_killed_at_any_point_leaves_the_published_warehouse_and_the_ne
     output, _ = rerun.communicate(timeout=300)
     assert rerun.returncode == 0, output
     assert gdp(published_once.published_path) == 3.46065e12
-    assert not list(Path(published_once.directory).glob(".warehouse.duckdb.*.tmp"))
+    assert not list(Path(published_once.directory).glob(".warehouse.duckdb.*.link"))
 
 
 def test_two_overlapping_refreshes_queue_on_the_run_lock(published_once):
@@ -156,6 +140,30 @@ def test_a_refresh_with_nothing_changed_rebuilds_and_republishes_nothing(publish
     assert sha256(published_once.published_path) == before
     change_gdp(published_once, "34606.50")
     assert refresh(published_once).success
+    assert gdp(published_once.published_path) == 3.46065e12
+
+
+def test_regind_refresh_with_nothing_changed_ends_without_starting_dagster(published_once):
+    """The CLI's shortcut: after a refresh that published, a second one with the same inputs does nothing; a
+    changed raw file, a removed published file or --force make it run again."""
+    def run(*args: str) -> str:
+        process = cli(published_once, *args)
+        out, _ = process.communicate(timeout=600)
+        assert process.returncode == 0, out
+        return out
+
+    assert "Nothing to refresh" not in run()  # the template was built in-process: the CLI has no record yet
+    before = sha256(published_once.published_path)
+    out = run()
+    assert "Nothing to refresh" in out and "[1/" not in out  # no step started
+    assert sha256(published_once.published_path) == before
+    assert "Nothing to refresh" not in run("--force")
+    change_gdp(published_once, "34606.50")
+    assert "Nothing to refresh" not in run()
+    assert gdp(published_once.published_path) == 3.46065e12
+    assert "Nothing to refresh" in run()
+    published_once.published_path.unlink()
+    assert "Nothing to refresh" not in run()
     assert gdp(published_once.published_path) == 3.46065e12
 
 

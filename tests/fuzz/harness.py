@@ -40,7 +40,7 @@ def sha256(path: Path) -> str:
 
 def build_base(directory: Path) -> Path:
     """A copy of data/raw and the warehouse published from it: every case starts from these."""
-    from pipelines.resources import DEFAULT_RAW_DIR, Warehouse
+    from pipelines.paths import DEFAULT_RAW_DIR, Warehouse
     from tests.conftest import refresh
 
     shutil.copytree(DEFAULT_RAW_DIR, directory / "raw")
@@ -219,7 +219,7 @@ class Pool:
 
 def fuzz(seed: int = DEFAULT_SEED, workers: int = 2, limit: float = CASE_SECONDS, only: str = "", report=None) -> list[dict]:
     """Every case of the seed, judged: a list of {name, family, outcome, problems, ...}."""
-    from pipelines.resources import DEFAULT_RAW_DIR
+    from pipelines.paths import DEFAULT_RAW_DIR
 
     cases = [c for c in generate_cases(DEFAULT_RAW_DIR, seed) if only.lower() in c.family.lower()]
     with tempfile.TemporaryDirectory(prefix="regind-fuzz-") as scratch:

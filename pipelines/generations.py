@@ -1,0 +1,201 @@
+"""Publishing without copying the warehouse. Two published generations live beside warehouse.duckdb
+(.warehouse.a.duckdb and .warehouse.b.duckdb), and warehouse.duckdb is a hard link to the newer one. A publish
+brings the older one up to date with the build, writing only what changed since that generation was published,
+checkpoints it, and links it in as warehouse.duckdb with one rename. A reader keeps the file it opened.
+
+What changed comes from audit.table_changes, which the writers of big tables fill: the ingest (raw.<table>, by
+file) and the SQL models (by file, by region, or whole). Other tables (quarantine, warnings, audit, small lookups)
+are compared by a checksum of their rows. A generation that a reader still holds, that is damaged, or that is
+missing is replaced by a new file, filled table by table (the first publish does this)."""
+
+import os
+from pathlib import Path
+
+import duckdb
+
+from pipelines.paths import PROJECT_ROOT
+
+GENERATIONS = ("a", "b")
+# the build's bookkeeping, not for analysts: per-row keys of validation, consistency scope snapshots
+INTERNAL_TABLES = ("audit.keys_", "audit.scope_", "audit.frame_", "audit.table_changes", "audit.generations", "audit.publish_state")
+CHANGES_DDL = """
+create schema if not exists audit;
+create table if not exists audit.table_changes (seq bigint, table_name varchar, key_column varchar, keys varchar[]);
+create table if not exists audit.generations (generation varchar primary key, seq bigint)
+"""
+
+
+def log_change(con: duckdb.DuckDBPyConnection, table: str, key_column: str | None = None, keys: list[str] | None = None) -> None:
+    """Note that a table changed: only the rows whose key_column is in keys (rows deleted, inserted or both), or,
+    without them, all of it. A writer calls this in the transaction that changes the table."""
+    con.execute(CHANGES_DDL)
+    con.execute(
+        "insert into audit.table_changes select coalesce(max(seq), 0) + 1, ?, ?, ? from audit.table_changes",
+        [table, key_column if keys is not None else None, keys],
+    )
+
+
+def generation_paths(published: Path) -> list[Path]:
+    return [published.parent / f".{published.stem}.{g}{published.suffix}" for g in GENERATIONS]
+
+
+def next_generation(published: Path) -> Path:
+    """The generation that is not linked as the published file (the older one, or one never written)."""
+    current = published.stat().st_ino if published.exists() else None
+    paths = generation_paths(published)
+    stale = [p for p in paths if not p.exists() or p.stat().st_ino != current]
+    return stale[0] if stale else paths[0]
+
+
+def _tables(con: duckdb.DuckDBPyConnection, catalog: str) -> dict[str, list[tuple[str, str]]]:
+    """schema.table -> its columns (name, type), for the tables a generation holds."""
+    rows = con.execute(
+        "select schema_name || '.' || table_name, list((column_name, data_type) order by column_index) "
+        "from duckdb_columns() where database_name = ? and not internal "
+        "and (schema_name, table_name) in (select (schema_name, table_name) from duckdb_tables() where database_name = ? and not temporary) "
+        "group by 1",
+        [catalog, catalog],
+    ).fetchall()
+    return {name: [tuple(c.values()) if isinstance(c, dict) else tuple(c) for c in columns] for name, columns in rows
+            if not name.startswith(INTERNAL_TABLES)}
+
+
+def _checksum(con: duckdb.DuckDBPyConnection, table: str) -> tuple:
+    return con.execute(f"select count(*), bit_xor(hash(t)) from {table} as t").fetchone()
+
+
+def sync_generation(con: duckdb.DuckDBPyConnection, target: Path, log=None) -> dict:
+    """Bring the generation file `target` up to date with the build `con` is connected to, in one transaction on
+    it; a generation that cannot be opened for writing is replaced by a new file. Returns what was written."""
+    con.execute(CHANGES_DDL)
+    build = con.execute("select current_database()").fetchone()[0]
+    try:
+        con.execute(f"attach '{target}' as gen")
+    except duckdb.Error as error:  # held by a reader in another process, or damaged: a new file, filled whole
+        if log:
+            log(f"{target.name} cannot be updated in place ({str(error).splitlines()[0][:120]}); writing a new one")
+        target.unlink(missing_ok=True)
+        Path(f"{target}.wal").unlink(missing_ok=True)
+        con.execute(f"attach '{target}' as gen")
+    written = {"whole": [], "by_key": [], "checked": 0, "dropped": []}
+    try:
+        con.execute("create schema if not exists gen.audit; create table if not exists gen.audit.publish_state (seq bigint)")
+        seq = con.execute("select max(seq) from gen.audit.publish_state").fetchone()[0]
+        newest = con.execute("select coalesce(max(seq), 0) from audit.table_changes").fetchone()[0]
+        changes: dict[str, tuple[str, set] | None] = {}
+        for table, column, keys in con.execute(
+            "select table_name, key_column, keys from audit.table_changes where seq > ? order by seq", [seq if seq is not None else -1]
+        ).fetchall():
+            if table in changes and changes[table] is None:
+                continue
+            if keys is None or (table in changes and changes[table][0] != column):
+                changes[table] = None
+            else:
+                changes[table] = (column, changes.get(table, (column, set()))[1] | set(keys))
+        logged = {t for (t,) in con.execute("select distinct table_name from audit.table_changes").fetchall()}
+        ours, theirs = _tables(con, build), _tables(con, "gen")
+        con.execute("begin")
+        for table, columns in ours.items():
+            schema = table.split(".")[0]
+            if seq is None or theirs.get(table) != columns or (table in changes and changes[table] is None):
+                con.execute(f"create schema if not exists gen.{schema}")
+                con.execute(f"create or replace table gen.{table} as select * from {build}.{table}")
+                written["whole"].append(table)
+            elif table in changes:
+                column, keys = changes[table]
+                con.execute(f"delete from gen.{table} where {column} in (select unnest(?::varchar[]))", [sorted(keys)])
+                con.execute(f"insert into gen.{table} by name select * from {build}.{table} "
+                            f"where {column} in (select unnest(?::varchar[]))", [sorted(keys)])
+                written["by_key"].append(f"{table} ({len(keys)} {column})")
+            elif table not in logged:
+                written["checked"] += 1
+                if _checksum(con, f"{build}.{table}") != _checksum(con, f"gen.{table}"):
+                    con.execute(f"create or replace table gen.{table} as select * from {build}.{table}")
+                    written["whole"].append(table)
+        for table in theirs.keys() - ours.keys():
+            con.execute(f"drop table if exists gen.{table} cascade")
+            written["dropped"].append(table)
+        _copy_catalog(con, build)
+        con.execute("delete from gen.audit.publish_state")
+        con.execute("insert into gen.audit.publish_state values (?)", [newest])
+        con.execute("commit")
+    except BaseException:
+        try:
+            con.execute("rollback")
+        except duckdb.Error:
+            pass
+        con.execute("detach gen")
+        raise
+    con.execute("checkpoint gen")
+    con.execute("detach gen")
+    _prune_changes(con, target, newest)
+    return written
+
+
+def _copy_catalog(con: duckdb.DuckDBPyConnection, build: str) -> None:
+    """Macros, views (every one again: they are cheap, and may read what changed) and comments."""
+    macros = (PROJECT_ROOT / "sql" / "macros.sql").read_text(encoding="utf-8")
+    views = con.execute(
+        "select schema_name, view_name, sql, comment from duckdb_views() where database_name = ? and not internal and not temporary",
+        [build],
+    ).fetchall()
+    for schema, name in con.execute(
+        "select schema_name, view_name from duckdb_views() where database_name = 'gen' and not internal"
+    ).fetchall():
+        con.execute(f'drop view if exists gen."{schema}"."{name}" cascade')
+    con.execute("use gen")
+    try:
+        con.execute(macros)
+        pending = list(views)
+        while pending:  # a view reading another is created after it
+            failed = []
+            for view in pending:
+                schema, name, sql, comment = view
+                con.execute(f"create schema if not exists {schema}")
+                con.execute(f"set schema = '{schema}'")
+                try:
+                    con.execute(sql)
+                except duckdb.CatalogException:
+                    failed.append(view)
+                    continue
+                finally:
+                    con.execute("set schema = 'main'")
+                if comment:
+                    con.execute(f"comment on view \"{schema}\".\"{name}\" is '{comment.replace(chr(39), chr(39) * 2)}'")
+            if len(failed) == len(pending):
+                raise RuntimeError(f"views {', '.join(v[1] for v in failed)} cannot be created in the published file")
+            pending = failed
+    finally:
+        con.execute(f"use {build}")
+    for schema, name, comment in con.execute(
+        "select schema_name, table_name, comment from duckdb_tables() where database_name = ? and comment is not null", [build]
+    ).fetchall():
+        if f"{schema}.{name}".startswith(INTERNAL_TABLES):
+            continue
+        con.execute(f"comment on table gen.\"{schema}\".\"{name}\" is '{comment.replace(chr(39), chr(39) * 2)}'")
+
+
+def _prune_changes(con: duckdb.DuckDBPyConnection, target: Path, seq: int) -> None:
+    """Forget changes both generations have."""
+    generation = target.stem.rsplit(".", 1)[-1]
+    con.execute("insert or replace into audit.generations values (?, ?)", [generation, seq])
+    known = con.execute("select count(*), min(seq) from audit.generations").fetchone()
+    if known[0] == len(GENERATIONS):
+        con.execute("delete from audit.table_changes where seq <= ?", [known[1]])
+
+
+def link_published(generation: Path, published: Path) -> None:
+    """warehouse.duckdb becomes the generation's file, in one rename; readers of the old one keep it."""
+    for stale in published.parent.glob(f".{published.name}.*.link"):
+        stale.unlink(missing_ok=True)  # left by a killed publish
+    tmp = published.parent / f".{published.name}.{os.getpid()}.link"
+    os.link(generation, tmp)
+    try:
+        os.replace(tmp, published)
+    finally:
+        tmp.unlink(missing_ok=True)
+    directory = os.open(published.parent, os.O_RDONLY)
+    try:
+        os.fsync(directory)
+    finally:
+        os.close(directory)
