@@ -38,4 +38,4 @@ bench: install  ## time a full refresh of ROWS synthetic rows against a bare Duc
 	$(BIN)/python bench/bench.py --rows $(ROWS)
 
 clean:  ## remove the built warehouse (not the raw data, not the run history)
-	rm -f data/warehouse/*.duckdb data/warehouse/*.wal
+	rm -f data/warehouse/*.duckdb data/warehouse/.warehouse.*.duckdb data/warehouse/*.wal data/warehouse/.*.wal data/warehouse/last_refresh.json

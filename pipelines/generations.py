@@ -9,6 +9,7 @@ are compared by a checksum of their rows. A generation that a reader still holds
 missing is replaced by a new file, filled table by table (the first publish does this)."""
 
 import os
+import shutil
 from pathlib import Path
 
 import duckdb
@@ -17,11 +18,13 @@ from pipelines.paths import PROJECT_ROOT
 
 GENERATIONS = ("a", "b")
 # the build's bookkeeping, not for analysts: per-row keys of validation, consistency scope snapshots
-INTERNAL_TABLES = ("audit.keys_", "audit.scope_", "audit.frame_", "audit.table_changes", "audit.generations", "audit.publish_state")
+INTERNAL_TABLES = ("audit.keys_", "audit.scope_", "audit.frame_", "audit.table_changes", "audit.generations", "audit.publish_state",
+                   "audit.build_identity")
 CHANGES_DDL = """
 create schema if not exists audit;
 create table if not exists audit.table_changes (seq bigint, table_name varchar, key_column varchar, keys varchar[]);
-create table if not exists audit.generations (generation varchar primary key, seq bigint)
+create table if not exists audit.generations (generation varchar primary key, seq bigint);
+create table if not exists audit.build_identity as select uuid()::varchar as id
 """
 
 
@@ -64,24 +67,47 @@ def _checksum(con: duckdb.DuckDBPyConnection, table: str) -> tuple:
     return con.execute(f"select count(*), bit_xor(hash(t)) from {table} as t").fetchone()
 
 
-def sync_generation(con: duckdb.DuckDBPyConnection, target: Path, log=None) -> dict:
+def sync_generation(con: duckdb.DuckDBPyConnection, target: Path, build_path: Path, log=None) -> dict:
     """Bring the generation file `target` up to date with the build `con` is connected to, in one transaction on
-    it; a generation that cannot be opened for writing is replaced by a new file. Returns what was written."""
+    it. A generation that is missing, or that cannot be opened for writing, starts again as a copy of the build
+    file (checkpointed), without its bookkeeping. Returns what was written."""
     con.execute(CHANGES_DDL)
     build = con.execute("select current_database()").fetchone()[0]
+    newest = con.execute("select coalesce(max(seq), 0) from audit.table_changes").fetchone()[0]
+    (identity,) = con.execute("select id from audit.build_identity").fetchone()
     try:
+        if not target.exists():
+            raise FileNotFoundError("no such generation yet")
         con.execute(f"attach '{target}' as gen")
-    except duckdb.Error as error:  # held by a reader in another process, or damaged: a new file, filled whole
-        if log:
-            log(f"{target.name} cannot be updated in place ({str(error).splitlines()[0][:120]}); writing a new one")
+        if con.execute("select count(*) from duckdb_tables() where database_name = 'gen' and schema_name = 'audit' "
+                       "and table_name = 'publish_state'").fetchone()[0] == 0 or con.execute(
+                "select count(*) from gen.audit.publish_state where build = ?", [identity]).fetchone()[0] == 0:
+            con.execute("detach gen")
+            raise FileNotFoundError("published from another build database (make clean)")
+    except (duckdb.Error, FileNotFoundError) as error:  # held by a reader in another process, or damaged
+        if log and target.exists():
+            log(f"{target.name} cannot be updated in place ({str(error).splitlines()[0][:120]}); starting it again")
         target.unlink(missing_ok=True)
         Path(f"{target}.wal").unlink(missing_ok=True)
+        con.execute("checkpoint")
+        shutil.copyfile(build_path, target)
         con.execute(f"attach '{target}' as gen")
+        con.execute("begin")
+        for table in con.execute(
+            "select schema_name || '.' || table_name from duckdb_tables() where database_name = 'gen'"
+        ).fetchall():
+            if table[0].startswith(INTERNAL_TABLES):
+                con.execute(f"drop table gen.{table[0]}")
+        con.execute("create schema if not exists gen.audit; create table gen.audit.publish_state (seq bigint, build varchar)")
+        con.execute("insert into gen.audit.publish_state values (?, ?)", [newest, identity])
+        con.execute("commit")
+        con.execute("checkpoint gen")
+        con.execute("detach gen")
+        _prune_changes(con, target, newest)
+        return {"whole": ["(the build file, copied)"], "by_key": [], "checked": 0, "dropped": []}
     written = {"whole": [], "by_key": [], "checked": 0, "dropped": []}
     try:
-        con.execute("create schema if not exists gen.audit; create table if not exists gen.audit.publish_state (seq bigint)")
         seq = con.execute("select max(seq) from gen.audit.publish_state").fetchone()[0]
-        newest = con.execute("select coalesce(max(seq), 0) from audit.table_changes").fetchone()[0]
         changes: dict[str, tuple[str, set] | None] = {}
         for table, column, keys in con.execute(
             "select table_name, key_column, keys from audit.table_changes where seq > ? order by seq", [seq if seq is not None else -1]
@@ -116,8 +142,7 @@ def sync_generation(con: duckdb.DuckDBPyConnection, target: Path, log=None) -> d
             con.execute(f"drop table if exists gen.{table} cascade")
             written["dropped"].append(table)
         _copy_catalog(con, build)
-        con.execute("delete from gen.audit.publish_state")
-        con.execute("insert into gen.audit.publish_state values (?)", [newest])
+        con.execute("update gen.audit.publish_state set seq = ?", [newest])
         con.execute("commit")
     except BaseException:
         try:
@@ -177,11 +202,29 @@ def _copy_catalog(con: duckdb.DuckDBPyConnection, build: str) -> None:
 
 def _prune_changes(con: duckdb.DuckDBPyConnection, target: Path, seq: int) -> None:
     """Forget changes both generations have."""
-    generation = target.stem.rsplit(".", 1)[-1]
-    con.execute("insert or replace into audit.generations values (?, ?)", [generation, seq])
+    con.execute("insert or replace into audit.generations values (?, ?)", [_generation(target), seq])
     known = con.execute("select count(*), min(seq) from audit.generations").fetchone()
     if known[0] == len(GENERATIONS):
-        con.execute("delete from audit.table_changes where seq <= ?", [known[1]])
+        # the newest row stays: numbering goes on from it
+        con.execute("delete from audit.table_changes where seq < ?", [known[1]])
+
+
+def copy_generation(con: duckdb.DuckDBPyConnection, generation: Path, published: Path) -> Path | None:
+    """After the first publish: the other generation starts as a copy of this one, so that the next publish
+    writes only what changed."""
+    other = next(p for p in generation_paths(published) if p != generation)
+    if other.exists():
+        return None
+    tmp = other.with_name(other.name + ".tmp")
+    shutil.copyfile(generation, tmp)
+    os.replace(tmp, other)
+    seq = con.execute("select seq from audit.generations where generation = ?", [_generation(generation)]).fetchone()
+    _prune_changes(con, other, seq[0] if seq else 0)
+    return other
+
+
+def _generation(path: Path) -> str:
+    return path.stem.rsplit(".", 1)[-1]
 
 
 def link_published(generation: Path, published: Path) -> None:

@@ -6,7 +6,7 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 
-from pipelines.generations import link_published, next_generation, sync_generation
+from pipelines.generations import copy_generation, link_published, next_generation, sync_generation
 from pipelines.metadata import table_metadata
 from pipelines.resources import Warehouse
 
@@ -198,7 +198,7 @@ def build_publish_asset(upstream: list[dg.AssetKey], checks: list[str]) -> dg.As
             republish = not (warehouse.published_path.exists() and last_build(con, "published_warehouse") == fingerprint)
             if republish:
                 generation = next_generation(warehouse.published_path)
-                written = sync_generation(con, generation, log=context.log.info)
+                written = sync_generation(con, generation, warehouse.build_path, log=context.log.info)
                 context.log.info(
                     f"{generation.name} brought up to date: {len(written['whole'])} table(s) written whole "
                     f"({', '.join(written['whole'][:8])}{' ...' if len(written['whole']) > 8 else ''}), "
@@ -210,6 +210,8 @@ def build_publish_asset(upstream: list[dg.AssetKey], checks: list[str]) -> dg.As
             link_published(generation, warehouse.published_path)
             with warehouse.connect() as con:  # only once the file is in place: a killed publish is redone
                 record_build(con, "published_warehouse", fingerprint)
+                if copy_generation(con, generation, warehouse.published_path):
+                    context.log.info("the other published generation starts as a copy of this one")
         with duckdb.connect(str(warehouse.published_path), read_only=True) as con:
             counts = {t: con.execute(f"select count(*) from {t}").fetchone()[0] for t in CONTRACT_TABLES}
             facts = table_metadata(con, "fact_observation")

@@ -40,7 +40,8 @@ def sha256(path: Path) -> str:
 
 def build_base(directory: Path) -> Path:
     """A copy of data/raw and the warehouse published from it: every case starts from these."""
-    from pipelines.paths import DEFAULT_RAW_DIR, Warehouse
+    from pipelines.paths import DEFAULT_RAW_DIR
+    from pipelines.resources import Warehouse
     from tests.conftest import refresh
 
     shutil.copytree(DEFAULT_RAW_DIR, directory / "raw")
