@@ -496,14 +496,10 @@ def read_csv_in_duckdb(
         "_parse_error": "null::varchar", "_title": _text(title), "_citation": _text(citation), "_notes": _text(notes),
         "_ingested_at": f"{_text(now.isoformat())}::timestamptz",
     }
-    frame = f"{prefix}_frame"
-    con.execute(
-        f"create or replace temp table {frame} as select "
-        + ", ".join(f"{expr} as {_ident(c)}" for c, expr in [*columns.items(), *lineage.items()])
-        + f" from {cells}"
-    )
-    con.execute(f"drop table {cells}")
-    temp_tables, relation = [frame], f"select * from {frame}"
+    # the file's rows as the raw table has them: a query over the cells, run by the insert (not stored twice)
+    frame = (f"(select " + ", ".join(f"{expr} as {_ident(c)}" for c, expr in [*columns.items(), *lineage.items()])
+             + f" from {cells})")
+    temp_tables, relation = [cells], f"select * from {frame}"
     if source.parse == "observations":
         relation, made = _figures_in_duckdb(con, frame, prefix)
         temp_tables += made
@@ -543,7 +539,7 @@ def _figures_in_duckdb(con: duckdb.DuckDBPyConnection, frame: str, prefix: str) 
     made = [_temp_table(con, f"{prefix}_{kind}", table) for kind, table in maps.items()]
     plain = f"regexp_full_match(f.value, {_text(PLAIN_NUMBER)})"
     other = con.execute(
-        f"select f.rowid, f.value, u.normal, q.normal from {frame} as f left join {prefix}_units as u on u.printed = f.unit "
+        f"select f._line, f.value, u.normal, q.normal from {frame} as f left join {prefix}_units as u on u.printed = f.unit "
         f"left join {prefix}_qualifiers as q on q.printed = f.qualifier where f.value is null or not {plain}"
     ).fetchall()
     rows, values, units, qualifiers = (list(c) for c in zip(*other)) if other else ([], [], [], [])
@@ -562,7 +558,7 @@ def _figures_in_duckdb(con: duckdb.DuckDBPyConnection, frame: str, prefix: str) 
             o._missing,
             i._indicator_key, i._indicator_bare, i._indicator_name_unit, i._indicator_level
         from {frame} as f
-        left join {prefix}_others as o on o.row = f.rowid
+        left join {prefix}_others as o on o.row = f._line
         left join {prefix}_units as u on u.printed = f.unit
         left join {prefix}_qualifiers as q on q.printed = f.qualifier
         left join {prefix}_periods as p on p.printed = f.period

@@ -19,6 +19,9 @@ from pipelines.resources import DISABLED_OPTIMIZERS, DUCKDB_MEMORY_LIMIT, Wareho
 SQL_DIR = PROJECT_ROOT / "sql"
 # folder -> (schema the files build into, Dagster group)
 LAYERS = {"staging": "staging", "warehouse": "main", "marts": "main"}
+# a model incremental by region and rule reading more figures than this is built in full in batches of regions:
+# at 30M random rows (13.5M figures) consistency_finding ran out of its 1 GB in one go
+SCOPE_BATCH_FIGURES = 5_000_000
 
 
 @dataclass(frozen=True)
@@ -227,10 +230,15 @@ def build_sql_asset(
                 )
             else:
                 con.execute(f"create schema if not exists {model.schema}")
+                batches = 1
                 if model.scope:
                     define_scope(con, *model.scope[1:])
+                    batches = -(-con.execute("select count(*) from temp.scope_figure").fetchone()[0] // SCOPE_BATCH_FIGURES)
                 with build_settings(con, model):
-                    con.execute(f"create or replace {kind} {model.qualified_name} as\n{model.sql}")
+                    if batches > 1:
+                        _build_in_batches(con, model, batches)
+                    else:
+                        con.execute(f"create or replace {kind} {model.qualified_name} as\n{model.sql}")
                 if model.scope:
                     con.execute(f"create or replace table {snapshot} as select * from {model.scope[1]}")
                 comment = (_leading_comment(model.sql) or model.name).replace("'", "''")
@@ -238,7 +246,8 @@ def build_sql_asset(
                 record_build(con, model.qualified_name, fingerprint, base, states)
                 if not model.is_view:
                     log_change(con, model.qualified_name)
-                build = f"built in full in {time.perf_counter() - started:.1f} s"
+                batched = f", in {batches} batches of regions," if batches > 1 else ""
+                build = f"built in full{batched} in {time.perf_counter() - started:.1f} s"
             context.log.info(f"{model.qualified_name}: {build}")
             checks = [check_model(con, context, model, suite, fingerprint)] if suite else []
             metadata = table_metadata(con, model.qualified_name, stored=True, reuse=build.startswith("kept"))
@@ -256,6 +265,34 @@ def build_settings(con, model: SqlModel):
         yield
     finally:
         con.execute(f"set disabled_optimizers = '{DISABLED_OPTIMIZERS}'; set memory_limit = '{DUCKDB_MEMORY_LIMIT}'")
+
+
+def _build_in_batches(con, model: SqlModel, batches: int) -> None:
+    """A model incremental by region and rule, built in full one batch of regions at a time (the scope tables of
+    a full build: every rule, and each batch's regions with the figures of those regions and their subdivisions),
+    so that its joins stay within DuckDB's memory limit at any size. Rows of a region depend only on the figures
+    of the region and its subdivisions, as the incremental builds already assume."""
+    con.execute("create or replace temp table scope_all_regions as select region_code from temp.scope_rebuilt")
+    con.execute("create or replace temp table scope_all_figures as select * from temp.scope_figure")
+    regions = [code for (code,) in con.execute("select region_code from temp.scope_all_regions order by 1").fetchall()]
+    size = -(-len(regions) // batches)
+    for start in range(0, len(regions), size):
+        con.execute("create or replace temp table scope_rebuilt as select unnest(?::varchar[]) as region_code",
+                    [regions[start:start + size]])
+        con.execute("""
+            create or replace temp table scope_figure as select * from temp.scope_all_figures
+            where region_code in (
+                select region_code from temp.scope_rebuilt
+                union all
+                select region_code from dim_region where parent_code in (select region_code from temp.scope_rebuilt)
+            )
+        """)
+        rows = f"select * from (\n{model.sql}\n) as model where region_code in (select region_code from temp.scope_rebuilt)"
+        if start == 0:
+            con.execute(f"create or replace table {model.qualified_name} as {rows}")
+        else:
+            con.execute(f"insert into {model.qualified_name} {rows}")
+    con.execute("drop table temp.scope_all_regions; drop table temp.scope_all_figures")
 
 
 def define_scope(con, scope_table: str, figures: str, snapshot: str | None = None) -> tuple[int, int]:

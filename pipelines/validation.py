@@ -7,6 +7,7 @@ reads raw rows that are not in quarantine.
 """
 
 import json
+import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -351,9 +352,11 @@ def build_validation_checks(source: SourceTable, inputs: CheckInputs) -> dg.Asse
                 }
                 docs = DocsSite(warehouse.docs_path, warehouse.gx_state_path) if warehouse.data_docs else None
                 lookups = changed_lookups(con, source, read_tables)
+                started = time.perf_counter()
                 plan = plan_validation(con, source, suite, base)
-                context.log.info(f"{source.raw_table}: {plan.describe()}")
+                context.log.info(f"{source.raw_table}: {plan.describe()} (planned in {time.perf_counter() - started:.1f} s)")
                 outcome = validate_in_database(con, context, source, suite, parameters, docs, plan)
+                started = time.perf_counter()
                 con.execute("begin")  # the quarantine, the validated versions and the verdict change together
                 replace_quarantine(con, source, plan, outcome)
                 too_many = files_over(con, source)
@@ -368,6 +371,8 @@ def build_validation_checks(source: SourceTable, inputs: CheckInputs) -> dg.Asse
                 record_results(con, context.run.run_id, source, outcome)
                 record_check(con, context.run.run_id, source.check_name, passed, blocks, fingerprint, summary, base)
                 con.execute("commit")
+                context.log.info(f"{source.raw_table}: {len(outcome.row_failures):,} quarantined and "
+                                 f"{len(outcome.warned_only):,} warned row(s) written in {time.perf_counter() - started:.1f} s")
             quarantined = con.execute(f"select count(*) from {source.quarantine_table}").fetchone()[0]
             conservation = con.execute(
                 CONSERVATION_SQL.format(raw=source.raw_table, quarantine=source.quarantine_table), {"table": source.name}

@@ -211,3 +211,30 @@ def test_findings_show_in_status_and_beside_their_figures_in_the_report(checked,
     assert "Figures that disagree (13)" in page
     # the seed's R&D intensity in Shenzhen's table carries its finding
     assert "rd_intensity (warning): published 5.81, recomputed 5.434" in page
+
+
+def test_a_full_build_in_batches_of_regions_equals_one_in_a_single_pass(checked, tmp_path, monkeypatch):
+    """Past SCOPE_BATCH_FIGURES figures the three models are built a batch of regions at a time (memory at 30M
+    rows): the same rows, sums of subdivisions included."""
+    from pipelines import transforms
+
+    warehouse, _, _ = checked
+    batched = copy_published(Path(warehouse.directory).parent, tmp_path)
+    models = ("main.consistency_gap", "main.derived_observation", "main.consistency_finding")
+    with duckdb.connect(str(batched.build_path)) as con:
+        con.execute("delete from audit.builds where target in (select unnest(?))", [list(models)])
+    monkeypatch.setattr(transforms, "SCOPE_BATCH_FIGURES", 40)
+    result = refresh(batched)
+    assert result.success
+    notes = [e.materialization.metadata["build"].value for e in result.get_asset_materialization_events()
+             if e.asset_key.to_user_string() in ("consistency_gap", "derived_observation", "consistency_finding")]
+    assert len(notes) == 3 and all("batches of regions" in note for note in notes), notes
+    with duckdb.connect(str(batched.build_path), read_only=True) as con:
+        con.execute(f"attach '{warehouse.build_path}' as single (read_only)")
+        for model in models:
+            rows = con.execute(f"select count(*) from {model}").fetchone()[0]
+            differing = con.execute(
+                f"select count(*) from ((from {model} except all from single.{model}) "
+                f"union all (from single.{model} except all from {model}))"
+            ).fetchone()[0]
+            assert rows > 0 and differing == 0, model
