@@ -466,6 +466,7 @@ def read_csv_in_duckdb(
         for c in header
     )
     try:
+        con.execute("set preserve_insertion_order = true")  # rows in the file's order: their rowids give their lines
         con.execute(
             f"create or replace temp table {cells} as select {trimmed} from read_csv({_text(str(path))}, columns = {spec}, "
             f"header = false, skip = {header_index + 1}, delim = {_text(plan.delimiter)}, quote = '\"', escape = '\"', "
