@@ -112,7 +112,7 @@ placed as (  -- where each figure involved is printed: file, line and column
         select rule_key, observation_keys, unnest(observation_keys) as key, generate_subscripts(observation_keys, 1) as position
         from explained
     ) as keyed
-    join fact_observation as facts on facts.observation_key = keyed.key
+    join temp.scope_figure as facts on facts.observation_key = keyed.key  -- a finding's figures are the rules' figures
     group by keyed.rule_key, keyed.observation_keys
 )
 

@@ -1,5 +1,6 @@
 -- The figures the consistency rules (data/raw/rules) read: published with a value, reported or estimated, of an
--- indicator some rule names, with the codes the rules match on and the rounding of the printed figure (precision).
+-- indicator some rule names, with the codes the rules match on, the rounding of the printed figure (precision) and
+-- where it is printed (file, line, column).
 -- consistency_gap compares those printed without a qualifier; derived_observation also derives from lower bounds.
 select
     facts.observation_key,
@@ -13,7 +14,10 @@ select
     periods.end_date,
     facts.value,
     coalesce(facts.precision, 0) as precision,
-    facts.qualifier
+    facts.qualifier,
+    facts._file,
+    facts._line,
+    facts._column
 from fact_observation as facts
 join dim_indicator as indicators on indicators.indicator_key = facts.indicator_key
 join dim_region as regions on regions.region_key = facts.region_key
