@@ -231,9 +231,11 @@ def build_sql_asset(
             else:
                 con.execute(f"create schema if not exists {model.schema}")
                 batches = 1
-                if model.scope:
-                    define_scope(con, *model.scope[1:])
-                    batches = -(-con.execute("select count(*) from temp.scope_figure").fetchone()[0] // SCOPE_BATCH_FIGURES)
+                if model.scope:  # the scope table counts the figures: past the batch size, none is read whole
+                    figures = con.execute(f"select coalesce(sum(figures), 0) from {model.scope[1]}").fetchone()[0]
+                    batches = -(-figures // SCOPE_BATCH_FIGURES)
+                    if batches <= 1:
+                        define_scope(con, *model.scope[1:])
                 with build_settings(con, model):
                     if batches > 1:
                         _build_in_batches(con, model, batches)
@@ -272,18 +274,18 @@ def build_settings(con, model: SqlModel):
 
 def _build_in_batches(con, model: SqlModel, batches: int) -> None:
     """A model incremental by region and rule, built in full one batch of regions at a time (the scope tables of
-    a full build: every rule, and each batch's regions with the figures of those regions and their subdivisions),
+    a full build: every rule, and each batch's regions with the figures of those regions and their subdivisions,
+    read from the figures for each batch: no table holds them all),
     so that its joins stay within DuckDB's memory limit at any size. Rows of a region depend only on the figures
     of the region and its subdivisions, as the incremental builds already assume."""
-    con.execute("create or replace temp table scope_all_regions as select region_code from temp.scope_rebuilt")
-    con.execute("create or replace temp table scope_all_figures as select * from temp.scope_figure")
-    regions = [code for (code,) in con.execute("select region_code from temp.scope_all_regions order by 1").fetchall()]
+    con.execute("create or replace temp table scope_rule as select rule_key from staging.stg_rules")
+    regions = [code for (code,) in con.execute("select distinct region_code from dim_region order by 1").fetchall()]
     size = -(-len(regions) // batches)
     for start in range(0, len(regions), size):
         con.execute("create or replace temp table scope_rebuilt as select unnest(?::varchar[]) as region_code",
                     [regions[start:start + size]])
-        con.execute("""
-            create or replace temp table scope_figure as select * from temp.scope_all_figures
+        con.execute(f"""
+            create or replace temp table scope_figure as select * from {model.scope[2]}
             where region_code in (
                 select region_code from temp.scope_rebuilt
                 union all
@@ -295,7 +297,6 @@ def _build_in_batches(con, model: SqlModel, batches: int) -> None:
             con.execute(f"create or replace table {model.qualified_name} as {rows}")
         else:
             con.execute(f"insert into {model.qualified_name} {rows}")
-    con.execute("drop table temp.scope_all_regions; drop table temp.scope_all_figures")
 
 
 def define_scope(con, scope_table: str, figures: str, snapshot: str | None = None) -> tuple[int, int]:
