@@ -20,8 +20,8 @@ SQL_DIR = PROJECT_ROOT / "sql"
 # folder -> (schema the files build into, Dagster group)
 LAYERS = {"staging": "staging", "warehouse": "main", "marts": "main"}
 # a model incremental by region and rule reading more figures than this is built in full in batches of regions:
-# at 30M random rows (13.5M figures) consistency_finding ran out of its 1 GB in one go
-SCOPE_BATCH_FIGURES = 5_000_000
+# at 30M random rows (13.5M figures) consistency_finding ran out of its 1 GB in one go, and in batches of 5M
+SCOPE_BATCH_FIGURES = 2_000_000
 
 
 @dataclass(frozen=True)
