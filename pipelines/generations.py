@@ -110,7 +110,7 @@ def sync_generation(con: duckdb.DuckDBPyConnection, target: Path, build_path: Pa
         seq = con.execute("select max(seq) from gen.audit.publish_state").fetchone()[0]
         changes: dict[str, tuple[str, set] | None] = {}
         for table, column, keys in con.execute(
-            "select table_name, key_column, keys from audit.table_changes where seq > ? order by seq", [seq if seq is not None else -1]
+            "select table_name, key_column, keys from audit.table_changes where seq > ? order by seq", [seq]
         ).fetchall():
             if table in changes and changes[table] is None:
                 continue
@@ -123,7 +123,7 @@ def sync_generation(con: duckdb.DuckDBPyConnection, target: Path, build_path: Pa
         con.execute("begin")
         for table, columns in ours.items():
             schema = table.split(".")[0]
-            if seq is None or theirs.get(table) != columns or (table in changes and changes[table] is None):
+            if theirs.get(table) != columns or (table in changes and changes[table] is None):
                 con.execute(f"create schema if not exists gen.{schema}")
                 con.execute(f"create or replace table gen.{table} as select * from {build}.{table}")
                 written["whole"].append(table)

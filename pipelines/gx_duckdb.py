@@ -485,6 +485,14 @@ def batch_query(con, table: str) -> str:
     return f"select * replace ({replaced}) from {table}"
 
 
+def raised_message(exception_info: dict | None) -> str | None:
+    """The message of the exception an expectation raised, if it raised one. GX gives exception_info either as one
+    {raised_exception, exception_message, ...} or keyed by the metric that raised it."""
+    info = exception_info or {}
+    exceptions = [info] if "raised_exception" in info else [v for v in info.values() if isinstance(v, dict)]
+    return next((x.get("exception_message") for x in exceptions if x.get("raised_exception")), None)
+
+
 def validate_table(
     con, table: str, suite: dict, parameters: dict | None = None, context=None, on_result=None
 ) -> list[ExpectationResult]:
@@ -548,9 +556,7 @@ def validate_table(
                 [source_kwargs["column"]] if "column" in source_kwargs
                 else source_kwargs.get("column_list") or [source_kwargs[k] for k in ("column_A", "column_B") if k in source_kwargs]
             )
-            info = item.exception_info or {}
-            exceptions = [info] if "raised_exception" in info else [v for v in info.values() if isinstance(v, dict)]
-            message = next((x.get("exception_message") for x in exceptions if x.get("raised_exception")), None)
+            message = raised_message(item.exception_info)
             index_list = item.result.get("unexpected_index_list")
             failing = None
             if index_list is not None and not message:

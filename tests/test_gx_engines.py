@@ -104,9 +104,7 @@ def run_pandas(con: duckdb.DuckDBPyConnection, table: str, suite: dict, paramete
     verdicts: list[Verdict | None] = [None] * len(suite["expectations"])
     lineage = list(zip(*(frame[c].tolist() for c in LINEAGE)))
     for item in result.results:
-        info = item.exception_info or {}
-        raised = [info] if "raised_exception" in info else [v for v in info.values() if isinstance(v, dict)]
-        message = next((x.get("exception_message") for x in raised if x.get("raised_exception")), None)
+        message = gx_duckdb.raised_message(item.exception_info)
         positions = item.result.get("unexpected_index_list")
         rows = None
         if positions is not None and not message:
