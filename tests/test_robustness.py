@@ -76,10 +76,23 @@ def test_a_refresh_killed_at_any_point_leaves_the_published_warehouse_and_the_ne
 
 def test_two_overlapping_refreshes_queue_on_the_run_lock(published_once):
     change_gdp(published_once, "34606.50")
-    first, second = cli(published_once), cli(published_once)
-    outputs = [p.communicate(timeout=300)[0] for p in (first, second)]
-    assert [p.returncode for p in (first, second)] == [0, 0], outputs
-    assert any("this run waits for it to end" in out for out in outputs)
+    first = cli(published_once, "--log-level", "debug")
+    for line in first.stdout:
+        if "Started execution of step" in line:  # the first run holds the run lock from here to its end
+            first.send_signal(signal.SIGSTOP)  # and keeps it while the second one arrives
+            break
+    try:
+        second = cli(published_once)
+        seen = []
+        for line in second.stdout:  # ends early only if the second run never waits
+            seen.append(line)
+            if "this run waits for it to end" in line:
+                break
+    finally:
+        first.send_signal(signal.SIGCONT)
+    outputs = [first.communicate(timeout=300)[0], "".join(seen) + second.communicate(timeout=300)[0]]
+    assert [first.returncode, second.returncode] == [0, 0], outputs
+    assert "this run waits for it to end" in outputs[1], outputs[1]
     assert gdp(published_once.published_path) == 3.46065e12
 
 
