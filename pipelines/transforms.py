@@ -1,5 +1,6 @@
 """sql/<layer>/*.sql -> one asset per file; its dependencies are the tables its SQL reads (sqlglot)."""
 
+import contextlib
 import re
 import time
 from contextlib import contextmanager
@@ -7,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import dagster as dg
+import duckdb
 import sqlglot
 from sqlglot import exp
 
@@ -211,21 +213,27 @@ def build_sql_asset(
                 # before the transaction: DuckDB has no statistics on tables written inside one, and misjudges joins
                 # on them (consistency_finding took 110 s instead of 1 s at 10M rows)
                 regions, rules = define_scope(con, *model.scope[1:], snapshot)
-                con.execute("begin")
-                in_scope = (
-                    "region_code in (select region_code from temp.scope_rebuilt) "
-                    "and rule_key in (select rule_key from temp.scope_rule)"
-                )
-                con.execute(f"delete from {model.qualified_name} where {in_scope}")
+                figures = con.execute("select count(*) from temp.scope_figure").fetchone()[0]
+                batches = -(-figures // SCOPE_BATCH_FIGURES)
                 with build_settings(con, model):
-                    con.execute(f"insert into {model.qualified_name} select * from (\n{model.sql}\n) as model where {in_scope}")
+                    if batches > 1:  # a new file touching every region: as many figures as a full build
+                        _rebuild_in_batches(con, model, batches)
+                    con.execute("begin")
+                    if batches <= 1:
+                        in_scope = (
+                            "region_code in (select region_code from temp.scope_rebuilt) "
+                            "and rule_key in (select rule_key from temp.scope_rule)"
+                        )
+                        con.execute(f"delete from {model.qualified_name} where {in_scope}")
+                        con.execute(f"insert into {model.qualified_name} select * from (\n{model.sql}\n) as model where {in_scope}")
                 con.execute(f"create or replace table {snapshot} as select * from {model.scope[1]}")
                 record_build(con, model.qualified_name, fingerprint, base)
                 rebuilt = [code for (code,) in con.execute("select region_code from temp.scope_rebuilt").fetchall()]
                 log_change(con, model.qualified_name, "region_code", rebuilt)
                 con.execute("commit")
+                batched = f", in {batches} batches," if batches > 1 else ""
                 build = (
-                    f"rebuilt only {regions:,} region(s) x {rules:,} rule(s) whose figures changed, "
+                    f"rebuilt only {regions:,} region(s) x {rules:,} rule(s) whose figures changed{batched} "
                     f"in {time.perf_counter() - started:.1f} s"
                 )
             else:
@@ -263,13 +271,49 @@ def build_settings(con, model: SqlModel):
     """The model's DuckDB settings (SqlModel.settings) while it builds, then the build connection's own. No model
     needs its rows stored in the order its query makes them: without that order DuckDB writes large results in
     less memory (stg_observations spilled at 30M rows)."""
+    def restore():
+        con.execute(f"set disabled_optimizers = '{DISABLED_OPTIMIZERS}'; set memory_limit = '{DUCKDB_MEMORY_LIMIT}'; "
+                    "set preserve_insertion_order = true")
+
     for setting in ["set preserve_insertion_order = false", *model.settings()]:
         con.execute(setting)
     try:
         yield
-    finally:
-        con.execute(f"set disabled_optimizers = '{DISABLED_OPTIMIZERS}'; set memory_limit = '{DUCKDB_MEMORY_LIMIT}'; "
-                    "set preserve_insertion_order = true")
+    except BaseException:
+        # inside an aborted transaction the restore fails too: the error to show is the statement's, not that one
+        with contextlib.suppress(duckdb.Error):
+            restore()
+        raise
+    restore()
+
+
+def _rebuild_in_batches(con, model: SqlModel, batches: int) -> None:
+    """The incremental build of a model by region and rule (define_scope's tables) one batch of the regions to
+    rebuild at a time, each batch its own transaction: a new file touching every region brings as many figures
+    as a full build, more than one join can hold. A run that stops between batches recorded nothing: the next
+    one rebuilds the same regions again."""
+    con.execute("create or replace temp table scope_rebuilt_all as select region_code from temp.scope_rebuilt")
+    con.execute("create or replace temp table scope_figure_all as select * from temp.scope_figure")
+    regions = [code for (code,) in con.execute("select region_code from temp.scope_rebuilt_all order by 1").fetchall()]
+    size = -(-len(regions) // batches)
+    for start in range(0, len(regions), size):
+        con.execute("create or replace temp table scope_rebuilt as select unnest(?::varchar[]) as region_code",
+                    [regions[start:start + size]])
+        con.execute("""
+            create or replace temp table scope_figure as select * from temp.scope_figure_all
+            where region_code in (
+                select region_code from temp.scope_rebuilt
+                union all
+                select region_code from dim_region where parent_code in (select region_code from temp.scope_rebuilt)
+            )
+        """)
+        in_scope = "region_code in (select region_code from temp.scope_rebuilt) and rule_key in (select rule_key from temp.scope_rule)"
+        con.execute("begin")
+        con.execute(f"delete from {model.qualified_name} where {in_scope}")
+        con.execute(f"insert into {model.qualified_name} select * from (\n{model.sql}\n) as model where {in_scope}")
+        con.execute("commit")
+    con.execute("create or replace temp table scope_rebuilt as select region_code from temp.scope_rebuilt_all")
+    con.execute("create or replace temp table scope_figure as select * from temp.scope_figure_all")
 
 
 def _build_in_batches(con, model: SqlModel, batches: int) -> None:
