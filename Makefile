@@ -6,7 +6,7 @@ PORT ?= 3000
 ROWS ?= 10000000
 export DAGSTER_HOME := $(CURDIR)/.dagster_home
 
-.PHONY: install run test ui shell bench clean
+.PHONY: install run test ui shell bench eval-extract clean
 
 install: $(VENV)/.installed
 
@@ -36,6 +36,10 @@ shell: install  ## the DuckDB shell on the published warehouse, read-only
 
 bench: install  ## time a full refresh of ROWS synthetic rows against a bare DuckDB load (see BENCHMARKS.md)
 	$(BIN)/python bench/bench.py --rows $(ROWS)
+
+eval-extract: install  ## score `regind extract` on the gold set in tests/gold (and the seed page): precision and recall per pattern
+	@test -f data/warehouse/warehouse.duckdb || $(MAKE) run
+	$(BIN)/python -m pipelines.extract_eval $(ARGS)
 
 clean:  ## remove the built warehouse (not the raw data, not the run history)
 	rm -f data/warehouse/*.duckdb data/warehouse/.warehouse.*.duckdb data/warehouse/*.wal data/warehouse/.*.wal data/warehouse/last_refresh.json

@@ -306,6 +306,41 @@ def show_published(elapsed: str) -> None:
         console.print(f"Report: {report.as_uri()}")
 
 
+EXTRACT_SHOWN = ["indicator_code", "region_code", "period", "value", "unit", "qualifier", "measure_type", "quote", "start", "end",
+                 "confidence"]
+
+
+def extract(args: argparse.Namespace) -> int:
+    """The candidate observations of one document, read against the published warehouse's catalog."""
+    import pyarrow as pa
+
+    from pipelines.documents import DocumentError, read_document
+    from pipelines.extract import COLUMNS, Catalog, Extractor
+
+    path = Path(args.path)
+    if not path.is_file():
+        raise UsageError(f"{path} is not a file: give a document (.txt, .md or .html)")
+    try:
+        document = read_document(path, root=DEFAULT_RAW_DIR)
+    except DocumentError as error:
+        raise UsageError(str(error)) from None
+    with read_published(Path(args.database)) as con:
+        catalog = Catalog.from_warehouse(con)
+    candidates = Extractor(catalog).extract(document)
+    rows = [c.row() for c in candidates]
+    columns = EXTRACT_SHOWN if args.format == "table" else COLUMNS
+    result = pa.Table.from_pylist([{k: r[k] for k in columns} for r in rows], schema=pa.schema(
+        [(k, pa.float64() if k in ("value", "confidence") else pa.int64() if k in ("start", "end") else pa.string()) for k in columns]))
+    if args.format == "table":
+        errors.print(f"{path}: {document.kind}, reference year {document.year or 'not known'}, published "
+                     f"{document.published_on or 'on a date not given'}; {len(rows)} candidate(s)", highlight=False)
+    write_result(result, args.format, args.output, title=str(path))
+    unresolved = sum(1 for c in candidates if c.flags and any("set it" in f for f in c.flags))
+    if unresolved and args.format == "table":
+        errors.print(f"{unresolved} candidate(s) flagged: a region or period the text does not settle (see --format csv, flags)")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="regind", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -345,6 +380,16 @@ def main(argv: list[str] | None = None) -> int:
     s.add_argument("--strict", action="store_true", help="exit 1 when a check's latest verdict did not pass")
     database_option(s)
     s.set_defaults(run=status)
+
+    e = commands.add_parser("extract", help="propose observations from a document's prose (a communiqué, report or news page)",
+                            description="Reads a .txt, .md or .html document (and its sidecar DOCUMENT.toml) and prints the "
+                            "observations its sentences state, each with its quote, the quote's offsets in the text and a "
+                            "confidence. Nothing is written to the warehouse.")
+    e.add_argument("path", help="the document, e.g. data/raw/documents/2025_bulletin.md")
+    e.add_argument("--format", choices=("table", "csv", "json"), default="table", help="table (default), csv or json")
+    e.add_argument("-o", "--output", help="write to this file instead of the terminal")
+    database_option(e)
+    e.set_defaults(run=extract)
 
     args = parser.parse_args(argv)
     try:

@@ -1,0 +1,777 @@
+"""Figures from prose: a document's sentences -> candidate observations, each with its quote and offsets.
+
+The extractor reads a sentence as a sequence of figures (a number with its unit and qualifier: 超2.4万家,
+增长6%, 近千人), each with the text that leads to it. A figure's indicator is the catalog name printed closest
+before it (or right after a count: 24个重大科技创新载体), turned into the growth, share, multiple, rank or streak
+indicator of that name when the wording says so (同比增长, 比重, 是...的K倍, 居...首位, 连续N年). Its region is the
+region named last before it (the sentence, the paragraph, the section's heading, the document's title or
+sidecar); its period the year printed with it or before it, else the document's. What it cannot resolve it
+leaves empty and flags, never guesses: a name two regions share, a unit the indicator is not measured in.
+
+Constructions (the `pattern` of a candidate, scored apart by `make eval-extract`):
+  level         X为/达/实现 N 单位                      growth        (同比/比上年)增长/下降 P%
+  respectively  A、B 分别增长 P%、Q%                    from_to       由 YYYY 年的 N 增长到 YYYY 年的 M
+  share         比重由 P% 提高至 Q%, 占比 P%            multiple      是 YYYY 年的 K 倍
+  rank          居全国首位, 排名第二, 冠军, N连冠       streak        连续 N 年居...首位
+  count         N个<name> (the name after the figure)
+"""
+
+import re
+import unicodedata
+from dataclasses import asdict, dataclass, field
+from decimal import Decimal
+
+from pipelines.documents import Document
+from pipelines.numbers import NumberFormatError, parse_printed
+
+COLUMNS = ["indicator_code", "region_code", "period", "value", "unit", "qualifier", "measure_type", "quote", "start", "end",
+           "confidence", "printed", "entity", "status", "price_basis", "pattern", "flags"]
+
+QUALIFIERS_BEFORE = ["超过", "突破", "接近", "大约", "超", "逾", "近", "约", "上"]  # 上千件 = 1000件以上
+QUALIFIERS_AFTER = ["余", "多"]
+QUALIFIERS_TRAILING = ["以上", "左右"]
+QUALIFIER_CANONICAL = {"上": "以上"}
+CHINESE_DIGITS = "零〇一二两三四五六七八九十百千万亿"
+GROWTH_UP = ("增长", "增加", "提高", "上升", "提升")
+GROWTH_DOWN = ("下降", "减少", "回落", "下滑")
+TARGET_WORDS = ("计划", "预计", "力争", "目标", "拟", "争取", "将")
+AS_OF_WORDS = ("目前", "截至目前", "现有", "已有", "现已", "如今", "当前")
+ADDED_WORDS = r"(新增|新认定|新设立|新引进|新落地|新培育|净增|增加|减少)"
+TOTAL_WORDS = r"(总数|总量|总计|合计|累计|总额)"
+COMPARISON_BEFORE_YEAR = ("是", "比", "较", "相当于", "与", "为")  # 是2014年的5.2倍: 2014 is the base, not the period
+SENTENCE_END = "。！？!?"  # a ；-separated list is one sentence: its 今年, 目标 and 分别 reach every part
+CLAUSE_END = "，,：:▲■●、"
+LINE_END = "。！？!?；;：:”」』）)…"
+MULTIPLIER_VALUES = {"万亿": Decimal(10) ** 12, "亿": Decimal(10) ** 8, "万": Decimal(10) ** 4, "千": Decimal(1000)}
+CHINESE_RANK = {"首": 1, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
+
+FIGURE = re.compile(
+    r"(?P<pre>超过|突破|接近|大约|超|逾|近|约|上)?"
+    r"(?P<num>\d+(?:,\d{3})*(?:\.\d+)?|[零〇一二两三四五六七八九十百千万亿]+)"
+)
+YEAR = re.compile(r"(?P<year>(?:19|20)\d{2})\s*年(?P<rest>\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?|末|底|的|度|全年)?")
+RANK = re.compile(
+    r"(?:连续(?P<streak>\d+|[一二两三四五六七八九十]+)年)?"
+    r"(?:稳居|位居|位列|居于|居|排名|排在|排|保持|实现|成为)"
+    r"(?P<scope>[^，,。；;]{0,14}?)"
+    r"(?:首位|第(?P<nth>\d+|[一二三四五六七八九十]+)(?:位|名)?|(?P<champion>冠军|第一|“?双第一”?))"
+)
+STREAK_CHAMPION = re.compile(r"“?(?P<streak>\d+)连冠”?")
+
+
+@dataclass
+class Indicator:
+    code: str
+    name_zh: str
+    measure_type: str
+    base: str | None
+    unit: str
+    published_unit: str | None
+    price_basis: str | None
+
+
+@dataclass
+class Place:
+    code: str
+    name: str
+    level: str
+    parent_code: str | None
+    ancestors: tuple[str, ...]  # codes
+    valid_from: str | None
+    valid_to: str | None
+
+
+@dataclass
+class Catalog:
+    indicators: dict[str, Indicator]
+    names: dict[str, str]  # name key -> indicator code
+    regions: dict[str, list[Place]]  # name -> places of that name
+    entities: dict[str, tuple[str, str | None]]  # name -> (entity name, region code)
+    units: dict[str, tuple[str, Decimal]]  # printed unit -> (base unit, multiplier)
+    children: dict[tuple[str, str], str] = field(default_factory=dict)  # (base code, kind) -> code
+
+    def __post_init__(self):
+        for indicator in self.indicators.values():
+            kind = {"growth_yoy": "growth", "rank": "rank", "streak": "streak", "share": "share"}.get(indicator.measure_type)
+            if indicator.measure_type == "ratio":
+                kind = "multiple" if indicator.unit == "times" else "share"
+            if kind and indicator.base:
+                self.children.setdefault((indicator.base, kind), indicator.code)
+        self._name_pattern = _alternation(self.names)
+        self._region_pattern = _alternation(self.regions)
+        self._entity_pattern = _alternation(self.entities)
+        self._units = sorted(self.units, key=len, reverse=True)
+
+    @classmethod
+    def from_warehouse(cls, con) -> "Catalog":
+        """The catalog, region names, entities and units of a built warehouse (the build database or the
+        published file): the names the rest of the warehouse resolves printed names by."""
+        indicators = {
+            row[0]: Indicator(*row) for row in con.execute(
+                "select indicator_code, name_zh, measure_type, base_indicator_code, unit, published_unit, price_basis from dim_indicator"
+            ).fetchall()
+        }
+        names = {}
+        for key, code in con.execute("select name_key, indicator_code from indicator_name order by indicator_code").fetchall():
+            names.setdefault(key, code)
+        for code, indicator in indicators.items():  # a count is printed without 数: 24个重大科技创新载体
+            key = _key(indicator.name_zh)
+            if indicator.measure_type == "count" and key.endswith("数") and len(key) > 3:
+                names.setdefault(key[:-1], code)
+        regions: dict[str, list[Place]] = {}
+        for name, form, code, level, parent, ancestors, valid_from, valid_to in con.execute(
+            "select name, form, region_code, level, parent_code, ancestor_codes, cast(valid_from as varchar), "
+            "cast(valid_to as varchar) from region_name"
+        ).fetchall():
+            if len(_key(name)) < 2 or form == "short" and (level == "county" or name in ("全国",)):
+                continue  # 朝阳, 东方, 城关: a county's short name is too common a word to read as a place
+            places = regions.setdefault(_key(name), [])
+            if not any(p.code == code and p.valid_from == valid_from for p in places):
+                places.append(Place(code, name, level, parent, tuple(ancestors or ()), valid_from, valid_to))
+        entities = {_key(name): (name, region) for name, region in con.execute("select name_zh, region_code from dim_entity").fetchall()}
+        units = {_key(unit): (base, Decimal(str(multiplier))) for unit, base, multiplier in
+                 con.execute("select unit, base_unit, cast(multiplier as varchar) from staging.stg_units").fetchall()}
+        return cls(indicators, names, regions, entities, units)
+
+
+def _key(text: str) -> str:
+    return "".join(unicodedata.normalize("NFKC", text).lower().split())
+
+
+def _alternation(words) -> re.Pattern:
+    listed = sorted((w for w in words if w), key=len, reverse=True)
+    return re.compile("|".join(map(re.escape, listed)) if listed else r"(?!)")
+
+
+@dataclass
+class Candidate:
+    indicator_code: str | None
+    region_code: str | None
+    period: str | None
+    value: float | None  # in the indicator's base unit
+    unit: str  # as printed (亿元, 万家, %)
+    qualifier: str
+    measure_type: str  # level, growth, share, multiple, rank, streak
+    quote: str
+    start: int  # offsets in the document's text: text[start:end] == quote
+    end: int
+    confidence: float
+    printed: str  # the figure as printed: 超2.4万家
+    entity: str | None = None
+    status: str = "reported"  # reported, target, preliminary
+    price_basis: str | None = None
+    pattern: str = "level"
+    flags: list[str] = field(default_factory=list)
+    figure_start: int = 0  # the figure's own offsets
+    figure_end: int = 0
+
+    def row(self) -> dict:
+        row = asdict(self)
+        row["flags"] = "; ".join(self.flags)
+        return {k: row[k] for k in COLUMNS}
+
+    @property
+    def key(self) -> tuple:
+        return (self.indicator_code, self.region_code, self.period, self.entity,
+                None if self.value is None else round(self.value, 6))
+
+
+@dataclass
+class Figure:
+    start: int
+    end: int
+    number: Decimal
+    upper: Decimal | None
+    unit: str
+    qualifier: str
+    printed: str
+
+
+@dataclass
+class Mention:
+    start: int
+    end: int
+    value: object  # an indicator code, a list of places, an entity
+
+
+class Reading:
+    """The document's text as the extractor reads it: NFKC per character (same length, same offsets), lines
+    joined into paragraphs where a line ends without punctuation (a line break inside a sentence, a page's
+    infographic), headings apart."""
+
+    def __init__(self, text: str):
+        self.text = text
+        self.norm = "".join(n if len(n := unicodedata.normalize("NFKC", c)) == 1 else c for c in text).lower()
+
+    def paragraphs(self, title: str = "") -> list[tuple[bool, list[tuple[int, int]]]]:
+        """[(is_heading, [(start, end) of each line of the paragraph])]. A '#' line and the title are headings."""
+        out, current = [], []
+        offset = 0
+        for line in self.text.split("\n"):
+            start, end = offset, offset + len(line)
+            offset = end + 1
+            stripped = line.strip()
+            if not stripped:
+                continue
+            if stripped.startswith("#") or (title and not out and not current and stripped == title.strip() and stripped[-1] not in LINE_END):
+                if current:
+                    out.append((False, current))
+                    current = []
+                out.append((True, [(start, end)]))
+                continue
+            current.append((start, end))
+            if stripped[-1] in LINE_END:
+                out.append((False, current))
+                current = []
+        if current:
+            out.append((False, current))
+        return out
+
+
+def _sentences(reading: Reading, lines: list[tuple[int, int]]) -> list[tuple[str, list[int]]]:
+    """A paragraph's sentences: (text, offset of each character), split after 。！？；."""
+    chars, origin = [], []
+    for start, end in lines:
+        for i in range(start, end):
+            if reading.norm[i] not in "\r":
+                chars.append(reading.norm[i])
+                origin.append(i)
+    sentences, begin = [], 0
+    for i, c in enumerate(chars):
+        closes = c in SENTENCE_END and not (i + 1 < len(chars) and chars[i + 1] in "”」』")
+        if closes or (c in "”」』" and i > 0 and chars[i - 1] in SENTENCE_END) or i == len(chars) - 1:
+            text = "".join(chars[begin:i + 1])
+            if text.strip():
+                sentences.append((text, origin[begin:i + 1]))
+            begin = i + 1
+    return sentences
+
+
+def _int(text: str) -> int:
+    if text.isdigit():
+        return int(text)
+    import cn2an
+
+    return int(cn2an.cn2an(text, "smart"))
+
+
+@dataclass
+class Item:
+    """A figure or a rank phrase of a sentence, in the order printed."""
+    start: int
+    end: int
+    figure: Figure | None = None
+    rank: re.Match | None = None
+    subject: str | None = None  # the indicator code the item was read as the measure of
+    subject_start: int | None = None
+
+
+class Extractor:
+    def __init__(self, catalog: Catalog):
+        self.catalog = catalog
+
+    # --- the parts of a sentence ---------------------------------------------------------------------------
+    def figures(self, s: str) -> list[Figure]:
+        found = []
+        for match in FIGURE.finditer(s):
+            pre, num = match.group("pre") or "", match.group("num")
+            start, pos = match.start(), match.end()
+            chinese = num[0] in CHINESE_DIGITS
+            streak = s[max(0, match.start("num") - 2):match.start("num")] == "连续"
+            before = s[match.start() - 1] if match.start() > 0 else ""
+            if chinese and not any(c in "十百千万亿" for c in num) and not streak:
+                continue  # 一批, 两所: a lone Chinese digit is a word, not a figure (but 连续两年 is)
+            if chinese and len(num) == 1 and not pre:
+                continue  # 千家万户, 万人空巷
+            if before.isdigit() or before in "第几数.+" or s[pos:pos + 1] in ("几", "+") or (before == "“" and not chinese and s[pos:pos + 1] == "”"):
+                continue  # 第七届, 十几名, 几十件, 20+8
+            after = next((q for q in QUALIFIERS_AFTER if s.startswith(q, pos)), "")
+            pos += len(after)
+            gap = len(s[pos:]) - len(s[pos:].lstrip(" "))
+            unit = self._unit(s[pos + gap:])
+            if unit is None:
+                continue
+            pos += gap + len(unit)
+            if unit == "年" and not streak:
+                continue  # 2023年 is a year, 10年间 a span
+            trailing = next((q for q in QUALIFIERS_TRAILING if s.startswith(q, pos)), "")
+            pos += len(trailing)
+            if re.match(r"(的)?(企业|项目|城市|县|乡镇|村)", s[pos:]):
+                continue  # 营业收入超亿元企业: a threshold describing what is counted, not a figure
+            if pre == "上" and not chinese:
+                pre, start = "", start + 1
+            try:
+                parsed = parse_printed(("一" + num) if chinese and num[0] in "十百千万亿" else num)
+            except (NumberFormatError, ValueError):
+                continue
+            qualifiers = [q for q in (QUALIFIER_CANONICAL.get(pre, pre), after, trailing) if q]
+            if parsed.number is None or len(qualifiers) > 1:
+                continue
+            found.append(Figure(start, pos, parsed.number, parsed.upper, unit, qualifiers[0] if qualifiers else "", s[start:pos]))
+        return found
+
+    def _unit(self, text: str) -> str | None:
+        """The unit a figure is printed in: one of the units table, or a multiplier before one (4.6亿吨)."""
+        unit = next((unit for unit in self.catalog._units if text.startswith(unit)), None)
+        if unit is None and (multiplier := re.match(r"万亿|亿|万|千", text)):
+            inner = next((u for u in self.catalog._units if text.startswith(u, multiplier.end())), None)
+            if inner and self.catalog.units[inner][1] == 1:
+                unit = multiplier.group(0) + inner
+                self.catalog.units.setdefault(unit, (self.catalog.units[inner][0], MULTIPLIER_VALUES[multiplier.group(0)]))
+        return unit
+
+    def _mentions(self, pattern: re.Pattern, s: str) -> list[tuple[int, int, str]]:
+        return [(m.start(), m.end(), m.group(0)) for m in pattern.finditer(s)]
+
+    # --- resolving ----------------------------------------------------------------------------------------
+    def measure_of(self, code: str, kind: str) -> str | None:
+        """The indicator measuring `kind` (level, growth, share, multiple, rank, streak) of indicator `code`."""
+        indicator = self.catalog.indicators.get(code)
+        if indicator is None:
+            return None
+        own = {"growth_yoy": "growth", "rank": "rank", "streak": "streak", "share": "share", "ratio": "multiple" if indicator.unit == "times" else "share"}
+        if kind == "level" or own.get(indicator.measure_type) == kind:
+            return code
+        return self.catalog.children.get((code, kind))
+
+    def by_text(self, text: str, kind: str) -> str | None:
+        """An indicator named by `text` (a catalog key), or by text + 增长/增速 for a growth."""
+        key = _key(text)
+        if kind == "growth":
+            for word in ("增速", "增长", "增长率"):
+                if key + word in self.catalog.names and self.catalog.indicators[self.catalog.names[key + word]].measure_type == "growth_yoy":
+                    return self.catalog.names[key + word]
+        code = self.catalog.names.get(key)
+        return self.measure_of(code, kind) if code else None
+
+    def variant(self, code: str, figure: Figure) -> str | None:
+        """The indicator itself if the figure's unit fits it, else the one of the same name in that unit:
+        实际使用外资28.6亿美元 -> 实际使用外资金额（美元）."""
+        if self.fits(code, figure):
+            return code
+        name = self.catalog.indicators[code].name_zh
+        for other in self.catalog.indicators.values():
+            if other.code != code and other.name_zh.startswith(name) and other.measure_type == self.catalog.indicators[code].measure_type \
+                    and self.fits(other.code, figure):
+                return other.code
+        return None
+
+    def fits(self, code: str, figure: Figure) -> bool:
+        indicator = self.catalog.indicators[code]
+        base = self.catalog.units.get(_key(figure.unit), (None,))[0]
+        return base == indicator.unit or (indicator.unit == "count" and base in ("count", "enterprise"))
+
+    def places(self, s: str, context: list[str]) -> list[tuple[int, int, tuple, str]]:
+        """Region names in a sentence: (start, end, the places the name may mean, the name). A name that regions
+        share (朝阳区; 嘉兴市 before 1983 a county) is narrowed to those under a region of the context; the
+        figure's period settles the rest (resolve)."""
+        found = []
+        for start, end, name in self._mentions(self.catalog._region_pattern, s):
+            places = tuple(self.catalog.regions[name])
+            near = tuple(p for p in places if p.code in context or p.parent_code in context or any(a in context for a in p.ancestors))
+            if near and len({p.code for p in near}) < len({p.code for p in places}):
+                places = near
+            found.append((start, end, places, name))
+        return found
+
+    @staticmethod
+    def resolve(places: tuple, period: str | None) -> Place | None:
+        """The one region among `places` valid in the period (a name resolves to the version valid then), or
+        None when that leaves more than one."""
+        if not places:
+            return None
+        if len({p.code for p in places}) > 1 and period:
+            year = period[:4]
+            valid = [p for p in places if (p.valid_from or "0000")[:4] <= year <= (p.valid_to or "9999")[:4]]
+            places = tuple(valid) or places
+        if len({p.code for p in places}) > 1:
+            current = [p for p in places if p.valid_to is None]
+            if period is None and len({p.code for p in current}) == 1:
+                return current[-1]
+            return None
+        return places[-1]
+
+    # --- a document ---------------------------------------------------------------------------------------
+    def extract(self, document: Document) -> list[Candidate]:
+        reading = Reading(document.text)
+        doc_places = self._document_places(document)
+        doc_place = self.resolve(doc_places, str(document.year) if document.year else None)
+        context = [doc_place.code] if doc_place else []
+        section_places = doc_places
+        candidates: list[Candidate] = []
+        for heading, lines in reading.paragraphs(document.title):
+            if heading:
+                start, end = lines[0]
+                named = [p for _, _, p, _ in self.places(reading.norm[start:end], context) if p]
+                if named:
+                    section_places = named[-1]
+                    if (place := self.resolve(section_places, str(document.year) if document.year else None)):
+                        context = list(dict.fromkeys([*context, place.code]))
+                continue
+            paragraph = {"place": section_places, "year": None, "entity": None}
+            for sentence, origin in _sentences(reading, lines):
+                candidates += self.sentence(document, sentence, origin, paragraph, context)
+        return merge(candidates)
+
+    def _document_places(self, document: Document) -> tuple:
+        """The places the sidecar's region (a code or a name) or else the title names."""
+        given = document.region
+        if given:
+            key = _key(given)
+            by_code = tuple(p for places in self.catalog.regions.values() for p in places if p.code == key)
+            return by_code[:1] or tuple(self.catalog.regions.get(key, ()))
+        named = [p for _, _, p, _ in self.places(_key(document.title), []) if p]
+        return named[0] if named else ()
+
+    def sentence(self, document, s, origin, paragraph, context) -> list[Candidate]:
+        self._last_respectively = None
+        figures = self.figures(s)
+        ranks = [m for m in RANK.finditer(s)] + [m for m in STREAK_CHAMPION.finditer(s)]
+        items = sorted([Item(f.start, f.end, figure=f) for f in figures] +
+                       [Item(m.start(), m.end(), rank=m) for m in ranks
+                        if not any(f.start < m.end() and m.start() < f.end for f in figures if f.unit != "年")],
+                       key=lambda i: i.start)
+        # a streak's number is read by its rank phrase, not as a figure of its own
+        items = [i for i in items if not (i.figure and i.figure.unit == "年" and any(
+            j.rank and j.start <= i.start < j.end for j in items))]
+        names = self._mentions(self.catalog._name_pattern, s)
+        entities = self._mentions(self.catalog._entity_pattern, s)
+        places = self.places(s, context)
+        # 于2020年投资建设, 2020年以来: the year of an event or a start, not a figure's period
+        years = [m for m in YEAR.finditer(s) if not (m.group("rest") or "").strip()[:1].isdigit()
+                 and not s[:m.start()].endswith(("于", "自", "从", "在")) and not s[m.end():].startswith(("以来", "起", "开始"))]
+        out: list[Candidate] = []
+        previous: Item | None = None
+        pair: list | None = None  # the years of a 由...到 pair being read, and of the last one read
+        pair_kind: str | None = None
+        last_pair: list | None = None
+
+        def done(item: Item, subject: str | None, start: int | None) -> None:
+            nonlocal previous
+            item.subject, item.subject_start = subject, start
+            previous = item
+
+        for index, item in enumerate(items):
+            lead_from = previous.end if previous else 0
+            lead = s[lead_from:item.start]
+            following_item = items[index + 1] if index + 1 < len(items) else None
+            if item.rank is not None:
+                before = previous if previous and previous.subject and not any(lead_from <= e[0] < item.start for e in entities) else None
+                out += self._ranks(document, s, origin, item, before, names, lead_from, paragraph, places, entities, years)
+                done(item, item.subject, item.subject_start)
+                continue
+            figure = item.figure
+            if figure is None:  # read already, as a part of 分别 or a streak's threshold
+                continue
+            kind, pattern = self._kind(lead, figure)
+            if kind == "streak":
+                if previous and previous.subject and (code := self.measure_of(previous.subject, "streak")):
+                    out.append(self._candidate(document, s, origin, figure, code, "streak", "streak", previous.subject_start,
+                                               paragraph, places, entities, years, inherited=True))
+                # the figure after 连续N年保持 (35%以上的增长) is the streak's threshold, not an observation
+                if following_item and following_item.figure and not re.search(r"[，,。；;]", s[item.end:following_item.start]):
+                    following_item.figure = None
+                previous = item
+                continue
+            respectively = self._respectively(s, lead_from, item, items[index:])
+            if respectively:
+                for (code, subject_start, kind_r), other in respectively:
+                    code = self.variant(code, other.figure) if code else None
+                    if code:
+                        out.append(self._candidate(document, s, origin, other.figure, code, kind_r, "respectively", subject_start,
+                                                   paragraph, places, entities, years))
+                    other.figure = None
+                    done(other, self._level_of(code), subject_start)
+                continue
+            code, subject_start, inherited = None, None, False
+            leading = [n for n in names if lead_from <= n[0] and n[1] <= item.start]
+            share = re.search(r"占([^，,。]{1,20}?)的?(比重|比例)", lead) if kind == "share" else None
+            if share:
+                leading = [n for n in leading if n[1] <= lead_from + share.start()]
+            following = [n for n in names if figure.end <= n[0] and (following_item is None or n[1] <= following_item.start)
+                         and not re.search(r"[，,。；;：:]", s[figure.end:n[0]])
+                         and self.catalog.indicators[self.catalog.names[n[2]]].measure_type == "count"]
+            # what 同比增长 after a figure measures: the figure's subject, unless the words before it name another
+            said = lead[:share.start()] if kind == "share" and share else lead  # 占地区生产总值的比重: of the subject before 占
+            inherit = previous if previous and previous.subject and self._bare(said) and not any(
+                lead_from <= e[0] for e in entities) else None
+            pairing = pair is not None and pair[1] is None and re.search(r"(到|至)", lead)
+            if kind == "level" and following and (following[0][0] - figure.end <= 2 or not leading):
+                code, subject_start, pattern = self.catalog.names[following[0][2]], following[0][0], "count"
+            elif leading:
+                code, subject_start = self.catalog.names[leading[-1][2]], leading[-1][0]
+                clause = s[max(s.rfind(c, 0, subject_start) for c in "，,；;：:") + 1:subject_start]
+                if re.search(ADDED_WORDS, clause + s[leading[-1][1]:item.start]) and not re.search(ADDED_WORDS, self.catalog.indicators[code].name_zh):
+                    # 新增国家高新技术企业186家: the additions, not the total the indicator counts (总数达到 after it is)
+                    done(item, code, subject_start)
+                    continue
+            elif inherit and (kind != "level" or re.search(TOTAL_WORDS, lead) or pairing):
+                code, subject_start, inherited = inherit.subject, inherit.subject_start, True
+            elif inherit and kind == "level":  # 首次突破5万亿元大关: a figure of the same subject, read as no observation
+                done(item, inherit.subject, inherit.subject_start)
+                continue
+            base_subject = code
+            if code:
+                own_type = self.catalog.indicators[code].measure_type
+                if kind == "level" and own_type in ("growth_yoy", "share", "ratio"):
+                    kind = {"growth_yoy": "growth", "share": "share"}.get(own_type, "multiple" if self.catalog.indicators[code].unit == "times" else "share")
+                resolved = self.measure_of(code, kind)
+                if resolved is None and kind == "growth" and leading and not inherited:
+                    resolved = self.by_text(leading[-1][2], "growth")
+                code = self.variant(resolved, figure) if resolved else None
+                base_subject = self._level_of(base_subject)
+            # 由 YYYY 年的 N 增长到 YYYY 年的 M: each figure of its year; a pair without years takes the last pair's
+            year = None
+            if pair is not None and pair[1] is None and re.search(r"(到|至)", lead) and pair_kind and kind == "level" \
+                    and base_subject and (paired := self.measure_of(base_subject, pair_kind)):
+                kind, code = pair_kind, self.variant(paired, figure)  # 由4.02%提高至5.81%: the second of a pair is what the first is
+            to_next = "由" in lead and following_item is not None and following_item.figure is not None \
+                and re.search(r"(到|至)", s[item.end:following_item.start])
+            if to_next or (pair is not None and pair[1] is None and re.search(r"(到|至)", lead)):
+                pattern = "from_to"
+                own = [y.group("year") for y in years if lead_from <= y.start() < item.start and not self._comparison(s, y)]
+                if to_next:
+                    pair, pair_kind = [own[-1] if own else None, None], kind
+                    year = pair[0] or (last_pair[0] if last_pair else None)
+                else:
+                    pair[1] = own[-1] if own else None
+                    year = pair[1] or (last_pair[1] if last_pair else None)
+                    last_pair, pair = (pair if pair[0] and pair[1] else last_pair), None
+            if code is None:
+                done(item, base_subject, subject_start)
+                continue
+            out.append(self._candidate(document, s, origin, figure, code, kind, pattern, subject_start, paragraph, places,
+                                       entities, years, inherited=inherited, year=year))
+            done(item, base_subject, subject_start)
+        self._carry(s, paragraph, places, entities, years)
+        return out
+
+    @staticmethod
+    def _bare(lead: str) -> bool:
+        """Whether the words between two figures name nothing new (，同比增长; ，比上年末提高; ，是2014年的)."""
+        rest = re.sub(r"(19|20)\d{2}年(的|末|底)?|同比|比上年末?|比年初|较上年|按可比价格计算|首次|其中|分别|总数|总量|累计|全年|年末|"
+                      r"增长|下降|提高|增加|减少|回落|上升|增速|增幅|达到|达|实现|为|了|是|的|超过|突破|接近|大约|超|逾|近|约|"
+                      r"由|到|至|跃升|升至|降至|大关|[\s，,；;：:、▲■●“”\"'（）()]", "", lead)
+        return len(rest) <= 2
+
+    def _kind(self, lead: str, figure: Figure) -> tuple[str, str]:
+        tail = lead.rstrip(" ")
+        for q in QUALIFIERS_BEFORE:
+            if tail.endswith(q):
+                tail = tail[: -len(q)]
+        tail = re.sub(r"(了|为|达到|达|约为|分别为)$", "", tail)
+        if figure.unit == "年":
+            return "streak", "streak"
+        if figure.unit == "倍":
+            return "multiple", "multiple"
+        if figure.unit in ("%", "‰"):
+            if tail.endswith(GROWTH_UP + GROWTH_DOWN + ("增速", "增幅", "增长率")):
+                return "growth", "growth"
+            if re.search(r"(比重|比例|占比)", lead):
+                return "share", "share"
+        return "level", "level"
+
+    def _respectively(self, s: str, lead_from: int, item: Item, rest: list[Item]):
+        """A、B(和C) 分别增长 P%、Q%(、R%): [((code, subject start, kind), item)] or None."""
+        lead = s[lead_from:item.start]
+        at = lead.rfind("分别")
+        if at < 0:
+            return None
+        verb = lead[at + 2:]
+        group = [rest[0]]
+        for other in rest[1:]:
+            if other.figure is None or not re.fullmatch(r"\s*[、,，和及与]\s*", s[group[-1].end:other.start]):
+                break
+            group.append(other)
+        clause_start = max(lead.rfind(c, 0, at) for c in "，,。；;：:") + 1
+        items = [t for t in re.split(r"[、和及与]", lead[clause_start:at]) if t.strip()]
+        kind = "growth" if verb.startswith(GROWTH_UP + GROWTH_DOWN) else "level"
+        if kind == "level" and group[0].figure.unit in ("%", "‰") and re.search("(比重|占比|比例)", verb + lead[clause_start:at]):
+            kind = "share"
+        if not items and self._last_respectively and len(self._last_respectively) == len(group) and len(group) > 1:
+            return [((self.measure_of(base, kind) if base else None, start, kind), other)
+                    for (base, start), other in zip(self._last_respectively, group)]
+        if len(items) != len(group) or len(group) < 2:
+            return None
+        out, bases, last = [], [], _key(items[-1])
+        offset = lead_from + clause_start
+        for i, text in enumerate(items):
+            key = _key(text)
+            code = None
+            tries = [key + last[k:] for k in range(1, len(last))] if i < len(items) - 1 else []
+            tries += [key] + [_key(items[0])[:k] + key for k in range(len(_key(items[0])) - 1, 0, -1)]
+            for attempt in tries:
+                code = self.by_text(attempt, kind)
+                if code:
+                    break
+            if code is None:  # the item names its indicator inside longer words
+                inner = self._mentions(self.catalog._name_pattern, key)
+                code = self.measure_of(self.catalog.names[inner[-1][2]], kind) if inner else None
+            out.append(((code, offset, kind), group[i]))
+            bases.append((self._level_of(code), offset))
+            offset += len(text) + 1
+        self._last_respectively = bases
+        return out
+
+    def _level_of(self, code: str | None) -> str | None:
+        indicator = self.catalog.indicators.get(code) if code else None
+        if indicator is None:
+            return None
+        return indicator.base if indicator.measure_type in ("growth_yoy", "share", "ratio", "rank") and indicator.base else code
+
+    def _ranks(self, document, s, origin, item, previous, names, lead_from, paragraph, places, entities, years):
+        match = item.rank
+        groups = match.groupdict()
+        if "nth" in groups:
+            nth = groups.get("nth")
+            value = _int(nth) if nth else 1
+            scope_from = match.start("scope")
+        else:
+            value, scope_from = 1, match.start()
+        streak = groups.get("streak")
+        subjects = [n for n in names if lead_from <= n[0] and n[1] <= match.start()]
+        if not subjects:
+            subjects = [n for n in names if scope_from <= n[0] and n[1] <= match.end()]
+        codes = [(self.catalog.names[n[2]], n[0]) for n in subjects]
+        if len(codes) > 1 and not re.search(r"[、及和与]", s[codes[0][1]:match.start()]):
+            codes = codes[-1:]
+        if not codes and previous is not None and previous.subject:
+            codes = [(previous.subject, previous.subject_start)]
+        out = []
+        for code, start in codes:
+            rank = self.measure_of(code, "rank")
+            if rank is None:
+                continue
+            item.subject, item.subject_start = code, start
+            printed = s[match.start():match.end()]
+            figure = Figure(match.start(), match.end(), Decimal(value), None, "位", "", printed)
+            out.append(self._candidate(document, s, origin, figure, rank, "rank", "rank", start, paragraph, places, entities,
+                                       years, inherited=not subjects))
+            streak_code = self.measure_of(rank, "streak")
+            if streak and streak_code:
+                figure = Figure(match.start(), match.end(), Decimal(_int(streak)), None, "年", "", printed)
+                out.append(self._candidate(document, s, origin, figure, streak_code, "streak", "streak", start, paragraph,
+                                           places, entities, years, inherited=not subjects))
+        return out
+
+    def _carry(self, s, paragraph, places, entities, years):
+        """What the next sentences of the paragraph inherit: the last region, year and entity named."""
+        named = [p for _, _, p, _ in places if p]
+        if named:
+            paragraph["place"] = named[-1]
+        stated = [y for y in years if not self._comparison(s, y) and not y.group("rest")]
+        if stated:
+            paragraph["year"] = stated[-1].group("year")
+        if entities:
+            paragraph["entity"] = entities[-1][2]
+
+    @staticmethod
+    def _comparison(s: str, year: re.Match) -> bool:
+        return s[:year.start()].rstrip().endswith(COMPARISON_BEFORE_YEAR) and not s[year.end():].startswith(("以来",))
+
+    def _candidate(self, document, s, origin, figure, code, kind, pattern, subject_start, paragraph, places, entities, years,
+                   inherited=False, year=None) -> Candidate:
+        flags, confidence = [], 0.95
+        before = figure.start
+        # entity: named in the sentence before the figure, or 公司 after one named earlier in the paragraph
+        named = [e for e in entities if e[1] <= before]
+        entity = self.catalog.entities[named[-1][2]] if named else None
+        if entity is None and paragraph["entity"] and re.search(r"(公司|企业|集团)", s[:before]):
+            entity = self.catalog.entities[paragraph["entity"]]
+            confidence -= 0.1
+        # period
+        period = year
+        if period is None:
+            stated = [y for y in years if y.end() <= before and not self._comparison(s, y) and not (y.group("rest") or "").strip().endswith("日")]
+            months = [y for y in stated if (y.group("rest") or "").strip().endswith("月")]
+            plain = [y for y in stated if not (y.group("rest") or "").strip()[:1].isdigit()]
+            if plain:
+                period = plain[-1].group("year")
+            elif months and months[-1] is stated[-1]:
+                m = re.match(r"(\d{1,2})", months[-1].group("rest").strip())
+                period = f"{months[-1].group('year')}-{int(m.group(1)):02d}"
+            elif "今年" in s[:before] and document.published_on:
+                period = str(document.published_on.year)
+            elif any(w in s[:before] for w in AS_OF_WORDS) and document.published_on:
+                period = f"{document.published_on:%Y-%m}"
+            elif paragraph["year"]:
+                period = paragraph["year"]
+            elif document.kind == "news" and document.published_on:
+                period = f"{document.published_on:%Y-%m}"
+            elif document.year:
+                period = str(document.year)
+                confidence -= 0.05
+            else:
+                flags.append("no reference period in the text, title or sidecar; set it")
+                confidence -= 0.3
+        # region: named last before the figure (not an ancestor of the region in context: 稳居青岛市首位), else the
+        # entity's, else the paragraph's, section's or document's; the version valid in the period
+        context_place = self.resolve(paragraph["place"], period)
+        ancestors = (set(context_place.ancestors) | {context_place.parent_code}) if context_place else set()
+        named_places = [(p, name) for st, en, p, name in places if en <= before and not any(e[0] <= st < e[1] for e in entities)
+                        and not (context_place and {q.code for q in p} <= ancestors)]
+        place, region_flag = None, None
+        if named_places:
+            places_named, name = named_places[-1]
+            place = self.resolve(places_named, period)
+            if place is None:
+                region_flag = f"region '{name}' names more than one place; set it"
+        elif entity and entity[1]:
+            place = self.resolve(tuple(p for ps in self.catalog.regions.values() for p in ps if p.code == entity[1]), period)
+        else:
+            place = context_place
+            if place is None:
+                region_flag = "no region named in the text, its title or sidecar; set it" if not paragraph["place"] \
+                    else "the region in context names more than one place; set it"
+            else:
+                confidence -= 0.05
+        region_code = place.code if place else None
+        if region_flag:
+            flags.append(region_flag)
+            confidence -= 0.3
+        value = figure.number
+        if kind == "growth" and re.search(r"(下降|减少|回落|下滑)[^，,。]{0,3}$", s[max(0, figure.start - 6):figure.start]):
+            value = -value
+        multiplier = self.catalog.units.get(_key(figure.unit), (None, Decimal(1)))[1]
+        status = "target" if any(w in s[:before] for w in TARGET_WORDS) else "reported"
+        if document.preliminary and status == "reported":
+            flags.append("preliminary (初步核算)")
+        price_basis = self.catalog.indicators[code].price_basis
+        if "可比价" in s:
+            price_basis = "comparable"
+        elif "现价" in s or "当年价" in s:
+            price_basis = "current"
+        if inherited:
+            confidence -= 0.1
+        if figure.upper is not None:
+            flags.append(f"a range: {figure.number} to {figure.upper}")
+        start = subject_start if subject_start is not None and subject_start < figure.start else figure.start
+        clause = max(s.rfind(c, 0, start) for c in "，,。；;：:“") + 1
+        begin, end = origin[clause] if clause < len(origin) else origin[start], origin[figure.end - 1] + 1
+        quote_text = document.text[begin:end]
+        lead_space = len(quote_text) - len(quote_text.lstrip())
+        begin += lead_space
+        return Candidate(
+            indicator_code=code, region_code=region_code, period=period, value=float(value * multiplier), unit=figure.unit,
+            qualifier=figure.qualifier, measure_type=kind, quote=document.text[begin:end], start=begin, end=end,
+            confidence=round(max(0.05, confidence), 2), printed=figure.printed.strip(), entity=entity[0] if entity else None,
+            status=status, price_basis=price_basis, pattern=pattern, flags=flags,
+            figure_start=origin[figure.start], figure_end=origin[figure.end - 1] + 1,
+        )
+
+
+def merge(candidates: list[Candidate]) -> list[Candidate]:
+    """One candidate per observation: a figure printed twice (a headline and its paragraph) keeps its first
+    quote at the higher confidence."""
+    kept: dict[tuple, Candidate] = {}
+    for candidate in candidates:
+        key = (*candidate.key, candidate.qualifier)
+        if key not in kept:
+            kept[key] = candidate
+        elif candidate.confidence > kept[key].confidence:
+            kept[key] = candidate
+    return sorted(kept.values(), key=lambda c: c.start)
+
+
+def extract(document: Document, catalog: Catalog) -> list[Candidate]:
+    return Extractor(catalog).extract(document)
