@@ -5,6 +5,7 @@ import dagster as dg
 from pipelines.consistency import consistency_check
 from pipelines.publish import build_publish_asset
 from pipelines.report import report
+from pipelines.review import CATALOG_TABLES, TABLES as REVIEW_TABLES, documents
 from pipelines.resources import MACROS_SQL
 from pipelines.sources import build_ingest_asset, load_sources, raw_asset_key
 from pipelines.transforms import build_sql_asset, load_models, model_check_name, model_suite, table_key, tables_read
@@ -19,7 +20,11 @@ models_by_table = {m.qualified_name: m for m in models}
 producers: dict[str, dg.AssetKey] = {
     **{t: raw_asset_key(s) for s in sources for t in (s.raw_table, s.valid_view, s.quarantine_table, s.warnings_table)},
     **{m.qualified_name: m.key for m in models},
+    **{t: documents.key for t in REVIEW_TABLES},  # written by the documents asset (pipelines/review.py)
 }
+# tables not from a source folder's files nor from SQL, and the landing-zone files they are a function of
+# (their versions are in the load ledger under that name): review.* are read from data/raw/documents/
+DERIVED_FROM = {t: "documents" for t in REVIEW_TABLES}
 
 
 def _behind(table: str, through_checks: bool = False) -> tuple[set[str], list[str]]:
@@ -27,6 +32,11 @@ def _behind(table: str, through_checks: bool = False) -> tuple[set[str], list[st
     valid rows also depend on what its check reads (a changed region history quarantines other observations)."""
     schema, name = table.split(".")
     model = models_by_table.get(table)
+    if table in DERIVED_FROM:  # and the catalog the extractor read them against
+        found = {DERIVED_FROM[table]}
+        for read in CATALOG_TABLES:
+            found |= _behind(read, through_checks)[0]
+        return found, []
     if model is None:
         if through_checks and schema in ("valid", "quarantine", "warnings") and name in inputs:
             return {name} | set(inputs[name].source_tables), []
@@ -69,5 +79,6 @@ all_assets = [
     build_publish_asset(
         [m.key for m in models], [s.check_name for s in sources] + [model_check_name(m) for m in models if model_suite(m)]
     ),
+    documents,
     report,
 ]

@@ -341,6 +341,43 @@ def extract(args: argparse.Namespace) -> int:
     return 0
 
 
+REVIEW_SHOWN = ["candidate_id", "review_status", "indicator_code", "region_code", "period", "printed", "entity", "confidence",
+                "quote", "same_as"]
+
+
+def review(args: argparse.Namespace) -> int:
+    """List the candidates proposed from documents, or accept or reject some: decisions go to data/raw/reviews/
+    and the next refresh applies them."""
+    from pipelines.review import append_decisions
+
+    with read_published(Path(args.database)) as con:
+        if args.action == "list":
+            where, bound = [], []
+            if args.document:
+                where.append("document like ?")
+                bound.append(f"%{args.document}%")
+            if args.status != "all":
+                where.append("review_status like ?")
+                bound.append(f"{args.status}%")
+            sql = "select * from v_candidate_review" + (" where " + " and ".join(where) if where else "")
+            result = con.execute(sql, bound).to_arrow_table()
+            if args.format == "table":
+                result = result.select(REVIEW_SHOWN)
+            write_result(result, args.format, args.output, title="Candidates from documents (accept or reject: regind review accept ID ...)")
+            return 0
+        if not args.ids:
+            raise UsageError(f"give the ids of the candidates to {args.action} (regind review lists them)")
+        known = dict(con.execute("select candidate_id, review_status from v_candidate_review").fetchall())
+    unknown = [i for i in args.ids if i not in known]
+    if unknown:
+        raise UsageError(f"no candidate has the id(s) {', '.join(unknown)} in the published warehouse: `regind review` lists "
+                         "them (refresh first if a document was just added)")
+    path = append_decisions(DEFAULT_RAW_DIR, args.ids, args.action, args.region, args.period, args.note, os.environ.get("USER"))
+    console.print(f"{args.action}ed {len(args.ids)} candidate(s): recorded in {_shown(path)}. `regind refresh` applies the "
+                  "decisions (an accepted candidate becomes an observation whose source is its document).", highlight=False)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="regind", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -390,6 +427,23 @@ def main(argv: list[str] | None = None) -> int:
     e.add_argument("-o", "--output", help="write to this file instead of the terminal")
     database_option(e)
     e.set_defaults(run=extract)
+
+    v = commands.add_parser("review", help="candidates proposed from documents: list them, accept or reject some",
+                            description="Lists the observations proposed from the documents in data/raw/documents/ with "
+                            "their decision (proposed, accepted, rejected), or records decisions: `regind review accept ID ...`, "
+                            "`regind review reject ID ... --note why`. Decisions are appended to data/raw/reviews/decisions.csv; "
+                            "the next refresh turns accepted candidates into observations whose source is the document.")
+    v.add_argument("action", nargs="?", choices=("list", "accept", "reject"), default="list")
+    v.add_argument("ids", nargs="*", help="candidate ids, as listed")
+    v.add_argument("--document", help="list only candidates of documents whose name contains this")
+    v.add_argument("--status", choices=("proposed", "accepted", "rejected", "all"), default="all", help="list only these")
+    v.add_argument("--region", help="accept with this region code (for a candidate whose region the text does not settle)")
+    v.add_argument("--period", help="accept with this period (2023, 2023-Q1, 2023-01)")
+    v.add_argument("--note", help="why: kept with the decision")
+    v.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    v.add_argument("-o", "--output", help="write the list to this file")
+    database_option(v)
+    v.set_defaults(run=review)
 
     args = parser.parse_args(argv)
     try:

@@ -144,8 +144,12 @@ class SourceTable:
         return name
 
 
+# folders of the landing zone that are not tables: prose read by pipelines/review.py
+NOT_TABLES = {"documents"}
+
+
 def load_sources(raw_dir: Path = DEFAULT_RAW_DIR) -> list[SourceTable]:
-    return [SourceTable.from_folder(folder) for folder in sorted(p for p in raw_dir.iterdir() if p.is_dir())]
+    return [SourceTable.from_folder(folder) for folder in sorted(p for p in raw_dir.iterdir() if p.is_dir() and p.name not in NOT_TABLES)]
 
 
 class SourceFileError(Exception):

@@ -18,7 +18,8 @@ def deps_of(name: str) -> set[str]:
 def test_dependencies_come_from_the_sql():
     # the region version of a fact comes resolved from the validated frame (valid.observations)
     assert deps_of("fact_observation") == {"staging/stg_observations", "dim_period", "dim_indicator", "dim_source", "dim_entity"}
-    assert deps_of("stg_observations") == {"raw/observations", "staging/stg_qualifiers"}
+    # and the candidates accepted from documents: review/candidates (pipelines/review.py), raw/reviews (decisions)
+    assert deps_of("stg_observations") == {"raw/observations", "staging/stg_qualifiers", "review/candidates", "raw/reviews", "dim_region"}
     assert deps_of("region_name") == {"dim_region"}
     assert deps_of("v_observation_current") == {"v_observation", "region_current"}
     assert deps_of("dim_region") == {"staging/stg_region_versions", "staging/stg_regions"}

@@ -3,6 +3,8 @@
 -- from its printed cells at ingest (_number, _unit, _qualifier, _period); its region and its value in the base
 -- unit come from the validation frame (data/raw/observations/source.toml), as validated: a region named as
 -- printed (深圳市, 即墨区) is resolved to the code valid in the period, and 34606.40 亿元 is exactly 3.46064e12.
+-- Also the candidates an analyst accepted from documents (data/raw/documents/, decisions in data/raw/reviews/):
+-- their source is the document, their lineage the quote's character offsets in its text (_quote_start, _quote_end).
 -- incremental by file of observations: when only observation files change, only their rows are rebuilt.
 with source as (
     select * from valid.observations
@@ -54,6 +56,68 @@ typed as (
     from flagged
     left join staging.stg_qualifiers as qualifiers
         on qualifiers.qualifier = flagged._qualifier
+),
+
+decisions as (  -- an analyst's last word on each candidate
+    select * from valid.reviews
+    qualify row_number() over (partition by candidate_id order by _file desc, _line desc) = 1
+),
+
+accepted as (
+    select
+        candidates.*,
+        coalesce(decisions.region_code, candidates.region_code) as settled_region,
+        coalesce(decisions.period, candidates.period) as settled_period,
+        decisions.note as review_note,
+        decisions._ingested_at
+    from review.candidates as candidates
+    join decisions
+        on decisions.candidate_id = candidates.candidate_id
+        and decisions.decision = 'accept'
+),
+
+from_documents as (  -- an accepted candidate with no region or period yet waits (regind review shows it)
+    select
+        accepted.settled_region as region_code,
+        coalesce(at_end.region_key, at_start.region_key) as region_key,
+        null::varchar as published_region,
+        accepted.entity as entity_name,
+        accepted.indicator_code,
+        null::varchar as published_indicator,
+        accepted.settled_period as period_code,
+        'document:' || accepted.document as source_code,
+        accepted.value,
+        null::double as value_upper,
+        accepted.base_unit as unit,
+        null::double as precision,
+        accepted.printed as published_value,
+        accepted.unit as published_unit,
+        coalesce(qualifiers.code, '') as qualifier,
+        accepted.qualifier as published_qualifier,
+        accepted.status as obs_status,
+        concat_ws('; ', '«' || accepted.quote || '»', accepted.review_note) as note,
+        null::varchar as warning,
+        accepted.document as _file,
+        accepted.line::bigint as _line,
+        null::bigint as _column,
+        accepted._ingested_at,
+        accepted.candidate_id as _candidate_id,
+        accepted.start as _quote_start,
+        accepted."end" as _quote_end
+    from accepted
+    left join staging.stg_qualifiers as qualifiers
+        on qualifiers.qualifier = accepted.qualifier
+    left join dim_region as at_end
+        on at_end.region_code = accepted.settled_region
+        and period_end(accepted.settled_period) between coalesce(at_end.valid_from, date '0001-01-01') and coalesce(at_end.valid_to, date '9999-12-31')
+    left join dim_region as at_start
+        on at_start.region_code = accepted.settled_region
+        and period_start(accepted.settled_period) between coalesce(at_start.valid_from, date '0001-01-01') and coalesce(at_start.valid_to, date '9999-12-31')
+    where accepted.settled_region is not null
+        and accepted.settled_period is not null
+        and accepted.indicator_code is not null
 )
 
 select * from typed
+union all by name
+select * from from_documents

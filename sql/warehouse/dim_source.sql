@@ -2,6 +2,18 @@
 -- file's name (registered_from) has none yet.
 with sources as (
     select * from staging.stg_sources
+    union all by name
+    select  -- a document read from data/raw/documents/: the source of the figures accepted from it
+        'document:' || document as source_code,
+        coalesce(title, document) as title,
+        publisher,
+        cast(published_on as varchar) as published_on,
+        document as citation,
+        null::varchar as licence,
+        null::varchar as notes,
+        document as registered_from
+    from review.documents
+    where error is null
 ),
 
 keyed as (

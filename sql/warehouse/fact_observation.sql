@@ -1,7 +1,8 @@
 -- One row per region (or entity) x indicator x period x source, value in the indicator's base unit.
 -- Left joins: a row whose dimension is missing shows a null key instead of vanishing.
 -- incremental by file of observations: when only observation files change, only their rows are rebuilt, so
--- every key is a function of the row itself (observation_key of its file, line and column).
+-- every key is a function of the row itself (observation_key of its file, line and column; of a document's
+-- accepted candidate, its document and candidate id).
 with observations as (
     select * from staging.stg_observations
 ),
@@ -29,6 +30,9 @@ joined as (
         observations._file,
         observations._line,
         observations._column,
+        observations._candidate_id,  -- an accepted candidate from a document: its id, and the quote's offsets
+        observations._quote_start,
+        observations._quote_end,
         observations._ingested_at as loaded_at
     from observations
     left join dim_period as periods
@@ -42,6 +46,6 @@ joined as (
 )
 
 select
-    hash(_file, _line, _column) as observation_key,
+    case when _candidate_id is null then hash(_file, _line, _column) else hash(_file, _candidate_id) end as observation_key,
     *
 from joined
