@@ -41,7 +41,9 @@ TOTAL_WORDS = r"(总数|总量|总计|合计|累计|总额)"
 COMPARISON_BEFORE_YEAR = ("是", "比", "较", "相当于", "与", "为")  # 是2014年的5.2倍: 2014 is the base, not the period
 SENTENCE_END = "。！？!?"  # a ；-separated list is one sentence: its 今年, 目标 and 分别 reach every part
 CLAUSE_END = "，,：:▲■●、"
+FRAGMENT = 30  # a line this short without punctuation is an infographic's or a caption's fragment, not broken prose
 LINE_END = "。！？!?；;：:”」』）)…"
+SCOPE = "规模以上"
 MULTIPLIER_VALUES = {"万亿": Decimal(10) ** 12, "亿": Decimal(10) ** 8, "万": Decimal(10) ** 4, "千": Decimal(1000)}
 CHINESE_RANK = {"首": 1, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 
@@ -89,6 +91,7 @@ class Catalog:
     entities: dict[str, tuple[str, str | None]]  # name -> (entity name, region code)
     units: dict[str, tuple[str, Decimal]]  # printed unit -> (base unit, multiplier)
     children: dict[tuple[str, str], str] = field(default_factory=dict)  # (base code, kind) -> code
+    alternatives: dict[str, list[str]] = field(default_factory=dict)  # name key -> every indicator of that name
 
     def __post_init__(self):
         for indicator in self.indicators.values():
@@ -98,9 +101,27 @@ class Catalog:
             if kind and indicator.base:
                 self.children.setdefault((indicator.base, kind), indicator.code)
         self._name_pattern = _alternation(self.names)
+        self.siblings: dict[str, set[str]] = {}  # indicators sharing a name (出口: goods, vehicles): unit and words decide
+        for codes in self.alternatives.values():
+            for code in codes:
+                self.siblings.setdefault(code, set()).update(c for c in codes if c != code)
+        # 规模以上 printed once for a list: 规模以上汽车制造业增加值增长47.3%，金属制品业增加值增长23.2%
+        self.scoped = {key[len(SCOPE):]: key for key in self.names if key.startswith(SCOPE) and len(key) > len(SCOPE) + 1}
+        self._scoped_pattern = _alternation(self.scoped)
         self._region_pattern = _alternation(self.regions)
         self._entity_pattern = _alternation(self.entities)
         self._units = sorted(self.units, key=len, reverse=True)
+
+    def unit(self, printed: str) -> tuple[str, Decimal] | None:
+        """(base unit, multiplier) of a printed unit: one of the units table, or a multiplier before one (亿吨)."""
+        key = _key(printed)
+        if key in self.units:
+            return self.units[key]
+        multiplier = re.match(r"万亿|亿|万|千", key)
+        inner = self.units.get(key[multiplier.end():]) if multiplier else None
+        if inner and inner[1] == 1:
+            return inner[0], MULTIPLIER_VALUES[multiplier.group(0)]
+        return None
 
     @classmethod
     def from_warehouse(cls, con) -> "Catalog":
@@ -111,9 +132,10 @@ class Catalog:
                 "select indicator_code, name_zh, measure_type, base_indicator_code, unit, published_unit, price_basis from dim_indicator"
             ).fetchall()
         }
-        names = {}
+        names, alternatives = {}, {}
         for key, code in con.execute("select name_key, indicator_code from indicator_name order by indicator_code").fetchall():
             names.setdefault(key, code)
+            alternatives.setdefault(key, []).append(code)
         for code, indicator in indicators.items():  # a count is printed without 数: 24个重大科技创新载体
             key = _key(indicator.name_zh)
             if indicator.measure_type == "count" and key.endswith("数") and len(key) > 3:
@@ -131,7 +153,7 @@ class Catalog:
         entities = {_key(name): (name, region) for name, region in con.execute("select name_zh, region_code from dim_entity").fetchall()}
         units = {_key(unit): (base, Decimal(str(multiplier))) for unit, base, multiplier in
                  con.execute("select unit, base_unit, cast(multiplier as varchar) from staging.stg_units").fetchall()}
-        return cls(indicators, names, regions, entities, units)
+        return cls(indicators, names, regions, entities, units, alternatives=alternatives)
 
 
 def _key(text: str) -> str:
@@ -203,6 +225,9 @@ class Reading:
         self.text = text
         self.norm = "".join(n if len(n := unicodedata.normalize("NFKC", c)) == 1 else c for c in text).lower()
 
+    def _fragment(self, start: int, end: int) -> bool:
+        return len(self.text[start:end].strip()) <= FRAGMENT
+
     def paragraphs(self, title: str = "") -> list[tuple[bool, list[tuple[int, int]]]]:
         """[(is_heading, [(start, end) of each line of the paragraph])]. A '#' line and the title are headings."""
         out, current = [], []
@@ -219,6 +244,9 @@ class Reading:
                     current = []
                 out.append((True, [(start, end)]))
                 continue
+            if current and len(stripped) > FRAGMENT and all(self._fragment(a, b) for a, b in current):
+                out.append((False, current))  # an infographic's or caption's fragments end before the prose after them
+                current = []
             current.append((start, end))
             if stripped[-1] in LINE_END:
                 out.append((False, current))
@@ -264,6 +292,7 @@ class Item:
     rank: re.Match | None = None
     subject: str | None = None  # the indicator code the item was read as the measure of
     subject_start: int | None = None
+    code: str | None = None  # the indicator it was read as
 
 
 class Extractor:
@@ -281,8 +310,8 @@ class Extractor:
             before = s[match.start() - 1] if match.start() > 0 else ""
             if chinese and not any(c in "十百千万亿" for c in num) and not streak:
                 continue  # 一批, 两所: a lone Chinese digit is a word, not a figure (but 连续两年 is)
-            if chinese and len(num) == 1 and not pre:
-                continue  # 千家万户, 万人空巷
+            if chinese and len(num) == 1 and not pre and not streak:
+                continue  # 千家万户, 万人空巷 (but 连续两年)
             if before.isdigit() or before in "第几数.+" or s[pos:pos + 1] in ("几", "+") or (before == "“" and not chinese and s[pos:pos + 1] == "”"):
                 continue  # 第七届, 十几名, 几十件, 20+8
             after = next((q for q in QUALIFIERS_AFTER if s.startswith(q, pos)), "")
@@ -315,9 +344,8 @@ class Extractor:
         unit = next((unit for unit in self.catalog._units if text.startswith(unit)), None)
         if unit is None and (multiplier := re.match(r"万亿|亿|万|千", text)):
             inner = next((u for u in self.catalog._units if text.startswith(u, multiplier.end())), None)
-            if inner and self.catalog.units[inner][1] == 1:
+            if inner and self.catalog.unit(multiplier.group(0) + inner):
                 unit = multiplier.group(0) + inner
-                self.catalog.units.setdefault(unit, (self.catalog.units[inner][0], MULTIPLIER_VALUES[multiplier.group(0)]))
         return unit
 
     def _mentions(self, pattern: re.Pattern, s: str) -> list[tuple[int, int, str]]:
@@ -344,21 +372,23 @@ class Extractor:
         code = self.catalog.names.get(key)
         return self.measure_of(code, kind) if code else None
 
-    def variant(self, code: str, figure: Figure) -> str | None:
-        """The indicator itself if the figure's unit fits it, else the one of the same name in that unit:
-        实际使用外资28.6亿美元 -> 实际使用外资金额（美元）."""
-        if self.fits(code, figure):
-            return code
-        name = self.catalog.indicators[code].name_zh
-        for other in self.catalog.indicators.values():
-            if other.code != code and other.name_zh.startswith(name) and other.measure_type == self.catalog.indicators[code].measure_type \
-                    and self.fits(other.code, figure):
-                return other.code
-        return None
+    def variant(self, code: str, figure: Figure, context: str = "") -> str | None:
+        """The indicator itself if the figure's unit fits it, else the one of the same name in that unit
+        (实际使用外资28.6亿美元 -> 实际使用外资金额（美元）); among indicators printed by the same name (出口, 国家和地区)
+        that fit, the one whose name shares most characters with the sentence (有贸易往来 -> 贸易往来国家和地区数)."""
+        indicator = self.catalog.indicators[code]
+        options = [code, *sorted(self.catalog.siblings.get(code, ()))]
+        options += [o.code for o in self.catalog.indicators.values() if o.code not in options and o.name_zh.startswith(indicator.name_zh)
+                    and o.measure_type == indicator.measure_type]
+        fitting = [o for o in options if self.catalog.indicators[o].measure_type == indicator.measure_type and self.fits(o, figure)]
+        if not fitting:
+            return None
+        words = set(context)
+        return max(fitting, key=lambda o: (len(set(self.catalog.indicators[o].name_zh) & words), o == code))
 
     def fits(self, code: str, figure: Figure) -> bool:
         indicator = self.catalog.indicators[code]
-        base = self.catalog.units.get(_key(figure.unit), (None,))[0]
+        base = (self.catalog.unit(figure.unit) or (None,))[0]
         return base == indicator.unit or (indicator.unit == "count" and base in ("count", "enterprise"))
 
     def places(self, s: str, context: list[str]) -> list[tuple[int, int, tuple, str]]:
@@ -435,6 +465,13 @@ class Extractor:
         items = [i for i in items if not (i.figure and i.figure.unit == "年" and any(
             j.rank and j.start <= i.start < j.end for j in items))]
         names = self._mentions(self.catalog._name_pattern, s)
+        if SCOPE in s:  # after 规模以上, a name of the list it heads is of that scope
+            after = s.index(SCOPE)
+            names = [(st, en, SCOPE + key if st > after and not key.startswith(SCOPE) and SCOPE + key in self.catalog.names else key)
+                     for st, en, key in names]
+            names += [(st, en, self.catalog.scoped[key]) for st, en, key in self._mentions(self.catalog._scoped_pattern, s)
+                      if st > after and not any(a < en and st < b for a, b, _ in names)]
+            names.sort()
         entities = self._mentions(self.catalog._entity_pattern, s)
         places = self.places(s, context)
         # 于2020年投资建设, 2020年以来: the year of an event or a start, not a figure's period
@@ -446,9 +483,9 @@ class Extractor:
         pair_kind: str | None = None
         last_pair: list | None = None
 
-        def done(item: Item, subject: str | None, start: int | None) -> None:
+        def done(item: Item, subject: str | None, start: int | None, code: str | None = None) -> None:
             nonlocal previous
-            item.subject, item.subject_start = subject, start
+            item.subject, item.subject_start, item.code = subject, start, code
             previous = item
 
         for index, item in enumerate(items):
@@ -465,7 +502,9 @@ class Extractor:
                 continue
             kind, pattern = self._kind(lead, figure)
             if kind == "streak":
-                if previous and previous.subject and (code := self.measure_of(previous.subject, "streak")):
+                code = previous and (self.measure_of(previous.code, "streak") if previous.code else None
+                                     or (self.measure_of(previous.subject, "streak") if previous.subject else None))
+                if code:
                     out.append(self._candidate(document, s, origin, figure, code, "streak", "streak", previous.subject_start,
                                                paragraph, places, entities, years, inherited=True))
                 # the figure after 连续N年保持 (35%以上的增长) is the streak's threshold, not an observation
@@ -476,27 +515,34 @@ class Extractor:
             respectively = self._respectively(s, lead_from, item, items[index:])
             if respectively:
                 for (code, subject_start, kind_r), other in respectively:
-                    code = self.variant(code, other.figure) if code else None
+                    code = self.variant(code, other.figure, s) if code else None
                     if code:
                         out.append(self._candidate(document, s, origin, other.figure, code, kind_r, "respectively", subject_start,
                                                    paragraph, places, entities, years))
                     other.figure = None
-                    done(other, self._level_of(code), subject_start)
+                    done(other, self._level_of(code), subject_start, code)
                 continue
             code, subject_start, inherited = None, None, False
             leading = [n for n in names if lead_from <= n[0] and n[1] <= item.start]
             share = re.search(r"占([^，,。]{1,20}?)的?(比重|比例)", lead) if kind == "share" else None
             if share:
                 leading = [n for n in leading if n[1] <= lead_from + share.start()]
+            # 24个重大科技创新载体, 4万平方米的专业无人机生产制造基地: the name after the figure
             following = [n for n in names if figure.end <= n[0] and (following_item is None or n[1] <= following_item.start)
                          and not re.search(r"[，,。；;：:]", s[figure.end:n[0]])
-                         and self.catalog.indicators[self.catalog.names[n[2]]].measure_type == "count"]
+                         and (self.catalog.indicators[self.catalog.names[n[2]]].measure_type == "count" or s[figure.end:figure.end + 1] == "的"
+                              or (self.catalog.unit(figure.unit) or ("",))[0] == "m2")]  # 2.6平方公里科技创新集群
+            if not following and not leading and (selected := re.match(r"[^，,。；;]{0,6}[，,]?(入选|入围|获评|被评为|认定为)", s[figure.end:])):
+                following = [n for n in names if figure.end + selected.end() <= n[0] <= figure.end + selected.end() + 2
+                             and self.catalog.indicators[self.catalog.names[n[2]]].measure_type == "count"]
+            near_before = leading and item.start - leading[-1][1] <= 4
             # what 同比增长 after a figure measures: the figure's subject, unless the words before it name another
             said = lead[:share.start()] if kind == "share" and share else lead  # 占地区生产总值的比重: of the subject before 占
             inherit = previous if previous and previous.subject and self._bare(said) and not any(
                 lead_from <= e[0] for e in entities) else None
             pairing = pair is not None and pair[1] is None and re.search(r"(到|至)", lead)
-            if kind == "level" and following and (following[0][0] - figure.end <= 2 or not leading):
+            if kind == "level" and following and (following[0][0] - figure.end <= 2 or not leading
+                                                  or following[0][0] - figure.end <= 6 and not near_before):
                 code, subject_start, pattern = self.catalog.names[following[0][2]], following[0][0], "count"
             elif leading:
                 code, subject_start = self.catalog.names[leading[-1][2]], leading[-1][0]
@@ -518,13 +564,13 @@ class Extractor:
                 resolved = self.measure_of(code, kind)
                 if resolved is None and kind == "growth" and leading and not inherited:
                     resolved = self.by_text(leading[-1][2], "growth")
-                code = self.variant(resolved, figure) if resolved else None
-                base_subject = self._level_of(base_subject)
+                code = self.variant(resolved, figure, s) if resolved else None
+                base_subject = self._level_of(code) if code else self._level_of(base_subject)
             # 由 YYYY 年的 N 增长到 YYYY 年的 M: each figure of its year; a pair without years takes the last pair's
             year = None
             if pair is not None and pair[1] is None and re.search(r"(到|至)", lead) and pair_kind and kind == "level" \
                     and base_subject and (paired := self.measure_of(base_subject, pair_kind)):
-                kind, code = pair_kind, self.variant(paired, figure)  # 由4.02%提高至5.81%: the second of a pair is what the first is
+                kind, code = pair_kind, self.variant(paired, figure, s)  # 由4.02%提高至5.81%: the second of a pair is what the first is
             to_next = "由" in lead and following_item is not None and following_item.figure is not None \
                 and re.search(r"(到|至)", s[item.end:following_item.start])
             if to_next or (pair is not None and pair[1] is None and re.search(r"(到|至)", lead)):
@@ -542,7 +588,7 @@ class Extractor:
                 continue
             out.append(self._candidate(document, s, origin, figure, code, kind, pattern, subject_start, paragraph, places,
                                        entities, years, inherited=inherited, year=year))
-            done(item, base_subject, subject_start)
+            done(item, base_subject, subject_start, code)
         self._carry(s, paragraph, places, entities, years)
         return out
 
@@ -696,6 +742,8 @@ class Extractor:
                 period = f"{document.published_on:%Y-%m}"
             elif paragraph["year"]:
                 period = paragraph["year"]
+            elif kind in ("rank", "streak") and document.year:  # a rank is of a year's figures: the document's year
+                period = str(document.year)
             elif document.kind == "news" and document.published_on:
                 period = f"{document.published_on:%Y-%m}"
             elif document.year:
@@ -732,7 +780,7 @@ class Extractor:
         value = figure.number
         if kind == "growth" and re.search(r"(下降|减少|回落|下滑)[^，,。]{0,3}$", s[max(0, figure.start - 6):figure.start]):
             value = -value
-        multiplier = self.catalog.units.get(_key(figure.unit), (None, Decimal(1)))[1]
+        multiplier = (self.catalog.unit(figure.unit) or (None, Decimal(1)))[1]
         status = "target" if any(w in s[:before] for w in TARGET_WORDS) else "reported"
         if document.preliminary and status == "reported":
             flags.append("preliminary (初步核算)")

@@ -18,7 +18,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from pipelines.documents import read_document
-from pipelines.extract import Candidate, Catalog, Extractor, _key
+from pipelines.extract import Candidate, Catalog, Extractor
 from pipelines.numbers import parse_printed
 from pipelines.paths import DEFAULT_WAREHOUSE_DIR, PROJECT_ROOT, read_published
 
@@ -48,7 +48,7 @@ class Score:
 
 def base_value(printed: str, unit: str, catalog: Catalog) -> float:
     number = parse_printed(printed).number
-    multiplier = catalog.units.get(_key(unit), (None, Decimal(1)))[1]
+    multiplier = (catalog.unit(unit) or (None, Decimal(1)))[1]
     return float(number * multiplier)
 
 

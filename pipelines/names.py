@@ -139,7 +139,8 @@ def add_catalog_names(frame: "pd.DataFrame") -> "pd.DataFrame":
     """Indicator catalog rows -> _names: the keys of every name an indicator is printed by (its Chinese and English
     names, its code, its synonyms), separated by ;."""
     def names(row) -> str:
-        listed = [row.get("name_zh"), row.get("name_en"), row.get("indicator_code"), *str(row.get("synonyms") or "").split(";")]
+        synonyms = row.get("synonyms")  # an empty cell is NaN: not the name "nan"
+        listed = [row.get("name_zh"), row.get("name_en"), row.get("indicator_code"), *(synonyms.split(";") if isinstance(synonyms, str) else [])]
         return ";".join(dict.fromkeys(k for k in map(name_key, listed) if k))
 
     return frame.assign(_names=pd.Series([names(r) for r in frame.to_dict("records")], index=frame.index, dtype="str"))

@@ -59,7 +59,7 @@ def candidate_id(document: str, candidate) -> str:
 
 def read_candidates(con, raw_dir: Path, log=print) -> tuple[list[tuple], list[tuple], list[tuple]]:
     """(document rows, candidate rows, ledger rows) of every document in the landing zone."""
-    from pipelines.extract import Catalog, Extractor, _key
+    from pipelines.extract import Catalog, Extractor
 
     extractor = Extractor(Catalog.from_warehouse(con))
     documents, candidates, ledger = [], [], []
@@ -79,7 +79,7 @@ def read_candidates(con, raw_dir: Path, log=print) -> tuple[list[tuple], list[tu
         line_starts = [0] + [i + 1 for i, c in enumerate(document.text) if c == "\n"]
         for c in found:
             line = next(i for i in range(len(line_starts), 0, -1) if line_starts[i - 1] <= c.start)
-            base_unit = extractor.catalog.units.get(_key(c.unit), (None,))[0]
+            base_unit = (extractor.catalog.unit(c.unit) or (None,))[0]
             candidates.append((candidate_id(name, c), name, c.indicator_code, c.region_code, c.period, c.value, c.unit, base_unit,
                                c.qualifier, c.measure_type, c.quote, c.start, c.end, line, c.confidence, c.printed, c.entity,
                                c.status, c.price_basis, c.pattern, "; ".join(c.flags)))

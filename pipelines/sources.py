@@ -777,6 +777,9 @@ def load_source_table(
         con.execute(f"drop table {source.raw_table} cascade")  # built by an older loader: read every file again
         exists = False
     loaded = set(con.execute(f"select distinct _file, _file_sha256 from {source.raw_table}").fetchall()) if exists else set()
+    if exists:  # a file of no rows (a header alone) leaves none in the table: the ledger says it was read
+        loaded |= set(con.execute("select file, sha256 from audit.load_ledger where source_table = ? and rows = 0 "
+                                  "and removed_at is null", [source.name]).fetchall())
     existed = exists
     now = datetime.now(timezone.utc).replace(microsecond=0)
     python_first: set[str] = set()  # files DuckDB began to read and handed over: read in Python, before the transaction

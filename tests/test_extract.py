@@ -11,7 +11,7 @@ import pytest
 
 from pipelines.documents import DocumentError, read_document
 from pipelines.extract import Catalog, Extractor
-from pipelines.extract_eval import GOLD_DIR, evaluate
+from pipelines.extract_eval import GOLD_DIR, SEED_PAGE, evaluate
 
 
 @pytest.fixture(scope="module")
@@ -142,3 +142,10 @@ def test_regind_extract_prints_the_candidates_of_a_document(warehouse):
         (r["indicator_code"], r["region_code"], r["period"], r["value"], r["qualifier"], r["status"]) for r in rows}
     missing = subprocess.run([*env_python[:4], "nowhere.md"], capture_output=True, text=True, cwd=Path(__file__).parent.parent)
     assert missing.returncode == 2 and "nowhere.md is not a file" in missing.stderr
+
+
+@pytest.mark.skipif(not SEED_PAGE.exists(), reason=f"the seed page is not at {SEED_PAGE} (set REGIND_SEED_PAGE)")
+def test_the_seed_page_matches_its_transcription_at_the_gold_level(catalog):
+    seed = evaluate(catalog)["seed"]["overall"]
+    assert seed.expected == 93
+    assert seed.precision >= 0.95 and seed.recall >= 0.90
