@@ -40,12 +40,10 @@ ADDED_WORDS = r"(新增|新认定|新设立|新引进|新落地|新培育|净增
 TOTAL_WORDS = r"(总数|总量|总计|合计|累计|总额)"
 COMPARISON_BEFORE_YEAR = ("是", "比", "较", "相当于", "与", "为")  # 是2014年的5.2倍: 2014 is the base, not the period
 SENTENCE_END = "。！？!?"  # a ；-separated list is one sentence: its 今年, 目标 and 分别 reach every part
-CLAUSE_END = "，,：:▲■●、"
 FRAGMENT = 30  # a line this short without punctuation is an infographic's or a caption's fragment, not broken prose
 LINE_END = "。！？!?；;：:”」』）)…"
 SCOPE = "规模以上"
 MULTIPLIER_VALUES = {"万亿": Decimal(10) ** 12, "亿": Decimal(10) ** 8, "万": Decimal(10) ** 4, "千": Decimal(1000)}
-CHINESE_RANK = {"首": 1, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 
 FIGURE = re.compile(
     r"(?P<pre>超过|突破|接近|大约|超|逾|近|约|上)?"
@@ -209,11 +207,6 @@ class Figure:
     printed: str
 
 
-@dataclass
-class Mention:
-    start: int
-    end: int
-    value: object  # an indicator code, a list of places, an entity
 
 
 class Reading:

@@ -155,6 +155,10 @@ def main() -> int:
                         result["patterns"], result["overall"]))
     if result["seed"]:
         console.print(table("Seed page against its transcription (by measure)", result["seed"]["patterns"], result["seed"]["overall"]))
+        gold, seed = result["overall"], result["seed"]["overall"]
+        both = Score(gold.true + seed.true, gold.proposed + seed.proposed, gold.expected + seed.expected, gold.found + seed.found)
+        console.print(f"[bold]Gold set and seed page together[/]: {both.expected} observations, {both.proposed} proposed, "
+                      f"precision {both.precision:.2f}, recall {both.recall:.2f}", highlight=False)
     else:
         console.print(f"[yellow]The seed page is not at {SEED_PAGE}[/]: set REGIND_SEED_PAGE to score it against its transcription.")
     if "-v" in sys.argv[1:]:

@@ -7,6 +7,8 @@ from pathlib import Path
 import dagster as dg
 
 from pipelines.paths import DEFAULT_RAW_DIR
+from pipelines.review import document_files
+from pipelines.review import documents as documents_asset
 from pipelines.sources import SourceTable, file_name, raw_asset_key, source_files
 
 
@@ -22,6 +24,9 @@ def fingerprint(sources: list[SourceTable], raw_dir: Path) -> dict[str, list[int
         for path in paths:
             stat, sidecar = path.stat(), path.with_name(path.name + ".toml")
             prints[file_name(source, path, raw_dir)] = [stat.st_size, stat.st_mtime_ns, sidecar.stat().st_mtime_ns if sidecar.exists() else 0]
+    for path in document_files(raw_dir):  # documents/<file>: read by the review/candidates asset
+        stat, sidecar = path.stat(), path.with_name(path.name + ".toml")
+        prints[path.relative_to(raw_dir).as_posix()] = [stat.st_size, stat.st_mtime_ns, sidecar.stat().st_mtime_ns if sidecar.exists() else 0]
     return prints
 
 
@@ -38,7 +43,8 @@ def build_raw_files_sensor(
         minimum_interval_seconds=30,
         default_status=dg.DefaultSensorStatus.RUNNING,
         target=dg.AssetSelection.all(),
-        description="Every 30 s, looks for new, changed or removed files in data/raw/<table>/ and requests a run "
+        description="Every 30 s, looks for new, changed or removed files in data/raw/<table>/ (and documents in "
+        "data/raw/documents/) and requests a run "
         "of the tables they feed and everything downstream, publish included. Its cursor remembers each file's "
         "size and modification time, so an unchanged tree requests nothing.",
     )
@@ -50,7 +56,7 @@ def build_raw_files_sensor(
             return dg.SkipReason(f"no new, changed or removed files among {len(now)} in {raw_dir}")
         changed_tables = {name.split("/")[0] for name in changed}
         tables = sorted(changed_tables | {t for t, reads in check_reads.items() if reads & changed_tables})
-        keys = [raw_asset_key(s) for s in sources if s.name in tables]
+        keys = [raw_asset_key(s) for s in sources if s.name in tables] + ([documents_asset.key] if "documents" in tables else [])
         selection = dg.AssetSelection.assets(*keys).downstream()
         context.log.info(f"changed: {', '.join(changed)} -> refreshing {', '.join(tables)} and downstream")
         return dg.SensorResult(

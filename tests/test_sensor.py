@@ -51,6 +51,12 @@ def test_new_changed_and_unchanged_files(tmp_path):
     assert {"raw/observations", "staging/stg_observations"} <= requested_keys(changed)
     assert "raw/units" not in requested_keys(changed)
 
+    (raw / "documents" / "bulletin.md").write_text("# 嘉兴市2025年统计公报\n\n全年地区生产总值7865.32亿元。\n", encoding="utf-8")
+    document = evaluate(raw, changed.cursor)
+    assert {"review/candidates", "staging/stg_observations", "published_warehouse"} <= requested_keys(document)
+    assert "raw/observations" not in requested_keys(document)
+    changed = document
+
     os.remove(raw / "observations" / "zz_new.csv")
     removed = evaluate(raw, changed.cursor)
     assert "raw/observations" in requested_keys(removed)
