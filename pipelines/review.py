@@ -17,6 +17,7 @@ from pathlib import Path
 import dagster as dg
 
 from pipelines.documents import SUFFIXES, DocumentError, read_document
+from pipelines.metadata import table_metadata
 from pipelines.resources import Warehouse
 from pipelines.transforms import table_key
 
@@ -135,12 +136,14 @@ def documents(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.Mat
     with warehouse.connect() as con:
         rows, candidates, ledger = read_candidates(con, raw_dir, log=context.log.info)
         write_review_tables(con, rows, candidates, ledger)
+        metadata = table_metadata(con, "review.candidates")
         undecided = con.execute(
             "select count(*) from review.candidates where candidate_id not in (select candidate_id from valid.reviews)"
         ).fetchone()[0] if con.execute("select count(*) from duckdb_views() where schema_name = 'valid' and view_name = 'reviews'").fetchone()[0] else len(candidates)
     failed = [r for r in rows if r[10]]
     preview = "\n".join(f"| {c[0]} | {c[1]} | {c[2]} | {c[3] or '?'} | {c[4] or '?'} | {c[15]} | {c[14]} |" for c in candidates[:40])
     return dg.MaterializeResult(metadata={
+        **metadata,
         "documents": len(rows),
         "unreadable documents": dg.MetadataValue.md("\n".join(f"- {r[0]}: {r[10]}" for r in failed) or "none"),
         "candidates": len(candidates),

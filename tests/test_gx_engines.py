@@ -216,6 +216,11 @@ def corpus_build(template, tmp_path_factory) -> Path:
     for name, case in CASES.items():
         if not isinstance(case, Error):
             shutil.copy(CORPUS / name, Path(warehouse.raw_dir) / "observations" / name)
+    # review decisions, one good and one bad, so that the reviews suite has rows to compare
+    (Path(warehouse.raw_dir) / "reviews" / "corpus_decisions.csv").write_text(
+        "candidate_id,decision,region_code,period,note\n0123456789ab,accept,440300,2023,checked\nABC,maybe,44030,2023-13,\n",
+        encoding="utf-8",
+    )
     refresh(warehouse)  # the observations check may quarantine or block: the raw rows are what matters here
     with duckdb.connect(str(warehouse.build_path), read_only=True) as con:
         files = {f for (f,) in con.execute("select distinct _file from raw.observations").fetchall()}

@@ -16,7 +16,7 @@ def test_every_asset_has_a_description_a_group_and_a_kind():
     for spec in specs():
         name = spec.key.to_user_string()
         assert spec.description and len(spec.description) > 40, name
-        assert spec.group_name in {"raw", "staging", "warehouse", "marts", "publish"}, name
+        assert spec.group_name in {"raw", "staging", "warehouse", "marts", "review", "publish"}, name
         assert spec.kinds, name
 
 
