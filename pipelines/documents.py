@@ -6,7 +6,8 @@ as Markdown headings). An optional sidecar `<file name>.toml` (report.md -> repo
     title = "..."; publisher = "..."; published_on = 2024-02-20; region = "深圳市" (or its code); year = 2023
 
 and what it leaves out comes from the text: the title from the first heading or line, the reference year from
-the title ("2025年...统计公报"), the region from the title, the kind (a bulletin, a report or news) from the title.
+the title ("2025年...统计公报"), the region from the title, the kind (a bulletin, a report or news) from the title,
+the publisher from a line naming an office alone (嘉兴市统计局) and the date from a line holding a date alone.
 """
 
 import html.parser
@@ -133,6 +134,30 @@ def read_sidecar(path: Path) -> dict:
     return given
 
 
+DATE_LINE = re.compile(r"^\s*(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*$")
+PUBLISHER_LINE = re.compile(r"^\s*(\S{2,24}(统计局|人民政府|调查队|办公室|委员会|发展和改革委员会))\s*$")
+
+
+def date_line(text: str) -> date | None:
+    """A line holding a date alone (嘉兴市统计局 / 2026年3月10日 under a communiqué): its publication date."""
+    for line in reversed(unicodedata.normalize("NFKC", text).splitlines()):
+        if match := DATE_LINE.match(line):
+            try:
+                return date(*map(int, match.groups()))
+            except ValueError:
+                return None
+    return None
+
+
+def publisher_line(text: str) -> str | None:
+    """A line naming an office alone (嘉兴市统计局), near the title or the end: the publisher."""
+    lines = [line for line in unicodedata.normalize("NFKC", text).splitlines() if line.strip()]
+    for line in lines[1:4] + lines[-3:]:
+        if match := PUBLISHER_LINE.match(line.lstrip("#").strip()):
+            return match.group(1)
+    return None
+
+
 def title_of(text: str) -> str:
     for line in text.splitlines():
         line = line.strip().lstrip("#").strip()
@@ -166,7 +191,8 @@ def read_document(path: Path, root: Path | None = None) -> Document:
     if year is None and (match := TITLE_YEAR.search(key)):
         # a communiqué is titled by the year it covers; a work report by the year it is delivered in
         year = int(match.group(1)) - (1 if kind == "report" else 0)
-    published_on = given.get("published_on")
+    published_on = given.get("published_on") or date_line(text)
+    publisher = given.get("publisher") or publisher_line(text)
     if year is None and published_on is not None and kind != "news":
         year = published_on.year - 1  # a communiqué or report is published the year after the one it covers
     name = path.name
@@ -177,6 +203,6 @@ def read_document(path: Path, root: Path | None = None) -> Document:
             pass
     return Document(
         path=path, name=name, text=text, title=title, kind=kind, year=year, published_on=published_on,
-        publisher=given.get("publisher"), region=given.get("region"), source_code=given.get("source_code"),
+        publisher=publisher, region=given.get("region"), source_code=given.get("source_code"),
         preliminary="初步核算" in unicodedata.normalize("NFKC", text), given=given,
     )

@@ -149,3 +149,13 @@ def test_the_seed_page_matches_its_transcription_at_the_gold_level(catalog):
     seed = evaluate(catalog)["seed"]["overall"]
     assert seed.expected == 93
     assert seed.precision >= 0.95 and seed.recall >= 0.90
+
+
+def test_publisher_and_date_come_from_lines_of_their_own(tmp_path):
+    path = tmp_path / "bulletin.md"
+    path.write_text("# 嘉兴市2025年国民经济和社会发展统计公报\n\n嘉兴市统计局\n\n全年地区生产总值增长5.8%。\n\n"
+                    "国家统计局嘉兴调查队\n2026年3月10日\n", encoding="utf-8")
+    document = read_document(path)
+    assert (document.publisher, document.published_on, document.year) == ("嘉兴市统计局", date(2026, 3, 10), 2025)
+    path.with_name("bulletin.md.toml").write_text("publisher = '（虚构）出版者'\npublished_on = 2026-03-11\n", encoding="utf-8")
+    assert (read_document(path).publisher, read_document(path).published_on) == ("（虚构）出版者", date(2026, 3, 11))
