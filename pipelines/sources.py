@@ -892,7 +892,7 @@ def _load_files(
             log_change(con, source.raw_table, *(("_file", [*changed, *removed]) if existed else ()))
         if not existed:  # a new table: nothing validated yet
             _reset_quarantine(con, source)
-        con.execute(WARNINGS_DDL.format(table=source.warnings_table))
+        create_warnings_table(con, source.warnings_table)
         for table, comment in (
             (source.raw_table, f"{source.description} Every cell as printed in data/raw/{source.name}/, with its file and line."),
             (source.quarantine_table, f"Rows of {source.raw_table} that failed a check, with _reason and _failed_expectations."),
@@ -949,12 +949,27 @@ def _warm_up_great_expectations() -> None:
     threading.Thread(target=importlib.import_module, args=("great_expectations",), name="gx-import", daemon=True).start()
 
 
+# no primary key: DuckDB keeps an index in memory, and 1.7M warned rows of 30M ran past the memory limit writing it
+# (validation deletes a row's old warning before writing its new one instead)
 WARNINGS_DDL = """
 create table if not exists {table} (
-    _file varchar, _file_sha256 varchar, _line bigint, _column bigint, _reason varchar, _rules varchar[],
-    primary key (_file, _file_sha256, _line, _column)
+    _file varchar, _file_sha256 varchar, _line bigint, _column bigint, _reason varchar, _rules varchar[]
 )
 """
+
+
+def create_warnings_table(con: duckdb.DuckDBPyConnection, table: str) -> None:
+    """The warnings table, without the primary key an older build gave it."""
+    schema, name = table.split(".")
+    keyed = con.execute(
+        "select count(*) from duckdb_constraints() where schema_name = ? and table_name = ? and constraint_type = 'PRIMARY KEY'",
+        [schema, name],
+    ).fetchone()[0]
+    if keyed:
+        con.execute(f"create or replace table {table}_unkeyed as select * from {table}")
+        con.execute(f"drop table {table}")
+        con.execute(f"alter table {table}_unkeyed rename to {name}")
+    con.execute(WARNINGS_DDL.format(table=table))
 
 
 def _reset_quarantine(con: duckdb.DuckDBPyConnection, source: SourceTable) -> None:

@@ -624,12 +624,17 @@ def replace_quarantine(con, source: SourceTable, plan: ValidationPlan, outcome: 
     warnings = source.warnings_table
     if plan.full:
         con.execute(f"delete from {warnings}")
-    else:
-        con.execute(f"delete from {warnings} where (_file, _file_sha256) not in {current}", {"table": source.name})
+    else:  # removed versions, and the rows validated again: they get their warning anew, or none
+        con.execute(
+            f"delete from {warnings} where (_file, _file_sha256) not in {current} "
+            f"or (_file, _file_sha256) in (from _fresh) "
+            f"or ({VERSION}, _line, _column) in (select {VERSION}, _line, _column from {source.raw_table} where rowid in (select _rid from _plan_keys))",
+            {"table": source.name},
+        )
     if outcome.row_warnings:
         con.register("warned_rows", outcome.quarantine(warnings=True))
         con.execute(
-            f"insert or replace into {warnings} select raw._file, raw._file_sha256, raw._line, raw._column, w._reason, w._rules "
+            f"insert into {warnings} select raw._file, raw._file_sha256, raw._line, raw._column, w._reason, w._rules "
             f"from {source.raw_table} as raw join warned_rows as w "
             f"on raw._file = w._file and raw._line = w._line and raw._column = w._column"
         )

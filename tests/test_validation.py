@@ -166,3 +166,17 @@ def test_validation_in_the_database_finds_duplicates_and_bad_rows(published_once
         facts = con.execute("select count(*) from fact_observation").fetchone()[0]
     assert lines == [2, 95, 96]  # the duplicate pair, the bad region
     assert facts == 92
+
+
+def test_a_warnings_table_of_an_older_build_loses_its_primary_key_and_keeps_its_rows():
+    """DuckDB holds a primary key's index in memory: 1.7M warned rows of 30M ran past the memory limit writing it."""
+    from pipelines.sources import create_warnings_table
+
+    con = duckdb.connect()
+    con.execute("create schema warnings")
+    con.execute("create table warnings.t (_file varchar, _file_sha256 varchar, _line bigint, _column bigint, _reason varchar, "
+                "_rules varchar[], primary key (_file, _file_sha256, _line, _column))")
+    con.execute("insert into warnings.t values ('a.csv', 'x', 2, 0, 'unusual', ['bounds'])")
+    create_warnings_table(con, "warnings.t")
+    assert con.execute("select count(*) from duckdb_constraints() where table_name = 't'").fetchone()[0] == 0
+    assert con.execute("select _file, _line, _reason from warnings.t").fetchall() == [("a.csv", 2, "unusual")]
