@@ -15,18 +15,18 @@ from pipelines.sources import SourceTable, file_name, raw_asset_key, source_file
 def fingerprint(sources: list[SourceTable], raw_dir: Path) -> dict[str, list[int]]:
     """Size and modification time of every data file: cheap enough to take every 30 seconds. The ingest
     then compares sha256, so a touched but unchanged file costs one hash, not a reload."""
-    prints = {}
+    named = []
     for source in sources:
         try:
-            paths = source_files(source, raw_dir)
+            named += [(file_name(source, path, raw_dir), path) for path in source_files(source, raw_dir)]
         except Exception:  # an empty folder is the ingest's error to report, not the sensor's
             continue
-        for path in paths:
-            stat, sidecar = path.stat(), path.with_name(path.name + ".toml")
-            prints[file_name(source, path, raw_dir)] = [stat.st_size, stat.st_mtime_ns, sidecar.stat().st_mtime_ns if sidecar.exists() else 0]
-    for path in document_files(raw_dir):  # documents/<file>: read by the review/candidates asset
+    # documents/<file>: read by the review/candidates asset
+    named += [(path.relative_to(raw_dir).as_posix(), path) for path in document_files(raw_dir)]
+    prints = {}
+    for name, path in named:
         stat, sidecar = path.stat(), path.with_name(path.name + ".toml")
-        prints[path.relative_to(raw_dir).as_posix()] = [stat.st_size, stat.st_mtime_ns, sidecar.stat().st_mtime_ns if sidecar.exists() else 0]
+        prints[name] = [stat.st_size, stat.st_mtime_ns, sidecar.stat().st_mtime_ns if sidecar.exists() else 0]
     return prints
 
 

@@ -220,12 +220,8 @@ def build_sql_asset(
                         _rebuild_in_batches(con, model, batches)
                     con.execute("begin")
                     if batches <= 1:
-                        in_scope = (
-                            "region_code in (select region_code from temp.scope_rebuilt) "
-                            "and rule_key in (select rule_key from temp.scope_rule)"
-                        )
-                        con.execute(f"delete from {model.qualified_name} where {in_scope}")
-                        con.execute(f"insert into {model.qualified_name} select * from (\n{model.sql}\n) as model where {in_scope}")
+                        con.execute(f"delete from {model.qualified_name} where {IN_SCOPE}")
+                        con.execute(f"insert into {model.qualified_name} select * from (\n{model.sql}\n) as model where {IN_SCOPE}")
                 con.execute(f"create or replace table {snapshot} as select * from {model.scope[1]}")
                 record_build(con, model.qualified_name, fingerprint, base)
                 rebuilt = [code for (code,) in con.execute("select region_code from temp.scope_rebuilt").fetchall()]
@@ -287,6 +283,24 @@ def build_settings(con, model: SqlModel):
     restore()
 
 
+# the rows a build by region and rule rewrites: define_scope's (or a batch's) regions, for its rules
+IN_SCOPE = "region_code in (select region_code from temp.scope_rebuilt) and rule_key in (select rule_key from temp.scope_rule)"
+
+
+def _scope_batch(con, regions: list[str], figures: str) -> None:
+    """scope_rebuilt and scope_figure for one batch of regions: those regions, and the figures (of `figures`) of
+    them and of their subdivisions."""
+    con.execute("create or replace temp table scope_rebuilt as select unnest(?::varchar[]) as region_code", [regions])
+    con.execute(f"""
+        create or replace temp table scope_figure as select * from {figures}
+        where region_code in (
+            select region_code from temp.scope_rebuilt
+            union all
+            select region_code from dim_region where parent_code in (select region_code from temp.scope_rebuilt)
+        )
+    """)
+
+
 def _rebuild_in_batches(con, model: SqlModel, batches: int) -> None:
     """The incremental build of a model by region and rule (define_scope's tables) one batch of the regions to
     rebuild at a time, each batch its own transaction: a new file touching every region brings as many figures
@@ -297,20 +311,10 @@ def _rebuild_in_batches(con, model: SqlModel, batches: int) -> None:
     regions = [code for (code,) in con.execute("select region_code from temp.scope_rebuilt_all order by 1").fetchall()]
     size = -(-len(regions) // batches)
     for start in range(0, len(regions), size):
-        con.execute("create or replace temp table scope_rebuilt as select unnest(?::varchar[]) as region_code",
-                    [regions[start:start + size]])
-        con.execute("""
-            create or replace temp table scope_figure as select * from temp.scope_figure_all
-            where region_code in (
-                select region_code from temp.scope_rebuilt
-                union all
-                select region_code from dim_region where parent_code in (select region_code from temp.scope_rebuilt)
-            )
-        """)
-        in_scope = "region_code in (select region_code from temp.scope_rebuilt) and rule_key in (select rule_key from temp.scope_rule)"
+        _scope_batch(con, regions[start:start + size], "temp.scope_figure_all")
         con.execute("begin")
-        con.execute(f"delete from {model.qualified_name} where {in_scope}")
-        con.execute(f"insert into {model.qualified_name} select * from (\n{model.sql}\n) as model where {in_scope}")
+        con.execute(f"delete from {model.qualified_name} where {IN_SCOPE}")
+        con.execute(f"insert into {model.qualified_name} select * from (\n{model.sql}\n) as model where {IN_SCOPE}")
         con.execute("commit")
     con.execute("create or replace temp table scope_rebuilt as select region_code from temp.scope_rebuilt_all")
     con.execute("create or replace temp table scope_figure as select * from temp.scope_figure_all")
@@ -326,16 +330,7 @@ def _build_in_batches(con, model: SqlModel, batches: int) -> None:
     regions = [code for (code,) in con.execute("select distinct region_code from dim_region order by 1").fetchall()]
     size = -(-len(regions) // batches)
     for start in range(0, len(regions), size):
-        con.execute("create or replace temp table scope_rebuilt as select unnest(?::varchar[]) as region_code",
-                    [regions[start:start + size]])
-        con.execute(f"""
-            create or replace temp table scope_figure as select * from {model.scope[2]}
-            where region_code in (
-                select region_code from temp.scope_rebuilt
-                union all
-                select region_code from dim_region where parent_code in (select region_code from temp.scope_rebuilt)
-            )
-        """)
+        _scope_batch(con, regions[start:start + size], model.scope[2])
         rows = f"select * from (\n{model.sql}\n) as model where region_code in (select region_code from temp.scope_rebuilt)"
         if start == 0:
             con.execute(f"create or replace table {model.qualified_name} as {rows}")

@@ -213,6 +213,19 @@ def test_findings_show_in_status_and_beside_their_figures_in_the_report(checked,
     assert "rd_intensity (warning): published 5.81, recomputed 5.434" in page
 
 
+def assert_same_rows(build: Path, other: Path, models) -> None:
+    """Each model has rows, and the same rows in both build databases."""
+    with duckdb.connect(str(build), read_only=True) as con:
+        con.execute(f"attach '{other}' as single (read_only)")
+        for model in models:
+            rows = con.execute(f"select count(*) from {model}").fetchone()[0]
+            differing = con.execute(
+                f"select count(*) from ((from {model} except all from single.{model}) "
+                f"union all (from single.{model} except all from {model}))"
+            ).fetchone()[0]
+            assert rows > 0 and differing == 0, model
+
+
 def test_a_full_build_in_batches_of_regions_equals_one_in_a_single_pass(checked, tmp_path, monkeypatch):
     """Past SCOPE_BATCH_FIGURES figures the three models are built a batch of regions at a time (memory at 30M
     rows): the same rows, sums of subdivisions included."""
@@ -229,15 +242,7 @@ def test_a_full_build_in_batches_of_regions_equals_one_in_a_single_pass(checked,
     notes = [e.materialization.metadata["build"].value for e in result.get_asset_materialization_events()
              if e.asset_key.to_user_string() in ("consistency_gap", "derived_observation", "consistency_finding")]
     assert len(notes) == 3 and all("batches of regions" in note for note in notes), notes
-    with duckdb.connect(str(batched.build_path), read_only=True) as con:
-        con.execute(f"attach '{warehouse.build_path}' as single (read_only)")
-        for model in models:
-            rows = con.execute(f"select count(*) from {model}").fetchone()[0]
-            differing = con.execute(
-                f"select count(*) from ((from {model} except all from single.{model}) "
-                f"union all (from single.{model} except all from {model}))"
-            ).fetchone()[0]
-            assert rows > 0 and differing == 0, model
+    assert_same_rows(batched.build_path, warehouse.build_path, models)
 
 
 def test_an_incremental_rebuild_in_batches_of_regions_equals_one_in_a_single_pass(checked, tmp_path, monkeypatch):
@@ -259,12 +264,4 @@ def test_an_incremental_rebuild_in_batches_of_regions_equals_one_in_a_single_pas
     notes = [e.materialization.metadata["build"].value for e in result.get_asset_materialization_events()
              if e.asset_key.to_user_string() in ("consistency_gap", "derived_observation", "consistency_finding")]
     assert len(notes) == 3 and all("whose figures changed, in" in note and "batches" in note for note in notes), notes
-    with duckdb.connect(str(copies["batched"].build_path), read_only=True) as con:
-        con.execute(f"attach '{copies['single'].build_path}' as single (read_only)")
-        for model in models:
-            rows = con.execute(f"select count(*) from {model}").fetchone()[0]
-            differing = con.execute(
-                f"select count(*) from ((from {model} except all from single.{model}) "
-                f"union all (from single.{model} except all from {model}))"
-            ).fetchone()[0]
-            assert rows > 0 and differing == 0, model
+    assert_same_rows(copies["batched"].build_path, copies["single"].build_path, models)
