@@ -4,6 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 3000
 ROWS ?= 10000000
+TARGET ?= duckdb_file
 export DAGSTER_HOME := $(CURDIR)/.dagster_home
 
 .PHONY: install run test ui shell bench eval-extract clean
@@ -24,8 +25,8 @@ $(DAGSTER_HOME)/dagster.yaml: dagster-instance.yaml
 run: install $(DAGSTER_HOME)/dagster.yaml  ## build and publish the warehouse from data/raw, then show it
 	$(BIN)/regind refresh
 
-test: install  ## run the tests (the browser test needs Debian's chromium: installed here once, from apt)
-	tests/install-browser.sh
+test: install  ## run the tests (the browser test needs Debian's chromium, the lake tests its PostgreSQL: installed here once, from apt)
+	tests/install-debian.sh
 	$(BIN)/pytest
 
 ui: install $(DAGSTER_HOME)/dagster.yaml  ## the Dagster UI on http://127.0.0.1:$(PORT) (with the daemon: schedules run)
@@ -34,12 +35,12 @@ ui: install $(DAGSTER_HOME)/dagster.yaml  ## the Dagster UI on http://127.0.0.1:
 shell: install  ## the DuckDB shell on the published warehouse, read-only
 	$(BIN)/duckdb -readonly data/warehouse/warehouse.duckdb
 
-bench: install  ## time a full refresh of ROWS synthetic rows against a bare DuckDB load (see BENCHMARKS.md)
-	$(BIN)/python bench/bench.py --rows $(ROWS)
+bench: install  ## time a full refresh of ROWS synthetic rows against a bare DuckDB load (see BENCHMARKS.md); TARGET=ducklake publishes to a lake too
+	REGIND_TARGET=$(TARGET) $(BIN)/python bench/bench.py --rows $(ROWS)
 
 eval-extract: install  ## score `regind extract` on the gold set in tests/gold (and the seed page): precision and recall per pattern
 	@test -f data/warehouse/warehouse.duckdb || $(MAKE) run
 	$(BIN)/python -m pipelines.extract_eval $(ARGS)
 
 clean:  ## remove the built warehouse (not the raw data, not the run history)
-	rm -f data/warehouse/*.duckdb data/warehouse/.warehouse.*.duckdb data/warehouse/*.wal data/warehouse/.*.wal data/warehouse/last_refresh.json
+	rm -f data/warehouse/*.duckdb data/warehouse/.warehouse.*.duckdb data/warehouse/*.wal data/warehouse/.*.wal data/warehouse/last_refresh.json data/warehouse/publish_lake.log

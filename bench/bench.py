@@ -1,11 +1,14 @@
 """`make bench`: the full refresh on N synthetic rows against a bare DuckDB load of the same files.
 
 Runs each refresh as its own process (`regind refresh`) in a fresh directory and reports wall time and the
-refresh's peak RSS. The last line printed is one JSON object (see BENCHMARKS.md)."""
+refresh's peak RSS. `make bench TARGET=ducklake` publishes to a DuckLake too: its catalog in the PostgreSQL that
+REGIND_LAKE_CATALOG names or, without it, in a throwaway server on loopback (tests/postgres.py), its data under
+the bench directory. The last line printed is one JSON object (see BENCHMARKS.md)."""
 
 import argparse
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -21,18 +24,43 @@ from pipelines.paths import PROJECT_ROOT  # noqa: E402
 BENCH_DIR = PROJECT_ROOT / "data" / "bench"
 
 
-def timed_refresh(raw: Path, warehouse: Path, label: str) -> tuple[float, float]:
-    """Wall seconds and peak RSS (MB) of one `regind refresh` process."""
+LAKE_PUBLISH = re.compile(r"Published to the lake in ([0-9.]+) s")
+
+
+def timed_refresh(raw: Path, warehouse: Path, label: str, lake: dict | None = None) -> tuple[float, float, float | None]:
+    """Wall seconds and peak RSS (MB) of one `regind refresh` process (its lake writers are processes of their
+    own: not in that figure), and the seconds of its lake publish."""
     env = {k: v for k, v in os.environ.items() if k != "DAGSTER_HOME"}
-    env.update(REGIND_RAW_DIR=str(raw), REGIND_WAREHOUSE_DIR=str(warehouse), COLUMNS="160")
+    env.update(REGIND_RAW_DIR=str(raw), REGIND_WAREHOUSE_DIR=str(warehouse), COLUMNS="160", **(lake or {}))
     print(f"== {label}", flush=True)
     started = time.perf_counter()
-    process = subprocess.Popen([sys.executable, "-m", "pipelines.cli", "refresh"], env=env, cwd=PROJECT_ROOT)
+    process = subprocess.Popen([sys.executable, "-m", "pipelines.cli", "refresh"], env=env, cwd=PROJECT_ROOT,
+                               stdout=subprocess.PIPE, text=True)
+    lake_s = None
+    for line in process.stdout:
+        print(line, end="", flush=True)
+        if found := LAKE_PUBLISH.search(line):
+            lake_s = float(found.group(1))
     _, status, usage = os.wait4(process.pid, 0)
     seconds = time.perf_counter() - started
     if os.waitstatus_to_exitcode(status) != 0:
         raise SystemExit(f"{label}: the refresh failed (exit {os.waitstatus_to_exitcode(status)}); see its log above")
-    return seconds, usage.ru_maxrss / 1024
+    return seconds, usage.ru_maxrss / 1024, lake_s
+
+
+def lake_settings(workdir: Path):
+    """REGIND_TARGET=ducklake: the lake's settings, and the throwaway server to stop afterwards (or None)."""
+    if os.environ.get("REGIND_TARGET", "duckdb_file") != "ducklake":
+        return None, None
+    server = None
+    catalog = os.environ.get("REGIND_LAKE_CATALOG")
+    if not catalog:
+        from tests.postgres import Postgres
+
+        server = Postgres()
+        catalog = server.conninfo(server.create_database("bench"))
+        print(f"a throwaway PostgreSQL for the lake's catalog: {catalog}", flush=True)
+    return {"REGIND_TARGET": "ducklake", "REGIND_LAKE_CATALOG": catalog, "REGIND_LAKE_DATA_PATH": str(workdir / "lake")}, server
 
 
 def bare_duckdb_load(raw: Path, workdir: Path) -> float:
@@ -58,12 +86,18 @@ def main() -> None:
     print(f"generated in {time.perf_counter() - started:.1f} s", flush=True)
 
     duckdb_load_s = bare_duckdb_load(raw, workdir)
-    pipeline_s, peak_rss_mb = timed_refresh(raw, workdir / "warehouse", "full refresh")
-    noop_s, _ = timed_refresh(raw, workdir / "warehouse", "refresh, nothing changed")
-    write_observations(raw / "observations", stable_counties(), 100_000, start=args.rows, name="synthetic_increment")
-    incremental_s, _ = timed_refresh(raw, workdir / "warehouse", "refresh after one new 100,000-row file")
+    lake, server = lake_settings(workdir)
+    try:
+        pipeline_s, peak_rss_mb, lake_s = timed_refresh(raw, workdir / "warehouse", "full refresh", lake)
+        noop_s, _, _ = timed_refresh(raw, workdir / "warehouse", "refresh, nothing changed", lake)
+        write_observations(raw / "observations", stable_counties(), 100_000, start=args.rows, name="synthetic_increment")
+        incremental_s, _, lake_incremental_s = timed_refresh(raw, workdir / "warehouse", "refresh after one new 100,000-row file", lake)
+    finally:
+        if server:
+            server.stop()
 
     result = {
+        "target": "ducklake" if lake else "duckdb_file",
         "rows": args.rows,
         "pipeline_s": round(pipeline_s, 2),
         "duckdb_load_s": round(duckdb_load_s, 2),
@@ -71,6 +105,7 @@ def main() -> None:
         "peak_rss_mb": round(peak_rss_mb),
         "noop_s": round(noop_s, 2),
         "incremental_s": round(incremental_s, 2),
+        **({"lake_publish_s": lake_s, "lake_publish_incremental_s": lake_incremental_s} if lake else {}),
     }
     print(json.dumps(result))
 

@@ -24,8 +24,37 @@ TABLE_ROWS_SHOWN = 200
 FORMATS = ("table", "csv", "json", "parquet")
 
 
+STAGE_SCHEMAS = "^p[0-9a-f]+_"  # the lake's stage schemas of each publish (pipelines/lake.py), behind the published views
+
+
 class UsageError(Exception):
     """A mistake in what the user asked for: shown as one red line, exit status 2."""
+
+
+def open_warehouse(args: argparse.Namespace | None = None) -> duckdb.DuckDBPyConnection:
+    """The published warehouse, read-only: a file given with --database, else the published file or, with
+    REGIND_TARGET=ducklake, the lake (at --snapshot if given)."""
+    from pipelines.lake import Lake, read_lake, target
+
+    database, snapshot = (getattr(args, "database", None), getattr(args, "snapshot", None)) if args else (None, None)
+    if database or target() == "duckdb_file":
+        if snapshot is not None:
+            raise UsageError("--snapshot reads an earlier publish of the lake: set REGIND_TARGET=ducklake (README: Scaling out)")
+        return read_published(Path(database or PUBLISHED))
+    try:
+        return read_lake(Lake.from_env(), snapshot)
+    except (ConnectionError, LookupError) as error:
+        raise UsageError(str(error)) from None
+
+
+def shown_warehouse(args: argparse.Namespace | None = None) -> str:
+    from pipelines.lake import Lake, target
+
+    database = getattr(args, "database", None) if args else None
+    if database or target() == "duckdb_file":
+        return _shown(Path(database or PUBLISHED))
+    snapshot = getattr(args, "snapshot", None) if args else None
+    return f"the lake ({Lake.from_env().catalog}{f', snapshot {snapshot}' if snapshot is not None else ''})"
 
 
 def _shown(path: Path) -> str:
@@ -111,7 +140,7 @@ def query(args: argparse.Namespace) -> int:
         raise UsageError("Parquet is binary: give --output FILE.parquet")
     check_read_only(sql)
     bound = parameters(sql, args.param, source)
-    with read_published(Path(args.database)) as con:
+    with open_warehouse(args) as con:
         result = con.execute(sql, bound).to_arrow_table()
     write_result(result, args.format, args.output, title=args.file or "")
     return 0
@@ -144,17 +173,18 @@ def write_result(result, fmt: str, output: str | None, title: str = "") -> None:
 
 
 def tables(args: argparse.Namespace) -> int:
-    with read_published(Path(args.database)) as con:
+    with open_warehouse(args) as con:
         listed = con.execute(
             "select * from (select schema_name, table_name, 'table' as kind, comment from duckdb_tables() where not internal "
-            "union all select schema_name, view_name, 'view', comment from duckdb_views() where not internal) "
+            "and database_name = current_database() union all select schema_name, view_name, 'view', comment from duckdb_views() "
+            f"where not internal and database_name = current_database()) where not regexp_matches(schema_name, '{STAGE_SCHEMAS}') "
             "order by case schema_name when 'main' then 0 when 'staging' then 1 when 'quarantine' then 2 else 3 end, 1, 2"
         ).fetchall()
         rows = []
         for schema, name, kind, comment in listed:
             count = con.execute(f'select count(*) from "{schema}"."{name}"').fetchone()[0]
             rows.append((name if schema == "main" else f"{schema}.{name}", kind, count, (comment or "").split("\n")[0][:100]))
-    print_result(f"Tables in {_shown(Path(args.database))}", ["table", "kind", "rows", "what it holds"], rows)
+    print_result(f"Tables in {shown_warehouse(args)}", ["table", "kind", "rows", "what it holds"], rows)
     console.print("regind describe TABLE shows a table's columns.")
     return 0
 
@@ -162,19 +192,21 @@ def tables(args: argparse.Namespace) -> int:
 def describe(args: argparse.Namespace) -> int:
     schema, _, name = args.table.rpartition(".")
     schema = schema or "main"
-    with read_published(Path(args.database)) as con:
+    with open_warehouse(args) as con:
         found = con.execute(
-            "select comment from duckdb_tables() where schema_name = ? and table_name = ? union all "
-            "select comment from duckdb_views() where schema_name = ? and view_name = ?",
+            "select comment from duckdb_tables() where schema_name = ? and table_name = ? and database_name = current_database() "
+            "union all select comment from duckdb_views() where schema_name = ? and view_name = ? and database_name = current_database()",
             [schema, name, schema, name],
         ).fetchall()
         if not found:
-            known = [r[0] for r in con.execute("select table_name from duckdb_tables() where schema_name = 'main' "
-                                               "union select view_name from duckdb_views() where schema_name = 'main' and not internal order by 1").fetchall()]
+            known = [r[0] for r in con.execute(
+                "select table_name from duckdb_tables() where schema_name = 'main' and database_name = current_database() union "
+                "select view_name from duckdb_views() where schema_name = 'main' and not internal and database_name = current_database() "
+                "order by 1").fetchall()]
             raise UsageError(f"no table {args.table} in the warehouse. Tables: {', '.join(known)} (and staging.*, quarantine.*, audit.*: regind tables)")
         columns = con.execute(
             "select column_name, data_type, is_nullable, comment from duckdb_columns() "
-            "where schema_name = ? and table_name = ? order by column_index",
+            "where schema_name = ? and table_name = ? and database_name = current_database() order by column_index",
             [schema, name],
         ).fetchall()
         count = con.execute(f'select count(*) from "{schema}"."{name}"').fetchone()[0]
@@ -189,8 +221,7 @@ def status(args: argparse.Namespace) -> int:
 
     from pipelines.publish import latest_verdicts, quarantine_counts  # imports Dagster: only here
 
-    path = Path(args.database)
-    with read_published(path) as con:
+    with open_warehouse(args) as con:
         checks = latest_verdicts(con)
         quarantined = quarantine_counts(con)
         facts = con.execute("select count(*) from fact_observation").fetchone()[0]
@@ -200,8 +231,15 @@ def status(args: argparse.Namespace) -> int:
             "from consistency_finding order by severity = 'info', severity = 'warning', rule_code, region_code, period_code limit 20"
         ).fetchall()
         (findings_total,) = con.execute("select count(*) from consistency_finding").fetchone()
-    published = datetime.fromtimestamp(path.stat().st_mtime).astimezone()
-    console.print(f"[bold]{_shown(path)}[/]: published {published:%Y-%m-%d %H:%M %Z}; {facts:,} observations")
+        from pipelines.lake import publishes, target
+
+        if not args.database and target() == "ducklake":  # the lake: its publishes say when
+
+            published = [p for p in publishes(con, "warehouse") if args.snapshot is None or p["snapshot"] <= args.snapshot][-1]["published_at"]
+        else:
+            published = datetime.fromtimestamp(Path(args.database or PUBLISHED).stat().st_mtime)
+    published = published.astimezone()
+    console.print(f"[bold]{shown_warehouse(args)}[/]: published {published:%Y-%m-%d %H:%M %Z}; {facts:,} observations")
     passed = sum(1 for c in checks if c[1])
     console.print(f"checks: {passed} passed, {len(checks) - passed} failed or with warnings")
     print_result("Checks (latest verdict)", ["check", "outcome", "when", "summary"],
@@ -290,15 +328,70 @@ def refresh(args: argparse.Namespace) -> int:
         console.print(f"[red]The refresh failed[/] (failed: {', '.join(failed) or 'none'}; blocked: "
                       f"{len(skipped)} step(s)). The published warehouse was left as it was. {display.elapsed}")
         return 1
+    from pipelines.lake import target
+
+    if target() == "ducklake" and not publish_to_lake(instance):
+        return 1
     inputs.record_refresh(DEFAULT_RAW_DIR, DEFAULT_WAREHOUSE_DIR, fingerprint)
     show_published(display.elapsed)
     return 0
 
 
+def publish_to_lake(instance) -> bool:
+    """REGIND_TARGET=ducklake: the publish_lake job, its writers in parallel processes (they need a persistent
+    Dagster instance: DAGSTER_HOME, which `make run` sets; else a temporary one)."""
+    import time
+
+    import dagster as dg
+
+    from pipelines.lake import Lake
+    from pipelines.publish_lake import LAKE_WRITERS, run_publish_lake
+
+    started = time.perf_counter()
+    console.print(f"[bold]Publishing to the lake[/] {Lake.from_env().catalog}: up to {LAKE_WRITERS} writers at once")
+    quiet = {"loggers": {"console": {"config": {"log_level": "ERROR"}}}}  # the steps' own failures are printed below
+    log = DEFAULT_WAREHOUSE_DIR / "publish_lake.log"
+    # the writer processes log their start to stderr whatever the run's loggers say: into a file, not the terminal
+    saved = os.dup(2)
+    with open(log, "w", encoding="utf-8") as file:
+        os.dup2(file.fileno(), 2)
+        try:
+            if instance.is_ephemeral:
+                with dg.DagsterInstance.local_temp() as temporary:
+                    result = run_publish_lake(temporary, quiet)
+            else:
+                result = run_publish_lake(instance, quiet)
+        finally:
+            os.dup2(saved, 2)
+            os.close(saved)
+    if not result.success:
+        for step, message in step_failures(result):
+            console.print(f"[red]{step}[/]: {message}")
+        console.print(f"[red]The lake publish failed[/] (its log: {_shown(log)}): the lake still reads its last publish; the "
+                      "warehouse file is published. Run `regind refresh` again (the writers redo their schemas; nothing else reruns).")
+        return False
+    console.print(f"Published to the lake in {time.perf_counter() - started:.1f} s")
+    return True
+
+
+def publishes(args: argparse.Namespace) -> int:
+    """The lake's publishes: snapshots an analyst can pin with --snapshot (time travel)."""
+    from pipelines.lake import Lake, publishes as lake_publishes, target
+
+    if target() != "ducklake":
+        raise UsageError("publishes are the lake's: set REGIND_TARGET=ducklake (README: Scaling out)")
+    with open_warehouse() as con:
+        rows = [(p["snapshot"], f"{p['published_at']:%Y-%m-%d %H:%M:%S %Z}", p.get("publish_id", ""), p.get("run_id", ""))
+                for p in lake_publishes(con, "warehouse")]
+    print_result(f"Publishes in the lake ({Lake.from_env().catalog})", ["snapshot", "published at", "build", "run"], rows)
+    console.print("regind query --snapshot N reads the warehouse as publish N left it.")
+    return 0
+
+
 def show_published(elapsed: str) -> None:
-    with read_published(PUBLISHED) as con:
+    with open_warehouse() as con:
         counts = [(t, con.execute(f"select count(*) from {t}").fetchone()[0]) for t in SHOWN_TABLES]
-        print_result(f"Published {_shown(PUBLISHED)} {elapsed}", ["table", "rows"], counts)
+        print_result(f"Published {shown_warehouse()} {elapsed}", ["table", "rows"], counts)
         cursor = con.execute(EXAMPLE_QUERY.read_text(encoding="utf-8"))
         print_result(f"Example: {_shown(EXAMPLE_QUERY)}", [d[0] for d in cursor.description], cursor.fetchall())
     report = DEFAULT_WAREHOUSE_DIR / "report" / "index.html"
@@ -324,7 +417,7 @@ def extract(args: argparse.Namespace) -> int:
         document = read_document(path, root=DEFAULT_RAW_DIR)
     except DocumentError as error:
         raise UsageError(str(error)) from None
-    with read_published(Path(args.database)) as con:
+    with open_warehouse(args) as con:
         catalog = Catalog.from_warehouse(con)
     candidates = Extractor(catalog).extract(document)
     rows = [c.row() for c in candidates]
@@ -350,7 +443,7 @@ def review(args: argparse.Namespace) -> int:
     and the next refresh applies them."""
     from pipelines.review import append_decisions
 
-    with read_published(Path(args.database)) as con:
+    with open_warehouse(args) as con:
         if args.action == "list":
             where, bound = [], []
             if args.document:
@@ -390,7 +483,10 @@ def main(argv: list[str] | None = None) -> int:
     r.set_defaults(run=refresh)
 
     def database_option(command):
-        command.add_argument("--database", default=str(PUBLISHED), help="the warehouse file (default: the published one)")
+        command.add_argument("--database", help="a warehouse file (default: the published warehouse: the file, or the lake "
+                             "with REGIND_TARGET=ducklake)")
+        command.add_argument("--snapshot", type=int, help="the lake as one earlier publish left it (REGIND_TARGET=ducklake): "
+                             "a snapshot that `regind publishes` lists")
 
     q = commands.add_parser("query", help="run one SELECT on the published warehouse (read-only)",
                             description="Runs one SELECT on the published warehouse, read-only. $name in the SQL is "
@@ -417,6 +513,9 @@ def main(argv: list[str] | None = None) -> int:
     s.add_argument("--strict", action="store_true", help="exit 1 when a check's latest verdict did not pass")
     database_option(s)
     s.set_defaults(run=status)
+
+    p = commands.add_parser("publishes", help="the lake's publishes, to read an earlier one with --snapshot (REGIND_TARGET=ducklake)")
+    p.set_defaults(run=publishes)
 
     e = commands.add_parser("extract", help="propose observations from a document's prose (a communiqué, report or news page)",
                             description="Reads a .txt, .md or .html document (and its sidecar DOCUMENT.toml) and prints the "

@@ -50,6 +50,21 @@ def _published_state(warehouse_dir: Path) -> str | None:
     return _stat(published) if published.exists() and build.exists() else None
 
 
+def _lake_state() -> str | None:
+    """With REGIND_TARGET=ducklake, which lake and its latest publish: a lake published by someone else since, or
+    wiped, makes the next refresh run. None on the file target."""
+    from pipelines.lake import Lake, latest_publish, target
+
+    if target() == "duckdb_file":
+        return None
+    lake = Lake.from_env()
+    try:
+        latest = latest_publish(lake)
+    except (ConnectionError, RuntimeError):
+        return "unreachable"
+    return f"{lake.catalog}|{lake.data_path}|{latest['snapshot'] if latest else 'none'}"
+
+
 def unchanged_since_last_refresh(raw_dir: Path, warehouse_dir: Path) -> str | None:
     """When the last refresh that published ran, if nothing it read has changed since and its published file
     stands; else None."""
@@ -60,13 +75,15 @@ def unchanged_since_last_refresh(raw_dir: Path, warehouse_dir: Path) -> str | No
     published = _published_state(warehouse_dir)
     if published is None or state.get("published") != published or state.get("raw_dir") != str(raw_dir):
         return None
+    if state.get("lake") != _lake_state() or state.get("lake") == "unreachable":
+        return None
     return state.get("at") if state.get("inputs") == inputs_fingerprint(raw_dir) else None
 
 
 def record_refresh(raw_dir: Path, warehouse_dir: Path, inputs: str) -> None:
     """After a refresh that published: `inputs` is the fingerprint taken before it started, so that a file
     changed during the run makes the next refresh run."""
-    state = {"inputs": inputs, "raw_dir": str(raw_dir), "published": _published_state(warehouse_dir),
+    state = {"inputs": inputs, "raw_dir": str(raw_dir), "published": _published_state(warehouse_dir), "lake": _lake_state(),
              "at": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC")}
     tmp = warehouse_dir / f".{STATE_FILE}.tmp"
     tmp.write_text(json.dumps(state), encoding="utf-8")

@@ -70,8 +70,11 @@ def latest_verdicts(con: duckdb.DuckDBPyConnection) -> list[tuple]:
 
 
 def quarantine_counts(con: duckdb.DuckDBPyConnection) -> list[tuple[str, int]]:
-    """(table, rows) of every quarantine table."""
-    tables = con.execute("select table_name from duckdb_tables() where schema_name = 'quarantine' order by 1").fetchall()
+    """(table, rows) of every quarantine table (views of the lake's stage tables, on the lake)."""
+    tables = con.execute(
+        "select table_name from duckdb_tables() where schema_name = 'quarantine' and database_name = current_database() union "
+        "select view_name from duckdb_views() where schema_name = 'quarantine' and database_name = current_database() order by 1"
+    ).fetchall()
     return [(t, con.execute(f'select count(*) from quarantine."{t}"').fetchone()[0]) for (t,) in tables]
 
 

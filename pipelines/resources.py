@@ -10,7 +10,6 @@ from typing import Iterator
 import dagster as dg
 import duckdb
 from dagster_duckdb import DuckDBResource
-from pydantic import PrivateAttr
 
 from pipelines.paths import DEFAULT_RAW_DIR, DEFAULT_WAREHOUSE_DIR, PROJECT_ROOT
 
@@ -30,7 +29,6 @@ class Warehouse(dg.ConfigurableResource):
     raw_dir: str = str(DEFAULT_RAW_DIR)
     directory: str = str(DEFAULT_WAREHOUSE_DIR)
     data_docs: bool = True  # regenerate Great Expectations Data Docs in <directory>/docs after each check
-    _run_lock: int | None = PrivateAttr(default=None)
 
     @property
     def build_path(self) -> Path:
@@ -56,32 +54,10 @@ class Warehouse(dg.ConfigurableResource):
     def setup_for_execution(self, context: dg.InitResourceContext) -> None:
         """Hold the run lock for the whole run: an overlapping run (CLI, UI, schedule) waits here for this
         one to end instead of fighting over the DuckDB file. The kernel drops the lock if the process dies."""
-        Path(self.directory).mkdir(parents=True, exist_ok=True)
-        fd = os.open(self.lock_path, os.O_RDWR | os.O_CREAT, 0o644)
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            holder = os.pread(fd, 64, 0).decode(errors="replace").strip() or "another process"
-            if context.log:
-                context.log.info(f"another refresh ({holder}) holds {self.lock_path}; this run waits for it to end")
-            deadline = time.monotonic() + RUN_LOCK_WAIT_S
-            while True:
-                try:
-                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                    break
-                except BlockingIOError:
-                    if time.monotonic() > deadline:
-                        os.close(fd)
-                        raise dg.Failure(f"gave up after {RUN_LOCK_WAIT_S} s waiting for the refresh holding {self.lock_path} ({holder})")
-                    time.sleep(0.5)
-        os.ftruncate(fd, 0)
-        os.pwrite(fd, f"pid {os.getpid()}".encode(), 0)
-        self._run_lock = fd
+        hold_run_lock(self.lock_path, fcntl.LOCK_EX, context)
 
     def teardown_after_execution(self, context: dg.InitResourceContext) -> None:
-        if self._run_lock is not None:
-            os.close(self._run_lock)  # closing releases the flock
-            self._run_lock = None
+        release_run_lock(self.lock_path)
 
     @contextmanager
     def connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
@@ -97,6 +73,51 @@ class Warehouse(dg.ConfigurableResource):
             con.execute(f"set disabled_optimizers = '{DISABLED_OPTIMIZERS}'")
             define_macros(con)
             yield con
+
+
+_HELD: dict[str, list[int]] = {}  # run lock files this process holds -> [descriptor, holders]
+
+
+def hold_run_lock(path: Path, mode: int, context: dg.InitResourceContext | None = None) -> None:
+    """Take the run lock file (LOCK_EX: a refresh; LOCK_SH: the lake's writers, which share it with each other),
+    waiting up to RUN_LOCK_WAIT_S for whoever holds it. A process that holds it already (a run with both
+    resources) holds it once more: flock would otherwise make it wait for itself."""
+    key = str(path.resolve())
+    if key in _HELD:
+        _HELD[key][1] += 1
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fcntl.flock(fd, mode | fcntl.LOCK_NB)
+    except BlockingIOError:
+        holder = os.pread(fd, 64, 0).decode(errors="replace").strip() or "another process"
+        if context is not None and context.log:
+            context.log.info(f"another run ({holder}) holds {path}; this run waits for it to end")
+        deadline = time.monotonic() + RUN_LOCK_WAIT_S
+        while True:
+            try:
+                fcntl.flock(fd, mode | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    os.close(fd)
+                    raise dg.Failure(f"gave up after {RUN_LOCK_WAIT_S} s waiting for the run holding {path} ({holder})")
+                time.sleep(0.5)
+    if mode == fcntl.LOCK_EX:
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"pid {os.getpid()}".encode(), 0)
+    _HELD[key] = [fd, 1]
+
+
+def release_run_lock(path: Path) -> None:
+    """Let go of the run lock once its last holder in this process is done (closing releases the flock; the kernel
+    releases it too if the process dies)."""
+    key = str(path.resolve())
+    if key in _HELD:
+        _HELD[key][1] -= 1
+        if _HELD[key][1] == 0:
+            os.close(_HELD.pop(key)[0])
 
 
 def define_macros(con: duckdb.DuckDBPyConnection) -> None:

@@ -42,7 +42,7 @@ def build_raw_files_sensor(
         name="raw_files_sensor",
         minimum_interval_seconds=30,
         default_status=dg.DefaultSensorStatus.RUNNING,
-        target=dg.AssetSelection.all(),
+        target=dg.AssetSelection.all() - dg.AssetSelection.groups("lake"),
         description="Every 30 s, looks for new, changed or removed files in data/raw/<table>/ (and documents in "
         "data/raw/documents/) and requests a run "
         "of the tables they feed and everything downstream, publish included. Its cursor remembers each file's "
@@ -57,7 +57,8 @@ def build_raw_files_sensor(
         changed_tables = {name.split("/")[0] for name in changed}
         tables = sorted(changed_tables | {t for t, reads in check_reads.items() if reads & changed_tables})
         keys = [raw_asset_key(s) for s in sources if s.name in tables] + ([documents_asset.key] if "documents" in tables else [])
-        selection = dg.AssetSelection.assets(*keys).downstream()
+        # the lake's writers run in a job of their own, after this run (pipelines/publish_lake.py)
+        selection = dg.AssetSelection.assets(*keys).downstream() - dg.AssetSelection.groups("lake")
         context.log.info(f"changed: {', '.join(changed)} -> refreshing {', '.join(tables)} and downstream")
         return dg.SensorResult(
             run_requests=[

@@ -91,3 +91,21 @@ def published_once(tmp_path, template) -> Warehouse:
 def published(warehouse):
     with duckdb.connect(str(warehouse.published_path), read_only=True) as con:
         yield con
+
+
+@pytest.fixture(scope="session")
+def postgres():
+    """A real PostgreSQL server on loopback for the session (tests/postgres.py)."""
+    from tests.postgres import Postgres
+
+    server = Postgres()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def lake(postgres, tmp_path):
+    """An empty DuckLake: its catalog a new database on the test server, its data under tmp_path."""
+    from pipelines.lake import Lake
+
+    return Lake(postgres.conninfo(postgres.create_database()), str(tmp_path / "lake"))

@@ -1,5 +1,5 @@
 """The Dagster UI and the report in a real browser: Debian's chromium, headless, driven by Selenium through
-Debian's chromedriver (installed by tests/install-browser.sh; nothing is downloaded here). Screenshots are
+Debian's chromedriver (installed by tests/install-debian.sh; nothing is downloaded here). Screenshots are
 kept in tests/artifacts/."""
 
 import os
@@ -32,7 +32,7 @@ def free_port() -> int:
 
 @pytest.fixture(scope="module")
 def browser():
-    assert CHROMIUM and CHROMEDRIVER, "Debian's chromium and chromedriver are missing: run tests/install-browser.sh (make test does)"
+    assert CHROMIUM and CHROMEDRIVER, "Debian's chromium and chromedriver are missing: run tests/install-debian.sh (make test does)"
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
 
