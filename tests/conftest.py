@@ -87,10 +87,30 @@ def published_once(tmp_path, template) -> Warehouse:
     return copy_published(template, tmp_path)
 
 
-@pytest.fixture()
-def published(warehouse):
-    with duckdb.connect(str(warehouse.published_path), read_only=True) as con:
-        yield con
+@pytest.fixture(scope="session")
+def warehouse_lake(warehouse, postgres, tmp_path_factory):
+    """The session's published warehouse, published to a DuckLake as the publish_lake job does (its writers one
+    after the other here)."""
+    from pipelines import lake as lk
+
+    lake = lk.Lake(postgres.conninfo(postgres.create_database("published")), str(tmp_path_factory.mktemp("lake")))
+    for schema in lk.PUBLISHED_SCHEMAS:
+        lk.export_schema(lake, warehouse.published_path, schema, "5e55")
+    lk.swap(lake, warehouse.published_path, "5e55", {"fingerprint": "session"})
+    return lake
+
+
+@pytest.fixture(params=["duckdb_file", "ducklake"])
+def published(request, warehouse):
+    """The published warehouse on each target: the tests that query it run on both."""
+    if request.param == "duckdb_file":
+        with duckdb.connect(str(warehouse.published_path), read_only=True) as con:
+            yield con
+    else:
+        from pipelines.lake import read_lake
+
+        with read_lake(request.getfixturevalue("warehouse_lake")) as con:
+            yield con
 
 
 @pytest.fixture(scope="session")
