@@ -24,9 +24,6 @@ TABLE_ROWS_SHOWN = 200
 FORMATS = ("table", "csv", "json", "parquet")
 
 
-STAGE_SCHEMAS = "^p[0-9a-f]+_"  # the lake's stage schemas of each publish (pipelines/lake.py), behind the published views
-
-
 class UsageError(Exception):
     """A mistake in what the user asked for: shown as one red line, exit status 2."""
 
@@ -173,11 +170,14 @@ def write_result(result, fmt: str, output: str | None, title: str = "") -> None:
 
 
 def tables(args: argparse.Namespace) -> int:
+    from pipelines.lake import STAGE_SCHEMA
+
     with open_warehouse(args) as con:
         listed = con.execute(
             "select * from (select schema_name, table_name, 'table' as kind, comment from duckdb_tables() where not internal "
             "and database_name = current_database() union all select schema_name, view_name, 'view', comment from duckdb_views() "
-            f"where not internal and database_name = current_database()) where not regexp_matches(schema_name, '{STAGE_SCHEMAS}') "
+            # not the lake's stage schemas behind its published views (pipelines/lake.py)
+            f"where not internal and database_name = current_database()) where not regexp_full_match(schema_name, '{STAGE_SCHEMA.pattern}') "
             "order by case schema_name when 'main' then 0 when 'staging' then 1 when 'quarantine' then 2 else 3 end, 1, 2"
         ).fetchall()
         rows = []

@@ -28,6 +28,8 @@ from pipelines.paths import DEFAULT_WAREHOUSE_DIR
 TARGETS = ("duckdb_file", "ducklake")
 # what analysts query (raw.<table> stays in build.duckdb: valid.<table> holds its rows that passed)
 PUBLISHED_SCHEMAS = ("main", "staging", "review", "valid", "quarantine", "warnings", "audit")
+# a publish's stage schemas in the lake: p<publish id>_<schema>
+STAGE_SCHEMA = re.compile(rf"p[0-9a-z]+_({'|'.join(PUBLISHED_SCHEMAS)})")
 # schemas whose views read the build's working tables (valid.<t>: raw rows not quarantined): published as tables
 MATERIALIZED_SCHEMAS = ("valid",)
 # extension file -> the PyPI package that carries it for this DuckDB version (loaded from file: no download)
@@ -77,6 +79,9 @@ class Lake:
         except duckdb.Error as error:
             con.close()
             first = str(error).splitlines()[0]
+            if read_only and "does not exist" in first and "creating a new ducklake" in first.lower():
+                raise FileNotFoundError(f"there is no lake at '{self.catalog}' yet: a refresh with REGIND_TARGET=ducklake "
+                                        "(make run) creates it and publishes to it") from error
             if snapshot is not None and "snapshot" in first.lower():
                 raise LookupError(f"the lake has no snapshot {snapshot}: `regind publishes` lists them ({first})") from error
             raise ConnectionError(
@@ -238,7 +243,7 @@ def swap(lake: Lake, source: Path, publish_id: str, info: dict, log: Callable[[s
             # earlier publishes' stages leave the current catalog in the same snapshot, so that the publish stays the
             # lake's latest snapshot (expiring older ones never removes it); time travel still reads them
             for (stage,) in con.execute("select schema_name from duckdb_schemas() where database_name = 'lake'").fetchall():
-                if re.fullmatch(r"p[0-9a-f]+_[a-z_]+", stage) and not stage.startswith(f"p{publish_id}_"):
+                if STAGE_SCHEMA.fullmatch(stage) and not stage.startswith(f"p{publish_id}_"):
                     con.execute(f'drop schema lake."{stage}" cascade')
             con.execute("use lake.main")
             con.execute("call lake.set_commit_message(?, ?, extra_info => ?)",
