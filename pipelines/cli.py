@@ -28,16 +28,23 @@ class UsageError(Exception):
     """A mistake in what the user asked for: shown as one red line, exit status 2."""
 
 
+def reads_lake(args: argparse.Namespace | None = None) -> bool:
+    """Whether a command reads the lake: REGIND_TARGET=ducklake and no file given with --database."""
+    from pipelines.lake import target
+
+    return not getattr(args, "database", None) and target() == "ducklake"
+
+
 def open_warehouse(args: argparse.Namespace | None = None) -> duckdb.DuckDBPyConnection:
     """The published warehouse, read-only: a file given with --database, else the published file or, with
     REGIND_TARGET=ducklake, the lake (at --snapshot if given)."""
-    from pipelines.lake import Lake, read_lake, target
+    from pipelines.lake import Lake, read_lake
 
-    database, snapshot = (getattr(args, "database", None), getattr(args, "snapshot", None)) if args else (None, None)
-    if database or target() == "duckdb_file":
+    snapshot = getattr(args, "snapshot", None)
+    if not reads_lake(args):
         if snapshot is not None:
             raise UsageError("--snapshot reads an earlier publish of the lake: set REGIND_TARGET=ducklake (README: Scaling out)")
-        return read_published(Path(database or PUBLISHED))
+        return read_published(Path(getattr(args, "database", None) or PUBLISHED))
     try:
         return read_lake(Lake.from_env(), snapshot)
     except (ConnectionError, LookupError) as error:
@@ -45,12 +52,11 @@ def open_warehouse(args: argparse.Namespace | None = None) -> duckdb.DuckDBPyCon
 
 
 def shown_warehouse(args: argparse.Namespace | None = None) -> str:
-    from pipelines.lake import Lake, target
+    from pipelines.lake import Lake
 
-    database = getattr(args, "database", None) if args else None
-    if database or target() == "duckdb_file":
-        return _shown(Path(database or PUBLISHED))
-    snapshot = getattr(args, "snapshot", None) if args else None
+    if not reads_lake(args):
+        return _shown(Path(getattr(args, "database", None) or PUBLISHED))
+    snapshot = getattr(args, "snapshot", None)
     return f"the lake ({Lake.from_env().catalog}{f', snapshot {snapshot}' if snapshot is not None else ''})"
 
 
@@ -231,9 +237,8 @@ def status(args: argparse.Namespace) -> int:
             "from consistency_finding order by severity = 'info', severity = 'warning', rule_code, region_code, period_code limit 20"
         ).fetchall()
         (findings_total,) = con.execute("select count(*) from consistency_finding").fetchone()
-        from pipelines.lake import publishes, target
-
-        if not args.database and target() == "ducklake":  # the lake: its publishes say when
+        if reads_lake(args):  # the lake: its publishes say when
+            from pipelines.lake import publishes
 
             published = [p for p in publishes(con, "warehouse") if args.snapshot is None or p["snapshot"] <= args.snapshot][-1]["published_at"]
         else:

@@ -63,7 +63,7 @@ def _tables(con: duckdb.DuckDBPyConnection, catalog: str) -> dict[str, list[tupl
             if not name.startswith(INTERNAL_TABLES)}
 
 
-def _checksum(con: duckdb.DuckDBPyConnection, table: str) -> tuple:
+def table_checksum(con: duckdb.DuckDBPyConnection, table: str) -> tuple:
     return con.execute(f"select count(*), bit_xor(hash(t)) from {table} as t").fetchone()
 
 
@@ -135,7 +135,7 @@ def sync_generation(con: duckdb.DuckDBPyConnection, target: Path, build_path: Pa
                 written["by_key"].append(f"{table} ({len(keys)} {column})")
             elif table not in logged:
                 written["checked"] += 1
-                if _checksum(con, f"{build}.{table}") != _checksum(con, f"gen.{table}"):
+                if table_checksum(con, f"{build}.{table}") != table_checksum(con, f"gen.{table}"):
                     con.execute(f"create or replace table gen.{table} as select * from {build}.{table}")
                     written["whole"].append(table)
         for table in theirs.keys() - ours.keys():

@@ -22,7 +22,7 @@ from typing import Callable, TypeVar
 
 import duckdb
 
-from pipelines.generations import INTERNAL_TABLES  # the build's bookkeeping, not for analysts
+from pipelines.generations import INTERNAL_TABLES, table_checksum  # the build's bookkeeping, not for analysts
 from pipelines.paths import DEFAULT_WAREHOUSE_DIR
 
 TARGETS = ("duckdb_file", "ducklake")
@@ -298,5 +298,4 @@ def tables_checksums(con: duckdb.DuckDBPyConnection, catalog: str, schema: str =
         "union select view_name from duckdb_views() where database_name = ? and schema_name = ? and not internal order by 1",
         [catalog, schema, catalog, schema],
     ).fetchall()]
-    return {n: con.execute(f'select count(*), bit_xor(hash(t)) from {catalog}."{schema}"."{n}" as t').fetchone() for n in names
-            if not f"{schema}.{n}".startswith(INTERNAL_TABLES)}
+    return {n: table_checksum(con, f'{catalog}."{schema}"."{n}"') for n in names if not f"{schema}.{n}".startswith(INTERNAL_TABLES)}

@@ -12,7 +12,7 @@ import duckdb
 
 from pipelines import lake
 from pipelines.paths import DEFAULT_WAREHOUSE_DIR
-from pipelines.resources import hold_run_lock, release_run_lock
+from pipelines.resources import Warehouse, hold_run_lock, release_run_lock
 
 PUBLISHED_FILE = dg.AssetKey("published_warehouse")
 # how many writers at once: each is a process of its own, with one DuckDB connection to the lake
@@ -32,19 +32,24 @@ class LakeWriter(dg.ConfigurableResource):
         return lake.Lake(self.catalog, self.data_path)
 
     @property
+    def files(self) -> Warehouse:
+        """The warehouse directory's paths (build, published file, run lock), as the refresh names them."""
+        return Warehouse(directory=self.directory)
+
+    @property
     def published_path(self) -> Path:
-        return Path(self.directory) / "warehouse.duckdb"
+        return self.files.published_path
 
     def setup_for_execution(self, context: dg.InitResourceContext) -> None:
-        hold_run_lock(Path(self.directory) / ".refresh.lock", fcntl.LOCK_SH, context)
+        hold_run_lock(self.files.lock_path, fcntl.LOCK_SH, context)
 
     def teardown_after_execution(self, context: dg.InitResourceContext) -> None:
-        release_run_lock(Path(self.directory) / ".refresh.lock")
+        release_run_lock(self.files.lock_path)
 
     def published_fingerprint(self) -> str:
         """What the published file was built from (the build's record of its last publish): it names this
         publish's stage schemas, so a swap can only switch to stages of the file it is publishing."""
-        build = Path(self.directory).resolve() / "build.duckdb"
+        build = self.files.build_path
         if not self.published_path.exists() or not build.exists():
             raise dg.Failure(f"nothing to publish to the lake: {self.published_path} does not exist; run refresh_warehouse first.",
                              allow_retries=False)
@@ -60,9 +65,10 @@ def publish_id(fingerprint: str) -> str:
     return fingerprint[:12]
 
 
-def _already_published(writer: LakeWriter, fingerprint: str) -> bool:
+def _already_published(writer: LakeWriter, fingerprint: str) -> dict | None:
+    """The lake's latest publish when it is of this build already."""
     latest = lake.latest_publish(writer.lake)
-    return bool(latest and latest.get("fingerprint") == fingerprint)
+    return latest if latest and latest.get("fingerprint") == fingerprint else None
 
 
 def build_schema_writer(schema: str) -> dg.AssetsDefinition:
@@ -102,8 +108,7 @@ def build_lake_assets() -> list[dg.AssetsDefinition]:
     )
     def published_lake(context: dg.AssetExecutionContext, lake_writer: LakeWriter) -> dg.MaterializeResult:
         fingerprint = lake_writer.published_fingerprint()
-        if _already_published(lake_writer, fingerprint):
-            latest = lake.latest_publish(lake_writer.lake)
+        if latest := _already_published(lake_writer, fingerprint):
             context.log.info(f"the lake already holds this build (snapshot {latest['snapshot']}): nothing swapped")
             return dg.MaterializeResult(metadata={"swapped": False, "snapshot": latest["snapshot"]})
         snapshot = lake.swap(lake_writer.lake, lake_writer.published_path, publish_id(fingerprint),

@@ -94,10 +94,17 @@ def warehouse_lake(warehouse, postgres, tmp_path_factory):
     from pipelines import lake as lk
 
     lake = lk.Lake(postgres.conninfo(postgres.create_database("published")), str(tmp_path_factory.mktemp("lake")))
-    for schema in lk.PUBLISHED_SCHEMAS:
-        lk.export_schema(lake, warehouse.published_path, schema, "5e55")
-    lk.swap(lake, warehouse.published_path, "5e55", {"fingerprint": "session"})
+    publish_to_lake(lake, warehouse.published_path, "5e55")
     return lake
+
+
+def publish_to_lake(lake, source: Path, publish_id: str) -> int:
+    """A warehouse file published to a lake as publish_lake does, its writers one after the other: the snapshot."""
+    from pipelines import lake as lk
+
+    for schema in lk.PUBLISHED_SCHEMAS:
+        lk.export_schema(lake, source, schema, publish_id)
+    return lk.swap(lake, source, publish_id, {"fingerprint": publish_id})
 
 
 @pytest.fixture(params=["duckdb_file", "ducklake"])

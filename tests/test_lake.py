@@ -13,6 +13,7 @@ from sqlglot.tokens import TokenType
 
 from pipelines import lake as lk
 from pipelines.paths import PROJECT_ROOT
+from tests.conftest import publish_to_lake as publish
 
 # what DuckLake refuses (its documentation's list of unsupported features): none may appear in a SQL file
 REFUSED = {"PRIMARY": "PRIMARY KEY", "UNIQUE": "UNIQUE", "CHECK": "CHECK", "SEQUENCE": "SEQUENCE", "NEXTVAL": "nextval",
@@ -44,12 +45,6 @@ def make_build(path: Path, label: str, rows: int = 1000) -> Path:
         con.execute("create view v as select build from t1 union all select build from t2")
         con.execute("create schema quarantine; create table quarantine.t1 as select 'x' as reason, ? as build", [label])
     return path
-
-
-def publish(lake: lk.Lake, source: Path, publish_id: str) -> int:
-    for schema in lk.PUBLISHED_SCHEMAS:
-        lk.export_schema(lake, source, schema, publish_id)
-    return lk.swap(lake, source, publish_id, {"fingerprint": publish_id})
 
 
 def test_a_publish_swaps_whole_and_earlier_ones_stay_readable(lake, tmp_path):
