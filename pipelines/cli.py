@@ -550,6 +550,13 @@ def main(argv: list[str] | None = None) -> int:
     v.set_defaults(run=review)
 
     args = parser.parse_args(argv)
+    from pipelines.lake import target
+
+    try:
+        target()
+    except ValueError as error:  # the one setting, mistyped: say so before anything starts
+        errors.print(f"[red]regind {args.command}: {error}[/]")
+        return 2
     try:
         return args.run(args)
     except (UsageError, FileNotFoundError) as error:

@@ -194,6 +194,15 @@ def test_the_target_setting(monkeypatch):
         lk.target()
 
 
+def test_regind_names_a_mistyped_target_in_one_line(monkeypatch, capsys):
+    from pipelines.cli import main
+
+    monkeypatch.setenv("REGIND_TARGET", "lake")
+    assert main(["tables"]) == 2
+    err = capsys.readouterr().err
+    assert "REGIND_TARGET='lake' is not a warehouse target" in err and "Traceback" not in err
+
+
 def test_the_same_build_gives_identical_tables_on_both_targets(template, lake):
     """The file published from the test data, published to the lake by the publish_lake job: its writers in
     parallel processes (the multiprocess executor). Every published table and view has the same rows on both."""
