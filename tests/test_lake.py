@@ -66,12 +66,14 @@ def test_a_publish_swaps_whole_and_earlier_ones_stay_readable(lake, tmp_path):
         lk.read_lake(lake, snapshot=first - 1)
 
 
-def _reader(catalog: str, data_path: str, stop_at: float, queue) -> None:
-    """Reads all three tables and the view in one query, again and again, on its own connection."""
+def _reader(catalog: str, data_path: str, ready, stop, queue) -> None:
+    """Reads all three tables and the view in one query, again and again, on its own connection, from when it says
+    it is ready until it is told to stop."""
     lake = lk.Lake(catalog, data_path)
     con = lake.connect(alias="warehouse", read_only=True)
+    ready.set()
     mixed, seen, reads = [], set(), 0
-    while time.monotonic() < stop_at:
+    while not stop.is_set():
         try:
             builds = con.execute("select list(distinct build order by build) from (select build from t1 union all "
                                  "select build from t2 union all select build from t3 union all select build from v)").fetchone()[0]
@@ -88,15 +90,19 @@ def test_a_reader_never_sees_tables_of_two_builds(lake, tmp_path):
     files = [make_build(tmp_path / f"{label}.duckdb", label, rows=20_000) for label in ("A", "B")]
     publish(lake, files[0], "a0")
     context = multiprocessing.get_context("spawn")
-    queue = context.Queue()
-    readers = [context.Process(target=_reader, args=(lake.catalog, lake.data_path, time.monotonic() + 25, queue)) for _ in range(2)]
+    queue, stop = context.Queue(), context.Event()
+    ready = [context.Event() for _ in range(2)]
+    readers = [context.Process(target=_reader, args=(lake.catalog, lake.data_path, r, stop, queue)) for r in ready]
     for reader in readers:
         reader.start()
+    # a spawned reader imports this module, and with it the project: seconds on a loaded machine
+    assert all(r.wait(timeout=180) for r in ready), "a reader did not connect"
     publishes = 0
     deadline = time.monotonic() + 20
     while time.monotonic() < deadline or publishes < 4:
         publish(lake, files[(publishes + 1) % 2], f"{publishes + 1:02x}")
         publishes += 1
+    stop.set()
     results = [queue.get(timeout=120) for _ in readers]
     for reader in readers:
         reader.join(timeout=30)
