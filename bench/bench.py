@@ -20,6 +20,7 @@ import duckdb
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.synthetic import make_raw_dir, stable_counties, write_observations  # noqa: E402
 from pipelines.paths import PROJECT_ROOT  # noqa: E402
+from pipelines.redaction import redact  # noqa: E402
 
 BENCH_DIR = PROJECT_ROOT / "data" / "bench"
 
@@ -59,7 +60,7 @@ def lake_settings(workdir: Path):
 
         server = Postgres()
         catalog = server.conninfo(server.create_database("bench"))
-        print(f"a throwaway PostgreSQL for the lake's catalog: {catalog}", flush=True)
+        print(f"a throwaway PostgreSQL for the lake's catalog: {redact(catalog)}", flush=True)
     return {"REGIND_TARGET": "ducklake", "REGIND_LAKE_CATALOG": catalog, "REGIND_LAKE_DATA_PATH": str(workdir / "lake")}, server
 
 

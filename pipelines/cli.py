@@ -6,6 +6,7 @@ import argparse
 import os
 import re
 import sys
+import traceback
 from pathlib import Path
 
 import duckdb
@@ -13,6 +14,7 @@ from rich.console import Console
 from rich.table import Table
 
 from pipelines.paths import DEFAULT_RAW_DIR, DEFAULT_WAREHOUSE_DIR, PROJECT_ROOT, read_published
+from pipelines.redaction import redact
 
 console = Console(width=None if Console().is_terminal else 160)
 errors = Console(stderr=True, width=None if Console(stderr=True).is_terminal else 160)
@@ -57,7 +59,7 @@ def shown_warehouse(args: argparse.Namespace | None = None) -> str:
     if not reads_lake(args):
         return _shown(Path(getattr(args, "database", None) or PUBLISHED))
     snapshot = getattr(args, "snapshot", None)
-    return f"the lake ({Lake.from_env().catalog}{f', snapshot {snapshot}' if snapshot is not None else ''})"
+    return f"the lake ({Lake.from_env().shown}{f', snapshot {snapshot}' if snapshot is not None else ''})"
 
 
 def _shown(path: Path) -> str:
@@ -268,7 +270,7 @@ def step_failures(result) -> list[tuple[str, str]]:
             error = event.step_failure_data.error
             while error.cause is not None:
                 error = error.cause
-            failures.append((event.step_key, error.message.strip()[:FAILURE_CHARS]))
+            failures.append((event.step_key, redact(error.message.strip())[:FAILURE_CHARS]))
     return failures
 
 
@@ -353,7 +355,7 @@ def publish_to_lake(instance) -> bool:
     from pipelines.publish_lake import LAKE_WRITERS, run_publish_lake
 
     started = time.perf_counter()
-    console.print(f"[bold]Publishing to the lake[/] {Lake.from_env().catalog}: up to {LAKE_WRITERS} writers at once")
+    console.print(f"[bold]Publishing to the lake[/] {Lake.from_env().shown}: up to {LAKE_WRITERS} writers at once")
     quiet = {"loggers": {"console": {"config": {"log_level": "ERROR"}}}}  # the steps' own failures are printed below
     log = DEFAULT_WAREHOUSE_DIR / "publish_lake.log"
     # the writer processes log their start to stderr whatever the run's loggers say: into a file, not the terminal
@@ -388,7 +390,7 @@ def publishes(args: argparse.Namespace) -> int:
     with open_warehouse() as con:
         rows = [(p["snapshot"], f"{p['published_at']:%Y-%m-%d %H:%M:%S %Z}", p.get("publish_id", ""), p.get("run_id", ""))
                 for p in lake_publishes(con, "warehouse")]
-    print_result(f"Publishes in the lake ({Lake.from_env().catalog})", ["snapshot", "published at", "build", "run"], rows)
+    print_result(f"Publishes in the lake ({Lake.from_env().shown})", ["snapshot", "published at", "build", "run"], rows)
     console.print("regind query --snapshot N reads the warehouse as publish N left it.")
     return 0
 
@@ -560,10 +562,13 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.run(args)
     except (UsageError, FileNotFoundError) as error:
-        errors.print(f"[red]regind {args.command}: {error}[/]")
+        errors.print(f"[red]regind {args.command}: {redact(str(error))}[/]")
         return 2
     except duckdb.Error as error:  # the query's own mistake: show DuckDB's message, not a traceback
-        errors.print(f"[red]regind {args.command}: {type(error).__name__}: {error}[/]")
+        errors.print(f"[red]regind {args.command}: {type(error).__name__}: {redact(str(error))}[/]")
+        return 1
+    except Exception:  # a bug: its traceback, without the passwords a DuckDB or libpq message may quote
+        errors.print(redact(traceback.format_exc()), markup=False, highlight=False)
         return 1
 
 

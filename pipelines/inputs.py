@@ -62,7 +62,7 @@ def _lake_state() -> str | None:
         latest = latest_publish(lake)
     except (ConnectionError, RuntimeError):
         return "unreachable"
-    return f"{lake.catalog}|{lake.data_path}|{latest['snapshot'] if latest else 'none'}"
+    return f"{lake.shown}|{lake.data_path}|{latest['snapshot'] if latest else 'none'}"
 
 
 def unchanged_since_last_refresh(raw_dir: Path, warehouse_dir: Path) -> str | None:

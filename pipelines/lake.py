@@ -24,6 +24,7 @@ import duckdb
 
 from pipelines.generations import INTERNAL_TABLES, table_checksum  # the build's bookkeeping, not for analysts
 from pipelines.paths import DEFAULT_WAREHOUSE_DIR
+from pipelines.redaction import redact
 
 TARGETS = ("duckdb_file", "ducklake")
 # what analysts query (raw.<table> stays in build.duckdb: valid.<table> holds its rows that passed)
@@ -51,7 +52,9 @@ def target() -> str:
 @dataclass(frozen=True)
 class Lake:
     """Where the lake is: the catalog as a libpq connection string (PostgreSQL), and the data path (a folder
-    here; s3://... in production, with the httpfs extension and a secret)."""
+    here; s3://... in production, with the httpfs extension and a secret). The catalog's password is best kept out
+    of the string (PGPASSWORD, a password file, a service file: libpq reads them); where it is in, messages name
+    the lake by `shown`, never by `catalog`."""
 
     catalog: str
     data_path: str
@@ -59,9 +62,17 @@ class Lake:
     @classmethod
     def from_env(cls) -> "Lake":
         return cls(
-            catalog=os.environ.get("REGIND_LAKE_CATALOG", "dbname=regind_lake host=127.0.0.1 port=5432"),
+            catalog=os.environ.get("REGIND_LAKE_CATALOG", default_catalog()),
             data_path=os.environ.get("REGIND_LAKE_DATA_PATH", str(DEFAULT_WAREHOUSE_DIR / "lake")),
         )
+
+    @property
+    def shown(self) -> str:
+        """The catalog as messages, logs and metadata show it: without its password."""
+        if self.catalog.strip():
+            return redact(self.catalog, self.catalog)
+        service = os.environ.get("PGSERVICE")
+        return f"service={service} (PGSERVICE)" if service else "libpq's defaults (the PG* variables)"
 
     def connect(self, alias: str = "lake", read_only: bool = False, snapshot: int | None = None) -> duckdb.DuckDBPyConnection:
         """An in-memory DuckDB with the lake attached as `alias` (and in use). read_only for analysts; snapshot pins
@@ -78,20 +89,27 @@ class Lake:
             con.execute(f"attach 'ducklake:postgres:{_quote(self.catalog)}' as {alias} ({', '.join(options)})")
         except duckdb.Error as error:
             con.close()
-            first = str(error).splitlines()[0]
-            if read_only and "does not exist" in first and "creating a new ducklake" in first.lower():
-                raise FileNotFoundError(f"there is no lake at '{self.catalog}' yet: a refresh with REGIND_TARGET=ducklake "
-                                        "(make run) creates it and publishes to it") from error
-            if snapshot is not None and "snapshot" in first.lower():
-                raise LookupError(f"the lake has no snapshot {snapshot}: `regind publishes` lists them ({first})") from error
-            raise ConnectionError(
-                f"cannot attach the DuckLake catalog at '{self.catalog}' ({first}). Check REGIND_LAKE_CATALOG (a libpq "
-                "connection string: dbname=... host=... port=... user=...) and that PostgreSQL is running there; "
-                "the README's 'Scaling out' section starts one."
-            ) from error
+            failure = self._attach_failure(str(error).splitlines()[0], read_only, snapshot)
+        else:
+            failure = None
+        if failure:  # raised outside the except block: DuckDB's message quotes the catalog, password and all
+            raise failure from None
         con.execute(f"use {alias}")
         return con
 
+
+    def _attach_failure(self, first: str, read_only: bool, snapshot: int | None) -> Exception:
+        first = redact(first, self.catalog)
+        if read_only and "does not exist" in first and "creating a new ducklake" in first.lower():
+            return FileNotFoundError(f"there is no lake at '{self.shown}' yet: a refresh with REGIND_TARGET=ducklake "
+                                     "(make run) creates it and publishes to it")
+        if snapshot is not None and "snapshot" in first.lower():
+            return LookupError(f"the lake has no snapshot {snapshot}: `regind publishes` lists them ({first})")
+        return ConnectionError(
+            f"cannot attach the DuckLake catalog at '{self.shown}' ({first}). Check REGIND_LAKE_CATALOG (a libpq "
+            "connection string: dbname=... host=... port=... user=..., its password best in PGPASSWORD or a password "
+            "file) and that PostgreSQL is running there; the README's 'Scaling out' section starts one."
+        )
 
     def initialize(self, attempts: int = 5) -> None:
         """Create the lake's catalog tables on first use. Writers starting together race for it: the losers find
@@ -104,6 +122,12 @@ class Lake:
                 if attempt == attempts:
                     raise
                 time.sleep(0.3 * attempt)
+
+
+def default_catalog() -> str:
+    """Without REGIND_LAKE_CATALOG: the service PGSERVICE names (libpq reads host, database, user and password from
+    the service file), else a local PostgreSQL's regind_lake database."""
+    return "" if os.environ.get("PGSERVICE") else "dbname=regind_lake host=127.0.0.1 port=5432"
 
 
 def _quote(text: str) -> str:
@@ -153,7 +177,7 @@ def with_retry(con: duckdb.DuckDBPyConnection, work: Callable[[duckdb.DuckDBPyCo
             if not is_conflict(error) or attempt == attempts:
                 raise
             if log:
-                log(f"{what}: another writer committed first ({str(error).splitlines()[-1][:160]}); retry {attempt}")
+                log(f"{what}: another writer committed first ({redact(str(error).splitlines()[-1][:160])}); retry {attempt}")
             time.sleep(0.2 * 2 ** (attempt - 1))
     raise AssertionError("unreachable")
 
@@ -282,7 +306,7 @@ def read_lake(lake: Lake, snapshot: int | None = None) -> duckdb.DuckDBPyConnect
     done = publishes(con, "warehouse")
     if not done:
         con.close()
-        raise FileNotFoundError(f"the lake at '{lake.catalog}' has no publish yet: run `make run` with REGIND_TARGET=ducklake.")
+        raise FileNotFoundError(f"the lake at '{lake.shown}' has no publish yet: run `make run` with REGIND_TARGET=ducklake.")
     if snapshot is not None and snapshot < done[0]["snapshot"]:
         con.close()
         raise LookupError(f"snapshot {snapshot} is older than the lake's first publish (snapshot {done[0]['snapshot']}): "

@@ -12,6 +12,7 @@ import duckdb
 
 from pipelines import lake
 from pipelines.paths import DEFAULT_WAREHOUSE_DIR
+from pipelines.redaction import passwords, secrets_kept
 from pipelines.resources import Warehouse, hold_run_lock, release_run_lock
 
 PUBLISHED_FILE = dg.AssetKey("published_warehouse")
@@ -24,12 +25,15 @@ class LakeWriter(dg.ConfigurableResource):
     other (LOCK_SH): a refresh, which holds it alone, neither starts nor is started while they copy."""
 
     directory: str = str(DEFAULT_WAREHOUSE_DIR)
-    catalog: str = lake.Lake.from_env().catalog
-    data_path: str = lake.Lake.from_env().data_path
+    # unset: REGIND_LAKE_CATALOG and REGIND_LAKE_DATA_PATH, read when the run starts. Not defaults read at import:
+    # Dagster stores a resource's config, defaults included, with every run, and a catalog may carry a password
+    catalog: str | None = None
+    data_path: str | None = None
 
     @property
     def lake(self) -> lake.Lake:
-        return lake.Lake(self.catalog, self.data_path)
+        configured = lake.Lake.from_env()
+        return lake.Lake(configured.catalog if self.catalog is None else self.catalog, self.data_path or configured.data_path)
 
     @property
     def files(self) -> Warehouse:
@@ -41,6 +45,10 @@ class LakeWriter(dg.ConfigurableResource):
         return self.files.published_path
 
     def setup_for_execution(self, context: dg.InitResourceContext) -> None:
+        if self.catalog and passwords(self.catalog) and self.catalog != os.environ.get("REGIND_LAKE_CATALOG"):
+            raise dg.Failure("the lake_writer's catalog config carries a password, and Dagster keeps a run's config in its "
+                             "run history: leave the password to libpq (PGPASSWORD, a password file or a service file; "
+                             "README: Scaling out), or give the catalog as {env: REGIND_LAKE_CATALOG}.", allow_retries=False)
         hold_run_lock(self.files.lock_path, fcntl.LOCK_SH, context)
 
     def teardown_after_execution(self, context: dg.InitResourceContext) -> None:
@@ -71,6 +79,34 @@ def _already_published(writer: LakeWriter, fingerprint: str) -> dict | None:
     return latest if latest and latest.get("fingerprint") == fingerprint else None
 
 
+def write_stage(context: dg.AssetExecutionContext, writer: LakeWriter, schema: str) -> dg.MaterializeResult:
+    """One writer: the published file's schema into this publish's stage schema, unless the lake holds it already."""
+    fingerprint = writer.published_fingerprint()
+    if _already_published(writer, fingerprint):
+        context.log.info(f"the lake's latest publish is this build already: {schema} not written again")
+        return dg.MaterializeResult(metadata={"written": False})
+    counts = lake.export_schema(writer.lake, writer.published_path, schema, publish_id(fingerprint), log=context.log.warning)
+    return dg.MaterializeResult(metadata={
+        "written": True, "stage_schema": lake.stage_schema(publish_id(fingerprint), schema),
+        "tables": len(counts), "rows": int(sum(counts.values())), "pid": os.getpid(),
+    })
+
+
+def swap_to_stages(context: dg.AssetExecutionContext, writer: LakeWriter) -> dg.MaterializeResult:
+    """The swap: the lake's published schemas read this publish's stages, unless it holds this build already."""
+    fingerprint = writer.published_fingerprint()
+    if latest := _already_published(writer, fingerprint):
+        context.log.info(f"the lake already holds this build (snapshot {latest['snapshot']}): nothing swapped")
+        return dg.MaterializeResult(metadata={"swapped": False, "snapshot": latest["snapshot"]})
+    snapshot = lake.swap(writer.lake, writer.published_path, publish_id(fingerprint),
+                         {"fingerprint": fingerprint, "run_id": context.run_id}, log=context.log.warning)
+    with lake.read_lake(writer.lake, snapshot) as con:
+        facts = con.execute("select count(*) from fact_observation").fetchone()[0]
+    context.log.info(f"the lake's published schemas now read publish {publish_id(fingerprint)} (snapshot {snapshot})")
+    return dg.MaterializeResult(metadata={"swapped": True, "snapshot": snapshot, "rows/fact_observation": int(facts),
+                                          "catalog": writer.lake.shown, "data_path": writer.lake.data_path})
+
+
 def build_schema_writer(schema: str) -> dg.AssetsDefinition:
     @dg.asset(
         key=["lake", schema],
@@ -81,16 +117,8 @@ def build_schema_writer(schema: str) -> dg.AssetsDefinition:
         f"(p<build>_{schema}). Runs beside the other schemas' writers.",
     )
     def write_schema(context: dg.AssetExecutionContext, lake_writer: LakeWriter) -> dg.MaterializeResult:
-        fingerprint = lake_writer.published_fingerprint()
-        if _already_published(lake_writer, fingerprint):
-            context.log.info(f"the lake's latest publish is this build already: {schema} not written again")
-            return dg.MaterializeResult(metadata={"written": False})
-        counts = lake.export_schema(lake_writer.lake, lake_writer.published_path, schema, publish_id(fingerprint),
-                                    log=context.log.warning)
-        return dg.MaterializeResult(metadata={
-            "written": True, "stage_schema": lake.stage_schema(publish_id(fingerprint), schema),
-            "tables": len(counts), "rows": int(sum(counts.values())), "pid": os.getpid(),
-        })
+        with secrets_kept(lake_writer.lake.catalog):  # Dagster keeps a failed step's error in the event log
+            return write_stage(context, lake_writer, schema)
 
     return write_schema
 
@@ -107,17 +135,8 @@ def build_lake_assets() -> list[dg.AssetsDefinition]:
         "views. Readers see the last publish whole; a reader pinned to an earlier snapshot sees that one.",
     )
     def published_lake(context: dg.AssetExecutionContext, lake_writer: LakeWriter) -> dg.MaterializeResult:
-        fingerprint = lake_writer.published_fingerprint()
-        if latest := _already_published(lake_writer, fingerprint):
-            context.log.info(f"the lake already holds this build (snapshot {latest['snapshot']}): nothing swapped")
-            return dg.MaterializeResult(metadata={"swapped": False, "snapshot": latest["snapshot"]})
-        snapshot = lake.swap(lake_writer.lake, lake_writer.published_path, publish_id(fingerprint),
-                             {"fingerprint": fingerprint, "run_id": context.run_id}, log=context.log.warning)
-        with lake.read_lake(lake_writer.lake, snapshot) as con:
-            facts = con.execute("select count(*) from fact_observation").fetchone()[0]
-        context.log.info(f"the lake's published schemas now read publish {publish_id(fingerprint)} (snapshot {snapshot})")
-        return dg.MaterializeResult(metadata={"swapped": True, "snapshot": snapshot, "rows/fact_observation": int(facts),
-                                              "catalog": lake_writer.catalog, "data_path": lake_writer.data_path})
+        with secrets_kept(lake_writer.lake.catalog):
+            return swap_to_stages(context, lake_writer)
 
     return [*writers, published_lake]
 

@@ -9,6 +9,7 @@ import shutil
 import socket
 import subprocess
 import tempfile
+import time
 import uuid
 from pathlib import Path
 
@@ -48,20 +49,44 @@ class Postgres:
             raise RuntimeError(f"{' '.join(command)} failed: {result.stderr or result.stdout}"
                                f"{log.read_text() if log.exists() else ''}")
 
-    def conninfo(self, database: str) -> str:
+    def conninfo(self, database: str, user: str = USER, password: str | None = None) -> str:
         """A libpq connection string, as REGIND_LAKE_CATALOG takes it."""
-        return f"dbname={database} host=127.0.0.1 port={self.port} user={USER}"
+        return f"dbname={database} host=127.0.0.1 port={self.port} user={user}" + (f" password={password}" if password else "")
 
-    def create_database(self, prefix: str = "lake") -> str:
+    def _superuser(self, *statements: tuple[str, tuple]) -> None:
         import psycopg2
 
-        name = f"{prefix}_{uuid.uuid4().hex[:10]}"
         con = psycopg2.connect(self.conninfo("postgres"))
         con.autocommit = True
         with con.cursor() as cursor:
-            cursor.execute(f'create database "{name}"')
+            for sql, values in statements:
+                cursor.execute(sql, values)
         con.close()
+
+    def create_database(self, prefix: str = "lake", owner: str = USER) -> str:
+        name = f"{prefix}_{uuid.uuid4().hex[:10]}"
+        self._superuser((f'create database "{name}" owner "{owner}"', ()))
         return name
+
+    def add_role(self, name: str, password: str) -> None:
+        """A login role that must give its password over TCP (scram-sha-256), as on a shared server; the other
+        roles keep trust authentication."""
+        self._superuser((f'create role "{name}" login password %s', (password,)))
+        hba = self.root / "data" / "pg_hba.conf"
+        hba.write_text(f"host all {name} 127.0.0.1/32 scram-sha-256\n" + hba.read_text())  # the first match counts
+        self._run(_binary("pg_ctl"), "-D", str(self.root / "data"), "reload")
+        deadline = time.monotonic() + 10  # the reload is asynchronous: wait until the role is asked for its password
+        while not self._asks_password(name) and time.monotonic() < deadline:
+            time.sleep(0.1)
+
+    def _asks_password(self, user: str) -> bool:
+        import psycopg2
+
+        try:
+            psycopg2.connect(self.conninfo("postgres", user), connect_timeout=5).close()
+        except psycopg2.OperationalError as error:
+            return "password" in str(error)
+        return False
 
     def stop(self) -> None:
         subprocess.run([*self._as, _binary("pg_ctl"), "-D", str(self.root / "data"), "-m", "immediate", "stop"],
