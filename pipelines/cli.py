@@ -146,9 +146,29 @@ def query(args: argparse.Namespace) -> int:
     check_read_only(sql)
     bound = parameters(sql, args.param, source)
     with open_warehouse(args) as con:
+        if args.as_of:
+            read_as_of(con, args.as_of)
         result = con.execute(sql, bound).to_arrow_table()
-    write_result(result, args.format, args.output, title=args.file or "")
+    title = " ".join(t for t in (args.file or "", f"(as of {args.as_of})" if args.as_of else "") if t)
+    write_result(result, args.format, args.output, title=title)
     return 0
+
+
+def read_as_of(con: duckdb.DuckDBPyConnection, as_of: str) -> None:
+    """v_observation, and the views that read it (v_observation_current ...), as known on a day: for the rest of
+    this connection, a temporary view of the same name over observation_as_of (sql/macros.sql) shadows it."""
+    from datetime import date
+
+    try:
+        day = date.fromisoformat(as_of)
+    except ValueError:
+        raise UsageError(f"--as-of {as_of!r} is not a date: write it as 2024-06-30") from None
+    if not con.execute("select count(*) from duckdb_functions() where function_name = 'observation_as_of'").fetchone()[0]:
+        # a lake holds no macros: the file's, created for this connection
+        macros = duckdb.extract_statements((PROJECT_ROOT / "sql" / "macros.sql").read_text(encoding="utf-8"))
+        (macro,) = [m.query for m in macros if "macro observation_as_of" in m.query]
+        con.execute(macro.replace("create or replace macro", "create or replace temp macro", 1))
+    con.execute(f"create temp view v_observation as select * from observation_as_of(date '{day.isoformat()}')")
 
 
 def write_result(result, fmt: str, output: str | None, title: str = "") -> None:
@@ -239,6 +259,10 @@ def status(args: argparse.Namespace) -> int:
             "from consistency_finding order by severity = 'info', severity = 'warning', rule_code, region_code, period_code limit 20"
         ).fetchall()
         (findings_total,) = con.execute("select count(*) from consistency_finding").fetchone()
+        revised, conflicts, superseded = con.execute(
+            "select count(*) filter (where is_current and change_from_first is distinct from 0), "
+            "count(*) filter (where change_type = 'conflict'), count(*) filter (where not is_current) from observation_revision"
+        ).fetchone()
         if reads_lake(args):  # the lake: its publishes say when
             from pipelines.lake import publishes
 
@@ -246,9 +270,12 @@ def status(args: argparse.Namespace) -> int:
         else:
             published = datetime.fromtimestamp(Path(args.database or PUBLISHED).stat().st_mtime)
     published = published.astimezone()
-    console.print(f"[bold]{shown_warehouse(args)}[/]: published {published:%Y-%m-%d %H:%M %Z}; {facts:,} observations")
+    console.print(f"[bold]{shown_warehouse(args)}[/]: published {published:%Y-%m-%d %H:%M %Z}; {facts:,} observations, "
+                  f"{facts - superseded:,} of them current (v_observation)")
     passed = sum(1 for c in checks if c[1])
     console.print(f"checks: {passed} passed, {len(checks) - passed} failed or with warnings")
+    console.print(f"releases: {revised:,} figures revised by a later release, {conflicts:,} conflicts between publications of "
+                  "the same day (observation_revision)")
     print_result("Checks (latest verdict)", ["check", "outcome", "when", "summary"],
                  [(c, "passed" if ok else "FAILED", f"{at:%Y-%m-%d %H:%M}", (s or "")[:120]) for c, ok, _, s, at in checks])
     print_result("Rows quarantined", ["table (reasons in quarantine.<table>)", "rows"], quarantined)
@@ -504,6 +531,8 @@ def main(argv: list[str] | None = None) -> int:
     q.add_argument("-p", "--param", action="append", default=[], metavar="NAME=VALUE", help="a parameter of the query (repeatable)")
     q.add_argument("--format", choices=FORMATS, default="table", help="table (default), csv, json or parquet")
     q.add_argument("-o", "--output", help="write to this file instead of the terminal")
+    q.add_argument("--as-of", metavar="DATE", help="v_observation as known on that day (2024-06-30): only the releases out "
+                   "by then, and of each figure the one current then")
     database_option(q)
     q.set_defaults(run=query)
 

@@ -41,7 +41,6 @@ class Document:
     publisher: str | None = None
     region: str | None = None  # default region as given (name or code), resolved by the extractor
     source_code: str | None = None
-    preliminary: bool = False  # 初步核算: the figures are preliminary
     given: dict = field(default_factory=dict)  # what the sidecar said
 
 
@@ -204,5 +203,5 @@ def read_document(path: Path, root: Path | None = None) -> Document:
     return Document(
         path=path, name=name, text=text, title=title, kind=kind, year=year, published_on=published_on,
         publisher=publisher, region=given.get("region"), source_code=given.get("source_code"),
-        preliminary="初步核算" in unicodedata.normalize("NFKC", text), given=given,
+        given=given,
     )

@@ -90,6 +90,7 @@ class Catalog:
     units: dict[str, tuple[str, Decimal]]  # printed unit -> (base unit, multiplier)
     children: dict[tuple[str, str], str] = field(default_factory=dict)  # (base code, kind) -> code
     alternatives: dict[str, list[str]] = field(default_factory=dict)  # name key -> every indicator of that name
+    statuses: list[tuple[str, list[str]]] = field(default_factory=list)  # (status, markers): 初步核算 -> provisional
 
     def __post_init__(self):
         for indicator in self.indicators.values():
@@ -151,7 +152,14 @@ class Catalog:
         entities = {_key(name): (name, region) for name, region in con.execute("select name_zh, region_code from dim_entity").fetchall()}
         units = {_key(unit): (base, Decimal(str(multiplier))) for unit, base, multiplier in
                  con.execute("select unit, base_unit, cast(multiplier as varchar) from staging.stg_units").fetchall()}
-        return cls(indicators, names, regions, entities, units, alternatives=alternatives)
+        statuses = [(status, list(markers)) for status, markers in con.execute(
+            "select obs_status, markers from staging.stg_obs_statuses where len(markers) > 0 order by ordinal").fetchall()]
+        return cls(indicators, names, regions, entities, units, alternatives=alternatives, statuses=statuses)
+
+    def printed_status(self, text: str) -> str | None:
+        """The status a paragraph prints for its figures (初步核算，全年...: provisional), or None."""
+        lowered = text.lower()
+        return next((status for status, markers in self.statuses if any(m in lowered for m in markers)), None)
 
 
 def _key(text: str) -> str:
@@ -178,7 +186,7 @@ class Candidate:
     confidence: float
     printed: str  # the figure as printed: 超2.4万家
     entity: str | None = None
-    status: str = "reported"  # reported, target, preliminary
+    status: str = "reported"  # reported, target, or a status the paragraph prints (provisional: stg_obs_statuses)
     price_basis: str | None = None
     pattern: str = "level"
     flags: list[str] = field(default_factory=list)
@@ -431,7 +439,8 @@ class Extractor:
                     if (place := self.resolve(section_places, str(document.year) if document.year else None)):
                         context = list(dict.fromkeys([*context, place.code]))
                 continue
-            paragraph = {"place": section_places, "year": None, "entity": None}
+            paragraph = {"place": section_places, "year": None, "entity": None,
+                         "status": self.catalog.printed_status(reading.norm[lines[0][0]:lines[-1][1]])}
             for sentence, origin in _sentences(reading, lines):
                 candidates += self.sentence(document, sentence, origin, paragraph, context)
         return merge(candidates)
@@ -775,8 +784,8 @@ class Extractor:
             value = -value
         multiplier = (self.catalog.unit(figure.unit) or (None, Decimal(1)))[1]
         status = "target" if any(w in s[:before] for w in TARGET_WORDS) else "reported"
-        if document.preliminary and status == "reported":
-            flags.append("preliminary (初步核算)")
+        if status == "reported" and paragraph.get("status") and (document.year is None or period == str(document.year)):
+            status = paragraph["status"]  # 初步核算，全年...: the reference year's figures of the paragraph are provisional
         price_basis = self.catalog.indicators[code].price_basis
         if "可比价" in s:
             price_basis = "comparable"

@@ -261,7 +261,7 @@ def swap(lake: Lake, source: Path, publish_id: str, info: dict, log: Callable[[s
                                 f'select * from "{stage_schema(publish_id, schema)}"."{table}"')
                     if comments.get((schema, table)):  # what the table holds, as the SQL file says
                         con.execute(f'comment on view lake."{schema}"."{table}" is \'{_quote(comments[schema, table])}\'')
-            for schema, name, sql in views:  # as the build defined them, over the published names
+            for schema, name, sql in in_dependency_order(views):  # as the build defined them, over the published names
                 con.execute(f'use lake."{schema}"')
                 con.execute(re.sub(r"^\s*create\s+view\s", "create or replace view ", sql, count=1, flags=re.I))
             # earlier publishes' stages leave the current catalog in the same snapshot, so that the publish stays the
@@ -278,6 +278,21 @@ def swap(lake: Lake, source: Path, publish_id: str, info: dict, log: Callable[[s
                            [f"publish {publish_id}"]).fetchone()[0]
     finally:
         con.close()
+
+
+def in_dependency_order(views: list[tuple[str, str, str]]) -> list[tuple[str, str, str]]:
+    """(schema, name, sql) of views, each after the views its SQL names: a swap creates them in one transaction, where
+    a failed statement cannot be retried (the file lists v_observation, which reads v_observation_all, first)."""
+    pending, done, ordered = list(views), set(), []
+    while pending:
+        ready = [v for v in pending if not any(
+            other[1] != v[1] and other[1] not in done and re.search(rf"\b{re.escape(other[1])}\b", v[2]) for other in pending)]
+        if not ready:  # a cycle cannot be created anyway: let DuckDB say which
+            ready = pending[:1]
+        ordered += ready
+        done.update(v[1] for v in ready)
+        pending = [v for v in pending if v not in ready]
+    return ordered
 
 
 def publishes(con: duckdb.DuckDBPyConnection, catalog: str = "lake") -> list[dict]:

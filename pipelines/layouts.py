@@ -57,7 +57,8 @@ class Sidecar:
         if layout and layout not in LAYOUTS:
             raise LayoutError(f"{name}.toml: layout = '{layout}' is not one of: {', '.join(LAYOUTS)}.")
         header_row, citation, notes = spec.pop("header_row", 0), spec.pop("citation", ""), spec.pop("notes", "")
-        unknown = sorted(set(spec) - {"region", "region_code", "indicator", "indicator_code", "unit", "period", "source_code", "entity", "parent", "status"})
+        unknown = sorted(set(spec) - {"region", "region_code", "indicator", "indicator_code", "unit", "period", "source_code", "entity", "parent", "status",
+                                  "published_on", "release_kind"})
         if unknown:
             raise LayoutError(f"{name}.toml: unknown key(s) {', '.join(unknown)}; see data/raw/README.md (Declared layouts).")
         return cls(layout, int(header_row), {k: str(v) for k, v in spec.items()}, citation, notes)

@@ -20,18 +20,21 @@ MAX_ROWS_PER_REGION = 80
 MAX_CHARTS_PER_REGION = 12
 
 # From the fact table and its dimensions (not v_observation): the region filter then applies to the fact
-# table's own column, which keeps the page quick on tens of millions of rows.
+# table's own column, which keeps the page quick on tens of millions of rows. Current figures only (a figure published
+# several times shows its latest release, tagged revised, its first release in the tag's tooltip).
 FACTS_SQL = """
 select r.region_code, f.entity_name, e.name_en as entity_name_en, i.indicator_code, i.name_zh, i.name_en, i.measure_type,
        i.base_indicator_code, i.unit, p.period_code, f.value, f.qualifier, f.published_value, f.published_unit,
-       f.obs_status, s.source_code, s.title, p.start_date, p.end_date, f.observation_key
+       f.obs_status, s.source_code, s.title, p.start_date, p.end_date, f.observation_key,
+       v.releases > 1 and f.value is distinct from v.first_released_value as is_revised, v.first_released_value, v.releases
 from fact_observation as f
 join dim_region as r on r.region_key = f.region_key
 left join dim_entity as e on e.entity_key = f.entity_key
 left join dim_indicator as i on i.indicator_key = f.indicator_key
 left join dim_period as p on p.period_key = f.period_key
 left join dim_source as s on s.source_key = f.source_key
-where f.region_key in (select unnest($keys))
+left join observation_revision as v on v.observation_key = f.observation_key
+where f.region_key in (select unnest($keys)) and coalesce(v.is_current, true)
 """
 
 LATEST_SQL = f"""
@@ -61,6 +64,18 @@ limit 5000
 """
 
 # mix: a checksum of the region's facts, which decides whether its section of the page is built again
+# the figures published more than once, their first and current release
+REVISIONS_SQL = """
+select first.region_code, first.entity_name, first.indicator_code, first.period_code, now.releases, first.value,
+       first.source_code, now.value, now.source_code, now.change_from_first_pct,
+       (select list(distinct change_type) from observation_revision as r where r.figure_key = now.figure_key and r.release_sequence > 1)
+from observation_revision as now
+join observation_revision as first on first.figure_key = now.figure_key and first.release_sequence = 1
+where now.is_current
+order by now.region_code, now.indicator_code, now.period_code
+limit 200
+"""
+
 REGIONS_SQL = """
 with counts as (
     select region_key, count(*) as n, bit_xor(hash(f)) as mix from fact_observation as f where region_key is not null group by 1
@@ -187,6 +202,9 @@ def _region_sections(con: duckdb.DuckDBPyConnection, regions: list[tuple], findi
                      "<th>as printed</th><th>growth y/y %</th><th>source</th></tr></thead><tbody>")
         for row, match in rows[:MAX_ROWS_PER_REGION]:
             status = f" <span class='tag'>{_e(row[14])}</span>" if row[14] not in ("reported", None) else ""
+            if row[18]:  # a later release changed it: the first one in the tooltip
+                status += (f" <span class='tag' title='first released as {_number(row[19])}; {row[20]} releases "
+                           f"(observation_revision)'>revised</span>")
             if row[17] in flagged:  # a figure a consistency rule finds contradicted, with the finding
                 status += f" <span class='tag bad' title='{_e(' | '.join(flagged[row[17]]))}'>finding</span>"
             parts.append(
@@ -218,6 +236,8 @@ def build_report(con: duckdb.DuckDBPyConnection, published_at: datetime, cache: 
     observations = con.execute("select count(*) from fact_observation").fetchone()[0]
     findings = con.execute(FINDINGS_SQL).fetchall()  # the first 5,000: tagged on their figures, 200 listed
     (findings_total,) = con.execute("select count(*) from consistency_finding").fetchone()
+    revisions = con.execute(REVISIONS_SQL).fetchall()
+    (revised_total,) = con.execute("select count(*) from observation_revision where is_current").fetchone()
     (dimensions,) = con.execute(DIMENSIONS_SQL).fetchone()
     # a finding touches the sections of the regions whose figures it names (a sum of subdivisions names theirs)
     named = [key for finding in findings for key in finding[8]]
@@ -280,6 +300,19 @@ def build_report(con: duckdb.DuckDBPyConnection, published_at: datetime, cache: 
             f"<td class='{'bad' if severity != 'info' else 'muted'}'>{_e(severity)}</td><td>{_e(text)}</td></tr>"
             for rule, region, entity, period, published, recomputed, severity, text, _ in findings[:200]
         ),
+        "</tbody></table>",
+        f"<h3 id='revisions'>Figures published more than once ({revised_total:,})</h3>"
+        "<p class='muted'>The current figure is the latest release (of one day, the publication of higher precedence: "
+        "census revision, yearbook, portal export, bulletin, news and prose); every release is in observation_revision.</p>"
+        "<table><thead><tr><th>region</th><th>indicator</th><th>period</th><th>releases</th><th>first released</th>"
+        "<th>current</th><th>change %</th><th>changes</th></tr></thead><tbody>",
+        *(
+            f"<tr><td>{_e(region)}{' ' + _e(entity) if entity else ''}</td><td>{_e(indicator)}</td><td>{_e(period)}</td>"
+            f"<td class='num'>{releases}</td><td class='num' title='{_e(first_source)}'>{_number(first)}</td>"
+            f"<td class='num' title='{_e(source)}'>{_number(value)}</td>"
+            f"<td class='num'>{'' if change is None else f'{change:+.2f}'}</td><td>{_e(', '.join(kinds or []))}</td></tr>"
+            for region, entity, indicator, period, releases, first, first_source, value, source, change, kinds in revisions
+        ),
         "</tbody></table><table><thead><tr><th>quarantine table</th><th>rows kept aside, with reasons</th></tr></thead><tbody>",
         *(f"<tr><td>quarantine.{_e(t)}</td><td class='num'>{n:,}</td></tr>" for t, n in quarantined),
         "</tbody></table><p class='muted'>Great Expectations' own pages: <a href='../docs/index.html'>Data Docs</a>.</p>",
@@ -294,6 +327,7 @@ def build_report(con: duckdb.DuckDBPyConnection, published_at: datetime, cache: 
         "checks": len(checks),
         "rows_quarantined": sum(n for _, n in quarantined),
         "findings": findings_total,
+        "figures_revised": revised_total,
         "sections_rebuilt": len(built),
     }
     return "\n".join(parts), figures, sections

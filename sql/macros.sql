@@ -28,3 +28,51 @@ create or replace macro region_level(code) as
 -- The same period some years apart: period_shift('2023-Q1', -1) = '2022-Q1'.
 create or replace macro period_shift(period, years) as
     cast(cast(left(period, 4) as integer) + years as varchar) || substr(period, 5);
+
+-- The day a publication is known to be out by, from a date as written: '2024-02-20', or '2024-02' and '2024' taken
+-- as their last day (a release is never assumed out before it surely was). NULL for anything else.
+create or replace macro release_date(written) as
+    case
+        when regexp_full_match(written, '[0-9]{4}-[0-9]{2}-[0-9]{2}') then try_cast(written as date)
+        when regexp_full_match(written, '[0-9]{4}-[0-9]{2}') then last_day(try_cast(written || '-01' as date))
+        when regexp_full_match(written, '[0-9]{4}') then make_date(cast(written as integer), 12, 31)
+    end;
+
+-- A release date printed in a table's title or notes: 2024年3月15日发布, 发布日期：2024-03-15, 2024年3月出版 (the
+-- month's last day). NULL when none is printed.
+create or replace macro release_date_in(text) as
+    coalesce(
+        try_cast(regexp_replace(
+            regexp_extract(text, '([0-9]{4}\s*年\s*[0-9]{1,2}\s*月\s*[0-9]{1,2}\s*日)\s*(?:发布|公布|更新|出版|印发)', 1),
+            '\s*([0-9]+)\s*年\s*([0-9]+)\s*月\s*([0-9]+)\s*日', '\1-\2-\3') as date),
+        try_cast(regexp_replace(
+            regexp_extract(text, '(?:发布|公布|更新|出版)(?:日期|时间|于)?\s*[:：]?\s*([0-9]{4}[-/.年][0-9]{1,2}[-/.月][0-9]{1,2})', 1),
+            '([0-9]+)[-/.年]([0-9]+)[-/.月]([0-9]+)', '\1-\2-\3') as date),
+        last_day(try_cast(regexp_replace(
+            regexp_extract(text, '([0-9]{4}\s*年\s*[0-9]{1,2}\s*月)\s*(?:发布|公布|出版|印发)', 1),
+            '\s*([0-9]+)\s*年\s*([0-9]+)\s*月', '\1-\2-01') as date))
+    );
+
+-- What was known on a date: of every figure, the release that was current then among those out by that day (the
+-- releases of v_observation_all, in their order: observation_revision). Any DuckDB client on the published file:
+--     select * from observation_as_of(date '2024-06-30') where region_code = '440300'
+-- `regind query --as-of 2024-06-30` reads v_observation as this. The releases are read by name when the macro is
+-- called (query_table): the macros are created before the views they read.
+create or replace macro observation_as_of(as_of, releases_view := 'v_observation_all') as table
+    with known as (  -- the releases out by that day
+        select * from query_table(releases_view) where released_on <= cast(as_of as date)
+    ),
+
+    contested as (  -- of a figure released several times, the latest of them then, and how many there were
+        select * replace (
+            count(*) over (partition by figure_key) as releases,
+            obs_status = 'revised' or count(*) over (partition by figure_key) > 1 and value is distinct from first_released_value as is_revised
+        )
+        from known
+        where releases > 1
+        qualify release_sequence = max(release_sequence) over (partition by figure_key)
+    )
+
+    select * exclude (is_current, superseded_by) from known where releases = 1
+    union all by name
+    select * exclude (is_current, superseded_by) from contested;

@@ -97,6 +97,16 @@ def test_targets_changes_and_thresholds_are_told_apart(catalog, tmp_path):
     assert {c.period: c.status for c in found} == {"2025": "reported", "2026": "target"}
 
 
+def test_a_paragraph_of_preliminary_figures_proposes_them_provisional(catalog, tmp_path):
+    found = candidates(catalog, tmp_path, "嘉兴市2025年国民经济和社会发展统计公报\n\n初步核算，全年全市地区生产总值7865.32亿元，"
+                       "比上年增长5.8%。第三产业增加值占地区生产总值的比重由2024年的45.9%提高至2025年的46.7%。\n\n"
+                       "全年规模以上工业增加值比上年增长7.1%。\n")
+    status = {(c.indicator_code, c.period): c.status for c in found}
+    assert status[("gdp", "2025")] == status[("gdp_growth_yoy", "2025")] == status[("tertiary_industry_share", "2025")] == "provisional"
+    assert status[("tertiary_industry_share", "2024")] == "reported"  # the year before: not the preliminary accounts
+    assert status[("industrial_va_above_size_growth_yoy", "2025")] == "reported"  # another paragraph
+
+
 def test_a_region_the_text_does_not_settle_is_left_empty_and_flagged(catalog, tmp_path):
     found = candidates(catalog, tmp_path, "全年地区生产总值1368.5亿元，增长6.4%。\n", sidecar="year = 2025\n")
     assert {c.indicator_code for c in found} == {"gdp", "gdp_growth_yoy"}

@@ -347,6 +347,9 @@ def test_regind_reads_the_lake_and_its_earlier_publishes(template, lake, tmp_pat
     facts = duckdb.connect(str(source), read_only=True).execute("select count(*) from fact_observation").fetchone()[0]
     assert f"│ {facts - 1} " in regind("query", "select count(*) as n from fact_observation")
     assert f"│ {facts} " in regind("query", "--snapshot", str(first), "select count(*) as n from fact_observation")
+    # as of a day, through the file's macro made for the connection (a lake holds no macros)
+    assert "│ 0 " in regind("query", "--as-of", "2000-01-01", "select count(*) as n from v_observation")
+    assert f"│ {facts - 1} " in regind("query", "--as-of", "2099-12-31", "select count(*) as n from v_observation")
     listed = regind("publishes")
     assert "f1" in listed and "f2" in listed and str(first) in listed
     tables = regind("tables")

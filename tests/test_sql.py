@@ -19,13 +19,16 @@ def test_dependencies_come_from_the_sql():
     # the region version of a fact comes resolved from the validated frame (valid.observations)
     assert deps_of("fact_observation") == {"staging/stg_observations", "dim_period", "dim_indicator", "dim_source", "dim_entity"}
     # and the candidates accepted from documents: review/candidates (pipelines/review.py), raw/reviews (decisions)
-    assert deps_of("stg_observations") == {"raw/observations", "staging/stg_qualifiers", "review/candidates", "raw/reviews", "dim_region"}
+    # and the status flags a table's title or notes print (staging/stg_obs_statuses)
+    assert deps_of("stg_observations") == {"raw/observations", "staging/stg_qualifiers", "review/candidates", "raw/reviews", "dim_region",
+                                           "staging/stg_obs_statuses"}
     assert deps_of("region_name") == {"dim_region"}
     assert deps_of("v_observation_current") == {"v_observation", "region_current"}
     assert deps_of("dim_region") == {"staging/stg_region_versions", "staging/stg_regions"}
-    assert deps_of("v_observation") == {
-        "fact_observation", "dim_region", "dim_indicator", "dim_period", "dim_source", "dim_entity"
+    assert deps_of("v_observation_all") == {
+        "fact_observation", "dim_region", "dim_indicator", "dim_period", "dim_source", "dim_entity", "observation_revision"
     }
+    assert deps_of("v_observation") == {"v_observation_all"}  # its current figures
 
 
 def test_cte_names_are_not_dependencies():

@@ -23,6 +23,39 @@ flagged as (
         and warned._file_sha256 = source._file_sha256
 ),
 
+tables as (  -- each table's title and notes, with the year of its figures
+    select distinct _title, _notes, left(_period, 4) as year
+    from source
+    where _title is not null or _notes is not null
+),
+
+clauses as (
+    select
+        tables.*,
+        unnest(string_split_regex(lower(concat_ws('。', _title, _notes)), '[；;。]')) as clause
+    from tables
+),
+
+printed_status as (  -- a status printed in a table's title or a note, for the years its clause names (all if none):
+    -- 2023年数据为初步核算数 flags the 2023 figures provisional, 对1992年-2023年...数据进行了系统修订 those of 1992 to
+    -- 2023 revised
+    select
+        clauses._title,
+        clauses._notes,
+        clauses.year,
+        arg_min(statuses.obs_status, statuses.ordinal) as obs_status
+    from clauses
+    join staging.stg_obs_statuses as statuses
+        on list_bool_or([contains(clauses.clause, marker) for marker in statuses.markers])
+    where not regexp_matches(clauses.clause, '(19|20)[0-9]{2}')
+        or list_contains(regexp_extract_all(clauses.clause, '((?:19|20)[0-9]{2})', 1), clauses.year)
+        or list_bool_or([  -- 1992年-2023年: a range of years
+            clauses.year between start_year and regexp_extract_all(clauses.clause, '([0-9]{4})\s*年?\s*[-—–~至到]\s*([0-9]{4})', 2)[i]
+            for start_year, i in regexp_extract_all(clauses.clause, '([0-9]{4})\s*年?\s*[-—–~至到]\s*([0-9]{4})', 1)
+        ])
+    group by all
+),
+
 typed as (
     select
         flagged._region_code as region_code,
@@ -46,7 +79,11 @@ typed as (
         flagged._printed_unit as published_unit,
         coalesce(qualifiers.code, '') as qualifier,
         flagged._qualifier as published_qualifier,
-        case when flagged._missing is not null then 'missing' else flagged.status end as obs_status,
+        case
+            when flagged._missing is not null then 'missing'
+            when flagged.status = 'reported' then coalesce(printed_status.obs_status, 'reported')
+            else flagged.status  -- as a column or the file's sidecar gives it
+        end as obs_status,
         flagged.note,
         flagged.warning,
         flagged._file,
@@ -56,6 +93,10 @@ typed as (
     from flagged
     left join staging.stg_qualifiers as qualifiers
         on qualifiers.qualifier = flagged._qualifier
+    left join printed_status
+        on printed_status._title is not distinct from flagged._title
+        and printed_status._notes is not distinct from flagged._notes
+        and printed_status.year = left(flagged._period, 4)
 ),
 
 decisions as (  -- an analyst's last word on each candidate

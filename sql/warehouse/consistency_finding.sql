@@ -42,7 +42,8 @@ other_periods as (
     from swaps
     join (values (-2), (-1), (1), (2)) as shift(years) on true
     join observed as other
-        on other.region_code = swaps.region_code
+        on other.release_group = swaps.release_group
+        and other.region_code = swaps.region_code
         and other.indicator_code = swaps.swapped_code
         and other.entity_name is not distinct from swaps.entity_name
         and other.period_code = period_shift(swaps.swapped_period, shift.years)
@@ -56,11 +57,13 @@ other_periods as (
     join rules on rules.rule_key = findings.rule_key
     join (values (-2), (-1), (1), (2)) as shift(years) on true
     join observed as now
-        on now.region_code = findings.region_code and now.indicator_code = rules.inputs[1]
+        on now.release_group = findings.release_group
+        and now.region_code = findings.region_code and now.indicator_code = rules.inputs[1]
         and now.entity_name is not distinct from findings.entity_name
         and now.period_code = period_shift(findings.period_code, shift.years)
     join observed as before
-        on before.region_code = findings.region_code and before.indicator_code = rules.inputs[1]
+        on before.release_group = findings.release_group
+        and before.region_code = findings.region_code and before.indicator_code = rules.inputs[1]
         and before.entity_name is not distinct from findings.entity_name
         and before.period_code = period_shift(findings.period_code, shift.years - 1)
     where findings.rule_type = 'growth' and before.value <> 0
@@ -91,6 +94,7 @@ explained as (
                 [findings.published_value / findings.recomputed_value between factor * 0.01 and factor * 1.01 for factor in [1e4, 1e8]]
             ) then 'unit_slip'
             when best_other.fits_period is not null then 'other_period'
+            when findings.rule_type = 'conflict' then 'conflict'
             when abs(findings.gap) <= findings.allowed + findings.rounding then 'rounding'
             else 'unexplained'
         end as explanation,
@@ -99,6 +103,17 @@ explained as (
     from findings
     left join best_other
         on best_other.rule_key = findings.rule_key and best_other.observation_keys = findings.observation_keys
+),
+
+printed as (  -- where a finding's figures are printed: those of the rules, and those of conflicts (any indicator)
+    select observation_key, any_value(_file) as _file, any_value(_line) as _line, any_value(_column) as _column
+    from (
+        select observation_key, _file, _line, _column from temp.scope_figure
+        union all
+        select observation_key, _file, _line, _column from observation_revision where region_code in (select region_code from temp.scope_rebuilt)
+    )
+    where observation_key in (select unnest(observation_keys) from explained)
+    group by observation_key
 ),
 
 placed as (  -- where each figure involved is printed: file, line and column
@@ -112,7 +127,7 @@ placed as (  -- where each figure involved is printed: file, line and column
         select rule_key, observation_keys, unnest(observation_keys) as key, generate_subscripts(observation_keys, 1) as position
         from explained
     ) as keyed
-    join temp.scope_figure as facts on facts.observation_key = keyed.key  -- a finding's figures are the rules' figures
+    join printed as facts on facts.observation_key = keyed.key
     group by keyed.rule_key, keyed.observation_keys
 )
 
@@ -141,6 +156,8 @@ select
             || case when rule_type = 'growth' then ' and the year before' else '' end || ' the recomputed value is '
             || printf('%.4g', fits_value) || ' against ' || printf('%.4g', published_value) || ' published; the figures may belong to different years'
         when 'rounding' then 'within twice the rounding of the printed figures (' || printf('%.3g', rounding) || ')'
+        when 'conflict' then 'two publications of the same day give this figure apart: ' || printf('%.6g', published_value)
+            || ' and ' || printf('%.6g', recomputed_value) || '; the one of higher precedence stands (observation_revision)'
         else 'no explanation in the data: check the figures against their publications'
     end as explanation_text,
     fits_period

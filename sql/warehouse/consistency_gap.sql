@@ -2,7 +2,12 @@
 -- figure recomputed from the figures it relates to, and a gap beyond the rule's tolerance and the rounding of the
 -- printed figures. consistency_finding explains them. No figure is changed or dropped. Only reported or
 -- estimated figures printed without a qualifier are compared; a growth rate at comparable prices is never compared
--- with levels at current prices (rules of price basis 'current').
+-- with levels at current prices (rules of price basis 'current'). The rules compare figures of one release group
+-- (v_rule_figure): the current figures, and a publication's own figures once a later release replaced some of them.
+-- A check through two groups of the same figures is kept once; where a publication's own figures give a check, the
+-- check mixing its figures with another publication's current ones is dropped (the seed page's R&D intensity against
+-- a yearbook's revised GDP says nothing about either). Two publications of the same day that disagree are a check of
+-- their own (rule type conflict: observation_revision).
 -- incremental by region and rule of observations, through consistency_scope and v_rule_figure: the runner fills temp.scope_rule and
 -- temp.scope_figure (v_rule_figure) with every rule and figure, or with the rules and regions whose figures changed
 -- duckdb chooses join sides: its estimates keep the hash tables on the small side here
@@ -17,7 +22,9 @@ observed as not materialized (  -- figures printed without a qualifier
 
 observed_once as not materialized (  -- one figure per region, entity, indicator and period, for sums
     select * from observed
-    qualify row_number() over (partition by region_code, entity_name, period_code, indicator_code order by observation_key) = 1
+    qualify row_number() over (
+        partition by release_group, region_code, entity_name, period_code, indicator_code order by observation_key
+    ) = 1
 ),
 
 ratio_inputs as (  -- each ratio rule's numerators and denominators, by rule: joins on the rule never pair two indicators
@@ -35,15 +42,19 @@ ratio_checks as (  -- result = scale x numerator / denominator
         r.value as published_value,
         rules.scale * a.value / b.value as recomputed_value,
         r.precision + abs(rules.scale * a.value / b.value) * (a.precision / abs(a.value) + b.precision / abs(b.value)) as rounding,
-        [a.value, b.value] as input_values
+        [a.value, b.value] as input_values,
+        r.release_group,
+        [r.source_key, a.source_key, b.source_key] as sources
     from rules
     join observed as r on r.indicator_code = rules.indicator_code
     join ratio_inputs as a
         on a.rule_key = rules.rule_key and a.position = 1 and a.region_code = r.region_code
         and a.entity_name is not distinct from r.entity_name and a.period_code = r.period_code
+        and a.release_group = r.release_group
     join ratio_inputs as b
         on b.rule_key = rules.rule_key and b.position = 2 and b.region_code = r.region_code
         and b.entity_name is not distinct from r.entity_name and b.period_code = r.period_code
+        and b.release_group = r.release_group
     where rules.rule_type = 'ratio' and a.value <> 0 and b.value <> 0
 ),
 
@@ -51,18 +62,21 @@ part_checks as (  -- part <= whole: published is the part, recomputed the whole
     select
         rules.rule_key, rules.rule_code, part.region_code, part.entity_name, part.period_code, part.indicator_code,
         [part.observation_key, whole.observation_key],
-        part.value, whole.value, part.precision + whole.precision, null::double[]
+        part.value, whole.value, part.precision + whole.precision, null::double[],
+        part.release_group, [part.source_key, whole.source_key]
     from rules
     join observed as part on part.indicator_code = rules.indicator_code
     join observed as whole
         on whole.indicator_code = rules.inputs[1] and whole.region_code = part.region_code
         and whole.entity_name is not distinct from part.entity_name and whole.period_code = part.period_code
+        and whole.release_group = part.release_group
     where rules.rule_type = 'part_of'
 ),
 
 parts as (  -- each part of a sum_of rule once per region, entity and period
-    select rules.rule_key, parts.region_code, parts.entity_name, parts.period_code,
+    select rules.rule_key, parts.release_group, parts.region_code, parts.entity_name, parts.period_code,
         list(parts.observation_key order by parts.indicator_code) as observation_keys,
+        list(parts.source_key order by parts.indicator_code) as sources,
         sum(parts.value) as total, sum(parts.precision) as precision, count(*) as found, any_value(len(rules.inputs)) as wanted
     from rules
     join observed_once as parts
@@ -75,11 +89,12 @@ sum_checks as (
     select
         rules.rule_key, rules.rule_code, whole.region_code, whole.entity_name, whole.period_code, whole.indicator_code,
         list_prepend(whole.observation_key, parts.observation_keys),
-        whole.value, parts.total, whole.precision + parts.precision, null::double[]
+        whole.value, parts.total, whole.precision + parts.precision, null::double[],
+        whole.release_group, list_prepend(whole.source_key, parts.sources)
     from rules
     join observed as whole on whole.indicator_code = rules.indicator_code
     join parts
-        on parts.rule_key = rules.rule_key and parts.region_code = whole.region_code
+        on parts.rule_key = rules.rule_key and parts.region_code = whole.region_code and parts.release_group = whole.release_group
         and parts.entity_name is not distinct from whole.entity_name and parts.period_code = whole.period_code
         and parts.found = parts.wanted
 ),
@@ -91,7 +106,8 @@ growth_checks as (  -- growth = 100 x (level / level a year before - 1)
         g.value,
         rules.scale * (now.value / before.value - 1),
         g.precision + rules.scale * abs(now.value / before.value) * (now.precision / abs(now.value) + before.precision / abs(before.value)),
-        null::double[]
+        null::double[],
+        g.release_group, [g.source_key, now.source_key, before.source_key]
     from rules
     join observed as g
         on g.indicator_code = rules.indicator_code
@@ -99,9 +115,11 @@ growth_checks as (  -- growth = 100 x (level / level a year before - 1)
     join observed as now
         on now.indicator_code = rules.inputs[1] and now.region_code = g.region_code
         and now.entity_name is not distinct from g.entity_name and now.period_code = g.period_code
+        and now.release_group = g.release_group
     join observed as before
         on before.indicator_code = rules.inputs[1] and before.region_code = g.region_code
         and before.entity_name is not distinct from g.entity_name and before.period_code = period_shift(g.period_code, -1)
+        and before.release_group = g.release_group
     where rules.rule_type = 'growth' and before.value <> 0 and now.value <> 0
 ),
 
@@ -119,14 +137,17 @@ multiple_checks as (  -- multiple = level / level of the baseline year
         k.value,
         now.value / base.value,
         k.precision + abs(now.value / base.value) * (now.precision / abs(now.value) + base.precision / abs(base.value)),
-        [now.value, base.value]
+        [now.value, base.value],
+        k.release_group, [k.source_key, now.source_key, base.source_key]
     from multiples as k
     join observed as now
         on now.indicator_code = k.level_code and now.region_code = k.region_code
         and now.entity_name is not distinct from k.entity_name and now.period_code = k.period_code
+        and now.release_group = k.release_group
     join observed as base
         on base.indicator_code = k.level_code and base.region_code = k.region_code
         and base.entity_name is not distinct from k.entity_name and base.period_code = k.base_period
+        and base.release_group = k.release_group
     where base.value <> 0 and now.value <> 0
 ),
 
@@ -135,6 +156,7 @@ children as (  -- the subdivisions of a region in a period, and which of them ha
         rules.rule_key, parent.observation_key as parent_key, count(distinct versions.region_code) as wanted,
         count(distinct child.region_code) as found,
         list(child.observation_key order by child.region_code) filter (where child.observation_key is not null) as observation_keys,
+        list(child.source_key order by child.region_code) filter (where child.observation_key is not null) as sources,
         sum(child.value) as total, coalesce(sum(child.precision), 0) as precision
     from rules
     join observed as parent on parent.indicator_code = rules.indicator_code and parent.entity_name is null
@@ -145,6 +167,7 @@ children as (  -- the subdivisions of a region in a period, and which of them ha
     left join observed_once as child
         on child.region_code = versions.region_code and child.indicator_code = parent.indicator_code
         and child.period_code = parent.period_code and child.entity_name is null
+        and child.release_group = parent.release_group
     where rules.rule_type = 'children_sum'
     group by all
 ),
@@ -153,11 +176,25 @@ children_checks as (
     select
         rules.rule_key, rules.rule_code, parent.region_code, parent.entity_name, parent.period_code, parent.indicator_code,
         list_prepend(parent.observation_key, children.observation_keys),
-        parent.value, children.total, parent.precision + children.precision, null::double[]
+        parent.value, children.total, parent.precision + children.precision, null::double[],
+        parent.release_group, list_prepend(parent.source_key, children.sources)
     from rules
     join children on children.rule_key = rules.rule_key
     join observed as parent on parent.observation_key = children.parent_key
     where children.found = children.wanted and children.wanted > 0
+),
+
+conflict_checks as (  -- a figure two publications of the same day give apart (observation_revision)
+    select
+        rules.rule_key, rules.rule_code, revisions.region_code, revisions.entity_name, revisions.period_code,
+        revisions.indicator_code, [revisions.observation_key, revisions.previous_observation_key],
+        revisions.value, revisions.previous_value,
+        coalesce(revisions.precision, 0) + coalesce(earlier.precision, 0), null::double[],
+        0, [revisions.source_key, earlier.source_key]
+    from rules
+    join observation_revision as revisions on revisions.change_type = 'conflict'
+    join observation_revision as earlier on earlier.observation_key = revisions.previous_observation_key
+    where rules.rule_type = 'conflict' and revisions.region_code in (select region_code from temp.scope_rebuilt)
 ),
 
 checks as (
@@ -167,6 +204,21 @@ checks as (
     union all select * from growth_checks
     union all select * from multiple_checks
     union all select * from children_checks
+    union all select * from conflict_checks
+),
+
+kept as (  -- the same figures through two groups once; a check mixing publications only where no publication's own
+    -- figures give that check
+    select * from (
+        select
+            checks.*,
+            bool_or(release_group <> 0) over (
+                partition by rule_key, region_code, entity_name, period_code, indicator_code
+            ) as has_own_release_check
+        from checks
+        qualify row_number() over (partition by rule_key, observation_keys order by release_group = 0) = 1
+    )
+    where release_group <> 0 or not has_own_release_check or len(list_distinct(sources)) = 1
 ),
 
 judged as (
@@ -176,7 +228,7 @@ judged as (
         rules.severity,
         rules.abs_tolerance + rules.rel_tolerance * abs(checks.recomputed_value) + checks.rounding as allowed,
         checks.published_value - checks.recomputed_value as gap
-    from checks
+    from kept as checks
     join rules on rules.rule_key = checks.rule_key
 ),
 

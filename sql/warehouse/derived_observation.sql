@@ -10,8 +10,8 @@ with rules as (
     select * from staging.stg_rules where derives and rule_key in (select rule_key from temp.scope_rule)
 ),
 
-observed as (  -- a level printed as a lower bound (超2.4万) derives a lower bound
-    select * from temp.scope_figure where qualifier in ('', '>', '>=')
+observed as (  -- a level printed as a lower bound (超2.4万) derives a lower bound; from current figures only
+    select * from temp.scope_figure where qualifier in ('', '>', '>=') and release_group = 0
 ),
 
 derived as (

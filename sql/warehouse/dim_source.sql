@@ -1,9 +1,17 @@
--- One row per publication the figures come from, with its citation; a source registered from an observation
--- file's name (registered_from) has none yet.
+-- One row per publication the figures come from, with its citation (a source registered from an observation file's
+-- name, registered_from, has none yet), when it came out (released_on, and released_on_origin: sources.csv, a
+-- sidecar or column, its title or notes, a document's date line, or its first load when nothing says), its kind
+-- (release_kind) and precedence: of two publications of the same day, the higher precedence's figure stands.
 with sources as (
     select * from staging.stg_sources
-    union all by name
-    select  -- a document read from data/raw/documents/: the source of the figures accepted from it
+),
+
+kinds as (
+    select * from staging.stg_release_kinds
+),
+
+documents as (  -- a document read from data/raw/documents/: the source of the figures accepted from it
+    select
         'document:' || document as source_code,
         coalesce(title, document) as title,
         publisher,
@@ -11,9 +19,20 @@ with sources as (
         document as citation,
         null::varchar as licence,
         null::varchar as notes,
-        document as registered_from
+        document as registered_from,
+        coalesce(published_on, cast(read_at as date)) as released_on,
+        case when published_on is not null then 'document date' else 'first load' end as released_on_origin,
+        case kind when 'report' then 'work report' else kind end as kind  -- bulletin, report or news, or a sidecar's
     from review.documents
     where error is null
+),
+
+all_sources as (
+    select * from sources
+    union all by name
+    select documents.* exclude (kind), coalesce(kinds.release_kind, 'document') as release_kind, coalesce(kinds.precedence, 1) as precedence
+    from documents
+    left join kinds on kinds.release_kind = documents.kind
 ),
 
 keyed as (
@@ -23,11 +42,15 @@ keyed as (
         title,
         publisher,
         published_on,
+        released_on,
+        released_on_origin,
+        release_kind,
+        precedence,
         citation,
         licence,
         notes,
         registered_from
-    from sources
+    from all_sources
 )
 
 select * from keyed

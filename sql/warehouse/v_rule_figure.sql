@@ -1,27 +1,49 @@
--- The figures the consistency rules (data/raw/rules) read: published with a value, reported or estimated, of an
--- indicator some rule names, with the codes the rules match on, the rounding of the printed figure (precision) and
--- where it is printed (file, line, column).
+-- The figures the consistency rules (data/raw/rules) read: published with a value, of a status the rules compare
+-- (stg_obs_statuses), of an indicator some rule names, with the codes the rules match on, the rounding of the printed
+-- figure (precision) and where it is printed (file, line, column).
 -- consistency_gap compares those printed without a qualifier; derived_observation also derives from lower bounds.
-select
-    facts.observation_key,
-    facts.region_key,
-    regions.region_code,
-    regions.parent_code,
-    facts.entity_name,
-    indicators.indicator_code,
-    indicators.price_basis,
-    periods.period_code,
-    periods.end_date,
-    facts.value,
-    coalesce(facts.precision, 0) as precision,
-    facts.qualifier,
-    facts._file,
-    facts._line,
-    facts._column
-from fact_observation as facts
-join dim_indicator as indicators on indicators.indicator_key = facts.indicator_key
-join dim_region as regions on regions.region_key = facts.region_key
-join dim_period as periods on periods.period_key = facts.period_key
-where facts.value is not null
-    and facts.obs_status in ('reported', 'estimate')
-    and indicators.indicator_code in (select unnest(list_prepend(indicator_code, inputs)) from staging.stg_rules)
+-- release_group: the rules compare the current figures with each other (group 0), and the figures of one publication
+-- with each other (its source_key) when a later release has replaced some of them: a publication's own figures are
+-- still checked together once another one revises part of them.
+with figures as (
+    select
+        facts.observation_key,
+        facts.region_key,
+        regions.region_code,
+        regions.parent_code,
+        facts.entity_name,
+        indicators.indicator_code,
+        indicators.price_basis,
+        periods.period_code,
+        periods.end_date,
+        facts.value,
+        coalesce(facts.precision, 0) as precision,
+        facts.qualifier,
+        facts.source_key,
+        facts._file,
+        facts._line,
+        facts._column
+    from fact_observation as facts
+    join dim_indicator as indicators on indicators.indicator_key = facts.indicator_key
+    join dim_region as regions on regions.region_key = facts.region_key
+    join dim_period as periods on periods.period_key = facts.period_key
+    where facts.value is not null
+        and facts.obs_status in (select obs_status from staging.stg_obs_statuses where compared)
+        and indicators.indicator_code in (select unnest(list_prepend(indicator_code, inputs)) from staging.stg_rules)
+),
+
+superseded as (
+    select observation_key, source_code from observation_revision where not is_current
+)
+
+select figures.*, true as is_current, 0 as release_group
+from figures
+anti join superseded on superseded.observation_key = figures.observation_key
+
+union all
+
+select figures.*, figures.observation_key not in (select observation_key from superseded), figures.source_key
+from figures
+where figures.source_key in (
+    select sources.source_key from dim_source as sources where sources.source_code in (select source_code from superseded)
+)
