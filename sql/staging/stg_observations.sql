@@ -23,9 +23,10 @@ flagged as (
         and warned._file_sha256 = source._file_sha256
 ),
 
-tables as (  -- each table's title and notes, with the year of its figures
+tables as (  -- each table's title and notes, with the year of its figures (from the raw rows: reading the validated
+    -- ones twice would compute their frame twice)
     select distinct _title, _notes, left(_period, 4) as year
-    from source
+    from raw.observations
     where _title is not null or _notes is not null
 ),
 

@@ -105,15 +105,13 @@ explained as (
         on best_other.rule_key = findings.rule_key and best_other.observation_keys = findings.observation_keys
 ),
 
-printed as (  -- where a finding's figures are printed: those of the rules, and those of conflicts (any indicator)
-    select observation_key, any_value(_file) as _file, any_value(_line) as _line, any_value(_column) as _column
-    from (
-        select observation_key, _file, _line, _column from temp.scope_figure
-        union all
-        select observation_key, _file, _line, _column from observation_revision where region_code in (select region_code from temp.scope_rebuilt)
-    )
-    where observation_key in (select unnest(observation_keys) from explained)
-    group by observation_key
+printed as (  -- where the figures are printed: each figure the rules read once, and those of conflicts the rules do not read
+    select observation_key, _file, _line, _column from temp.scope_figure where release_group = 0 or not is_current
+    union all
+    select revisions.observation_key, revisions._file, revisions._line, revisions._column
+    from observation_revision as revisions
+    anti join temp.scope_figure as ruled on ruled.observation_key = revisions.observation_key
+    where revisions.region_code in (select region_code from temp.scope_rebuilt)
 ),
 
 placed as (  -- where each figure involved is printed: file, line and column

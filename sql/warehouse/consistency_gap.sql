@@ -44,7 +44,8 @@ ratio_checks as (  -- result = scale x numerator / denominator
         r.precision + abs(rules.scale * a.value / b.value) * (a.precision / abs(a.value) + b.precision / abs(b.value)) as rounding,
         [a.value, b.value] as input_values,
         r.release_group,
-        [r.source_key, a.source_key, b.source_key] as sources
+        r.is_current and a.is_current and b.is_current as all_current,
+        r.source_key = a.source_key and a.source_key = b.source_key as one_source
     from rules
     join observed as r on r.indicator_code = rules.indicator_code
     join ratio_inputs as a
@@ -63,7 +64,7 @@ part_checks as (  -- part <= whole: published is the part, recomputed the whole
         rules.rule_key, rules.rule_code, part.region_code, part.entity_name, part.period_code, part.indicator_code,
         [part.observation_key, whole.observation_key],
         part.value, whole.value, part.precision + whole.precision, null::double[],
-        part.release_group, [part.source_key, whole.source_key]
+        part.release_group, part.is_current and whole.is_current, part.source_key = whole.source_key
     from rules
     join observed as part on part.indicator_code = rules.indicator_code
     join observed as whole
@@ -76,7 +77,7 @@ part_checks as (  -- part <= whole: published is the part, recomputed the whole
 parts as (  -- each part of a sum_of rule once per region, entity and period
     select rules.rule_key, parts.release_group, parts.region_code, parts.entity_name, parts.period_code,
         list(parts.observation_key order by parts.indicator_code) as observation_keys,
-        list(parts.source_key order by parts.indicator_code) as sources,
+        bool_and(parts.is_current) as all_current, min(parts.source_key) as source_key, max(parts.source_key) = min(parts.source_key) as one_source,
         sum(parts.value) as total, sum(parts.precision) as precision, count(*) as found, any_value(len(rules.inputs)) as wanted
     from rules
     join observed_once as parts
@@ -90,7 +91,7 @@ sum_checks as (
         rules.rule_key, rules.rule_code, whole.region_code, whole.entity_name, whole.period_code, whole.indicator_code,
         list_prepend(whole.observation_key, parts.observation_keys),
         whole.value, parts.total, whole.precision + parts.precision, null::double[],
-        whole.release_group, list_prepend(whole.source_key, parts.sources)
+        whole.release_group, whole.is_current and parts.all_current, parts.one_source and parts.source_key = whole.source_key
     from rules
     join observed as whole on whole.indicator_code = rules.indicator_code
     join parts
@@ -107,7 +108,8 @@ growth_checks as (  -- growth = 100 x (level / level a year before - 1)
         rules.scale * (now.value / before.value - 1),
         g.precision + rules.scale * abs(now.value / before.value) * (now.precision / abs(now.value) + before.precision / abs(before.value)),
         null::double[],
-        g.release_group, [g.source_key, now.source_key, before.source_key]
+        g.release_group, g.is_current and now.is_current and before.is_current,
+        g.source_key = now.source_key and now.source_key = before.source_key
     from rules
     join observed as g
         on g.indicator_code = rules.indicator_code
@@ -138,7 +140,8 @@ multiple_checks as (  -- multiple = level / level of the baseline year
         now.value / base.value,
         k.precision + abs(now.value / base.value) * (now.precision / abs(now.value) + base.precision / abs(base.value)),
         [now.value, base.value],
-        k.release_group, [k.source_key, now.source_key, base.source_key]
+        k.release_group, k.is_current and now.is_current and base.is_current,
+        k.source_key = now.source_key and now.source_key = base.source_key
     from multiples as k
     join observed as now
         on now.indicator_code = k.level_code and now.region_code = k.region_code
@@ -156,7 +159,8 @@ children as (  -- the subdivisions of a region in a period, and which of them ha
         rules.rule_key, parent.observation_key as parent_key, count(distinct versions.region_code) as wanted,
         count(distinct child.region_code) as found,
         list(child.observation_key order by child.region_code) filter (where child.observation_key is not null) as observation_keys,
-        list(child.source_key order by child.region_code) filter (where child.observation_key is not null) as sources,
+        coalesce(bool_and(child.is_current), true) as all_current, min(child.source_key) as source_key,
+        coalesce(max(child.source_key) = min(child.source_key), true) as one_source,
         sum(child.value) as total, coalesce(sum(child.precision), 0) as precision
     from rules
     join observed as parent on parent.indicator_code = rules.indicator_code and parent.entity_name is null
@@ -177,7 +181,8 @@ children_checks as (
         rules.rule_key, rules.rule_code, parent.region_code, parent.entity_name, parent.period_code, parent.indicator_code,
         list_prepend(parent.observation_key, children.observation_keys),
         parent.value, children.total, parent.precision + children.precision, null::double[],
-        parent.release_group, list_prepend(parent.source_key, children.sources)
+        parent.release_group, parent.is_current and children.all_current,
+        children.one_source and coalesce(children.source_key = parent.source_key, true)
     from rules
     join children on children.rule_key = rules.rule_key
     join observed as parent on parent.observation_key = children.parent_key
@@ -190,7 +195,7 @@ conflict_checks as (  -- a figure two publications of the same day give apart (o
         revisions.indicator_code, [revisions.observation_key, revisions.previous_observation_key],
         revisions.value, revisions.previous_value,
         coalesce(revisions.precision, 0) + coalesce(earlier.precision, 0), null::double[],
-        0, [revisions.source_key, earlier.source_key]
+        0, true, false
     from rules
     join observation_revision as revisions on revisions.change_type = 'conflict'
     join observation_revision as earlier on earlier.observation_key = revisions.previous_observation_key
@@ -207,20 +212,6 @@ checks as (
     union all select * from conflict_checks
 ),
 
-kept as (  -- the same figures through two groups once; a check mixing publications only where no publication's own
-    -- figures give that check
-    select * from (
-        select
-            checks.*,
-            bool_or(release_group <> 0) over (
-                partition by rule_key, region_code, entity_name, period_code, indicator_code
-            ) as has_own_release_check
-        from checks
-        qualify row_number() over (partition by rule_key, observation_keys order by release_group = 0) = 1
-    )
-    where release_group <> 0 or not has_own_release_check or len(list_distinct(sources)) = 1
-),
-
 judged as (
     select
         checks.*,
@@ -228,13 +219,23 @@ judged as (
         rules.severity,
         rules.abs_tolerance + rules.rel_tolerance * abs(checks.recomputed_value) + checks.rounding as allowed,
         checks.published_value - checks.recomputed_value as gap
-    from kept as checks
+    from checks
     join rules on rules.rule_key = checks.rule_key
 ),
 
-findings as (
+failed_or_own as (  -- the checks that fail, and every check of a publication's own figures (few): what the choice needs
     select * from judged
-    where case when rule_type = 'part_of' then gap > allowed else abs(gap) > allowed end
+    where case when rule_type = 'part_of' then gap > allowed else abs(gap) > allowed end or release_group <> 0
+),
+
+kept as (  -- of a publication's own checks, those on a figure a later release replaced (the others are current checks
+    -- too); of the current checks, those of one publication, or where no publication's own figures give that check
+    select * exclude (all_current, one_source) from failed_or_own
+    qualify release_group <> 0 and not all_current
+        or release_group = 0 and (one_source or not bool_or(release_group <> 0 and not all_current) over (
+            partition by rule_key, region_code, entity_name, period_code, indicator_code
+        ))
 )
 
-select * from findings
+select * from kept
+where case when rule_type = 'part_of' then gap > allowed else abs(gap) > allowed end

@@ -32,18 +32,25 @@ with figures as (
         and indicators.indicator_code in (select unnest(list_prepend(indicator_code, inputs)) from staging.stg_rules)
 ),
 
-superseded as (
+superseded as (  -- the figures a later release replaced (few), and the publications they are of
     select observation_key, source_code from observation_revision where not is_current
+),
+
+revised_sources as (
+    select source_key from dim_source where source_code in (select source_code from superseded)
 )
 
-select figures.*, true as is_current, 0 as release_group
+select
+    figures.*,
+    superseded.observation_key is null as is_current,
+    -- one scan of the figures: a current figure in group 0, a figure of a partly revised publication in its own too
+    unnest(case
+        when revised_sources.source_key is null then [0]
+        when superseded.observation_key is null then [0, figures.source_key]
+        else [figures.source_key]
+    end) as release_group
 from figures
-anti join superseded on superseded.observation_key = figures.observation_key
-
-union all
-
-select figures.*, figures.observation_key not in (select observation_key from superseded), figures.source_key
-from figures
-where figures.source_key in (
-    select sources.source_key from dim_source as sources where sources.source_code in (select source_code from superseded)
-)
+left join superseded
+    on superseded.observation_key = figures.observation_key
+left join revised_sources
+    on revised_sources.source_key = figures.source_key
