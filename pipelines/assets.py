@@ -1,5 +1,7 @@
 """The asset graph, built from data: source folders, their suites and the SQL files."""
 
+import functools
+
 import dagster as dg
 
 from pipelines.consistency import consistency_check
@@ -27,7 +29,8 @@ producers: dict[str, dg.AssetKey] = {
 DERIVED_FROM = {t: "documents" for t in REVIEW_TABLES}
 
 
-def _behind(table: str, through_checks: bool = False) -> tuple[set[str], list[str]]:
+@functools.cache  # the graph's paths multiply: without it, importing the code location parsed SQL for 20 s
+def _behind(table: str, through_checks: bool = False) -> tuple[frozenset[str], tuple[str, ...]]:
     """The source tables a table is built from, and the SQL of the models in between. through_checks: a source's
     valid rows also depend on what its check reads (a changed region history quarantines other observations)."""
     schema, name = table.split(".")
@@ -36,17 +39,17 @@ def _behind(table: str, through_checks: bool = False) -> tuple[set[str], list[st
         found = {DERIVED_FROM[table]}
         for read in CATALOG_TABLES:
             found |= _behind(read, through_checks)[0]
-        return found, []
+        return frozenset(found), ()
     if model is None:
         if through_checks and schema in ("valid", "quarantine", "warnings") and name in inputs:
-            return {name} | set(inputs[name].source_tables), []
-        return {name}, []
+            return frozenset({name} | set(inputs[name].source_tables)), ()
+        return frozenset({name}), ()
     found, sql = set(), [model.sql]
     for read in sorted(model.reads):
         more, more_sql = _behind(read, through_checks)
         found |= more
         sql += more_sql
-    return found, sql
+    return frozenset(found), tuple(sql)
 
 
 def check_inputs(source) -> CheckInputs:

@@ -1,6 +1,7 @@
 """sql/<layer>/*.sql -> one asset per file; its dependencies are the tables its SQL reads (sqlglot)."""
 
 import contextlib
+import functools
 import re
 import time
 from contextlib import contextmanager
@@ -87,7 +88,7 @@ class SqlModel:
         size = re.match(r"[\w.]+", limit or "")
         return settings + ([f"set memory_limit = '{size.group(0)}'"] if size else [])
 
-    @property
+    @functools.cached_property
     def reads(self) -> set[str]:
         """The tables it is built from: those its SQL reads, and its scope table and figures."""
         return tables_read(self.sql, str(self.path)) | (set(self.scope[1:]) if self.scope else set())

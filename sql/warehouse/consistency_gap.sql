@@ -49,13 +49,11 @@ ratio_checks as (  -- result = scale x numerator / denominator
     from rules
     join observed as r on r.indicator_code = rules.indicator_code
     join ratio_inputs as a
-        on a.rule_key = rules.rule_key and a.position = 1 and a.region_code = r.region_code
+        on a.rule_key = rules.rule_key and a.position = 1 and a.group_region = r.group_region
         and a.entity_name is not distinct from r.entity_name and a.period_code = r.period_code
-        and a.release_group = r.release_group
     join ratio_inputs as b
-        on b.rule_key = rules.rule_key and b.position = 2 and b.region_code = r.region_code
+        on b.rule_key = rules.rule_key and b.position = 2 and b.group_region = r.group_region
         and b.entity_name is not distinct from r.entity_name and b.period_code = r.period_code
-        and b.release_group = r.release_group
     where rules.rule_type = 'ratio' and a.value <> 0 and b.value <> 0
 ),
 
@@ -68,14 +66,13 @@ part_checks as (  -- part <= whole: published is the part, recomputed the whole
     from rules
     join observed as part on part.indicator_code = rules.indicator_code
     join observed as whole
-        on whole.indicator_code = rules.inputs[1] and whole.region_code = part.region_code
+        on whole.indicator_code = rules.inputs[1] and whole.group_region = part.group_region
         and whole.entity_name is not distinct from part.entity_name and whole.period_code = part.period_code
-        and whole.release_group = part.release_group
     where rules.rule_type = 'part_of'
 ),
 
 parts as (  -- each part of a sum_of rule once per region, entity and period
-    select rules.rule_key, parts.release_group, parts.region_code, parts.entity_name, parts.period_code,
+    select rules.rule_key, parts.release_group, parts.group_region, parts.region_code, parts.entity_name, parts.period_code,
         list(parts.observation_key order by parts.indicator_code) as observation_keys,
         bool_and(parts.is_current) as all_current, min(parts.source_key) as source_key, max(parts.source_key) = min(parts.source_key) as one_source,
         sum(parts.value) as total, sum(parts.precision) as precision, count(*) as found, any_value(len(rules.inputs)) as wanted
@@ -95,7 +92,7 @@ sum_checks as (
     from rules
     join observed as whole on whole.indicator_code = rules.indicator_code
     join parts
-        on parts.rule_key = rules.rule_key and parts.region_code = whole.region_code and parts.release_group = whole.release_group
+        on parts.rule_key = rules.rule_key and parts.group_region = whole.group_region
         and parts.entity_name is not distinct from whole.entity_name and parts.period_code = whole.period_code
         and parts.found = parts.wanted
 ),
@@ -115,13 +112,11 @@ growth_checks as (  -- growth = 100 x (level / level a year before - 1)
         on g.indicator_code = rules.indicator_code
         and (rules.price_basis = '' or g.price_basis <> 'comparable')
     join observed as now
-        on now.indicator_code = rules.inputs[1] and now.region_code = g.region_code
+        on now.indicator_code = rules.inputs[1] and now.group_region = g.group_region
         and now.entity_name is not distinct from g.entity_name and now.period_code = g.period_code
-        and now.release_group = g.release_group
     join observed as before
-        on before.indicator_code = rules.inputs[1] and before.region_code = g.region_code
+        on before.indicator_code = rules.inputs[1] and before.group_region = g.group_region
         and before.entity_name is not distinct from g.entity_name and before.period_code = period_shift(g.period_code, -1)
-        and before.release_group = g.release_group
     where rules.rule_type = 'growth' and before.value <> 0 and now.value <> 0
 ),
 
@@ -144,13 +139,11 @@ multiple_checks as (  -- multiple = level / level of the baseline year
         k.source_key = now.source_key and now.source_key = base.source_key
     from multiples as k
     join observed as now
-        on now.indicator_code = k.level_code and now.region_code = k.region_code
+        on now.indicator_code = k.level_code and now.group_region = k.group_region
         and now.entity_name is not distinct from k.entity_name and now.period_code = k.period_code
-        and now.release_group = k.release_group
     join observed as base
-        on base.indicator_code = k.level_code and base.region_code = k.region_code
+        on base.indicator_code = k.level_code and base.group_region = k.group_region
         and base.entity_name is not distinct from k.entity_name and base.period_code = k.base_period
-        and base.release_group = k.release_group
     where base.value <> 0 and now.value <> 0
 ),
 

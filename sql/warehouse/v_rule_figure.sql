@@ -41,16 +41,22 @@ revised_sources as (
 )
 
 select
-    figures.*,
-    superseded.observation_key is null as is_current,
-    -- one scan of the figures: a current figure in group 0, a figure of a partly revised publication in its own too
-    unnest(case
-        when revised_sources.source_key is null then [0]
-        when superseded.observation_key is null then [0, figures.source_key]
-        else [figures.source_key]
-    end) as release_group
-from figures
-left join superseded
-    on superseded.observation_key = figures.observation_key
-left join revised_sources
-    on revised_sources.source_key = figures.source_key
+    grouped.*,
+    -- what the rules join on: a region within its group (one key, so that join estimates stay those of a region)
+    grouped.region_code || '/' || grouped.release_group as group_region
+from (
+    select
+        figures.*,
+        superseded.observation_key is null as is_current,
+        -- one scan of the figures: a current figure in group 0, a figure of a partly revised publication in its own too
+        unnest(case
+            when revised_sources.source_key is null then [0]
+            when superseded.observation_key is null then [0, figures.source_key]
+            else [figures.source_key]
+        end) as release_group
+    from figures
+    left join superseded
+        on superseded.observation_key = figures.observation_key
+    left join revised_sources
+        on revised_sources.source_key = figures.source_key
+) as grouped
