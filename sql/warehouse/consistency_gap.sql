@@ -216,19 +216,31 @@ judged as (
     join rules on rules.rule_key = checks.rule_key
 ),
 
-failed_or_own as (  -- the checks that fail, and every check of a publication's own figures (few): what the choice needs
+failed_or_own as materialized (  -- the checks that fail, and every check of a publication's own figures (few): what
+    -- the choice needs
     select * from judged
     where case when rule_type = 'part_of' then gap > allowed else abs(gap) > allowed end or release_group <> 0
 ),
 
-kept as (  -- of a publication's own checks, those on a figure a later release replaced (the others are current checks
-    -- too); of the current checks, those of one publication, or where no publication's own figures give that check
-    select * exclude (all_current, one_source) from failed_or_own
-    qualify release_group <> 0 and not all_current
-        or release_group = 0 and (one_source or not bool_or(release_group <> 0 and not all_current) over (
-            partition by rule_key, region_code, entity_name, period_code, indicator_code
-        ))
+own_checks as (  -- of a publication's own checks, those on a figure a later release replaced (the others are current
+    -- checks too)
+    select * from failed_or_own where release_group <> 0 and not all_current
+),
+
+kept as (  -- and of the current checks, those of one publication, or where no publication's own figures give that check
+    -- (anti joins on the few own checks: a window over every failed check cost 2 s at 10M figures)
+    select * from own_checks
+    union all
+    select * from failed_or_own where release_group = 0 and one_source
+    union all
+    select current.*
+    from failed_or_own as current
+    anti join own_checks as own
+        on own.rule_key = current.rule_key and own.region_code = current.region_code
+        and own.entity_name is not distinct from current.entity_name and own.period_code = current.period_code
+        and own.indicator_code = current.indicator_code
+    where current.release_group = 0 and not current.one_source
 )
 
-select * from kept
+select * exclude (all_current, one_source) from kept
 where case when rule_type = 'part_of' then gap > allowed else abs(gap) > allowed end
