@@ -505,6 +505,46 @@ def review(args: argparse.Namespace) -> int:
     return 0
 
 
+REGISTERED_SHOWN = ["indicator_code", "name_zh", "published_unit", "measure_type", "figures", "registered_from", "closest"]
+
+
+def map_indicator(args: argparse.Namespace) -> int:
+    """List the indicators registered from files, or map one (by its code or its name as printed) to a catalog
+    indicator: the mapping goes to data/raw/indicator_mappings/ and the next refresh loads its figures as that one."""
+    from pipelines.review import append_mappings
+
+    with open_warehouse(args) as con:
+        registered = con.execute(
+            "select i.*, (select count(*) from fact_observation as f where f.indicator_key = i.indicator_key) as figures "
+            "from dim_indicator as i where indicator_origin = 'registered from file' order by indicator_code"
+        ).to_arrow_table()
+        if args.printed is None:
+            write_result(registered.select(REGISTERED_SHOWN), args.format, args.output,
+                         title="Indicators registered from files (map one: regind map-indicator NAME_OR_CODE CATALOG_CODE)")
+            return 0
+        if args.indicator_code is None:
+            raise UsageError("give the catalog indicator to map it to: regind map-indicator NAME_OR_CODE CATALOG_CODE")
+        catalog = con.execute(
+            "select indicator_code, name_zh, published_unit from dim_indicator where indicator_origin = 'catalog' and indicator_code = ?",
+            [args.indicator_code],
+        ).fetchone()
+        if catalog is None:
+            raise UsageError(f"{args.indicator_code} is not an indicator of the catalog (data/raw/indicators/indicators.csv): "
+                             "`regind query \"select indicator_code, name_zh from dim_indicator\"` lists them")
+        printed = [args.printed]
+        if args.printed.startswith("reg_"):  # a registered indicator's code: every name it was printed by
+            printed = [r[0] for r in con.execute(
+                "select distinct published_indicator from fact_observation as f join dim_indicator as i using (indicator_key) "
+                "where i.indicator_code = ? and published_indicator is not null order by 1", [args.printed]
+            ).fetchall()]
+            if not printed:
+                raise UsageError(f"no indicator registered from a file has the code {args.printed}: `regind map-indicator` lists them")
+    path = append_mappings(DEFAULT_RAW_DIR, printed, args.indicator_code, args.note, os.environ.get("USER"))
+    console.print(f"mapped {', '.join(printed)} to {catalog[0]} ({catalog[1]}, {catalog[2]}): recorded in {_shown(path)}. "
+                  "`regind refresh` loads its figures as that indicator.", highlight=False)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="regind", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -579,6 +619,20 @@ def main(argv: list[str] | None = None) -> int:
     v.add_argument("-o", "--output", help="write the list to this file")
     database_option(v)
     v.set_defaults(run=review)
+
+    m = commands.add_parser("map-indicator", help="indicators registered from files: list them, or map one to the catalog",
+                            description="Without arguments, lists the indicators files printed that the catalog lacks "
+                            "(registered from the file, their figures kept with a warning), with the catalog entries nearest "
+                            "to each. With a name as printed (or a registered code, reg_...) and a catalog code, appends the "
+                            "mapping to data/raw/indicator_mappings/mappings.csv: the name becomes a synonym of that indicator "
+                            "and the next refresh loads its figures as it.")
+    m.add_argument("printed", nargs="?", help="the name as printed (房地产开发投资额(亿元)) or a registered code (reg_...)")
+    m.add_argument("indicator_code", nargs="?", help="the catalog indicator it is (real_estate_investment)")
+    m.add_argument("--note", help="why: kept with the mapping")
+    m.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    m.add_argument("-o", "--output", help="write the list to this file")
+    database_option(m)
+    m.set_defaults(run=map_indicator)
 
     args = parser.parse_args(argv)
     from pipelines.lake import target

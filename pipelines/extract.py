@@ -49,6 +49,10 @@ FIGURE = re.compile(
     r"(?P<pre>超过|突破|接近|大约|超|逾|近|约|上)?"
     r"(?P<num>\d+(?:,\d{3})*(?:\.\d+)?|[零〇一二两三四五六七八九十百千万亿]+)"
 )
+# a verb a bulletin prints between a name's subject and its head (规模以上工业实现增加值, 实现营业收入): the same indicator
+VERB_HEADS = ("增加值", "营业收入", "利润总额", "总产值", "产值", "零售额", "收入", "总额")
+VERBS_INSIDE = ("累计实现", "累计完成", "实现", "完成")
+MIDDLE_DOT = re.compile(r"(?<=\d)[·・•‧](?=\d)")
 YEAR = re.compile(r"(?P<year>(?:19|20)\d{2})\s*年(?P<rest>\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?|末|底|的|度|全年)?")
 RANK = re.compile(
     r"(?:连续(?P<streak>\d+|[一二两三四五六七八九十]+)年)?"
@@ -128,13 +132,17 @@ class Catalog:
         published file): the names the rest of the warehouse resolves printed names by."""
         indicators = {
             row[0]: Indicator(*row) for row in con.execute(
-                "select indicator_code, name_zh, measure_type, base_indicator_code, unit, published_unit, price_basis from dim_indicator"
+                "select indicator_code, name_zh, measure_type, base_indicator_code, unit, published_unit, price_basis from staging.stg_indicators"
             ).fetchall()
         }
         names, alternatives = {}, {}
         for key, code in con.execute("select name_key, indicator_code from indicator_name order by indicator_code").fetchall():
             names.setdefault(key, code)
             alternatives.setdefault(key, []).append(code)
+        for key, code in list(names.items()):  # a verb inside the name: 工业实现增加值, 全年完成一般公共预算收入
+            head = next((h for h in VERB_HEADS if key.endswith(h) and len(key) > len(h) + 1), None)
+            for verb in VERBS_INSIDE if head else ():
+                names.setdefault(key[: -len(head)] + verb + head, code)
         for code, indicator in indicators.items():  # a count is printed without 数: 24个重大科技创新载体
             key = _key(indicator.name_zh)
             if indicator.measure_type == "count" and key.endswith("数") and len(key) > 3:
@@ -225,6 +233,8 @@ class Reading:
     def __init__(self, text: str):
         self.text = text
         self.norm = "".join(n if len(n := unicodedata.normalize("NFKC", c)) == 1 else c for c in text).lower()
+        # a middle dot between digits is a decimal point, as some bulletins print it (上涨2·3%): same length, same offsets
+        self.norm = MIDDLE_DOT.sub(".", self.norm)
 
     def _fragment(self, start: int, end: int) -> bool:
         return len(self.text[start:end].strip()) <= FRAGMENT

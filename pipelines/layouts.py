@@ -6,6 +6,11 @@ without configuration:
     indicators x periods   指标 | 单位 | 2022年 | 2023年       one region, named in the title (深圳市主要经济指标)
     regions x indicators   地区 | 地区生产总值（亿元） | ...     the period from the title (2023年...)
 
+The statistics bureau's portal (data.stats.gov.cn) exports these shapes with labelled lines above the header, which
+say what the title would: 指标：地区生产总值(亿元) (the indicator of a regions x periods table), 地区：上海市 (the region of
+an indicators x periods one; none, in its national database 年度数据, means China), 时间：2023年 (the period of a regions x
+indicators one), 数据库：分省年度数据; its 数据来源： line under the table is the citation, like 资料来源：.
+
 Every cell becomes one row (region or indicator from its row, period or indicator from its column) keeping its
 line and column. What the table does not say (the region of a title, the indicator of a title) is left empty: the
 validation frame resolves it from the title against the region and indicator names. A sidecar `<file>.toml` declares
@@ -28,6 +33,8 @@ SOURCE_PREFIXES = ("资料来源", "数据来源", "来源")
 REGION_SUFFIXES = ("省", "市", "区", "县", "旗", "盟", "州", "自治区", "全国", "全省", "全市")
 UNIT_LINE = re.compile(r"(?:计量)?单位\s*[:：]\s*(\S+)")
 YEAR_IN_TITLE = re.compile(r"((?:19|20)\d{2})\s*年")
+PORTAL_LINE = re.compile(r"^(数据库|指标|地区|时间)\s*:\s*(\S.*)$")  # after NFKC, ：is :
+REGIONAL_DATABASE = re.compile(r"分省|城市|地区|省|县")  # 分省年度数据, 主要城市年度数据; 年度数据 alone: the country's
 
 
 class LayoutError(ValueError):
@@ -113,6 +120,16 @@ def _footer(rows: list[list[str]]) -> tuple[int, str | None, str | None]:
     return end, "; ".join(citation) or None, "; ".join(notes) or None
 
 
+def _portal_lines(rows: list[list[str]]) -> dict[str, str]:
+    """The portal's labelled lines above a header: {'指标': '地区生产总值(亿元)', '地区': '上海市', '数据库': ..., '时间': ...}."""
+    found = {}
+    for row in rows:
+        first = next((_text(c) for c in row if _text(c)), "")
+        if match := PORTAL_LINE.match(first):
+            found.setdefault(match.group(1), match.group(2).strip())
+    return found
+
+
 def _stub_kind(header: str, values: list[str]) -> str | None:
     """regions or indicators, from the stub's header (地区, 指标) or else from its values (广东省, 深圳市...)."""
     key = _key(header)
@@ -171,6 +188,15 @@ def melt(rows: list[list[str]], lines: list[int], name: str, sidecar: Sidecar | 
     values = {k: v for k, v in (sidecar.values.items() if sidecar else [])}
     unit_line = next((m.group(1) for m in [UNIT_LINE.search(title or "")] if m), None)
     title_year = next((m.group(1) for m in [YEAR_IN_TITLE.search(title or "")] if m), None)
+    portal = _portal_lines(body[:index])
+    if "地区" not in portal and "数据库" in portal and not REGIONAL_DATABASE.search(portal["数据库"]):
+        portal["地区"] = "全国"  # the national database's tables are the country's
+    if layout == "regions x periods" and "指标" in portal:
+        values.setdefault("indicator", portal["指标"])
+    elif layout == "indicators x periods" and "地区" in portal:
+        values.setdefault("region", portal["地区"])
+    elif layout == "regions x indicators" and "时间" in portal and _period(portal["时间"]):
+        values.setdefault("period", _period(portal["时间"]))
     value_cols = [j for j, c in enumerate(header) if j not in (stub_col, unit_col) and _text(c)]
     records, out_lines, out_columns = [], [], []
     for row, line in zip(body[index + 1 :], lines[index + 1 : end]):

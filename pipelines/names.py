@@ -117,7 +117,7 @@ def indicator_parts(printed: str) -> tuple[str | None, str | None, str | None, s
         return None, None, None, None
     match = UNIT_IN_NAME.match(key)
     bare, unit = (match.group(1), match.group(2)) if match else (key, None)
-    level = next((bare[: -len(w)] for w in GROWTH_WORDS if bare.endswith(w) and len(bare) > len(w)), None)
+    level = next((bare[: -len(w)].rstrip("_") for w in GROWTH_WORDS if bare.endswith(w) and len(bare) > len(w)), None)
     return key, bare, unit, level
 
 
@@ -144,3 +144,13 @@ def add_catalog_names(frame: "pd.DataFrame") -> "pd.DataFrame":
         return ";".join(dict.fromkeys(k for k in map(name_key, listed) if k))
 
     return frame.assign(_names=pd.Series([names(r) for r in frame.to_dict("records")], index=frame.index, dtype="str"))
+
+
+def add_mapped_names(frame: "pd.DataFrame") -> "pd.DataFrame":
+    """Indicator mapping rows (a name as printed -> a catalog code) -> _name_key, the printed name's key, and _names:
+    the keys it becomes a synonym by, the name with and without its unit in brackets (房地产开发投资额(亿元);房地产开发投资额)."""
+    parts = [indicator_parts(v) if isinstance(v, str) else (None,) * 4 for v in frame["printed"]]
+    return frame.assign(
+        _name_key=pd.Series([p[0] for p in parts], index=frame.index, dtype="str"),
+        _names=pd.Series([";".join(dict.fromkeys(k for k in p[:2] if k)) or None for p in parts], index=frame.index, dtype="str"),
+    )

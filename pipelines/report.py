@@ -23,7 +23,7 @@ MAX_CHARTS_PER_REGION = 12
 # table's own column, which keeps the page quick on tens of millions of rows. Current figures only (a figure published
 # several times shows its latest release, tagged revised, its first release in the tag's tooltip).
 FACTS_SQL = """
-select r.region_code, f.entity_name, e.name_en as entity_name_en, i.indicator_code, i.name_zh, i.name_en, i.measure_type,
+select r.region_code, f.entity_name, e.name_en as entity_name_en, i.indicator_code, i.name_zh, coalesce(i.name_en, i.name_zh) as name_en, i.measure_type,
        i.base_indicator_code, i.unit, p.period_code, f.value, f.qualifier, f.published_value, f.published_unit,
        f.obs_status, s.source_code, s.title, p.start_date, p.end_date, f.observation_key,
        v.releases > 1 and f.value is distinct from v.first_released_value as is_revised, v.first_released_value, v.releases

@@ -24,8 +24,10 @@ from pipelines.transforms import table_key
 DOCUMENTS_DIR = "documents"
 DECISIONS_FILE = Path("reviews") / "decisions.csv"
 DECISION_COLUMNS = ["candidate_id", "decision", "region_code", "period", "note", "decided_by", "decided_at"]
+MAPPINGS_FILE = Path("indicator_mappings") / "mappings.csv"
+MAPPING_COLUMNS = ["printed", "indicator_code", "note", "mapped_by", "mapped_at"]
 # the tables the extractor reads: the catalog, region names, entities and units
-CATALOG_TABLES = ["main.dim_indicator", "main.indicator_name", "main.region_name", "main.dim_entity", "staging.stg_units"]
+CATALOG_TABLES = ["staging.stg_indicators", "main.indicator_name", "main.region_name", "main.dim_entity", "staging.stg_units"]
 TABLES = ("review.documents", "review.candidates")
 
 DDL = """
@@ -168,6 +170,22 @@ def append_decisions(raw_dir: Path, ids: list[str], decision: str, region_code: 
             writer.writerow(DECISION_COLUMNS)
         for candidate in ids:
             writer.writerow([candidate, decision, region_code or "", period or "", note or "", decided_by or "", at])
+    return path
+
+
+def append_mappings(raw_dir: Path, printed: list[str], indicator_code: str, note: str | None = None,
+                    mapped_by: str | None = None) -> Path:
+    """Appends names as printed, mapped to a catalog indicator, to data/raw/indicator_mappings/mappings.csv."""
+    path = Path(raw_dir) / MAPPINGS_FILE
+    path.parent.mkdir(parents=True, exist_ok=True)
+    new = not path.exists() or path.stat().st_size == 0
+    at = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    with path.open("a", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        if new:
+            writer.writerow(MAPPING_COLUMNS)
+        for name in printed:
+            writer.writerow([name, indicator_code, note or "", mapped_by or "", at])
     return path
 
 

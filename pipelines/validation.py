@@ -298,6 +298,8 @@ def build_validation_checks(source: SourceTable, inputs: CheckInputs) -> dg.Asse
     read_tables = {source.name} | set(inputs.source_tables)
     lookup_keys = inputs.keys
     warned = [e for e in suite["expectations"] if e.get("severity") == "warning"]
+    # the warning an indicator registered from a file carries (observations): the check names those indicators
+    registering = next((e["meta"]["reason"] for e in warned if e["kwargs"].get("column") == "_indicator_catalogued"), None)
     described = "\n".join(f"- {e.get('meta', {}).get('reason', e['type'])}" for e in suite["expectations"])
     specs = [
         dg.AssetCheckSpec(
@@ -394,6 +396,16 @@ def build_validation_checks(source: SourceTable, inputs: CheckInputs) -> dg.Asse
                 group by rule order by rule
                 """
             ).fetchall()
+            registered = con.execute(  # each indicator registered from a file, as printed, with its rows
+                f"""
+                select r.indicator, count(*)
+                from {source.warnings_table} as w
+                join {source.raw_table} as r using (_file, _file_sha256, _line, _column)
+                where contains(w._reason, ?)
+                group by all order by 1
+                """,
+                [registering],
+            ).fetchall() if registering else []
             extras = con.execute(
                 "select file, extra_columns from audit.load_ledger where source_table = ? and removed_at is null "
                 "and len(extra_columns) > 0 order by file",
@@ -450,9 +462,15 @@ def build_validation_checks(source: SourceTable, inputs: CheckInputs) -> dg.Asse
                 passed=not flagged,
                 severity=dg.AssetCheckSeverity.WARN,
                 description=" | ".join(
-                    f"{rule}: {rows:,} row(s) of {files}" for rule, rows, files in flagged
+                    ([f"{len(registered)} indicator(s) registered from files, kept until mapped to the catalog "
+                      f"(regind map-indicator): " + ", ".join(f"{name} ({rows:,} rows)" for name, rows in registered[:20])
+                      + (" ..." if len(registered) > 20 else "")] if registered else [])
+                    + [f"{rule}: {rows:,} row(s) of {files}" for rule, rows, files in flagged]
                 ) or "no row is kept with a warning",
-                metadata={"rows_flagged": sum(rows for _, rows, _ in flagged)},
+                metadata={
+                    "rows_flagged": sum(rows for _, rows, _ in flagged),
+                    "indicators_registered": dg.MetadataValue.json([name for name, _ in registered]),
+                },
             )
         yield dg.AssetCheckResult(
             check_name="known_columns",

@@ -53,6 +53,21 @@ create or replace macro release_date_in(text) as
             '\s*([0-9]+)\s*年\s*([0-9]+)\s*月', '\1-\2-01') as date))
     );
 
+-- What an indicator registered from a file measures, told from its name as printed and its base unit:
+-- 比上年增长 in % a growth rate, 拉动 or 贡献 a contribution, 增加 or 减少 (or percentage points) a change in a
+-- level, 上年=100 an index, a 率 or 比重 in % a share; anything else a level. The bounds of data/raw/bounds follow.
+create or replace macro registered_measure_type(name, base_unit) as
+    case
+        when base_unit = 'index' then 'index'
+        when base_unit = 'rank' then 'rank'
+        when base_unit in ('percent', 'percentage point') and regexp_matches(name, '拉动|贡献') then 'contribution'
+        when base_unit = 'percent' and regexp_matches(name, '增长|增速|增幅|增减|同比|比上年|比去年|下降') then 'growth_yoy'
+        when base_unit in ('percentage point', 'permille point') or regexp_matches(name, '增加|减少|净增|增量') then 'change'
+        when base_unit = 'percent' and regexp_matches(name, '率|比重|占|比例') then 'share'
+        when base_unit in ('percent', 'permille', 'times') then 'ratio'
+        else 'level'
+    end;
+
 -- What was known on a date: of every figure, the release that was current then among those out by that day (the
 -- releases of v_observation_all, in their order: observation_revision). Any DuckDB client on the published file:
 --     select * from observation_as_of(date '2024-06-30') where region_code = '440300'

@@ -107,6 +107,22 @@ def test_a_paragraph_of_preliminary_figures_proposes_them_provisional(catalog, t
     assert status[("industrial_va_above_size_growth_yoy", "2025")] == "reported"  # another paragraph
 
 
+def test_a_middle_dot_between_digits_is_a_decimal_point(catalog, tmp_path):
+    found = candidates(catalog, tmp_path, "嘉兴市2025年统计公报\n\n全年全市地区生产总值7865·32亿元，比上年增长5·8%。\n")
+    assert {(c.indicator_code, round(c.value, 6)) for c in found} == {("gdp", 786532000000.0), ("gdp_growth_yoy", 5.8)}
+    assert all(c.quote in "全年全市地区生产总值7865·32亿元，比上年增长5·8%。" for c in found)  # quoted as printed
+
+
+def test_a_verb_inside_a_name_still_names_it(catalog, tmp_path):
+    found = candidates(catalog, tmp_path, "嘉兴市2025年统计公报\n\n全市规模以上工业实现增加值1234.5亿元，增长6.2%。"
+                       "全年第三产业完成增加值3670.15亿元。\n")
+    assert facts(found) == {
+        ("industrial_va_above_size", "330400", "2025", 123450000000.0, ""),
+        ("industrial_va_above_size_growth_yoy", "330400", "2025", 6.2, ""),
+        ("tertiary_industry_va", "330400", "2025", 367015000000.0, ""),
+    }
+
+
 def test_a_region_the_text_does_not_settle_is_left_empty_and_flagged(catalog, tmp_path):
     found = candidates(catalog, tmp_path, "全年地区生产总值1368.5亿元，增长6.4%。\n", sidecar="year = 2025\n")
     assert {c.indicator_code for c in found} == {"gdp", "gdp_growth_yoy"}

@@ -58,6 +58,9 @@ OBSERVATION_INJECTIONS = [
      {"indicator_code is an indicator of indicators.csv"}),
     ("a status out of its set", "status = 'reported'", "'bogus' as status",
      {"status is reported, provisional, revised, estimate, break or target (sql/staging/stg_obs_statuses.sql)"}),
+    ("an indicator registered from its file (kept, with a warning)", "_indicator_catalogued", "false as _indicator_catalogued",
+     {"the indicator is in the catalog (indicators.csv); else it is registered from the file, its name and unit as printed, "
+      "until mapped (regind map-indicator)"}),
     ("a period before 1900", "_period is not null", "'1850' as _period", {"the period's year is between 1900 and 2099"}),
     ("a figure below its indicator's minimum", "_min_value is not null and _usual_min is not null",
      "_min_value - 1 as _value", {MINIMUM, USUAL_MIN}),
@@ -221,6 +224,10 @@ def corpus_build(template, tmp_path_factory) -> Path:
     (Path(warehouse.raw_dir) / "reviews" / "corpus_decisions.csv").write_text(
         "candidate_id,decision,region_code,period,note\n0123456789ab,accept,440300,2023,checked\nABC,maybe,44030,2023-13,\n",
         encoding="utf-8",
+    )
+    # indicator mappings, one good and one bad, so that their suite has rows to compare
+    (Path(warehouse.raw_dir) / "indicator_mappings" / "corpus_mappings.csv").write_text(
+        "printed,indicator_code\n全市生产总值,gdp\n,not_an_indicator\n", encoding="utf-8"
     )
     refresh(warehouse)  # the observations check may quarantine or block: the raw rows are what matters here
     with duckdb.connect(str(warehouse.build_path), read_only=True) as con:

@@ -93,7 +93,7 @@ def test_validation_history_keeps_every_expectation_with_a_sample(local, tmp_pat
     assert runs == 2
     assert failed == ("expect_column_values_to_be_null", "_region_in_period", 1, ["_region_in_period='no region has the code 999999'"])
     assert suites == {"observations", "regions", "indicators", "sources", "units", "qualifiers", "entities", "bounds",
-                      "region_code_revisions", "region_codes_2023", "rules", "reviews"}
+                      "region_code_revisions", "region_codes_2023", "rules", "reviews", "indicator_mappings"}
 
 
 def test_data_docs_show_every_table(warehouse):
@@ -103,7 +103,7 @@ def test_data_docs_show_every_table(warehouse):
     index = (warehouse.docs_path / "index.html").read_text(encoding="utf-8")
     suites = set(re.findall(r"validations/(\w+)/", index))
     assert suites == {"observations", "regions", "indicators", "sources", "units", "qualifiers", "entities", "bounds",
-                      "region_code_revisions", "region_codes_2023", "rules", "reviews"}
+                      "region_code_revisions", "region_codes_2023", "rules", "reviews", "indicator_mappings"}
     assert all(list((warehouse.docs_path / "validations" / s).rglob("*.html")) for s in suites)
 
 

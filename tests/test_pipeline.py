@@ -26,10 +26,10 @@ def test_definitions_load_with_one_asset_per_source_and_sql_file():
     assert {m.key.to_user_string() for m in models} <= keys
     assert "published_warehouse" in keys
     assert "review/candidates" in keys  # the documents asset (pipelines/review.py)
-    assert len(sources) == 12
+    assert len(sources) == 13
     assert len(all_checks) == len(sources) + 1  # one per source table, and the consistency rules' summary
     # three per table, observations' warnings (its suite has expectations of severity warning), consistency
-    assert sum(len(c.check_keys) for c in all_checks) == 3 * 12 + 1 + 1
+    assert sum(len(c.check_keys) for c in all_checks) == 3 * 13 + 1 + 1
 
 
 def test_every_asset_and_check_ran_and_passed(tmp_path):
