@@ -157,36 +157,32 @@ def documents(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.Mat
     })
 
 
-def append_decisions(raw_dir: Path, ids: list[str], decision: str, region_code: str | None = None, period: str | None = None,
-                     note: str | None = None, decided_by: str | None = None) -> Path:
-    """Appends decisions to data/raw/reviews/decisions.csv (the file keeps every decision; the last one counts)."""
-    path = Path(raw_dir) / DECISIONS_FILE
+def _append_rows(path: Path, columns: list[str], rows: list[list[str]]) -> Path:
+    """Appends rows to an analyst's CSV of the landing zone, writing its header first if the file is new or empty;
+    each row gets the time it was written as its last column."""
     path.parent.mkdir(parents=True, exist_ok=True)
     new = not path.exists() or path.stat().st_size == 0
     at = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
     with path.open("a", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle, lineterminator="\n")
         if new:
-            writer.writerow(DECISION_COLUMNS)
-        for candidate in ids:
-            writer.writerow([candidate, decision, region_code or "", period or "", note or "", decided_by or "", at])
+            writer.writerow(columns)
+        writer.writerows([*row, at] for row in rows)
     return path
+
+
+def append_decisions(raw_dir: Path, ids: list[str], decision: str, region_code: str | None = None, period: str | None = None,
+                     note: str | None = None, decided_by: str | None = None) -> Path:
+    """Appends decisions to data/raw/reviews/decisions.csv (the file keeps every decision; the last one counts)."""
+    return _append_rows(Path(raw_dir) / DECISIONS_FILE, DECISION_COLUMNS,
+                        [[c, decision, region_code or "", period or "", note or "", decided_by or ""] for c in ids])
 
 
 def append_mappings(raw_dir: Path, printed: list[str], indicator_code: str, note: str | None = None,
                     mapped_by: str | None = None) -> Path:
     """Appends names as printed, mapped to a catalog indicator, to data/raw/indicator_mappings/mappings.csv."""
-    path = Path(raw_dir) / MAPPINGS_FILE
-    path.parent.mkdir(parents=True, exist_ok=True)
-    new = not path.exists() or path.stat().st_size == 0
-    at = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-    with path.open("a", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle, lineterminator="\n")
-        if new:
-            writer.writerow(MAPPING_COLUMNS)
-        for name in printed:
-            writer.writerow([name, indicator_code, note or "", mapped_by or "", at])
-    return path
+    return _append_rows(Path(raw_dir) / MAPPINGS_FILE, MAPPING_COLUMNS,
+                        [[name, indicator_code, note or "", mapped_by or ""] for name in printed])
 
 
 class ReviewConfig(dg.Config):
