@@ -433,8 +433,8 @@ def show_published(elapsed: str) -> None:
         console.print(f"Report: {report.as_uri()}")
 
 
-EXTRACT_SHOWN = ["indicator_code", "region_code", "period", "value", "unit", "qualifier", "measure_type", "quote", "start", "end",
-                 "confidence"]
+EXTRACT_SHOWN = ["indicator_code", "label", "region_code", "period", "value", "unit", "qualifier", "measure_type", "quote", "start",
+                 "end", "confidence"]
 
 
 def extract(args: argparse.Namespace) -> int:
@@ -468,8 +468,8 @@ def extract(args: argparse.Namespace) -> int:
     return 0
 
 
-REVIEW_SHOWN = ["candidate_id", "review_status", "indicator_code", "region_code", "period", "printed", "entity", "confidence",
-                "quote", "same_as"]
+REVIEW_SHOWN = ["candidate_id", "review_status", "indicator_code", "label", "region_code", "period", "printed", "entity",
+                "confidence", "quote", "same_as"]
 
 
 def review(args: argparse.Namespace) -> int:
@@ -494,6 +494,8 @@ def review(args: argparse.Namespace) -> int:
             return 0
         if not args.ids:
             raise UsageError(f"give the ids of the candidates to {args.action} (regind review lists them)")
+        if args.action == "map":
+            return _map_candidate(con, args)
         known = dict(con.execute("select candidate_id, review_status from v_candidate_review").fetchall())
     unknown = [i for i in args.ids if i not in known]
     if unknown:
@@ -502,6 +504,30 @@ def review(args: argparse.Namespace) -> int:
     path = append_decisions(DEFAULT_RAW_DIR, args.ids, args.action, args.region, args.period, args.note, os.environ.get("USER"))
     console.print(f"{args.action}ed {len(args.ids)} candidate(s): recorded in {_shown(path)}. `regind refresh` applies the "
                   "decisions (an accepted candidate becomes an observation whose source is its document).", highlight=False)
+    return 0
+
+
+def _map_candidate(con, args: argparse.Namespace) -> int:
+    """`regind review map ID CATALOG_CODE`: an uncatalogued candidate's name becomes a synonym of a catalog indicator."""
+    from pipelines.extract import unmeasured
+    from pipelines.review import append_mappings
+
+    if len(args.ids) != 2:
+        raise UsageError("give one candidate id and the catalog indicator its name is: regind review map ID CATALOG_CODE")
+    candidate_id, code = args.ids
+    found = con.execute("select label, indicator_code from v_candidate_review where candidate_id = ?", [candidate_id]).fetchone()
+    if found is None:
+        raise UsageError(f"no candidate has the id {candidate_id} in the published warehouse: `regind review` lists them")
+    label, current = found
+    if current:
+        raise UsageError(f"candidate {candidate_id} is read as {current}, a catalog indicator already: accept or reject it")
+    if not con.execute("select 1 from dim_indicator where indicator_origin = 'catalog' and indicator_code = ?", [code]).fetchone():
+        raise UsageError(f"{code} is not an indicator of the catalog (data/raw/indicators/indicators.csv): "
+                         "`regind query \"select indicator_code, name_zh from dim_indicator\"` lists them")
+    level = unmeasured(label)  # the mapping names the level: 牧业产值增长 -> 牧业产值
+    path = append_mappings(DEFAULT_RAW_DIR, [level], code, args.note, os.environ.get("USER"))
+    console.print(f"mapped {level} to {code}: recorded in {_shown(path)}. `regind refresh` reads the figure as {code} "
+                  "(or its growth, change ...), proposed again for you to accept.", highlight=False)
     return 0
 
 
@@ -608,7 +634,9 @@ def main(argv: list[str] | None = None) -> int:
                             "their decision (proposed, accepted, rejected), or records decisions: `regind review accept ID ...`, "
                             "`regind review reject ID ... --note why`. Decisions are appended to data/raw/reviews/decisions.csv; "
                             "the next refresh turns accepted candidates into observations whose source is the document.")
-    v.add_argument("action", nargs="?", choices=("list", "accept", "reject"), default="list")
+    v.add_argument("action", nargs="?", choices=("list", "accept", "reject", "map"), default="list",
+                   help="accept an uncatalogued candidate to register its indicator, or map its name to a catalog indicator: "
+                   "regind review map ID CATALOG_CODE")
     v.add_argument("ids", nargs="*", help="candidate ids, as listed")
     v.add_argument("--document", help="list only candidates of documents whose name contains this")
     v.add_argument("--status", choices=("proposed", "accepted", "rejected", "all"), default="all", help="list only these")

@@ -16,15 +16,17 @@ Constructions (the `pattern` of a candidate, scored apart by `make eval-extract`
   count         N个<name> (the name after the figure)
 """
 
+import functools
 import re
 import unicodedata
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 
 from pipelines.documents import Document
+from pipelines.extract_tables import read_tables
 from pipelines.numbers import NumberFormatError, parse_printed
 
-COLUMNS = ["indicator_code", "region_code", "period", "value", "unit", "qualifier", "measure_type", "quote", "start", "end",
+COLUMNS = ["indicator_code", "label", "region_code", "period", "value", "unit", "qualifier", "measure_type", "quote", "start", "end",
            "confidence", "printed", "entity", "status", "price_basis", "pattern", "flags"]
 
 QUALIFIERS_BEFORE = ["超过", "突破", "接近", "大约", "超", "逾", "近", "约", "上"]  # 上千件 = 1000件以上
@@ -32,8 +34,8 @@ QUALIFIERS_AFTER = ["余", "多"]
 QUALIFIERS_TRAILING = ["以上", "左右"]
 QUALIFIER_CANONICAL = {"上": "以上"}
 CHINESE_DIGITS = "零〇一二两三四五六七八九十百千万亿"
-GROWTH_UP = ("增长", "增加", "提高", "上升", "提升")
-GROWTH_DOWN = ("下降", "减少", "回落", "下滑")
+GROWTH_UP = ("增长", "增加", "提高", "上升", "提升", "增产")
+GROWTH_DOWN = ("下降", "减少", "回落", "下滑", "减产")
 TARGET_WORDS = ("计划", "预计", "力争", "目标", "拟", "争取", "将")
 AS_OF_WORDS = ("目前", "截至目前", "现有", "已有", "现已", "如今", "当前")
 ADDED_WORDS = r"(新增|新认定|新设立|新引进|新落地|新培育|净增|增加|减少)"
@@ -52,6 +54,33 @@ FIGURE = re.compile(
 # a verb a bulletin prints between a name's subject and its head (规模以上工业实现增加值, 实现营业收入): the same indicator
 VERB_HEADS = ("增加值", "营业收入", "利润总额", "总产值", "产值", "零售额", "收入", "总额")
 VERBS_INSIDE = ("累计实现", "累计完成", "实现", "完成")
+CONTRIBUTION_WORDS = r"(拉动|贡献)"
+BRACKETED_NAME = re.compile(r"[(（]([^()（）]{2,20})[)）]\s*(为|达到|达|是)?\s*$")
+GENERIC_DISTRICT = re.compile(r"[一二三四五六七八九十新城郊矿东西南北中老]区")
+INSTITUTION = re.compile(r"(统计局|调查总队|调查队|人民政府|政府|人大|政协|党委|委员会|发改委|财政厅|财政局|商务厅|商务局|海关)")
+GROWTH_LIST = re.compile(r"(上涨|增长|上升)的?(有|为|是)?\s*[:：][^。；;：:]*$")
+VERB_INSIDE_LABEL = re.compile(r"(?<=[\u4e00-\u9fff])(累计实现|累计完成|实现|完成)(?=[\u4e00-\u9fff]{2})")
+ZONE = re.compile(r"[\u4e00-\u9fff]{0,6}?(经济区|经济圈|经济带|都市圈|城市群|示范区|片区|新区|开发区|高新区|园区|试验区)")
+PARTNER_BEFORE = ("对", "向", "赴", "与", "同", "来自", "面向", "从")
+SEX_RATIO = re.compile(r"\s*[:：∶]\s*100(?![\d.])")
+SEX_RATIO_UNIT = "女=100"  # males per 100 females, the unit of units.csv a sex ratio printed 103.5:100 is read in
+HEADS = ("增加值", "总产值", "产值", "产量", "营业收入", "利润总额", "播种面积", "面积")  # what a name's last words measure
+COUNTED = ("count", "enterprise", "person", "piece", "household", "head")
+COUNTED_AFTER = re.compile(r"([\u4e00-\u9fff]{2,8}?)(?:全部|均|已|被|实现|通过|获得|入选|成功|[，,。；;、])")
+LISTED = re.compile(r"(?:\s*[、和及与]\s*[-−]?\d+(?:\.\d+)?)+(?=\s*\D)")  # the numbers after a bare one in a list
+# the words an uncatalogued figure's name gets for what it measures (registered_measure_type in sql/macros.sql reads them)
+MEASURE_SUFFIXES = {"growth_average": "平均增长", "growth": "增长", "change": "增减", "contribution": "拉动", "share": "比重", "multiple": "倍数", "rank": "位次"}
+POINTS = ("个百分点", "百分点", "个千分点", "千分点")
+LABEL_BREAKS = "，,；;：:。、"  # brackets stay inside a name: 蔬菜(含菜瓜)种植面积
+# words around a name as a bulletin prints it, not part of it: 其中，全年全县完成...；...比上年增长
+LABEL_BEFORE = re.compile(r"^(其中|和|及|与|以及|全体|力争|争取|预计|计划|目标|今年|明年|去年|上年|拥有|现有|已有|全年|年末|年底|年初|全县|全市|全区|全省|全旗|全州|全盟|全国|城乡|累计|合计|共有|共|当年|本年|"
+                          r"按[^，,]{1,12}(计算|折算)|[^，,]{0,8}汇率(计算|折算)|实现|完成|(19|20)\d{2}年(末|底|度)?|[\s“”\"'])+")
+LABEL_AFTER = re.compile(r"(比上年末?|比去年|比年初|较上年末?|同比|与上年相比|比上年同期)?(增长|下降|上涨|提高|增加|减少|回落|上升|下滑|降低|"
+                         r"净增|净减|增速|增幅|涨幅|降幅|涨)?(为|达到|达|实现|完成|共|有|总计|合计|约合|折合|约|分别为|分别|了)*$")
+LABEL_SHAPE = re.compile(r"[\u4e00-\u9fff0-9][\u4e00-\u9fffA-Za-z0-9\-—+·“”\"、_()（）]*[\u4e00-\u9fffA-Za-z]")
+PARTS = {"城市", "农村", "城镇", "乡村", "男性", "女性", "城区", "郊区", "市区", "县城"}  # what 其中 splits a whole into
+NOT_NAMES = re.compile(r"^(增长|下降|同比|比上年|其中|分别|达|为|共|约|占|是|有|总计|合计|以上|以下|实际|名义|首个|首家|同口径|新增|.*[和及与]|第[一二三四五六七八九十\d]+[位名个批次届]?|"
+                       r".*[年月日份]|.*以来|低于|高于)$")
 MIDDLE_DOT = re.compile(r"(?<=\d)[·・•‧](?=\d)")
 YEAR = re.compile(r"(?P<year>(?:19|20)\d{2})\s*年(?P<rest>\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?|末|底|的|度|全年)?")
 RANK = re.compile(
@@ -170,6 +199,17 @@ class Catalog:
         return next((status for status, markers in self.statuses if any(m in lowered for m in markers)), None)
 
 
+@functools.cache
+def _simplified() -> dict[str, str]:
+    """Traditional -> simplified, character for character, from OpenCC's table (package opencc-python-reimplemented,
+    Apache-2.0): the first simplified form of each traditional character that has one."""
+    from importlib.resources import files
+
+    table = (files("opencc") / "dictionary" / "TSCharacters.txt").read_text(encoding="utf-8")
+    pairs = (line.split("\t") for line in table.splitlines() if "\t" in line)
+    return {t: forms.split()[0] for t, forms in pairs if len(t) == 1 and len(forms.split()[0]) == 1 and forms.split()[0] != t}
+
+
 def _key(text: str) -> str:
     return "".join(unicodedata.normalize("NFKC", text).lower().split())
 
@@ -200,6 +240,7 @@ class Candidate:
     flags: list[str] = field(default_factory=list)
     figure_start: int = 0  # the figure's own offsets
     figure_end: int = 0
+    label: str = ""  # the indicator's name, or the name as printed when no catalog entry matches (uncatalogued)
 
     def row(self) -> dict:
         row = asdict(self)
@@ -207,8 +248,13 @@ class Candidate:
         return {k: row[k] for k in COLUMNS}
 
     @property
+    def reading(self) -> str:
+        """What the figure is read as: its indicator, or an uncatalogued figure's name as printed."""
+        return self.indicator_code or f"uncatalogued: {self.label}"
+
+    @property
     def key(self) -> tuple:
-        return (self.indicator_code, self.region_code, self.period, self.entity,
+        return (self.reading, self.region_code, self.period, self.entity,
                 None if self.value is None else round(self.value, 6))
 
 
@@ -235,6 +281,10 @@ class Reading:
         self.norm = "".join(n if len(n := unicodedata.normalize("NFKC", c)) == 1 else c for c in text).lower()
         # a middle dot between digits is a decimal point, as some bulletins print it (上涨2·3%): same length, same offsets
         self.norm = MIDDLE_DOT.sub(".", self.norm)
+        # traditional characters read as simplified ones (糧食產量 as 粮食产量), one for one: the offsets stay
+        simplified = _simplified()
+        if any(c in simplified for c in self.norm):
+            self.norm = "".join(simplified.get(c, c) for c in self.norm)
 
     def _fragment(self, start: int, end: int) -> bool:
         return len(self.text[start:end].strip()) <= FRAGMENT
@@ -304,6 +354,7 @@ class Item:
     subject: str | None = None  # the indicator code the item was read as the measure of
     subject_start: int | None = None
     code: str | None = None  # the indicator it was read as
+    label: str | None = None  # the name it was read with, as printed, when the catalog has no indicator of it
 
 
 class Extractor:
@@ -323,21 +374,33 @@ class Extractor:
                 continue  # 一批, 两所: a lone Chinese digit is a word, not a figure (but 连续两年 is)
             if chinese and len(num) == 1 and not pre and not streak:
                 continue  # 千家万户, 万人空巷 (but 连续两年)
-            if before.isdigit() or before in "第几数.+" or s[pos:pos + 1] in ("几", "+") or (before == "“" and not chinese and s[pos:pos + 1] == "”"):
+            if before.isdigit() or before in "第几数.+" or (before in "-−" and match.start() > 1 and s[match.start() - 2].isdigit()) or s[pos:pos + 1] in ("几", "+") or (before == "“" and not chinese and s[pos:pos + 1] == "”"):
                 continue  # 第七届, 十几名, 几十件, 20+8
             after = next((q for q in QUALIFIERS_AFTER if s.startswith(q, pos)), "")
             pos += len(after)
             gap = len(s[pos:]) - len(s[pos:].lstrip(" "))
             unit = self._unit(s[pos + gap:])
+            if unit is None and (ratio := SEX_RATIO.match(s, pos)) and "性别比" in s[max(0, start - 12):start]:
+                unit, gap = SEX_RATIO_UNIT, ratio.end() - pos - len(SEX_RATIO_UNIT)  # 性别比为103.5:100 (女性为100)
+            if unit is None and not chinese and (chain := LISTED.match(s, pos)):
+                unit = self._unit(s[chain.end():].lstrip(" "))  # 分别拉动0.9、-0.6和1.4个百分点: the unit printed once
+                gap = -len(unit) if unit else 0
             if unit is None:
                 continue
             pos += gap + len(unit)
             if unit == "年" and not streak:
                 continue  # 2023年 is a year, 10年间 a span
+            if unit in ("个", "多个") and s[pos:pos + 1] in "月":
+                continue  # 连续8个月: a span of months
+            if unit == "岁" and re.match(r"(及?以[上下]|[、至~\-])", s[pos:]):
+                continue  # 60岁及以上人口: an age group's bound, not a figure
             trailing = next((q for q in QUALIFIERS_TRAILING if s.startswith(q, pos)), "")
             pos += len(trailing)
             if re.match(r"(的)?(企业|项目|城市|县|乡镇|村)", s[pos:]):
                 continue  # 营业收入超亿元企业: a threshold describing what is counted, not a figure
+            if re.search(r"(跨越|迈上|站上|跃上)$", s[max(0, start - 3):start]) or \
+                    (trailing and re.search(r"(保持在|稳定在|均在|控制在)$", s[max(0, start - 4):start])):
+                continue  # 跨越130亿元 (a milestone), 保持在80%以上 (a floor): not figures
             if pre == "上" and not chinese:
                 pre, start = "", start + 1
             try:
@@ -347,7 +410,10 @@ class Extractor:
             qualifiers = [q for q in (QUALIFIER_CANONICAL.get(pre, pre), after, trailing) if q]
             if parsed.number is None or len(qualifiers) > 1:
                 continue
-            found.append(Figure(start, pos, parsed.number, parsed.upper, unit, qualifiers[0] if qualifiers else "", s[start:pos]))
+            number = parsed.number
+            if not pre and before in "-−" and not (match.start() > 1 and s[match.start() - 2].isdigit()):
+                number, start = -number, start - 1  # 贡献率分别为54.1%、-39.5%: a sign, not a range's dash (2020-2023)
+            found.append(Figure(start, pos, number, parsed.upper, unit, qualifiers[0] if qualifiers else "", s[start:pos]))
         return found
 
     def _unit(self, text: str) -> str | None:
@@ -408,7 +474,17 @@ class Extractor:
         figure's period settles the rest (resolve)."""
         found = []
         for start, end, name in self._mentions(self.catalog._region_pattern, s):
+            if s[max(0, start - 1):start] in PARTNER_BEFORE or s[max(0, start - 2):start] in PARTNER_BEFORE:
+                continue  # 对香港出口38.57亿元: a trading partner, not the region the figure is of
+            if len(name) <= 2 and start > 0 and "\u4e00" <= s[start - 1] <= "\u9fff":
+                continue  # 玉东新区: the end of a longer name, not the county named 新区
+            if GENERIC_DISTRICT.fullmatch(name):
+                continue  # 一区四中心, 新区, 城区: common words first, a place's name rarely
+            if ZONE.match(s, end) or INSTITUTION.match(s, end):
+                continue  # 成都平原经济区, 广东省统计局: a zone or an office named after a place is not that place
             places = tuple(self.catalog.regions[name])
+            if not _existed(places, getattr(self, "_year", None)):
+                continue  # 惠民 (a prefecture until 1992) in a 2017 bulletin: the word, not the place
             near = tuple(p for p in places if p.code in context or p.parent_code in context or any(a in context for a in p.ancestors))
             if near and len({p.code for p in near}) < len({p.code for p in places}):
                 places = near
@@ -423,7 +499,7 @@ class Extractor:
             return None
         if len({p.code for p in places}) > 1 and period:
             year = period[:4]
-            valid = [p for p in places if (p.valid_from or "0000")[:4] <= year <= (p.valid_to or "9999")[:4]]
+            valid = [p for p in places if _valid_in(p, year)]
             places = tuple(valid) or places
         if len({p.code for p in places}) > 1:
             current = [p for p in places if p.valid_to is None]
@@ -434,6 +510,7 @@ class Extractor:
 
     # --- a document ---------------------------------------------------------------------------------------
     def extract(self, document: Document) -> list[Candidate]:
+        self._year = str(document.year) if document.year else None  # names of places that no longer existed are words
         reading = Reading(document.text)
         doc_places = self._document_places(document)
         doc_place = self.resolve(doc_places, str(document.year) if document.year else None)
@@ -453,7 +530,42 @@ class Extractor:
                          "status": self.catalog.printed_status(reading.norm[lines[0][0]:lines[-1][1]])}
             for sentence, origin in _sentences(reading, lines):
                 candidates += self.sentence(document, sentence, origin, paragraph, context)
+        candidates += self.tables(document, reading, doc_places)
         return merge(candidates)
+
+    def tables(self, document: Document, reading: "Reading", doc_places: tuple) -> list[Candidate]:
+        """The figures of the tables in the text (pipelines/extract_tables.py): each cell of a row whose name the
+        catalog knows as that indicator, or uncatalogued with the row's name; of the document's region."""
+        out = []
+        for cell in read_tables(reading.norm):
+            if cell.unit is None or self.catalog.unit(cell.unit) is None:
+                continue  # a table that does not say its unit: its figures cannot be put in base units
+            figure = Figure(cell.start, cell.end, cell.number, None, cell.unit, "", document.text[cell.start:cell.end])
+            key = _key(cell.label)
+            code = self.catalog.names.get(key)
+            if code is None and re.search(r"(生产总值|增加值)", cell.caption):
+                code = self.catalog.names.get(key + "增加值")  # 第一产业, in a table of GDP by industry
+            resolved = (self.measure_of(code, cell.kind) or (self.by_text(key, cell.kind) if cell.kind == "growth" else None)) if code else None
+            resolved = self.variant(resolved, figure) if resolved else None
+            label = None if resolved else _clean_label(cell.label, self)
+            if resolved is None and label is None:
+                continue
+            period = cell.year or (str(document.year) if document.year else None)
+            place = self.resolve(doc_places, period)
+            flags = [] if place else ["no region named in the text, its title or sidecar; set it"]
+            if resolved is None:
+                flags.append(uncatalogued_flag(label))
+            multiplier = self.catalog.unit(cell.unit)[1]
+            out.append(Candidate(
+                indicator_code=resolved, region_code=place.code if place else None, period=period,
+                value=float(cell.number * multiplier), unit=cell.unit, qualifier="", measure_type=cell.kind,
+                quote=document.text[cell.row_start:cell.row_end], start=cell.row_start, end=cell.row_end,
+                confidence=round(0.85 - 0.25 * (resolved is None) - 0.3 * (place is None), 2), printed=figure.printed,
+                price_basis=self.catalog.indicators[resolved].price_basis if resolved else None, pattern="table", flags=flags,
+                figure_start=cell.start, figure_end=cell.end,
+                label=self.catalog.indicators[resolved].name_zh if resolved else _measure_label(label, cell.kind),
+            ))
+        return out
 
     def _document_places(self, document: Document) -> tuple:
         """The places the sidecar's region (a code or a name) or else the title names."""
@@ -488,17 +600,25 @@ class Extractor:
         places = self.places(s, context)
         # 于2020年投资建设, 2020年以来: the year of an event or a start, not a figure's period
         years = [m for m in YEAR.finditer(s) if not (m.group("rest") or "").strip()[:1].isdigit()
-                 and not s[:m.start()].endswith(("于", "自", "从", "在")) and not s[m.end():].startswith(("以来", "起", "开始"))]
+                 and not s[:m.start()].endswith(("于", "自", "从", "在", "按")) and not s[m.end():].startswith(("以来", "起", "开始"))]
         out: list[Candidate] = []
         previous: Item | None = None
         pair: list | None = None  # the years of a 由...到 pair being read, and of the last one read
         pair_kind: str | None = None
         last_pair: list | None = None
 
-        def done(item: Item, subject: str | None, start: int | None, code: str | None = None) -> None:
+        def done(item: Item, subject: str | None, start: int | None, code: str | None = None, label: str | None = None) -> None:
             nonlocal previous
             item.subject, item.subject_start, item.code = subject, start, code
+            item.label = label if label is not None else (self.catalog.indicators[subject].name_zh if subject in self.catalog.indicators else None)
             previous = item
+
+        def uncatalogued(item: Item, kind: str, pattern: str, label: str | None, label_start: int | None, inherited: bool = False):
+            """Proposes a figure no catalog indicator reads, with the name as printed: an analyst cannot review what is
+            never shown."""
+            if label:
+                out.append(self._candidate(document, s, origin, item.figure, None, kind, pattern, label_start, paragraph, places,
+                                           entities, years, inherited=inherited, label=_measure_label(label, kind)))
 
         for index, item in enumerate(items):
             lead_from = previous.end if previous else 0
@@ -512,7 +632,7 @@ class Extractor:
             figure = item.figure
             if figure is None:  # read already, as a part of 分别 or a streak's threshold
                 continue
-            kind, pattern = self._kind(lead, figure)
+            kind, pattern = self._kind(lead, figure, s[:item.start])
             if kind == "streak":
                 code = previous and (self.measure_of(previous.code, "streak") if previous.code else None
                                      or (self.measure_of(previous.subject, "streak") if previous.subject else None))
@@ -526,17 +646,23 @@ class Extractor:
                 continue
             respectively = self._respectively(s, lead_from, item, items[index:])
             if respectively:
-                for (code, subject_start, kind_r), other in respectively:
+                for (code, subject_start, kind_r, text), other in respectively:
                     code = self.variant(code, other.figure, s) if code else None
                     if code:
                         out.append(self._candidate(document, s, origin, other.figure, code, kind_r, "respectively", subject_start,
                                                    paragraph, places, entities, years))
+                    else:
+                        uncatalogued(other, kind_r, "respectively", _clean_label(_headed(text, respectively), self), subject_start)
                     other.figure = None
-                    done(other, self._level_of(code), subject_start, code)
+                    done(other, self._level_of(code), subject_start, code,
+                         label=None if code else _clean_label(_headed(text, respectively), self))
                 continue
             code, subject_start, inherited = None, None, False
             leading = [n for n in names if lead_from <= n[0] and n[1] <= item.start]
             share = re.search(r"占([^，,。]{1,20}?)的?(比重|比例)", lead) if kind == "share" else None
+            named = BRACKETED_NAME.search(lead)
+            if named and (inside := [n for n in leading if lead_from + named.start(1) <= n[0] and n[1] <= lead_from + named.end(1)]):
+                leading, share = inside[-1:], None  # 占常住人口的比重（常住人口城镇化率）为43.01%: the name in brackets is the indicator
             if share:
                 leading = [n for n in leading if n[1] <= lead_from + share.start()]
             # 24个重大科技创新载体, 4万平方米的专业无人机生产制造基地: the name after the figure
@@ -556,17 +682,37 @@ class Extractor:
             if kind == "level" and following and (following[0][0] - figure.end <= 2 or not leading
                                                   or following[0][0] - figure.end <= 6 and not near_before):
                 code, subject_start, pattern = self.catalog.names[following[0][2]], following[0][0], "count"
+            elif leading and (qualified := self._qualified(s, self._segment_start(s, lead_from, item), leading[-1], item)):
+                # 对香港出口, 机电产品出口值, 城镇常住人口: words before a catalog name narrow it to an indicator of its own
+                segment = self._segment_start(s, lead_from, item)
+                uncatalogued(item, kind, pattern, qualified, segment)
+                done(item, None, segment, label=qualified)
+                continue
             elif leading:
                 code, subject_start = self.catalog.names[leading[-1][2]], leading[-1][0]
                 clause = s[max(s.rfind(c, 0, subject_start) for c in "，,；;：:") + 1:subject_start]
-                if re.search(ADDED_WORDS, clause + s[leading[-1][1]:item.start]) and not re.search(ADDED_WORDS, self.catalog.indicators[code].name_zh):
+                if kind == "level" and re.search(ADDED_WORDS, clause + s[leading[-1][1]:item.start]) \
+                        and not re.search(ADDED_WORDS, self.catalog.indicators[code].name_zh):
                     # 新增国家高新技术企业186家: the additions, not the total the indicator counts (总数达到 after it is)
+                    label = _clean_label(s[self._segment_start(s, lead_from, item):item.start], self)
+                    uncatalogued(item, "level", pattern, label, subject_start)
                     done(item, code, subject_start)
                     continue
             elif inherit and (kind != "level" or re.search(TOTAL_WORDS, lead) or pairing):
                 code, subject_start, inherited = inherit.subject, inherit.subject_start, True
             elif inherit and kind == "level":  # 首次突破5万亿元大关: a figure of the same subject, read as no observation
-                done(item, inherit.subject, inherit.subject_start)
+                segment = self._segment_start(s, lead_from, item)
+                label = self._after_subject(s[segment:item.start], inherit, figure, part="其中" in lead)
+                if label:  # ，其中：男性61.11万人; 按平均汇率计算为2865美元: a figure of its own, of a part or in another unit
+                    uncatalogued(item, kind, pattern, label, segment)
+                    done(item, None, segment, label=label)
+                else:
+                    done(item, inherit.subject, inherit.subject_start)
+                continue
+            elif previous and previous.label and not previous.subject and kind != "level" and self._bare(lead):
+                # 牧业产值32.36亿元，同比增长31.7%: the growth of a name the catalog lacks
+                uncatalogued(item, kind, pattern, previous.label, previous.subject_start, inherited=True)
+                done(item, None, previous.subject_start, label=previous.label)
                 continue
             base_subject = code
             if code:
@@ -596,7 +742,53 @@ class Extractor:
                     year = pair[1] or (last_pair[1] if last_pair else None)
                     last_pair, pair = (pair if pair[0] and pair[1] else last_pair), None
             if code is None:
-                done(item, base_subject, subject_start)
+                if base_subject and kind != "level":  # the change or contribution of a catalogued level
+                    label = self.catalog.indicators[base_subject].name_zh
+                    printed = _clean_label(s[self._segment_start(s, lead_from, item):item.start], self) if leading else None
+                    if printed and any(_key(n) in _key(printed) for n in (label, s[leading[-1][0]:leading[-1][1]])):
+                        label = printed  # 第一产业比重下降2.5个百分点: the name as printed
+                    elif kind == "change" and re.search(r"(比重|占比)", lead) and not re.search(r"(比重|占比)", label):
+                        label += "比重"  # 第三产业增加值比重比上年提高0.8个百分点: the share's change
+                elif base_subject and kind == "level" and leading and self._bare(s[leading[-1][1]:item.start]) and \
+                        (self.catalog.unit(figure.unit) or ("",))[0] not in ("", self.catalog.indicators[base_subject].unit):
+                    # 粮食播种面积10477.1万亩 (the catalog's is in hectares), 人均生产总值约合20533美元: another unit that does not
+                    # convert at a fixed rate, registered apart by its base unit
+                    label = self.catalog.indicators[base_subject].name_zh
+                elif base_subject and kind == "level" and leading and not inherited:
+                    # 规模以上工业企业资产负债率为78.0%: words after a catalog name make another indicator of it
+                    segment = self._segment_start(s, lead_from, item)
+                    label = _clean_label(s[segment:item.start], self)
+                    label = label if label and _key(label) != leading[-1][2] else None
+                    subject_start = segment if label else subject_start
+                else:
+                    segment = self._segment_start(s, lead_from, item)
+                    words = s[segment:item.start]
+                    if kind == "share" and words.lstrip().startswith("占") and previous and previous.label:
+                        words = previous.label + words.lstrip()  # 民营经济增加值...，占全市经济总量的59.0%
+                        segment = previous.subject_start if previous.subject_start is not None else segment
+                    label = _clean_label(words, self) if not base_subject else None
+                    if label and re.fullmatch(r"(两年|三年)?平均|年均", label) and previous and previous.label:
+                        label = previous.label  # ...增长8.7%，两年平均增长5.6%: the same name's average
+                    elif label and re.match(r"(高于|低于|快于|慢于|比全国|比全省|比全市|降幅|增幅|增速|涨幅)", label) and previous and previous.label:
+                        label = previous.label + label  # 增长8.1%，高于全省2.2个百分点: the gap of that growth
+                    if label and label.startswith("对") and re.search(CONTRIBUTION_WORDS, label) and previous and previous.label:
+                        stem = previous.label if _stem(previous.label) is None else _stem(previous.label)
+                        label = stem.rsplit("_", 1)[0] + label  # 第一产业增加值...，对GDP增长贡献率为12.6%: the first industry's
+                    if label in PARTS and previous and previous.label:
+                        # 居民消费价格上涨1.6%，其中城市上涨1.4%，农村上涨1.8%: the parts of the whole named before them
+                        whole = previous.label.rsplit("_", 1)[0] if "_" in previous.label else \
+                            None if previous.label in PARTS else previous.label
+                        label = f"{whole}_{label}" if whole else label
+                    if label in HEADS and previous and previous.label:  # 农林牧渔业总产值69.93亿元，增加值37.90亿元
+                        stem = _stem(previous.label)
+                        label = stem + label if stem else label
+                    if label is None and not base_subject and kind == "level" and \
+                            (self.catalog.unit(figure.unit) or ("",))[0] in COUNTED and (after := COUNTED_AFTER.match(s, item.end)):
+                        label = _clean_label(after.group(1), self)  # 1919个贫困村全部脱贫出列: the name after a count
+                    subject_start = segment if label else subject_start
+                if label and not (kind == "level" and following_item is None and re.match(r"[^，,。；;]{0,4}(以上|以下|及以上)", s[item.end:])):
+                    uncatalogued(item, kind, pattern, label, subject_start)
+                done(item, base_subject, subject_start, label=None if base_subject else label)
                 continue
             out.append(self._candidate(document, s, origin, figure, code, kind, pattern, subject_start, paragraph, places,
                                        entities, years, inherited=inherited, year=year))
@@ -605,28 +797,77 @@ class Extractor:
         return out
 
     @staticmethod
+    def _segment_start(s: str, lead_from: int, item: Item) -> int:
+        """Where the words naming a figure begin: after the last mark of punctuation before it, or the figure before."""
+        return max(lead_from, max(s.rfind(c, 0, item.start) for c in LABEL_BREAKS) + 1)
+
+    def _after_subject(self, words: str, subject: Item, figure: Figure, part: bool = False) -> str | None:
+        """The name of a level printed right after another's figure, if it is one: a part after 其中 (户籍人口...，其中：
+        男性61.11万人 -> 户籍人口男性), the same level in another currency (人均地区生产总值19763元，按平均汇率计算为2865美元),
+        not the same figure said again (首次突破5万亿元大关)."""
+        if (re.search(r"(按.{0,16}(计算|折算)|汇率(计算|折算)|约合|折合)", words) or words.strip() in ("(", "（")) and subject.label:
+            # ...，按平均汇率计算为2865美元; 17.8万公顷(267万亩): the same level in another unit
+            level_unit = (self.catalog.unit(subject.figure.unit) or (None,))[0] if subject.figure else None
+            return subject.label if level_unit != (self.catalog.unit(figure.unit) or (None,))[0] else None
+        label = _clean_label(words, self)
+        if label is None or re.search(r"(突破|首次|大关|超过|跨越|迈上|站上)", label):
+            return None
+        if label in HEADS and subject.label:  # 农林牧渔业总产值98.20亿元，增加值61.50亿元
+            stem = _stem(subject.label)
+            return stem + label if stem else None
+        return (subject.label or "") + label if part else label
+
+    def _qualified(self, s: str, segment: int, name: tuple, item: Item) -> str | None:
+        """The name printed when words the sentence does not otherwise explain (not 全年, 全市, a region, 实现, 规模以上)
+        stand right before a catalog name: an indicator of its own, uncatalogued (对香港出口 is not 出口)."""
+        before = s[segment:name[0]]
+        if ZONE.search(before) and re.search(r"(区|圈|带|群)$", before.rstrip()):
+            return _clean_label(s[segment:item.start], self)  # 成都平原经济区地区生产总值: a zone's, not the region's
+        if len(name[2]) > 5 or any(segment <= st < name[0] for st, _, _ in self._mentions(self.catalog._entity_pattern, s)):
+            return None  # a long name is specific already (民用...驾驶员训练机构); an entity is read as the figure's entity
+        prefix = _clean_label(before + "某某", self)
+        prefix = prefix[:-2] if prefix and prefix.endswith("某某") else None
+        if not prefix or len(re.findall(r"[\u4e00-\u9fff]", prefix)) < 2 or re.search(r"(规模以上|规上|实现|完成|达到|累计|其中|全体|合计|公司|企业|集团)", prefix):
+            return None
+        if not before.rstrip().endswith(prefix) or re.search(r"\s$", before):
+            return None  # the words must touch the name
+        return _clean_label(s[segment:item.start], self)
+
+    @staticmethod
     def _bare(lead: str) -> bool:
         """Whether the words between two figures name nothing new (，同比增长; ，比上年末提高; ，是2014年的)."""
-        rest = re.sub(r"(19|20)\d{2}年(的|末|底)?|同比|比上年末?|比年初|较上年|按可比价格计算|首次|其中|分别|总数|总量|累计|全年|年末|"
+        rest = re.sub(r"(19|20)\d{2}年(的|末|底)?|同比|比上年末?|比年初|较上年|按[^，,]{0,8}计算|首次|其中|分别|总数|总量|累计|全年|年末|"
+                      r"两年平均|三年平均|年均|扣除价格因素|实际|可比|与|相比|"
                       r"增长|下降|提高|增加|减少|回落|上升|增速|增幅|达到|达|实现|为|了|是|的|超过|突破|接近|大约|超|逾|近|约|"
                       r"由|到|至|跃升|升至|降至|大关|[\s，,；;：:、▲■●“”\"'（）()]", "", lead)
         return len(rest) <= 2
 
-    def _kind(self, lead: str, figure: Figure) -> tuple[str, str]:
+    def _kind(self, lead: str, figure: Figure, before: str = "") -> tuple[str, str]:
         tail = lead.rstrip(" ")
         for q in QUALIFIERS_BEFORE:
             if tail.endswith(q):
                 tail = tail[: -len(q)]
         tail = re.sub(r"(了|为|达到|达|约为|分别为)$", "", tail)
+        clause = re.split(r"[，,；;。]", lead)[-1]
         if figure.unit == "年":
             return "streak", "streak"
         if figure.unit == "倍":
             return "multiple", "multiple"
+        if re.search(CONTRIBUTION_WORDS, clause) and figure.unit in ("%", *POINTS):
+            return "contribution", "contribution"  # 拉动经济增长2.1个百分点, 对经济增长的贡献率为45%
+        if figure.unit in POINTS:
+            return "change", "change"  # 比上年提高1.2个百分点, 下降1.05个千分点
         if figure.unit in ("%", "‰"):
-            if tail.endswith(GROWTH_UP + GROWTH_DOWN + ("增速", "增幅", "增长率")):
+            if GROWTH_LIST.search(before):
+                return "growth", "growth"  # 上涨的有：交通通信3.2%、教育文化娱乐2.6%: a list of growth rates
+            if tail.endswith(GROWTH_UP + GROWTH_DOWN + ("增速", "增幅", "增长率", "上涨", "涨幅", "降幅", "涨")) and not tail.endswith("自然增长率"):
+                if re.search(r"(两年|三年|年)平均|年均|平均每年", clause):
+                    return "growth_average", "growth"  # 两年平均增长4.5%: not the year's growth, a measure of its own
                 return "growth", "growth"
-            if re.search(r"(比重|比例|占比)", lead):
+            if re.search(r"(比重|比例|占比)", lead) or re.search(r"占[^，,；;。]{1,16}$", tail):
                 return "share", "share"
+        elif tail.endswith(GROWTH_UP + GROWTH_DOWN + ("净增", "净减")) and not tail.endswith(("新增",)):
+            return "change", "change"  # 比上年末增加45公顷: a change in a level, not the level
         return "level", "level"
 
     def _respectively(self, s: str, lead_from: int, item: Item, rest: list[Item]):
@@ -642,13 +883,19 @@ class Extractor:
                 break
             group.append(other)
         clause_start = max(lead.rfind(c, 0, at) for c in "，,。；;：:") + 1
-        items = [t for t in re.split(r"[、和及与]", lead[clause_start:at]) if t.strip()]
+        items = _spelled_out(_listed(lead[clause_start:at], len(group)), len(group))
         kind = "growth" if verb.startswith(GROWTH_UP + GROWTH_DOWN) else "level"
         if kind == "level" and group[0].figure.unit in ("%", "‰") and re.search("(比重|占比|比例)", verb + lead[clause_start:at]):
             kind = "share"
+        if re.search(CONTRIBUTION_WORDS, verb + lead[clause_start:at]) and group[0].figure.unit in ("%", *POINTS):
+            kind = "contribution"
+        elif group[0].figure.unit in POINTS:
+            kind = "change"
         if not items and self._last_respectively and len(self._last_respectively) == len(group) and len(group) > 1:
-            return [((self.measure_of(base, kind) if base else None, start, kind), other)
-                    for (base, start), other in zip(self._last_respectively, group)]
+            # ，分别拉动经济增长0.9、-0.6和1.4个百分点: the items named before, each with the verb printed now
+            said = verb.strip() if len(re.findall(r"[\u4e00-\u9fff]", verb)) >= 2 else ""
+            return [((self.measure_of(base, kind) if base else None, start, kind, text.split("对")[0] + said if said else text), other)
+                    for (base, start, text), other in zip(self._last_respectively, group)]
         if len(items) != len(group) or len(group) < 2:
             return None
         out, bases, last = [], [], _key(items[-1])
@@ -665,8 +912,8 @@ class Extractor:
             if code is None:  # the item names its indicator inside longer words
                 inner = self._mentions(self.catalog._name_pattern, key)
                 code = self.measure_of(self.catalog.names[inner[-1][2]], kind) if inner else None
-            out.append(((code, offset, kind), group[i]))
-            bases.append((self._level_of(code), offset))
+            out.append(((code, offset, kind, text), group[i]))
+            bases.append((self._level_of(code), offset, text))
             offset += len(text) + 1
         self._last_respectively = bases
         return out
@@ -728,8 +975,11 @@ class Extractor:
         return s[:year.start()].rstrip().endswith(COMPARISON_BEFORE_YEAR) and not s[year.end():].startswith(("以来",))
 
     def _candidate(self, document, s, origin, figure, code, kind, pattern, subject_start, paragraph, places, entities, years,
-                   inherited=False, year=None) -> Candidate:
+                   inherited=False, year=None, label=None) -> Candidate:
         flags, confidence = [], 0.95
+        if code is None:
+            flags.append(uncatalogued_flag(label))
+            confidence -= 0.25
         before = figure.start
         # entity: named in the sentence before the figure, or 公司 after one named earlier in the paragraph
         named = [e for e in entities if e[1] <= before]
@@ -769,7 +1019,7 @@ class Extractor:
         context_place = self.resolve(paragraph["place"], period)
         ancestors = (set(context_place.ancestors) | {context_place.parent_code}) if context_place else set()
         named_places = [(p, name) for st, en, p, name in places if en <= before and not any(e[0] <= st < e[1] for e in entities)
-                        and not (context_place and {q.code for q in p} <= ancestors)]
+                        and not (context_place and {q.code for q in p} <= ancestors) and _existed(p, period)]
         place, region_flag = None, None
         if named_places:
             places_named, name = named_places[-1]
@@ -790,13 +1040,14 @@ class Extractor:
             flags.append(region_flag)
             confidence -= 0.3
         value = figure.number
-        if kind == "growth" and re.search(r"(下降|减少|回落|下滑)[^，,。]{0,3}$", s[max(0, figure.start - 6):figure.start]):
+        if kind in ("growth", "growth_average", "change", "contribution") and \
+                re.search(r"(下降|减少|回落|下滑|降低|减产)[^，,。]{0,3}$", s[max(0, figure.start - 6):figure.start]):
             value = -value
         multiplier = (self.catalog.unit(figure.unit) or (None, Decimal(1)))[1]
         status = "target" if any(w in s[:before] for w in TARGET_WORDS) else "reported"
         if status == "reported" and paragraph.get("status") and (document.year is None or period == str(document.year)):
             status = paragraph["status"]  # 初步核算，全年...: the reference year's figures of the paragraph are provisional
-        price_basis = self.catalog.indicators[code].price_basis
+        price_basis = self.catalog.indicators[code].price_basis if code else None
         if "可比价" in s:
             price_basis = "comparable"
         elif "现价" in s or "当年价" in s:
@@ -816,8 +1067,106 @@ class Extractor:
             qualifier=figure.qualifier, measure_type=kind, quote=document.text[begin:end], start=begin, end=end,
             confidence=round(max(0.05, confidence), 2), printed=figure.printed.strip(), entity=entity[0] if entity else None,
             status=status, price_basis=price_basis, pattern=pattern, flags=flags,
-            figure_start=origin[figure.start], figure_end=origin[figure.end - 1] + 1,
+            figure_start=origin[figure.start], figure_end=origin[figure.end - 1] + 1, label=self.catalog.indicators[code].name_zh if code else label,
         )
+
+
+def _existed(places: tuple, period: str | None) -> bool:
+    """Whether a name's places include one that existed in the period: 惠民 (a prefecture until 1992) in a 2017
+    bulletin is the word 惠民生, not the place."""
+    if not period:
+        return True
+    return any(_valid_in(p, period[:4]) for p in places)
+
+
+def _valid_in(place: Place, year: str) -> bool:
+    return (place.valid_from or "0000")[:4] <= year <= (place.valid_to or "9999")[:4]
+
+
+def _clean_label(text: str, extractor: "Extractor") -> str | None:
+    """The name of a figure as printed, without the words a sentence wraps it in (全年, 2023年, the region, 比上年增长,
+    为, 达到), or None when what is left is no name: a verb, a year, a mark."""
+    label = re.sub(r"^([(（][^()（）]*[)）])+", "", text.replace("“", "").replace("”", "").replace('"', "").strip())  # (下同)
+    label = re.sub(r"^[(（]", "", label)  # (按年平均汇率折算为: an aside opening before the figure
+    for _ in range(3):
+        for start, end, _, _ in reversed(extractor.places(label, [])):
+            if start == 0 or not label[:start].strip("全年末底 "):
+                label = label[end:]  # 湘阴县农林牧渔总产值: the region is not part of the name
+                break
+        label = LABEL_AFTER.sub("", LABEL_BEFORE.sub("", label)).strip()
+    label = re.sub(r"[(（][^()（）]*[)）]$", "", label).strip()  # 地区生产总值(GDP): an abbreviation after the name
+    label = re.sub(r"^[^\u4e00-\u9fff0-9]+", "", label)
+    for start, end, _, _ in reversed(extractor.places(label, [])):
+        if start > 0 and label[start - 1] not in PARTNER_BEFORE and label[max(0, start - 2):start] not in PARTNER_BEFORE:
+            label = label[:start] + label[end:]  # 占玉州区生产总值的比重: the region is not part of the name
+    label = VERB_INSIDE_LABEL.sub("", label)  # 民营经济完成增加值: the verb is not part of the name
+    if not (2 <= len(label) <= 20) or not LABEL_SHAPE.fullmatch(label) or NOT_NAMES.match(label):
+        return None
+    if sum("\u4e00" <= c <= "\u9fff" for c in label) < 2:
+        return None
+    return label
+
+
+def _listed(text: str, figures: int) -> list[str]:
+    """The items of a list before 分别: split at 、 and at 和, 及, 与 (批发和零售、住宿和餐饮及金融业: split at 、, then at the
+    last 和 or 及 if one item is still missing, so names holding 和 stay whole)."""
+    def kept(items):
+        return [t for t in items if t.strip() and not re.fullmatch(r"\s*(同比|比上年|较上年|比去年|与上年相比)\s*", t)]
+
+    every = kept(re.split(r"[、和与]|及(?!以上|以下)", text))
+    if len(every) == figures:
+        return every
+    commas = kept(text.split("、"))
+    if len(commas) == figures:
+        return commas
+    if commas and len(commas) == figures - 1 and (last := re.search(r"(.*)(和|及|与)(.+)$", commas[-1])):
+        return commas[:-1] + [last.group(1), last.group(3)]
+    return every
+
+
+def _headed(text: str, listed: list) -> str:
+    """An item of a list that names its head once, at the end: 0-17岁、...、60岁及以上人口 -> 0-17岁人口."""
+    last = listed[-1][0][3]
+    head = re.search(r"(?:以上|以下)?([\u4e00-\u9fff]{1,4})$", last)
+    if text is last or not head or re.search(r"[\u4e00-\u9fff]{2}$", text):
+        return text
+    return text + head.group(1)
+
+
+def _spelled_out(items: list[str], figures: int) -> list[str]:
+    """The names of a list a bulletin prints elliptically: 第一、二、三产业增加值 -> 第一产业增加值, 第二产业增加值, 第三产业
+    增加值; 三次产业贡献率 (before three figures) -> the same of 第一产业, 第二产业, 第三产业."""
+    if len(items) == 1 and figures == 3 and (m := re.match(r"(.*?)三次产业(.*)$", items[0])):
+        return [f"{m.group(1)}第{n}产业{m.group(2)}" for n in "一二三"]
+    if len(items) > 1 and re.fullmatch(r"\s*第[一二三四五六七八九十]", items[0]) and \
+            all(re.fullmatch(r"\s*[一二三四五六七八九十]", t) for t in items[1:-1]) and re.match(r"\s*[一二三四五六七八九十]\S", items[-1]):
+        tail = items[-1].strip()[1:]
+        return [f"第{t.strip()[-1]}{tail}" for t in items[:-1]] + [f"第{items[-1].strip()}"]
+    return items
+
+
+def unmeasured(label: str, shortest: int = 2) -> str:
+    """The name of the level an uncatalogued label measures (牧业产值增长 -> 牧业产值), when at least `shortest`
+    characters are left of it; else the label itself."""
+    return next((label[: -len(s)] for s in MEASURE_SUFFIXES.values() if label.endswith(s) and len(label) - len(s) >= shortest),
+                label)
+
+
+def _stem(label: str) -> str | None:
+    """A name without the head that says what it measures (农林牧渔业总产值 -> 农林牧渔业), or None if it has none."""
+    return next((label[: -len(h)] for h in HEADS if label.endswith(h)), None)
+
+
+def uncatalogued_flag(label: str) -> str:
+    return (f"uncatalogued: no catalog indicator is named '{label}'; accepting it registers one "
+            "(or map the name first: regind map-indicator)")
+
+
+def _measure_label(label: str, kind: str) -> str:
+    """The name a registered indicator gets for the measure read (registered_measure_type reads it back)."""
+    suffix = MEASURE_SUFFIXES.get(kind, "")
+    return label if not suffix or label.endswith(suffix) or (kind == "share" and re.search(r"(比重|占比|比例|率)$", label)) \
+        or (kind == "contribution" and re.search(CONTRIBUTION_WORDS, label)) else label + suffix
 
 
 def merge(candidates: list[Candidate]) -> list[Candidate]:
@@ -830,7 +1179,22 @@ def merge(candidates: list[Candidate]) -> list[Candidate]:
             kept[key] = candidate
         elif candidate.confidence > kept[key].confidence:
             kept[key] = candidate
-    return sorted(kept.values(), key=lambda c: c.start)
+    # a table's row restating a figure the prose read as a catalog indicator (居民消费价格 | 1.1 after 居民消费价格上涨1.1%)
+    read = {(c.region_code, c.period, c.measure_type, round(c.value, 6)): c for c in kept.values() if c.indicator_code}
+    prose = {}
+    for c in kept.values():
+        if c.pattern != "table":
+            prose.setdefault((c.region_code, c.period, c.measure_type, round(c.value, 6)), c)
+    return sorted((c for c in kept.values() if (c.indicator_code or not _restates(c, read))
+                   and not (c.pattern == "table" and _restates(c, prose))), key=lambda c: c.start)
+
+
+def _restates(candidate: Candidate, read: dict) -> bool:
+    same = read.get((candidate.region_code, candidate.period, candidate.measure_type, round(candidate.value, 6)))
+    if same is None or same is candidate:
+        return False
+    level = unmeasured(candidate.label, shortest=0)
+    return len(level) >= 2 and (level in same.label or same.label in level)
 
 
 def extract(document: Document, catalog: Catalog) -> list[Candidate]:

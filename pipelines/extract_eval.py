@@ -9,7 +9,9 @@ An observation matches when its indicator, region, period, entity and value in b
 """
 
 import csv
+import hashlib
 import os
+import re
 import sys
 from collections import defaultdict
 from dataclasses import dataclass
@@ -18,7 +20,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from pipelines.documents import read_document
-from pipelines.extract import Candidate, Catalog, Extractor
+from pipelines.extract import Candidate, Catalog, Extractor, _key, _simplified, unmeasured
 from pipelines.numbers import parse_printed
 from pipelines.paths import DEFAULT_WAREHOUSE_DIR, PROJECT_ROOT, read_published
 
@@ -76,6 +78,12 @@ def gold_rows(path: Path, catalog: Catalog, document_column: bool = True) -> dic
     return rows
 
 
+def catalogued(candidates: list[Candidate]) -> list[Candidate]:
+    """The readings as catalog indicators: what the written gold set and the seed's transcription record (the figures
+    of names the catalog lacks are proposed too, uncatalogued, and scored on the real documents)."""
+    return [c for c in candidates if c.indicator_code]
+
+
 def candidate_key(candidate: Candidate) -> tuple:
     return key(candidate.indicator_code, candidate.region_code, candidate.period, candidate.entity, candidate.value)
 
@@ -113,7 +121,7 @@ def evaluate(catalog: Catalog) -> dict:
     by, overall, errors = defaultdict(Score), Score(), {}
     for name in sorted(gold):
         document = read_document(GOLD_DIR / "documents" / name)
-        errors[name] = score(extractor.extract(document), gold[name], by, overall)
+        errors[name] = score(catalogued(extractor.extract(document)), gold[name], by, overall)
     result = {"patterns": dict(by), "overall": overall, "errors": errors, "seed": None}
     if SEED_PAGE.exists():
         document = read_document(SEED_PAGE)
@@ -125,10 +133,28 @@ def evaluate(catalog: Catalog) -> dict:
         seed_by, seed_overall = defaultdict(Score), Score()
         kind_of = {c: KIND_OF_MEASURE.get(i.measure_type, "multiple" if i.unit == "times" else "share" if i.measure_type == "ratio" else "level")
                    for c, i in catalog.indicators.items()}
-        errors["seed page"] = score(extractor.extract(document), seed_gold, seed_by, seed_overall,
+        errors["seed page"] = score(catalogued(extractor.extract(document)), seed_gold, seed_by, seed_overall,
                                     pattern_of=lambda c: kind_of.get(c.indicator_code, "level"))
         result["seed"] = {"patterns": dict(seed_by), "overall": seed_overall}
     return result
+
+
+def real_table(real: dict):
+    """Per real document and summed apart for the tuned and the held-out ones: figures, proposals, precision, recall."""
+    from rich.table import Table
+
+    shown = Table(title=f"Real documents ({REAL_DIR.relative_to(PROJECT_ROOT)}), every figure stated, uncatalogued ones "
+                        "included", title_justify="left")
+    for column in ("document", "level", "set", "gold", "proposed", "precision", "recall"):
+        shown.add_column(column, justify="left" if column in ("document", "level", "set") else "right")
+    for name, (doc, s, _) in real["documents"].items():
+        shown.add_row(name, doc.level, "held out" if doc.held_out else "tuned", str(s.expected), str(s.proposed),
+                      f"{s.precision:.2f}", f"{s.recall:.2f}")
+    for name, s in real["totals"].items():
+        if s.expected:
+            shown.add_row(f"[bold]{name}[/]", "", "", str(s.expected), str(s.proposed), f"[bold]{s.precision:.2f}[/]",
+                          f"[bold]{s.recall:.2f}[/]")
+    return shown
 
 
 def main() -> int:
@@ -161,7 +187,18 @@ def main() -> int:
                       f"precision {both.precision:.2f}, recall {both.recall:.2f}", highlight=False)
     else:
         console.print(f"[yellow]The seed page is not at {SEED_PAGE}[/]: set REGIND_SEED_PAGE to score it against its transcription.")
+    real = evaluate_real(catalog)
+    console.print(real_table(real))
+    if real["missing"]:
+        console.print(f"[yellow]{len(real['missing'])} real document(s) not at hand[/] in {REAL_TEXTS} (or REGIND_GOLD_TEXTS): "
+                      + ", ".join(d.name for d in real["missing"]) + "; tests/gold/real/README.md says how to get them",
+                      highlight=False)
     if "-v" in sys.argv[1:]:
+        for name, (doc, _, found) in real["documents"].items():
+            for what, item in ([] if doc.held_out and "--held-out" not in sys.argv else found):
+                shown = (f"{item.indicator_code or 'uncatalogued'} {item.label} {item.period} {item.printed} «{item.quote}»"
+                         if isinstance(item, Candidate) else f"{item['label']} {item['period']} {item['value']}{item['unit']} ({item['measure']})")
+                console.print(f"{name}: {what}: {shown}", highlight=False)
         for name, found in result["errors"].items():
             for what, item in found:
                 shown = (f"{item.indicator_code} {item.region_code} {item.period} {item.value:g} {item.entity or ''} «{item.quote}»"
@@ -171,6 +208,173 @@ def main() -> int:
     else:
         console.print("(make eval-extract ARGS=-v lists every miss and every false proposal)")
     return 0
+
+
+
+# --- real documents: texts kept outside the project, facts inside -------------------------------------------------
+REAL_DIR = GOLD_DIR / "real"
+REAL_TEXTS = Path(os.environ.get("REGIND_GOLD_TEXTS", REAL_DIR / "texts"))
+MEASURE_GROUPS = {"level": "level", "count": "level", "ratio": "level", "share": "level", "multiple": "level",
+                  "growth": "growth", "growth_average": "growth", "change": "change", "contribution": "contribution", "rank": "rank", "streak": "rank"}
+
+
+@dataclass
+class RealDocument:
+    name: str
+    url: str
+    title: str
+    region: str
+    level: str
+    year: int
+    kind: str
+    sha256: str
+    held_out: bool
+    text_path: Path
+
+    @property
+    def present(self) -> bool:
+        """Whether its text is at hand, as annotated (a text that changed would score against the wrong offsets)."""
+        return self.text_path.exists() and hashlib.sha256(self.text_path.read_bytes()).hexdigest() == self.sha256
+
+
+def real_documents(texts: Path = REAL_TEXTS) -> list[RealDocument]:
+    with (REAL_DIR / "manifest.csv").open(encoding="utf-8") as handle:
+        return [RealDocument(row["document"], row["url"], row["title"], row["region"], row["level"], int(row["reference_year"]),
+                             row["kind"], row["sha256"], row["held_out"] == "yes", texts / row["document"])
+                for row in csv.DictReader(handle)]
+
+
+def real_annotations() -> dict[str, list[dict]]:
+    out = defaultdict(list)
+    with (REAL_DIR / "annotations.csv").open(encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            row["offset"] = int(row["offset"])
+            out[row["document"]].append(row)
+    return out
+
+
+def _names_of(catalog: Catalog) -> dict[str, set[str]]:
+    """Every name key of each indicator, and of the level it measures the growth, share or rank of."""
+    names = defaultdict(set)
+    for key, codes in catalog.alternatives.items():
+        for code in codes:
+            names[code].add(key)
+    for key, code in catalog.names.items():
+        names[code].add(key)
+    for code, indicator in catalog.indicators.items():
+        names[code].add(_key(indicator.name_zh))
+        if indicator.base:
+            names[code] |= names[indicator.base] | {_key(catalog.indicators[indicator.base].name_zh)} \
+                if indicator.base in catalog.indicators else set()
+    return names
+
+
+def readings_of(candidate: Candidate, names: dict[str, set[str]], catalog: Catalog) -> set[str]:
+    """The names a candidate reads its figure as: its indicator's (and its level's), or its label as printed, with and
+    without the words of its measure (牧业产值增长: 牧业产值), and the catalog's names of that level."""
+    if candidate.indicator_code:
+        return names.get(candidate.indicator_code, set()) | {_key(candidate.label)}
+    label = _key(candidate.label)
+    level = unmeasured(label)
+    code = catalog.names.get(level)
+    return {label, level} | (names.get(code, set()) if code else set())
+
+
+def _agrees(label: str, names: set[str]) -> bool:
+    """A printed label and a reading's names name the same thing: one holds the other (第一产业 in 第一产业增加值)."""
+    gold = _key(re.sub(r"[（(][^)）]*[)）]$", "", label)).replace("“", "").replace("”", "").replace('"', "")
+    gold = "".join(_simplified().get(c, c) for c in gold)  # a label annotated in traditional characters, as printed
+    return any(len(n) >= 2 and (n in gold or gold in n) for n in names if n)
+
+
+def gold_value(printed: str, unit: str, catalog: Catalog) -> float | None:
+    """A gold figure's value in the base unit of the unit read: 25002.79 (亿元), -0.8, 第一 (a rank: 1); None for what
+    is no number (7.2:40.0:52.8)."""
+    if re.fullmatch(r"第?[一二三四五六七八九十]+", printed):
+        from pipelines.extract import _int
+
+        return float(_int(printed.lstrip("第")))
+    if not re.fullmatch(r"[-−]?\d+(,\d{3})*(\.\d+)?", printed):
+        return None
+    return base_value(printed.replace("−", "-"), unit, catalog)
+
+
+def gold_period(printed: str) -> str:
+    """2021, 2021-06, 2021年末 -> 2021; 2020-2021 (a two-year average) -> 2021, the year it is reported for."""
+    if (span := re.fullmatch(r"\d{4}\s*[-—~至]\s*(\d{4})", printed.strip())):
+        return span.group(1)
+    return re.match(r"\d{4}(-\d{2})?", printed).group(0)
+
+
+def observations(gold: list[dict]) -> list[dict]:
+    """The gold figures as observations: a figure printed twice (in the prose and in its table: 地区生产总值 617.50 亿元)
+    is one, found when either printing is read."""
+    out: list[dict] = []
+    for row in sorted(gold, key=lambda r: r["offset"]):
+        same = next((o for o in out if (o["value"], o["unit"], MEASURE_GROUPS.get(o["measure"]), o["period"][:4]) ==
+                     (row["value"], row["unit"], MEASURE_GROUPS.get(row["measure"]), row["period"][:4])
+                     and _agrees(o["label"], {_key(row["label"])})), None)
+        if same:
+            same["offsets"].append(row["offset"])
+        else:
+            out.append({**row, "offsets": [row["offset"]]})
+    return out
+
+
+def score_real(candidates: list[Candidate], gold: list[dict], region_code: str | None, names: dict[str, set[str]],
+               catalog: Catalog) -> tuple[Score, list]:
+    """A candidate matches a gold figure when it reads the same printed figure (its offsets hold the gold's), with the
+    same absolute value, measure, period and region, and its indicator (or printed label) names what the gold's label
+    names."""
+    result, errors, used = Score(), [], set()
+    gold = observations(gold)
+    result.proposed, result.expected = len(candidates), len(gold)
+    for row in gold:
+        hit = None
+        for i, c in enumerate(candidates):
+            if i in used or not any(c.figure_start <= offset < c.figure_end for offset in row["offsets"]):
+                continue
+            value = gold_value(row["value"], c.unit, catalog)
+            if c.value is None or value is None or abs(round(c.value, 6)) != abs(round(value, 6)):
+                continue
+            if MEASURE_GROUPS.get(c.measure_type, c.measure_type) != MEASURE_GROUPS.get(row["measure"], row["measure"]):
+                continue
+            if c.period != gold_period(row["period"]) or (region_code and c.region_code != region_code):
+                continue
+            if _agrees(row["label"], readings_of(c, names, catalog)):
+                hit = i
+                break
+        if hit is None:
+            errors.append(("missed", row))
+        else:
+            used.add(hit)
+            result.found += 1
+    result.true = len(used)
+    errors += [("proposed, not in the gold", c) for i, c in enumerate(candidates) if i not in used]
+    return result, errors
+
+
+def evaluate_real(catalog: Catalog, texts: Path = REAL_TEXTS) -> dict:
+    """Scores of the real documents whose texts are at hand, per document, and summed apart for the ones tuned on
+    and the ones held out; and the documents whose texts are missing."""
+    extractor, names, gold = Extractor(catalog), _names_of(catalog), real_annotations()
+    per_document, missing = {}, []
+    totals = {"tuned": Score(), "held out": Score()}
+    for doc in real_documents(texts):
+        if not doc.present:
+            missing.append(doc)
+            continue
+        document = read_document(doc.text_path)
+        document.title = doc.title or document.title
+        document.kind, document.year, document.region = doc.kind, doc.year, doc.region
+        places = catalog.regions.get(_key(doc.region), [])
+        region_code = places[-1].code if len({p.code for p in places}) == 1 else None
+        found, errors = score_real(extractor.extract(document), gold[doc.name], region_code, names, catalog)
+        per_document[doc.name] = (doc, found, errors)
+        total = totals["held out" if doc.held_out else "tuned"]
+        for field in ("true", "proposed", "expected", "found"):
+            setattr(total, field, getattr(total, field) + getattr(found, field))
+    return {"documents": per_document, "totals": totals, "missing": missing}
 
 
 if __name__ == "__main__":

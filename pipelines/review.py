@@ -18,6 +18,7 @@ import dagster as dg
 
 from pipelines.documents import SUFFIXES, DocumentError, read_document
 from pipelines.metadata import table_metadata
+from pipelines.names import indicator_parts
 from pipelines.resources import Warehouse
 from pipelines.transforms import table_key
 
@@ -41,7 +42,7 @@ create or replace table review.candidates (
     candidate_id varchar primary key, document varchar, indicator_code varchar, region_code varchar, period varchar,
     value double, unit varchar, base_unit varchar, qualifier varchar, measure_type varchar, quote varchar, "start" integer, "end" integer,
     line integer, confidence double, printed varchar, entity varchar, status varchar, price_basis varchar,
-    pattern varchar, flags varchar
+    pattern varchar, flags varchar, label varchar, registered_code varchar
 );
 comment on table review.documents is 'Documents read from data/raw/documents/ (title, kind, reference year, publication date), how many candidates each gave, or why it could not be read';
 comment on table review.candidates is 'Observations proposed from documents'' prose, with the quote and its character offsets; none is a fact until accepted in data/raw/reviews/ (regind review)';
@@ -54,8 +55,16 @@ def document_files(raw_dir: Path) -> list[Path]:
         if folder.exists() else []
 
 
+def registered_code(label: str, base_unit: str | None) -> str | None:
+    """The code an uncatalogued figure's indicator is registered by when accepted: the code the validation frame gives
+    the same name printed with the same unit in a table (reg_ and a hash of the name and base unit), so a figure read
+    from prose and one loaded from a table meet in one indicator."""
+    bare = indicator_parts(label)[1] if label else None
+    return "reg_" + hashlib.md5(f"{bare}|{base_unit}".encode("utf-8")).hexdigest()[:10] if bare and base_unit else None
+
+
 def candidate_id(document: str, candidate) -> str:
-    key = "|".join(str(x) for x in (document, candidate.start, candidate.end, candidate.indicator_code, candidate.region_code,
+    key = "|".join(str(x) for x in (document, candidate.start, candidate.end, candidate.reading, candidate.region_code,
                                     candidate.period, repr(candidate.value), candidate.entity))
     return hashlib.sha1(key.encode("utf-8")).hexdigest()[:12]
 
@@ -85,7 +94,8 @@ def read_candidates(con, raw_dir: Path, log=print) -> tuple[list[tuple], list[tu
             base_unit = (extractor.catalog.unit(c.unit) or (None,))[0]
             candidates.append((candidate_id(name, c), name, c.indicator_code, c.region_code, c.period, c.value, c.unit, base_unit,
                                c.qualifier, c.measure_type, c.quote, c.start, c.end, line, c.confidence, c.printed, c.entity,
-                               c.status, c.price_basis, c.pattern, "; ".join(c.flags)))
+                               c.status, c.price_basis, c.pattern, "; ".join(c.flags), c.label,
+                               None if c.indicator_code else registered_code(c.label, base_unit)))
         documents.append((name, document.title, document.kind, document.year, document.published_on, document.publisher,
                           document.region, sha256, len(document.text), len(found), None, now))
         log(f"{name}: {len(found)} candidate(s) ({document.kind}, reference year {document.year or 'not known'})")
@@ -104,7 +114,7 @@ def write_review_tables(con, documents, candidates, ledger) -> None:
     if documents:
         con.executemany("insert into review.documents values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", documents)
     if candidates:
-        con.executemany(f"insert into review.candidates values ({', '.join(['?'] * 21)})", candidates)
+        con.executemany(f"insert into review.candidates values ({', '.join(['?'] * 23)})", candidates)
     for name, sha256, size in ledger:
         con.execute(
             "insert into audit.load_ledger (source_table, file, sha256, size_bytes, rows, first_loaded_at, last_loaded_at, "
@@ -143,7 +153,8 @@ def documents(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.Mat
             "select count(*) from review.candidates where candidate_id not in (select candidate_id from valid.reviews)"
         ).fetchone()[0] if con.execute("select count(*) from duckdb_views() where schema_name = 'valid' and view_name = 'reviews'").fetchone()[0] else len(candidates)
     failed = [r for r in rows if r[10]]
-    preview = "\n".join(f"| {c[0]} | {c[1]} | {c[2]} | {c[3] or '?'} | {c[4] or '?'} | {c[15]} | {c[14]} |" for c in candidates[:40])
+    preview = "\n".join(f"| {c[0]} | {c[1]} | {c[2] or 'uncatalogued: ' + c[21]} | {c[3] or '?'} | {c[4] or '?'} | {c[15]} | {c[14]} |"
+                        for c in candidates[:40])
     return dg.MaterializeResult(metadata={
         **metadata,
         "documents": len(rows),

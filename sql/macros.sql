@@ -54,13 +54,14 @@ create or replace macro release_date_in(text) as
     );
 
 -- What an indicator registered from a file measures, told from its name as printed and its base unit:
--- 比上年增长 in % a growth rate, 拉动 or 贡献 a contribution, 增加 or 减少 (or percentage points) a change in a
+-- 比上年增长 in % a growth rate (两年平均增长 an average one), 拉动 or 贡献 a contribution, 增加 or 减少 (or percentage points) a change in a
 -- level, 上年=100 an index, a 率 or 比重 in % a share; anything else a level. The bounds of data/raw/bounds follow.
 create or replace macro registered_measure_type(name, base_unit) as
     case
         when base_unit = 'index' then 'index'
         when base_unit = 'rank' then 'rank'
         when base_unit in ('percent', 'percentage point') and regexp_matches(name, '拉动|贡献') then 'contribution'
+        when base_unit = 'percent' and regexp_matches(name, '两年平均|年均|平均每年') then 'growth_average'
         when base_unit = 'percent' and regexp_matches(name, '增长|增速|增幅|增减|同比|比上年|比去年|下降') then 'growth_yoy'
         when base_unit in ('percentage point', 'permille point') or regexp_matches(name, '增加|减少|净增|增量') then 'change'
         when base_unit = 'percent' and regexp_matches(name, '率|比重|占|比例') then 'share'

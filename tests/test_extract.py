@@ -1,5 +1,6 @@
 """Figures from prose: documents read, candidate observations proposed with their quotes, scored on the gold set."""
 
+import csv
 import json
 import subprocess
 import sys
@@ -30,6 +31,11 @@ def candidates(catalog, tmp_path, text: str, name: str = "doc.txt", sidecar: str
 
 def facts(found) -> set[tuple]:
     return {(c.indicator_code, c.region_code, c.period, round(c.value, 6), c.qualifier) for c in found}
+
+
+def uncatalogued(found) -> set[tuple]:
+    """The figures proposed with no catalog indicator: (name as printed, measure, period, value)."""
+    return {(c.label, c.measure_type, c.period, round(c.value, 6)) for c in found if not c.indicator_code}
 
 
 def test_the_gold_set_scores_at_least_095_precision_and_090_recall(catalog):
@@ -90,10 +96,13 @@ def test_targets_changes_and_thresholds_are_told_apart(catalog, tmp_path):
     found = candidates(catalog, tmp_path, "桐乡市2026年政府工作报告\n\n过去一年，新增国家高新技术企业186家，总数达到1052家，"
                        "其中营业收入超亿元企业612家。今年的目标是：地区生产总值增长6%左右；单位地区生产总值能耗下降3%。\n",
                        sidecar="published_on = 2026-01-20\n")
-    assert facts(found) == {
+    assert facts(c for c in found if c.indicator_code) == {
         ("high_tech_enterprises", "330483", "2025", 1052.0, ""),  # not the 186 added; not the 612 above a threshold
         ("gdp_growth_yoy", "330483", "2026", 6.0, "左右"), ("energy_intensity_change", "330483", "2026", -3.0, ""),
     }
+    # the additions, and the enterprises above a threshold, are figures of their own, proposed with their names as printed:
+    # the catalog has no indicator of them (the threshold itself, 亿元, is not a figure)
+    assert uncatalogued(found) == {("新增国家高新技术企业", "level", "2025", 186.0), ("营业收入超亿元企业", "level", "2025", 612.0)}
     assert {c.period: c.status for c in found} == {"2025": "reported", "2026": "target"}
 
 
@@ -185,3 +194,90 @@ def test_publisher_and_date_come_from_lines_of_their_own(tmp_path):
     assert (document.publisher, document.published_on, document.year) == ("嘉兴市统计局", date(2026, 3, 10), 2025)
     path.with_name("bulletin.md.toml").write_text("publisher = '（虚构）出版者'\npublished_on = 2026-03-11\n", encoding="utf-8")
     assert (read_document(path).publisher, read_document(path).published_on) == ("（虚构）出版者", date(2026, 3, 11))
+
+
+BULLETIN_PHRASINGS = """桐乡市2025年国民经济和社会发展统计公报
+
+全年莲藕产量1.25万吨，比上年增长4.2%，两年平均增长3.1%。三次产业对经济增长的贡献率分别为6.1%、-12.5%和106.4%，分别拉动经济增长0.3、-0.6和5.1个百分点。
+第一、二、三产业增加值占地区生产总值的比重分别为2.2%、49.6%和48.2%。第三产业增加值比重比上年提高0.8个百分点。
+年末全市户籍人口72.41万人，比上年末增加3584人，其中：男性35.90万人。人口出生率6.21‰，比上年下降1.05个千分点；总人口性别比为103.5:100。
+0-17岁、18-34岁、35-59岁、60岁及以上人口分别为1.2万人、1.5万人、3.1万人和2.0万人。
+全年蚕茧产量2·3万吨。农林牧渔业总产值98.20亿元，增加值61.50亿元，增长2.9%。
+2025年10月1日，第十二届乌镇峰会开幕，营业收入超亿元企业206家，桐政发〔2025〕12号文件印发。
+
+表1  2025年全市生产总值
+
+                                  单位:万元,%
+
+指  标 2025年 比上年增长
+地区生产总值 8805113 6.1
+建筑业 573406 -2.4
+交通运输、仓储和邮政业 285932 3.7
+"""
+
+
+def test_every_figure_a_bulletin_states_is_proposed_catalogued_or_not(catalog, tmp_path):
+    """Figures the catalog has no indicator for are proposed with their names as printed (uncatalogued), in the
+    phrasings real bulletins use; dates, ordinals, thresholds and document numbers still are not figures."""
+    found = candidates(catalog, tmp_path, BULLETIN_PHRASINGS, sidecar="year = 2025\n")
+    assert {c.period for c in found} == {"2025"} and {c.region_code for c in found} == {"330483"}
+    assert all(c.flags and c.flags[0].startswith("uncatalogued") for c in found if not c.indicator_code)
+    expected = {
+        ("莲藕产量", "level", "2025", 12500.0), ("莲藕产量增长", "growth", "2025", 4.2),
+        ("莲藕产量平均增长", "growth_average", "2025", 3.1),  # a two-year average is not the year's growth
+        ("第一产业对经济增长的贡献率", "contribution", "2025", 6.1), ("第二产业对经济增长的贡献率", "contribution", "2025", -12.5),
+        ("第三产业对经济增长的贡献率", "contribution", "2025", 106.4),
+        # the unit printed once for a list; the names said once before (三次产业) and the verb said now
+        ("第一产业拉动经济", "contribution", "2025", 0.3), ("第二产业拉动经济", "contribution", "2025", -0.6),
+        ("第三产业拉动经济", "contribution", "2025", 5.1),
+        ("户籍人口增减", "change", "2025", 3584.0),  # a change in a level is not the level
+        ("户籍人口男性", "level", "2025", 359000.0),
+        ("总人口性别比", "level", "2025", 103.5),
+        ("0-17岁人口", "level", "2025", 12000.0), ("18-34岁人口", "level", "2025", 15000.0),
+        ("35-59岁人口", "level", "2025", 31000.0), ("60岁及以上人口", "level", "2025", 20000.0),
+        ("蚕茧产量", "level", "2025", 23000.0),  # 2·3: a middle dot is a decimal point
+        ("农林牧渔业增加值", "level", "2025", 6.15e9),  # after 农林牧渔业总产值 (catalogued): the head names it
+        ("农林牧渔业增加值增长", "growth", "2025", 2.9),
+        # a table's cells (a space inside a name is the column's padding; the unit line gives each column's unit)
+        ("交通运输、仓储和邮政业", "level", "2025", 2.85932e9), ("交通运输、仓储和邮政业增长", "growth", "2025", 3.7),
+    }
+    assert expected <= uncatalogued(found), sorted(expected - uncatalogued(found))
+    readings = {(c.indicator_code, c.measure_type, round(c.value, 6)) for c in found if c.indicator_code}
+    # the table's rows the catalog knows: 地区生产总值 by its name, 建筑业 as the value added of a table of GDP by industry
+    assert {("gdp", "level", 8.805113e10), ("gdp_growth_yoy", "growth", 6.1), ("construction_va", "level", 5.73406e9),
+            ("construction_va_growth_yoy", "growth", -2.4), ("birth_rate", "share", 6.21)} <= readings
+    changes = {(c.label, round(c.value, 6)) for c in found if c.measure_type == "change"}
+    assert changes == {("第三产业增加值比重增减", 0.8), ("人口出生率增减", -1.05), ("户籍人口增减", 3584.0)}  # points are changes
+    shares = {(c.label, c.value) for c in found if c.measure_type == "share" and not c.indicator_code}
+    assert {("第一产业增加值占地区生产总值的比重", 2.2), ("第三产业增加值占地区生产总值的比重", 48.2)} <= shares
+    printed = {c.printed for c in found}
+    assert not printed & {"10月", "1日", "十二届", "亿元", "12号", "2025年"}  # a date, an ordinal, a threshold, a document number
+    assert ("营业收入超亿元企业", "level", "2025", 206.0) in uncatalogued(found)  # the count above the threshold is a figure
+
+
+def test_the_real_gold_set_keeps_facts_with_offsets_not_texts():
+    from pipelines.extract_eval import MEASURE_GROUPS, REAL_DIR, real_annotations, real_documents
+
+    documents = real_documents()
+    assert len(documents) >= 10 and {d.level for d in documents} >= {"province", "prefecture", "county"}
+    assert len({d.year for d in documents}) >= 4 and sum(d.held_out for d in documents) >= 5
+    annotations = real_annotations()
+    assert set(annotations) == {d.name for d in documents}
+    for doc in documents:
+        rows = annotations[doc.name]
+        characters = next(int(r["characters"]) for r in csv.DictReader((REAL_DIR / "manifest.csv").open(encoding="utf-8"))
+                          if r["document"] == doc.name)
+        assert rows and all(0 <= r["offset"] < characters for r in rows), doc.name
+        assert all(r["measure"] in MEASURE_GROUPS and len(r["label"]) <= 30 for r in rows), doc.name  # names, not sentences
+    assert not any(p.suffix == ".txt" for p in REAL_DIR.rglob("*") if "texts" not in p.parts)  # the texts stay outside
+
+
+def test_the_real_documents_at_hand_score_high_on_those_tuned_on(catalog):
+    from pipelines.extract_eval import evaluate_real, real_documents
+
+    if not any(d.present for d in real_documents()):
+        pytest.skip("no real document's text is at hand (tests/gold/real/texts or REGIND_GOLD_TEXTS): see tests/gold/real/README.md")
+    result = evaluate_real(catalog)
+    tuned = result["totals"]["tuned"]
+    # the issue's bar, on the documents tuned on (the held-out ones are reported by make eval-extract, not asserted)
+    assert tuned.precision >= 0.95 and tuned.recall >= 0.85, {n: (s.precision, s.recall) for n, (_, s, _) in result["documents"].items()}

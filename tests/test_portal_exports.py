@@ -7,6 +7,7 @@ indicator published in two currencies.
 The shapes are the portal's (data.stats.gov.cn CSV downloads: 数据库：/指标：/地区：/时间： lines, 数据来源： under the
 table) and a city's main-indicators table. Every figure here is MADE UP for the tests."""
 
+import csv
 import os
 import subprocess
 import sys
@@ -142,6 +143,12 @@ def test_the_labelled_lines_give_the_indicator_the_region_and_the_country(portal
         assert {k[0] for k in jinan} == {"370100"}  # 地区：济南
         assert jinan[("370100", "real_estate_investment", "2023")][:2] == (2.5005e11, "catalog")
         assert jinan[("370100", "commercial_housing_sales_area", "2022")][0] == 16003000.0
+        # the real-estate table's 13 indicators are all in the catalog, under the portal's real-estate nodes
+        assert {v[1] for v in jinan.values()} == {"catalog"} and len({k[1] for k in jinan}) == 13
+        assert jinan[("370100", "commercial_housing_average_price", "2023")][0] == 14375
+        nodes = dict(con.execute("select indicator_code, portal_node from dim_indicator where indicator_code in "
+                                 "('commercial_housing_average_price', 'residential_floor_space_started')").fetchall())
+        assert nodes == {"commercial_housing_average_price": "fsnd:A050J", "residential_floor_space_started": "fsnd:A050G"}
 
 
 def test_indicators_the_catalog_lacks_are_registered_from_the_file(portal):
@@ -153,17 +160,16 @@ def test_indicators_the_catalog_lacks_are_registered_from_the_file(portal):
                 " from dim_indicator where indicator_origin <> 'catalog'"
             ).fetchall()
         }
-        price = registered["商品房平均销售价格"]
-        assert price[:5] == ("CNY/m2", "元/平方米", "level", "registered from file", "observations/portal_jinan_real_estate.csv")
-        assert len(price[5].split(", ")) == 3 and "(commercial_housing_sales" in price[5]  # the three nearest catalog entries
-        assert price[6] == 0  # a level's bounds (data/raw/bounds) apply
+        green = registered["城市绿地面积"]
+        assert green[:5] == ("m2", "公顷", "level", "registered from file", "observations/qingdao_main_indicators.csv")
+        assert len(green[5].split(", ")) == 3  # the three nearest catalog entries
+        assert green[6] == 0  # a level's bounds (data/raw/bounds) apply
         assert registered["固定资产投资(不含农户)实际到位资金_比上年增长"][2] == "growth_yoy"  # told from the wording
         assert registered["地区生产总值_累计值"][:3] == ("CNY", "亿元", "level")
-        assert registered["城市绿地面积"][:2] == ("m2", "公顷")
         assert registered["森林面积比上年增加"][2] == "change"  # a change in a level, not a level
-        # 10 of the real-estate table's 13 (three are catalog names), the funds, the cumulative GDP, the green area,
-        # 全市生产总值 and the forest's change; 人才公寓筹建套数 prints 套, a unit units.csv lacks: quarantined
-        assert len(registered) == 10 + 5
+        # the funds, the cumulative GDP, the green area, 全市生产总值 and the forest's change; 人才公寓筹建套数 prints
+        # 套, a unit units.csv lacks: quarantined
+        assert len(registered) == 5
         funds = loaded(con, "portal_investment_funds")
         assert funds[("370000", next(iter(funds))[1], "2022")][0] == -2.4
         # the codes are the same in every build: reg_ and a hash of the name and base unit
@@ -176,8 +182,7 @@ def test_the_warnings_check_names_the_registered_indicators_and_the_refresh_publ
     warning = next(e for e in result.get_asset_check_evaluations() if e.check_name == "warnings"
                    and e.asset_key.path == ["raw", "observations"])
     assert not warning.passed
-    assert "15 indicator(s) registered from files" in warning.description
-    assert "商品房平均销售价格(元/平方米) (2 rows)" in warning.description
+    assert "5 indicator(s) registered from files" in warning.description
     assert "城市绿地面积 (2 rows)" in warning.description
 
 
@@ -205,7 +210,7 @@ def test_a_mapping_turns_a_registered_indicator_into_a_synonym(portal):
     warehouse, _ = portal
     listed = regind(warehouse, "map-indicator", "--format", "csv")
     assert listed.returncode == 0, listed.stderr
-    assert "住宅开发投资额" in listed.stdout and "全市生产总值" in listed.stdout
+    assert "城市绿地面积" in listed.stdout and "全市生产总值" in listed.stdout
     wrong = regind(warehouse, "map-indicator", "全市生产总值", "no_such_indicator")
     assert wrong.returncode == 2 and "is not an indicator of the catalog" in wrong.stderr
     with connect(warehouse) as con:
@@ -221,3 +226,15 @@ def test_a_mapping_turns_a_registered_indicator_into_a_synonym(portal):
         figures = loaded(con, "named_long")
         assert figures[("440300", "gdp", "2018")] == (pytest.approx(2.42221e12), "catalog", "全市生产总值")
         assert len(figures) == 62  # 65 rows, the three quarantined ones aside
+
+
+def test_the_catalog_names_real_nodes_of_the_portal_tree():
+    """Every indicator placed in the portal's tree (portal_node) sits under a node the tree has (data/reference)."""
+    root = Path(__file__).parent.parent / "data"
+    with (root / "reference" / "nbs_portal_tree.csv").open(encoding="utf-8") as handle:
+        tree = {(r["database"], r["node_code"]): r for r in csv.DictReader(handle)}
+    assert len(tree) == 3746 and all(r["parent_code"] == "" or (r["database"], r["parent_code"]) in tree for r in tree.values())
+    with (root / "raw" / "indicators" / "indicators.csv").open(encoding="utf-8") as handle:
+        placed = [r for r in csv.DictReader(handle) if r["portal_node"]]
+    assert len(placed) >= 60 and {r["category"] for r in placed} >= {"real_estate", "agriculture", "population"}
+    assert [r["indicator_code"] for r in placed if tuple(r["portal_node"].split(":")) not in tree] == []

@@ -105,3 +105,33 @@ def test_decisions_from_the_ui_job(published_once):
         run_config={"ops": {"record_decisions": {"config": {"candidate_ids": ["ffffffffffff"], "decision": "accept"}}}},
         resources=resources, instance=dg.DagsterInstance.ephemeral(), raise_on_error=False)
     assert not failed.success
+
+
+def test_an_uncatalogued_figure_is_proposed_with_its_name_and_accepting_it_registers_the_indicator(published_once):
+    documents = Path(published_once.raw_dir) / "documents"
+    (documents / "tea.txt").write_text("桐乡市2025年统计公报\n\n全年莲藕产量1.25万吨，比上年增长4.2%。全年地区生产总值1368.5亿元。\n",
+                                       encoding="utf-8")
+    (documents / "tea.txt.toml").write_text("year = 2025\n", encoding="utf-8")
+    assert refresh(published_once).success
+    proposed = published(published_once, "select label, registered_code, candidate_id, review_status, measure_type from v_candidate_review "
+                                          "where document = 'documents/tea.txt' and indicator_code is null order by label")
+    assert [r[0] for r in proposed] == ["莲藕产量", "莲藕产量增长"] and {r[3] for r in proposed} == {"proposed"}
+    with duckdb.connect() as con:  # the code a table printing 莲藕产量(万吨) gets from the validation frame
+        assert proposed[0][1] == con.execute("select 'reg_' || substr(md5('莲藕产量|ton'), 1, 10)").fetchone()[0]
+    listed = regind(published_once, "review", "--document", "tea", "--format", "csv")
+    assert "uncatalogued: no catalog indicator is named '莲藕产量'" in listed.stdout
+
+    assert regind(published_once, "review", "accept", *(r[2] for r in proposed)).returncode == 0
+    assert refresh(published_once).success
+    registered = published(published_once, """
+        select i.name_zh, i.measure_type, i.indicator_origin, i.registered_from, v.value
+        from fact_observation as f join v_observation as v using (observation_key) join dim_indicator as i using (indicator_key)
+        where f._candidate_id is not null order by 1""")
+    assert registered == [("莲藕产量", "level", "registered from file", "documents/tea.txt", 12500.0),
+                          ("莲藕产量增长", "growth_yoy", "registered from file", "documents/tea.txt", 4.2)]
+
+    wrong = regind(published_once, "review", "map", proposed[0][2], "no_such_indicator")
+    assert wrong.returncode == 2 and "is not an indicator of the catalog" in wrong.stderr
+    mapped = regind(published_once, "review", "map", proposed[1][2], "grain_output")
+    assert mapped.returncode == 0, mapped.stderr
+    assert "莲藕产量,grain_output" in (Path(published_once.raw_dir) / "indicator_mappings" / "mappings.csv").read_text(encoding="utf-8")

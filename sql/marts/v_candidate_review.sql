@@ -47,13 +47,16 @@ select
     candidates.document,
     case
         when decisions.decision = 'accept' and (coalesce(decisions.region_code, candidates.region_code) is null
-            or coalesce(decisions.period, candidates.period) is null or candidates.indicator_code is null)
+            or coalesce(decisions.period, candidates.period) is null
+            or coalesce(candidates.indicator_code, candidates.registered_code) is null)
             then 'accepted, waiting for a region or period'
         when decisions.decision = 'accept' then 'accepted'
         when decisions.decision = 'reject' then 'rejected'
         else 'proposed'
     end as review_status,
     candidates.indicator_code,
+    candidates.label,  -- the name as printed; an uncatalogued one (no indicator_code) is registered when accepted
+    candidates.registered_code,
     coalesce(decisions.region_code, candidates.region_code) as region_code,
     coalesce(decisions.period, candidates.period) as period,
     candidates.printed,

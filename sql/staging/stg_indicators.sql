@@ -20,6 +20,7 @@ renamed as (
         price_basis,
         category,
         synonyms,
+        portal_node,  -- database:code of the portal's tree node it sits under (fsnd:A050D), data/reference/nbs_portal_tree.csv
         _names as name_keys
     from source
 ),

@@ -124,8 +124,9 @@ from_documents as (  -- an accepted candidate with no region or period yet waits
         coalesce(at_end.region_key, at_start.region_key) as region_key,
         null::varchar as published_region,
         accepted.entity as entity_name,
-        accepted.indicator_code,
-        null::varchar as published_indicator,
+        -- a figure the catalog has no indicator for is registered by its name as printed (stg_registered_indicators)
+        coalesce(accepted.indicator_code, accepted.registered_code) as indicator_code,
+        accepted.label as published_indicator,
         accepted.settled_period as period_code,
         'document:' || accepted.document as source_code,
         accepted.value,
@@ -157,7 +158,7 @@ from_documents as (  -- an accepted candidate with no region or period yet waits
         and period_start(accepted.settled_period) between coalesce(at_start.valid_from, date '0001-01-01') and coalesce(at_start.valid_to, date '9999-12-31')
     where accepted.settled_region is not null
         and accepted.settled_period is not null
-        and accepted.indicator_code is not null
+        and coalesce(accepted.indicator_code, accepted.registered_code) is not null
 )
 
 select * from typed
