@@ -473,7 +473,10 @@ class Extractor:
         share (朝阳区; 嘉兴市 before 1983 a county) is narrowed to those under a region of the context; the
         figure's period settles the rest (resolve)."""
         found = []
-        for start, end, name in self._mentions(self.catalog._region_pattern, s):
+        mentions = self._mentions(self.catalog._region_pattern, s)
+        for i, (start, end, name) in enumerate(mentions):
+            if i + 1 < len(mentions) and mentions[i + 1][0] == end and _within(self.catalog.regions[mentions[i + 1][2]], name, self.catalog):
+                continue  # 赤峰市元宝山区: the city qualifies the district named next, the figure is the district's
             if s[max(0, start - 1):start] in PARTNER_BEFORE or s[max(0, start - 2):start] in PARTNER_BEFORE:
                 continue  # 对香港出口38.57亿元: a trading partner, not the region the figure is of
             if len(name) <= 2 and start > 0 and "\u4e00" <= s[start - 1] <= "\u9fff":
@@ -1069,6 +1072,12 @@ class Extractor:
             status=status, price_basis=price_basis, pattern=pattern, flags=flags,
             figure_start=origin[figure.start], figure_end=origin[figure.end - 1] + 1, label=self.catalog.indicators[code].name_zh if code else label,
         )
+
+
+def _within(places, name: str, catalog) -> bool:
+    """Whether one of `places` lies within a region called `name` (元宝山区 within 赤峰市)."""
+    parents = {p.code for p in catalog.regions.get(name, ())}
+    return any(parents & {p.parent_code, *p.ancestors} for p in places)
 
 
 def _existed(places: tuple, period: str | None) -> bool:
