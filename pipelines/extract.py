@@ -479,6 +479,8 @@ class Extractor:
                 continue  # 赤峰市元宝山区: the city qualifies the district named next, the figure is the district's
             if s[max(0, start - 1):start] in PARTNER_BEFORE or s[max(0, start - 2):start] in PARTNER_BEFORE:
                 continue  # 对香港出口38.57亿元: a trading partner, not the region the figure is of
+            if s.rfind("《", 0, start) > s.rfind("》", 0, start):
+                continue  # 《赤峰市区第七次全国人口普查公报》: a publication's title, not the figure's region
             if len(name) <= 2 and start > 0 and "\u4e00" <= s[start - 1] <= "\u9fff":
                 continue  # 玉东新区: the end of a longer name, not the county named 新区
             if GENERIC_DISTRICT.fullmatch(name):

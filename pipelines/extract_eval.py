@@ -20,7 +20,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from pipelines.documents import read_document
-from pipelines.extract import Candidate, Catalog, Extractor, _key, _simplified, unmeasured
+from pipelines.extract import VERB_INSIDE_LABEL, Candidate, Catalog, Extractor, _key, _simplified, unmeasured
 from pipelines.numbers import parse_printed
 from pipelines.paths import DEFAULT_WAREHOUSE_DIR, PROJECT_ROOT, read_published
 
@@ -284,6 +284,7 @@ def _agrees(label: str, names: set[str]) -> bool:
     """A printed label and a reading's names name the same thing: one holds the other (第一产业 in 第一产业增加值)."""
     gold = _key(re.sub(r"[（(][^)）]*[)）]$", "", label)).replace("“", "").replace("”", "").replace('"', "")
     gold = "".join(_simplified().get(c, c) for c in gold)  # a label annotated in traditional characters, as printed
+    gold = VERB_INSIDE_LABEL.sub("", gold)  # 就业困难群体实现就业: the extractor's names drop the verb, as the catalog's do
     return any(len(n) >= 2 and (n in gold or gold in n) for n in names if n)
 
 

@@ -26,7 +26,7 @@ NUMBER = re.compile(r"[-−]?\d+(?:,\d{3})*(?:\.\d+)?")
 NUMBER_WITH_UNIT = re.compile(r"(?P<number>[-−]?\d+(?:\.\d+)?)(?P<unit>[^\d\s|]{1,6})?$")
 MEASURE_TITLES = {"绝对数", "总量", "数量", "产量", "金额", "合计", "数值", "年末数", "本年", "上年", "全年", "总计", "全省", "全市", "全县",
                   "全区", "增幅", "增速", "比重", "构成"}
-LABEL_TITLES = {"指标", "项目", "名称", "类别", "指标名称", "分组", "地区", "产品名称", "单位"}
+LABEL_TITLES = {"指标", "项目", "名称", "类别", "指标名称", "分组", "地区", "产品名称", "单位", "计量单位"}
 GROWTH_TITLES = re.compile(r"(增长|增速|上涨|涨跌|增幅|增减|涨幅)")
 SHARE_TITLES = re.compile(r"(比重|占比|构成)")
 YEAR_TITLE = re.compile(r"^((?:19|20)\d{2})\s*年")
@@ -34,6 +34,7 @@ BRACKETED_UNIT = re.compile(r"[(（]\s*([^()（）]+?)\s*[)）]")
 PROSE = re.compile(r"[。；;，,：:]")
 SINGLE_CJK = re.compile(r"[\u4e00-\u9fff]")
 SPACED_OUT = re.compile(r"[\u4e00-\u9fff](?:\s+[\u4e00-\u9fff])*")
+INDEX_BASE = re.compile(r"[(（]\s*以?\s*(上年|上年同期|上年同月|上月)\s*(?:为|=)\s*100\s*[)）]")
 CJK_PADDING = re.compile(r"(?<=[\u4e00-\u9fff])[ \u3000\t]+(?=[\u4e00-\u9fff(（])")
 
 
@@ -146,20 +147,24 @@ def _unflattened(lines: list[tuple[int, str]]) -> list[tuple[int, str]]:
     out = []
     for offset, line in lines:
         caption = CAPTION_ANYWHERE.search(line) if line.count("|") >= 6 else None
-        if caption is None:
+        under_caption = line.count("|") >= 6 and bool(out) and bool(CAPTION.match(next((t for _, t in reversed(out) if t.strip()), "")))
+        if caption is None and not under_caption:
             out.append((offset, line))
             continue
-        if line[:caption.start()].strip():
-            out.append((offset, line[:caption.start()]))  # the prose before the table
-        cells = _cells(offset + caption.start(), line[caption.start():])
-        first = cells[0]
-        split = first[1].rstrip().rfind(" ")
-        if split > 0:  # 表1 2020年主要农产品产量 产品名称: the caption, then the first column's title
-            out.append((first[0], first[1][:split]))
-            cells[0] = (first[0] + split + 1, first[1][split + 1:])
+        if caption is None:  # 表1 ... on the line above, then 类 别 | 2019年 | 居民消费价格 | 102.9 | ...: header and rows in one
+            cells = _cells(offset, line)
         else:
-            out.append(first)
-            cells = cells[1:]
+            if line[:caption.start()].strip():
+                out.append((offset, line[:caption.start()]))  # the prose before the table
+            cells = _cells(offset + caption.start(), line[caption.start():])
+            first = cells[0]
+            split = first[1].rstrip().rfind(" ")
+            if split > 0:  # 表1 2020年主要农产品产量 产品名称: the caption, then the first column's title
+                out.append((first[0], first[1][:split]))
+                cells[0] = (first[0] + split + 1, first[1][split + 1:])
+            else:
+                out.append(first)
+                cells = cells[1:]
         start = next((k for k in range(1, len(cells) - 1) if not _number(cells[k][1]) and _number(cells[k + 1][1])), None)
         if start is None:
             out.append((cells[0][0], line[cells[0][0] - offset:]))
@@ -186,7 +191,7 @@ def _caption(lines: list[tuple[int, str]], i: int) -> str:
     """The table's title: a 表N line, a title above its column titles, or a barred line holding one cell."""
     offset, line = lines[i]
     if CAPTION.match(line) or _titled(lines, i):
-        return _unpadded(line)
+        return _unpadded(line).rstrip("| ")
     cells = _cells(offset, line)
     return _unpadded(cells[0][1]) if "|" in line and len(cells) == 1 else ""
 
@@ -199,6 +204,8 @@ def _table(lines: list[tuple[int, str]], i: int) -> tuple[list[Cell], int]:
     before = [text.strip() for _, text in lines[max(0, i - 3):i] if text.strip()]
     unit_before = next((UNIT_LINE.match(_unpadded(t)) for t in reversed(before) if UNIT_LINE.match(_unpadded(t))), None)
     units: list[str] = [u.strip() for u in re.split(r"[,，、;；]", unit_before.group("units")) if u.strip()] if unit_before else []
+    if not units and (index_base := INDEX_BASE.search(caption)):
+        units = [f"{index_base.group(1)}=100"]  # 表1 各类价格指数(以上年为100): every cell an index, previous year = 100
     # a table of percentages under a sentence of growth (全年居民消费价格比上年上涨1.6%，其中城市...): its growth by part
     growing = bool(before) and not caption and bool(GROWTH_TITLES.search(before[-1] if not UNIT_LINE.match(_unpadded(before[-1])) else
                                                                    (before[-2] if len(before) > 1 else "")))
@@ -210,6 +217,7 @@ def _table(lines: list[tuple[int, str]], i: int) -> tuple[list[Cell], int]:
     found: list[Cell] = []
     misses = 0
     last_header: list[tuple[int, str]] = []
+    unit_column = False  # 产品名称 | 计量单位 | 2020年 | 同比增长(%): each row prints its unit in a cell of its own
     while j < len(lines):
         offset, line = lines[j]
         stripped = line.strip()
@@ -227,6 +235,7 @@ def _table(lines: list[tuple[int, str]], i: int) -> tuple[list[Cell], int]:
         words = [(o, c) for o, c in row if not _number(c)]
         if columns is None and not numbers:  # a header row: the column titles (a cell per line: one title each)
             titled = [(o, _unpadded(c)) for o, c in words if _unpadded(c) not in LABEL_TITLES and not c.endswith((":", "："))]
+            unit_column = unit_column or any(_unpadded(c) in ("单位", "计量单位") for _, c in words)
             titles += [c for _, c in titled]
             last_header = titled
             continue
@@ -266,10 +275,12 @@ def _table(lines: list[tuple[int, str]], i: int) -> tuple[list[Cell], int]:
             row_unit = None  # 0-17岁(含不满18周岁): a note, not a unit
         if row_unit:
             name = name[:row_unit.start()].strip()
+        unit_cell = words[1][1].strip() if unit_column and len(words) == 2 and len(words[1][1].strip()) <= 6 else None
         row_start = min(label[0], numbers[0][0])
         row_end = numbers[-1][0] + len(numbers[-1][1])
         for (start, cell, (number, glued)), column in zip(numbers, columns):
-            cells_unit = glued or (row_unit.group(1) if row_unit and row_unit.end() >= len(name) and column.kind == "level" else column.unit)
+            cells_unit = glued or (row_unit.group(1) if row_unit and row_unit.end() >= len(name) and column.kind == "level" else
+                                   unit_cell if unit_cell and column.kind == "level" and column.unit is None else column.unit)
             found.append(Cell(f"{name}_{column.part}" if column.part else name, label[0], number, start, start + len(cell) - (len(glued) if glued else 0), cells_unit,
                               column.kind, column.year or (caption_year.group(1) if caption_year else None), row_start, row_end,
                               caption))
