@@ -106,6 +106,9 @@ def _number(cell: str) -> tuple[Decimal, str | None] | None:
 def _columns(titles: list[str], units: list[str], growing: bool = False) -> list[Column]:
     columns = []
     level_units = [u for u in units if u not in ("%", "‰")]
+    bracketed = {m.group(1) for t in titles if (m := BRACKETED_UNIT.search(t))}
+    if growing and not units and bracketed == {"%"} and not any(YEAR_TITLE.match(t) or GROWTH_TITLES.search(t) for t in titles):
+        units = ["%"]  # 表1 居民消费价格比上年涨跌幅度 | 全省(%) | 城市 | 农村: every column in per cent
     for i, title in enumerate(titles):
         bracket = BRACKETED_UNIT.search(title)
         year = YEAR_TITLE.match(title)
