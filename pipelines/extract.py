@@ -608,15 +608,17 @@ class Extractor:
                  and not s[:m.start()].endswith(("于", "自", "从", "在", "按")) and not s[m.end():].startswith(("以来", "起", "开始"))]
         out: list[Candidate] = []
         previous: Item | None = None
+        last_named: Item | None = None  # the last item read with a name: 增速全省排列第92位，两年平均增长5.6% averages the GDP's
         pair: list | None = None  # the years of a 由...到 pair being read, and of the last one read
         pair_kind: str | None = None
         last_pair: list | None = None
 
         def done(item: Item, subject: str | None, start: int | None, code: str | None = None, label: str | None = None) -> None:
-            nonlocal previous
+            nonlocal previous, last_named
             item.subject, item.subject_start, item.code = subject, start, code
             item.label = label if label is not None else (self.catalog.indicators[subject].name_zh if subject in self.catalog.indicators else None)
             previous = item
+            last_named = item if item.label else last_named
 
         def uncatalogued(item: Item, kind: str, pattern: str, label: str | None, label_start: int | None, inherited: bool = False):
             """Proposes a figure no catalog indicator reads, with the name as printed: an analyst cannot review what is
@@ -772,8 +774,8 @@ class Extractor:
                         words = previous.label + words.lstrip()  # 民营经济增加值...，占全市经济总量的59.0%
                         segment = previous.subject_start if previous.subject_start is not None else segment
                     label = _clean_label(words, self) if not base_subject else None
-                    if label and re.fullmatch(r"(两年|三年)?平均|年均", label) and previous and previous.label:
-                        label = previous.label  # ...增长8.7%，两年平均增长5.6%: the same name's average
+                    if label and re.fullmatch(r"(两年|三年)?平均|年均", label) and last_named:
+                        label = last_named.label  # ...增长8.7%，两年平均增长5.6%: the same name's average
                     elif label and re.match(r"(高于|低于|快于|慢于|比全国|比全省|比全市|降幅|增幅|增速|涨幅)", label) and previous and previous.label:
                         label = previous.label + label  # 增长8.1%，高于全省2.2个百分点: the gap of that growth
                     if label and label.startswith("对") and re.search(CONTRIBUTION_WORDS, label) and previous and previous.label:

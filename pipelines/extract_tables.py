@@ -26,7 +26,7 @@ NUMBER = re.compile(r"[-−]?\d+(?:,\d{3})*(?:\.\d+)?")
 NUMBER_WITH_UNIT = re.compile(r"(?P<number>[-−]?\d+(?:\.\d+)?)(?P<unit>[^\d\s|]{1,6})?$")
 MEASURE_TITLES = {"绝对数", "总量", "数量", "产量", "金额", "合计", "数值", "年末数", "本年", "上年", "全年", "总计", "全省", "全市", "全县",
                   "全区", "增幅", "增速", "比重", "构成"}
-LABEL_TITLES = {"指标", "项目", "名称", "类别", "指标名称", "分组", "地区", "产品名称", "单位", "计量单位"}
+LABEL_TITLES = {"指标", "项目", "项目名称", "名称", "类别", "指标名称", "分组", "地区", "产品名称", "单位", "计量单位"}
 GROWTH_TITLES = re.compile(r"(增长|增速|上涨|涨跌|增幅|增减|涨幅)")
 SHARE_TITLES = re.compile(r"(比重|占比|构成)")
 YEAR_TITLE = re.compile(r"^((?:19|20)\d{2})\s*年")
@@ -35,6 +35,7 @@ PROSE = re.compile(r"[。；;，,：:]")
 SINGLE_CJK = re.compile(r"[\u4e00-\u9fff]")
 SPACED_OUT = re.compile(r"[\u4e00-\u9fff](?:\s+[\u4e00-\u9fff])*")
 INDEX_BASE = re.compile(r"[(（]\s*以?\s*(上年|上年同期|上年同月|上月)\s*(?:为|=)\s*100\s*[)）]")
+INDEX_TITLE = re.compile(r"\s*以?\s*(上年|上年同期|上年同月|上月)\s*(?:为|=)\s*100\s*")
 CJK_PADDING = re.compile(r"(?<=[\u4e00-\u9fff])[ \u3000\t]+(?=[\u4e00-\u9fff(（])")
 
 
@@ -117,13 +118,15 @@ def _columns(titles: list[str], units: list[str], growing: bool = False) -> list
             kind = "growth"
         if bracket:
             unit = bracket.group(1)
+        elif (base := INDEX_TITLE.fullmatch(title)):
+            unit = f"{base.group(1)}=100"  # 项目名称 | 上年同期=100: the column's figures are indices
         elif len(units) == len(titles):
             unit = units[i]
         elif kind != "level":
             unit = "%"
         else:
             unit = level_units[0] if level_units else ("%" if units and set(units) <= {"%"} else None)
-        part = None if bracket or year or kind != "level" and GROWTH_TITLES.search(title) or title in MEASURE_TITLES else title
+        part = None if bracket or year or kind != "level" and GROWTH_TITLES.search(title) or title in MEASURE_TITLES or INDEX_TITLE.fullmatch(title) else title
         columns.append(Column(kind, unit, year.group(1) if year else None, part))
     return columns
 
