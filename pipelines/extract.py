@@ -64,7 +64,7 @@ ZONE = re.compile(r"[\u4e00-\u9fff]{0,6}?(经济区|经济圈|经济带|都市�
 PARTNER_BEFORE = ("对", "向", "赴", "与", "同", "来自", "面向", "从")
 SEX_RATIO = re.compile(r"\s*[:：∶]\s*100(?![\d.])")
 SEX_RATIO_UNIT = "女=100"  # males per 100 females, the unit of units.csv a sex ratio printed 103.5:100 is read in
-HEADS = ("增加值", "总产值", "产值", "产量", "营业收入", "利润总额", "播种面积", "面积")  # what a name's last words measure
+HEADS = ("增加值", "总产值", "产值", "产量", "营业收入", "利润总额", "播种面积", "收获面积", "种植面积", "面积")  # what a name's last words measure
 COUNTED = ("count", "enterprise", "person", "piece", "household", "head")
 COUNTED_AFTER = re.compile(r"([\u4e00-\u9fff]{2,8}?)(?:全部|均|已|被|实现|通过|获得|入选|成功|[，,。；;、])")
 LISTED = re.compile(r"(?:\s*[、和及与]\s*[-−]?\d+(?:\.\d+)?)+(?=\s*\D)")  # the numbers after a bare one in a list
@@ -774,6 +774,9 @@ class Extractor:
                         words = previous.label + words.lstrip()  # 民营经济增加值...，占全市经济总量的59.0%
                         segment = previous.subject_start if previous.subject_start is not None else segment
                     label = _clean_label(words, self) if not base_subject else None
+                    if label is None and kind == "change" and previous and previous.label and previous.figure and \
+                            re.fullmatch(r"\s*[，,]\s*(新增|净增|净减)了?\s*", s[previous.end:item.start]):
+                        label = previous.label  # 私有企业4万户，新增1.38万户
                     if label and re.fullmatch(r"(两年|三年)?平均|年均", label) and last_named:
                         label = last_named.label  # ...增长8.7%，两年平均增长5.6%: the same name's average
                     elif label and re.match(r"(高于|低于|快于|慢于|比全国|比全省|比全市|降幅|增幅|增速|涨幅)", label) and previous and previous.label:
@@ -875,6 +878,8 @@ class Extractor:
                 return "share", "share"
         elif tail.endswith(GROWTH_UP + GROWTH_DOWN + ("净增", "净减")) and not tail.endswith(("新增",)):
             return "change", "change"  # 比上年末增加45公顷: a change in a level, not the level
+        elif re.search(r"\d\s*[\u4e00-\u9fff]{0,3}\s*[，,]\s*(新增|净增|净减)了?$", before):
+            return "change", "change"  # 私有企业4万户，新增1.38万户: the level's change, right after it
         return "level", "level"
 
     def _respectively(self, s: str, lead_from: int, item: Item, rest: list[Item]):
@@ -1155,6 +1160,11 @@ def _spelled_out(items: list[str], figures: int) -> list[str]:
             all(re.fullmatch(r"\s*[一二三四五六七八九十]", t) for t in items[1:-1]) and re.match(r"\s*[一二三四五六七八九十]\S", items[-1]):
         tail = items[-1].strip()[1:]
         return [f"第{t.strip()[-1]}{tail}" for t in items[:-1]] + [f"第{items[-1].strip()}"]
+    short = {len(t.strip()) for t in items[:-1]}
+    if len(items) > 1 and len(short) == 1 and (n := short.pop()) <= 2 and len(items[-1].strip()) >= n + 2 and \
+            all(re.fullmatch(r"[\u4e00-\u9fff]+", t.strip()) for t in items):
+        tail = items[-1].strip()[n:]  # 猪、牛、羊出栏量 -> 猪出栏量, 牛出栏量, 羊出栏量: the last item's words are every item's
+        return [t.strip() + tail for t in items[:-1]] + [items[-1].strip()]
     return items
 
 
