@@ -62,6 +62,7 @@ GROWTH_LIST = re.compile(r"(上涨|增长|上升)的?(有|为|是)?\s*[:：][^�
 VERB_INSIDE_LABEL = re.compile(r"(?<=[\u4e00-\u9fff])(累计实现|累计完成|实现|完成)(?=[\u4e00-\u9fff]{2})")
 ZONE = re.compile(r"[\u4e00-\u9fff]{0,6}?(经济区|经济圈|经济带|都市圈|城市群|示范区|片区|新区|开发区|高新区|园区|试验区)")
 PARTNER_BEFORE = ("对", "向", "赴", "与", "同", "来自", "面向", "从")
+STRUCTURE_RATIO = re.compile(r"(?<![\d.:：∶])(\d{1,2}(?:\.\d+)?)%?\s*[:：∶]\s*(\d{1,2}(?:\.\d+)?)%?\s*[:：∶]\s*(\d{1,2}(?:\.\d+)?)%?(?![\d.:：∶])")
 SEX_RATIO = re.compile(r"\s*[:：∶]\s*100(?![\d.])")
 SEX_RATIO_UNIT = "女=100"  # males per 100 females, the unit of units.csv a sex ratio printed 103.5:100 is read in
 HEADS = ("增加值", "总产值", "产值", "产量", "营业收入", "利润总额", "播种面积", "收获面积", "种植面积", "面积")  # what a name's last words measure
@@ -584,7 +585,8 @@ class Extractor:
 
     def sentence(self, document, s, origin, paragraph, context) -> list[Candidate]:
         self._last_respectively = None
-        figures = self.figures(s)
+        structures = self._structures(s)
+        figures = [f for f in self.figures(s) if not any(m.start() <= f.start < m.end() for m in structures)]
         ranks = [m for m in RANK.finditer(s)] + [m for m in STREAK_CHAMPION.finditer(s)]
         items = sorted([Item(f.start, f.end, figure=f) for f in figures] +
                        [Item(m.start(), m.end(), rank=m) for m in ranks
@@ -803,7 +805,25 @@ class Extractor:
             out.append(self._candidate(document, s, origin, figure, code, kind, pattern, subject_start, paragraph, places,
                                        entities, years, inherited=inherited, year=year))
             done(item, base_subject, subject_start, code)
+        for m in structures:  # 三次产业结构为7.2:40.0:52.8: the shares of GDP of the three industries
+            last_year = re.search(r"由上年的?\s*$", s[max(0, m.start() - 8):m.start()]) and document.year
+            for n, code in zip(range(1, 4), ("primary_industry_share", "secondary_industry_share", "tertiary_industry_share")):
+                if code in self.catalog.indicators:
+                    figure = Figure(m.start(n), m.end(n), Decimal(m.group(n)), None, "%", "", m.group(n))
+                    out.append(self._candidate(document, s, origin, figure, code, "share", "structure", m.start(), paragraph,
+                                               places, entities, years, year=str(int(document.year) - 1) if last_year else None))
         self._carry(s, paragraph, places, entities, years)
+        return out
+
+    @staticmethod
+    def _structures(s: str) -> list[re.Match]:
+        """The three industries' structure printed as a ratio (三次产业结构比为7.2:40.0:52.8; 由2018年的5.7:49.3:45.0调整为
+        2019年的6.6:45.8:47.6), when its parts add up to 100."""
+        out = []
+        for m in STRUCTURE_RATIO.finditer(s):
+            said = re.search(r"(三次产业|产业结构|三产|产业比|产业之比|产业增加值比)", s[max(0, m.start() - 40):m.start()])
+            if said and 99 <= sum(float(m.group(n)) for n in range(1, 4)) <= 101:
+                out.append(m)
         return out
 
     @staticmethod

@@ -331,6 +331,14 @@ def score_real(candidates: list[Candidate], gold: list[dict], region_code: str |
     gold = observations(gold)
     result.proposed, result.expected = len(candidates), len(gold)
     for row in gold:
+        if (parts := _ratio_parts(row["value"])):
+            hits = _ratio_hits(row, parts, candidates, used, region_code)
+            if hits:
+                used |= set(hits)
+                result.found += 1
+            else:
+                errors.append(("missed", row))
+            continue
         hit = None
         for i, c in enumerate(candidates):
             if i in used or not any(c.figure_start <= offset < c.figure_end for offset in row["offsets"]):
@@ -353,6 +361,29 @@ def score_real(candidates: list[Candidate], gold: list[dict], region_code: str |
     result.true = len(used)
     errors += [("proposed, not in the gold", c) for i, c in enumerate(candidates) if i not in used]
     return result, errors
+
+
+def _ratio_parts(printed: str) -> list[float] | None:
+    """The parts of a structure printed as a ratio (7.2:40.0:52.8), or None for any other figure."""
+    if not re.fullmatch(r"\d+(\.\d+)?%?(\s*[:：∶]\s*\d+(\.\d+)?%?){2,}", printed):
+        return None
+    return [float(p) for p in re.findall(r"\d+(?:\.\d+)?", printed)]
+
+
+def _ratio_hits(row: dict, parts: list[float], candidates: list[Candidate], used: set, region_code: str | None) -> list[int]:
+    """The candidates that read a gold ratio's parts in order, each a share at its own offset inside the printed ratio;
+    empty unless every part is read (a structure is found whole or not at all)."""
+    hits, after = [], -1
+    for part in parts:
+        hit = next((i for i, c in enumerate(candidates) if i not in used and i not in hits and c.value is not None
+                    and any(o <= c.figure_start < o + len(row["value"]) + 6 for o in row["offsets"]) and c.figure_start > after
+                    and c.measure_type == "share" and abs(round(c.value, 6)) == round(part, 6) and c.period == gold_period(row["period"])
+                    and (not region_code or c.region_code == region_code)), None)
+        if hit is None:
+            return []
+        hits.append(hit)
+        after = candidates[hit].figure_start
+    return hits
 
 
 def evaluate_real(catalog: Catalog, texts: Path = REAL_TEXTS) -> dict:
