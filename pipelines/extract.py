@@ -62,6 +62,7 @@ GROWTH_LIST = re.compile(r"(上涨|增长|上升)的?(有|为|是)?\s*[:：][^�
 VERB_INSIDE_LABEL = re.compile(r"(?<=[\u4e00-\u9fff])(累计实现|累计完成|实现|完成)(?=[\u4e00-\u9fff]{2})")
 ZONE = re.compile(r"[\u4e00-\u9fff]{0,6}?(经济区|经济圈|经济带|都市圈|城市群|示范区|片区|新区|开发区|高新区|园区|试验区)")
 PARTNER_BEFORE = ("对", "向", "赴", "与", "同", "来自", "面向", "从")
+AGE_GROUP = re.compile(r"\d{1,2}\s*[-—~至]\s*\d{1,2}\s*周?岁|\d{1,2}\s*周?岁\s*(及以上|以上|以下|及以下)")
 STRUCTURE_RATIO = re.compile(r"(?<![\d.:：∶])(\d{1,2}(?:\.\d+)?)%?\s*[:：∶]\s*(\d{1,2}(?:\.\d+)?)%?\s*[:：∶]\s*(\d{1,2}(?:\.\d+)?)%?(?![\d.:：∶])")
 SEX_RATIO = re.compile(r"\s*[:：∶]\s*100(?![\d.])")
 SEX_RATIO_UNIT = "女=100"  # males per 100 females, the unit of units.csv a sex ratio printed 103.5:100 is read in
@@ -1138,6 +1139,8 @@ def _clean_label(text: str, extractor: "Extractor") -> str | None:
         if start > 0 and label[start - 1] not in PARTNER_BEFORE and label[max(0, start - 2):start] not in PARTNER_BEFORE:
             label = label[:start] + label[end:]  # 占玉州区生产总值的比重: the region is not part of the name
     label = VERB_INSIDE_LABEL.sub("", label)  # 民营经济完成增加值: the verb is not part of the name
+    if AGE_GROUP.fullmatch(label):
+        return re.sub(r"\s+", "", label) + "人口"  # 0-14岁 (a row of a table of population by age): the people of that age
     if not (2 <= len(label) <= 20) or not LABEL_SHAPE.fullmatch(label) or NOT_NAMES.match(label):
         return None
     if sum("\u4e00" <= c <= "\u9fff" for c in label) < 2:
