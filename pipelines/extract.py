@@ -82,7 +82,7 @@ LABEL_AFTER = re.compile(r"(比上年末?|比去年|比年初|较上年末?|同�
 LABEL_SHAPE = re.compile(r"[\u4e00-\u9fff0-9][\u4e00-\u9fffA-Za-z0-9\-—+·“”\"、_()（）]*[\u4e00-\u9fffA-Za-z]")
 PARTS = {"城市", "农村", "城镇", "乡村", "男性", "女性", "城区", "郊区", "市区", "县城"}  # what 其中 splits a whole into
 NOT_NAMES = re.compile(r"^(增长|下降|同比|比上年|其中|分别|达|为|共|约|占|是|有|总计|合计|以上|以下|实际|名义|首个|首家|同口径|新增|.*[和及与]|第[一二三四五六七八九十\d]+[位名个批次届]?|"
-                       r".*[年月日份]|.*以来|低于|高于)$")
+                       r".*[年月日份]|.*以来|低于|高于|(由|从)?[一二三四]?(前三|上半|下半)?季度的?|(由|从)?(上半年|全年|前三季度)的?)$")
 MIDDLE_DOT = re.compile(r"(?<=\d)[·・•‧](?=\d)")
 YEAR = re.compile(r"(?P<year>(?:19|20)\d{2})\s*年(?P<rest>\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?|末|底|的|度|全年)?")
 RANK = re.compile(
@@ -808,11 +808,15 @@ class Extractor:
             done(item, base_subject, subject_start, code)
         for m in structures:  # 三次产业结构为7.2:40.0:52.8: the shares of GDP of the three industries
             last_year = re.search(r"由上年的?\s*$", s[max(0, m.start() - 8):m.start()]) and document.year
+            if m is not structures[0] and document.year and not YEAR.search(s[max(0, m.start() - 8):m.start()]):
+                last_year, this_year = False, str(document.year)  # 由2018年的5.7:49.3:45.0优化为6.6:45.8:47.6: the year's
+            else:
+                this_year = None
             for n, code in zip(range(1, 4), ("primary_industry_share", "secondary_industry_share", "tertiary_industry_share")):
                 if code in self.catalog.indicators:
                     figure = Figure(m.start(n), m.end(n), Decimal(m.group(n)), None, "%", "", m.group(n))
                     out.append(self._candidate(document, s, origin, figure, code, "share", "structure", m.start(), paragraph,
-                                               places, entities, years, year=str(int(document.year) - 1) if last_year else None))
+                                               places, entities, years, year=str(int(document.year) - 1) if last_year else this_year))
         self._carry(s, paragraph, places, entities, years)
         return out
 

@@ -311,7 +311,16 @@ def observations(gold: list[dict]) -> list[dict]:
     """The gold figures as observations: a figure printed twice (in the prose and in its table: 地区生产总值 617.50 亿元)
     is one, found when either printing is read."""
     out: list[dict] = []
+    shares = [r for r in gold if r["measure"] == "share"]
     for row in sorted(gold, key=lambda r: r["offset"]):
+        if (parts := _ratio_parts(row["value"])):
+            at = [row["offset"] + m.start() for m in re.finditer(r"\d+(?:\.\d+)?", row["value"])]
+            same = [next((r for r in shares if r["period"][:4] == row["period"][:4] and _ratio_parts(r["value"]) is None
+                          and gold_number(r["value"]) == part), None) for part in parts]
+            if all(same):  # 三次产业结构为6.6:45.8:47.6 after each share printed: the same three figures, printed twice
+                for share, offset in zip(same, at):
+                    share.setdefault("also", []).append(offset)
+                continue
         same = next((o for o in out if (o["value"], o["unit"], MEASURE_GROUPS.get(o["measure"]), o["period"][:4]) ==
                      (row["value"], row["unit"], MEASURE_GROUPS.get(row["measure"]), row["period"][:4])
                      and _agrees(o["label"], {_key(row["label"])})), None)
@@ -319,6 +328,8 @@ def observations(gold: list[dict]) -> list[dict]:
             same["offsets"].append(row["offset"])
         else:
             out.append({**row, "offsets": [row["offset"]]})
+    for o in out:
+        o["offsets"] += o.pop("also", []) + [a for r in gold if r is not o and r.get("offset") in o["offsets"] for a in r.pop("also", [])]
     return out
 
 
@@ -361,6 +372,13 @@ def score_real(candidates: list[Candidate], gold: list[dict], region_code: str |
     result.true = len(used)
     errors += [("proposed, not in the gold", c) for i, c in enumerate(candidates) if i not in used]
     return result, errors
+
+
+def gold_number(printed: str) -> float | None:
+    try:
+        return abs(float(printed.replace(",", "")))
+    except ValueError:
+        return None
 
 
 def _ratio_parts(printed: str) -> list[float] | None:
