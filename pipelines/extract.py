@@ -777,20 +777,21 @@ class Extractor:
                         words = previous.label + words.lstrip()  # 民营经济增加值...，占全市经济总量的59.0%
                         segment = previous.subject_start if previous.subject_start is not None else segment
                     label = _clean_label(words, self) if not base_subject else None
+                    # the name read last: in this sentence, else the sentence before (上涨0.9%。其中，城市上涨0.6%)
+                    prior = previous.label if previous and previous.label else None if previous else paragraph.get("label")
                     if label is None and kind == "change" and previous and previous.label and previous.figure and \
                             re.fullmatch(r"\s*[，,]\s*(新增|净增|净减)了?\s*", s[previous.end:item.start]):
                         label = previous.label  # 私有企业4万户，新增1.38万户
                     if label and re.fullmatch(r"(两年|三年)?平均|年均", label) and last_named:
                         label = last_named.label  # ...增长8.7%，两年平均增长5.6%: the same name's average
-                    elif label and re.match(r"(高于|低于|快于|慢于|比全国|比全省|比全市|降幅|增幅|增速|涨幅)", label) and previous and previous.label:
-                        label = previous.label + label  # 增长8.1%，高于全省2.2个百分点: the gap of that growth
+                    elif label and re.match(r"(高于|低于|快于|慢于|比全国|比全省|比全市|降幅|增幅|增速|涨幅)", label) and prior:
+                        label = prior + label  # 增长8.1%，高于全省2.2个百分点: the gap of that growth
                     if label and label.startswith("对") and re.search(CONTRIBUTION_WORDS, label) and previous and previous.label:
                         stem = previous.label if _stem(previous.label) is None else _stem(previous.label)
                         label = stem.rsplit("_", 1)[0] + label  # 第一产业增加值...，对GDP增长贡献率为12.6%: the first industry's
-                    if label in PARTS and previous and previous.label:
+                    if label in PARTS and prior:
                         # 居民消费价格上涨1.6%，其中城市上涨1.4%，农村上涨1.8%: the parts of the whole named before them
-                        whole = previous.label.rsplit("_", 1)[0] if "_" in previous.label else \
-                            None if previous.label in PARTS else previous.label
+                        whole = prior.rsplit("_", 1)[0] if "_" in prior else None if prior in PARTS else prior
                         label = f"{whole}_{label}" if whole else label
                     if label in HEADS and previous and previous.label:  # 农林牧渔业总产值69.93亿元，增加值37.90亿元
                         stem = _stem(previous.label)
@@ -818,6 +819,7 @@ class Extractor:
                     out.append(self._candidate(document, s, origin, figure, code, "share", "structure", m.start(), paragraph,
                                                places, entities, years, year=str(int(document.year) - 1) if last_year else this_year))
         self._carry(s, paragraph, places, entities, years)
+        paragraph["label"] = last_named.label if last_named else None
         return out
 
     @staticmethod

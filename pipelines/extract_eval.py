@@ -276,7 +276,7 @@ def readings_of(candidate: Candidate, names: dict[str, set[str]], catalog: Catal
         return names.get(candidate.indicator_code, set()) | {_key(candidate.label)}
     label = _key(candidate.label)
     level = unmeasured(label)
-    code = catalog.names.get(level)
+    code = catalog.names.get(level) or catalog.names.get(level.split("_")[0])  # 居民消费价格指数_城市: a part of a catalogued whole
     return {label, level} | (names.get(code, set()) if code else set())
 
 
