@@ -930,11 +930,15 @@ class Extractor:
             kind = "contribution"
         elif group[0].figure.unit in POINTS:
             kind = "change"
-        if not items and self._last_respectively and len(self._last_respectively) == len(group) and len(group) > 1:
+        measured = len(items) == 1 and items[0].strip().startswith("对")  # ，对经济增长的贡献率分别为10.1%、44.3%、45.6%
+        before = self._last_respectively
+        if measured and not before and len(group) == 3 and "三次产业" in s[:lead_from + clause_start]:
+            before = [(None, lead_from + clause_start, f"第{n}产业") for n in "一二三"]  # 三次产业结构比为…，对经济增长的贡献率分别为
+        if (not items or measured) and before and len(before) == len(group) and len(group) > 1:
             # ，分别拉动经济增长0.9、-0.6和1.4个百分点: the items named before, each with the verb printed now
-            said = verb.strip() if len(re.findall(r"[\u4e00-\u9fff]", verb)) >= 2 else ""
-            return [((self.measure_of(base, kind) if base else None, start, kind, text.split("对")[0] + said if said else text), other)
-                    for (base, start, text), other in zip(self._last_respectively, group)]
+            said = items[0].strip() if measured else verb.strip() if len(re.findall(r"[\u4e00-\u9fff]", verb)) >= 2 else ""
+            return [((self.measure_of(base, kind) if base else None, start, kind, _subject(text) + said if said else text), other)
+                    for (base, start, text), other in zip(before, group)]
         if len(items) != len(group) or len(group) < 2:
             return None
         out, bases, last = [], [], _key(items[-1])
@@ -1202,6 +1206,12 @@ def unmeasured(label: str, shortest: int = 2) -> str:
     characters are left of it; else the label itself."""
     return next((label[: -len(s)] for s in MEASURE_SUFFIXES.values() if label.endswith(s) and len(label) - len(s) >= shortest),
                 label)
+
+
+def _subject(text: str) -> str:
+    """What a list item names, without the measure it was listed with: 第一产业增加值占生产总值的比重 -> 第一产业."""
+    text = re.sub(r"占.*$", "", text.split("对")[0])
+    return _stem(text) or text
 
 
 def _stem(label: str) -> str | None:
