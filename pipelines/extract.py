@@ -90,6 +90,7 @@ RANK = re.compile(
     r"(?:稳居|位居|位列|居于|居|排名|排在|排|保持|实现|成为)"
     r"(?P<scope>[^，,。；;]{0,14}?)"
     r"(?:首位|第(?P<nth>\d+|[一二三四五六七八九十]+)(?:位|名)?|(?P<champion>冠军|第一|“?双第一”?))"
+    r"(?!方阵|梯队|阵营|集团|档|批|次)"  # 居第一方阵: a tier, not a rank
 )
 STREAK_CHAMPION = re.compile(r"“?(?P<streak>\d+)连冠”?")
 
@@ -635,7 +636,8 @@ class Extractor:
             lead = s[lead_from:item.start]
             following_item = items[index + 1] if index + 1 < len(items) else None
             if item.rank is not None:
-                before = previous if previous and previous.subject and not any(lead_from <= e[0] < item.start for e in entities) else None
+                before = previous if previous and previous.subject else last_named if last_named and last_named.subject else None
+                before = None if any(lead_from <= e[0] < item.start for e in entities) else before
                 out += self._ranks(document, s, origin, item, before, names, lead_from, paragraph, places, entities, years)
                 done(item, item.subject, item.subject_start)
                 continue
@@ -988,7 +990,13 @@ class Extractor:
         out = []
         for code, start in codes:
             rank = self.measure_of(code, "rank")
-            if rank is None:
+            if rank is None:  # 增速全省排列第92位: a rank the catalog does not hold, proposed with its subject's name
+                item.subject, item.subject_start = code, start
+                growth = self.measure_of(code, "growth") if "增速" in s[lead_from:match.start()] else None
+                name = self.catalog.indicators[growth or code].name_zh
+                figure = Figure(match.start(), match.end(), Decimal(value), None, "位", "", s[match.start():match.end()])
+                out.append(self._candidate(document, s, origin, figure, None, "rank", "rank", start, paragraph, places, entities,
+                                           years, inherited=not subjects, label=_measure_label(name, "rank")))
                 continue
             item.subject, item.subject_start = code, start
             printed = s[match.start():match.end()]
