@@ -781,6 +781,8 @@ class Extractor:
                     label = _clean_label(words, self) if not base_subject else None
                     # the name read last: in this sentence, else the sentence before (上涨0.9%。其中，城市上涨0.6%)
                     prior = previous.label if previous and previous.label else None if previous else paragraph.get("label")
+                    if label is None and kind == "level" and prior and "美元" in figure.unit and re.search(r"(汇率|折合|约合|折算|相当于)", words):
+                        label = prior  # 人均地区生产总值59447元，按2022年平均汇率计算为8838美元: the same figure in dollars
                     if label is None and kind == "change" and previous and previous.label and previous.figure and \
                             re.fullmatch(r"\s*[，,]\s*(新增|净增|净减)了?\s*", s[previous.end:item.start]):
                         label = previous.label  # 私有企业4万户，新增1.38万户
