@@ -881,6 +881,8 @@ class Extractor:
                       r"两年平均|三年平均|年均|扣除价格因素|实际|可比|与|相比|"
                       r"增长|下降|提高|增加|减少|回落|上升|增速|增幅|达到|达|实现|为|了|是|的|超过|突破|接近|大约|超|逾|近|约|"
                       r"由|到|至|跃升|升至|降至|大关|[\s，,；;：:、▲■●“”\"'（）()]", "", lead)
+        if len(rest) == 2 and re.fullmatch(r"[\u4e00-\u9fff]{2}", rest) and not re.search(r"[全本当上下今季半年月期同现价自然增减降升提涨跌产完实达超占比为有计共累新净多少加长总额量率值亿万元幅速]", rest):
+            return False  # 衣着同比下降0.4%, 居住下降1.6%: a name of two characters is a name
         return len(rest) <= 2
 
     def _kind(self, lead: str, figure: Figure, before: str = "") -> tuple[str, str]:
