@@ -62,6 +62,8 @@ GROWTH_LIST = re.compile(r"(上涨|增长|上升)的?(有|为|是)?\s*[:：][^�
 VERB_INSIDE_LABEL = re.compile(r"(?<=[\u4e00-\u9fff])(累计实现|累计完成|实现|完成)(?=[\u4e00-\u9fff]{2})")
 ZONE = re.compile(r"[\u4e00-\u9fff]{0,6}?(经济区|经济圈|经济带|都市圈|城市群|示范区|片区|新区|开发区|高新区|园区|试验区)")
 PARTNER_BEFORE = ("对", "向", "赴", "与", "同", "来自", "面向", "从")
+ALSO_CALLED = re.compile(r"[(（]([\u4e00-\u9fff]{2,12}(?:率|比重|比例|占比))[)）]\s*(?:为|是|达到?)?\s*$")
+TARGET_DONE = re.compile(r"(分别)?(完成)?(全年)?(工作)?(目标|任务)(任务)?的?")
 AGE_GROUP = re.compile(r"\d{1,2}\s*[-—~至]\s*\d{1,2}\s*周?岁|\d{1,2}\s*周?岁\s*(及以上|以上|以下|及以下)")
 STRUCTURE_RATIO = re.compile(r"(?<![\d.:：∶])(\d{1,2}(?:\.\d+)?)%?\s*[:：∶]\s*(\d{1,2}(?:\.\d+)?)%?\s*[:：∶]\s*(\d{1,2}(?:\.\d+)?)%?(?![\d.:：∶])")
 SEX_RATIO = re.compile(r"\s*[:：∶]\s*100(?![\d.])")
@@ -697,6 +699,7 @@ class Extractor:
             elif leading and (qualified := self._qualified(s, self._segment_start(s, lead_from, item), leading[-1], item)):
                 # 对香港出口, 机电产品出口值, 城镇常住人口: words before a catalog name narrow it to an indicator of its own
                 segment = self._segment_start(s, lead_from, item)
+                qualified = aka.group(1) if (aka := ALSO_CALLED.search(lead)) else qualified  # (户籍人口城镇化率)为27.33%
                 uncatalogued(item, kind, pattern, qualified, segment)
                 done(item, None, segment, label=qualified)
                 continue
@@ -761,6 +764,8 @@ class Extractor:
                         label = printed  # 第一产业比重下降2.5个百分点: the name as printed
                     elif kind == "change" and re.search(r"(比重|占比)", lead) and not re.search(r"(比重|占比)", label):
                         label += "比重"  # 第三产业增加值比重比上年提高0.8个百分点: the share's change
+                    if (aka := ALSO_CALLED.search(lead)):
+                        label = aka.group(1)  # 占全市户籍人口的比重(户籍人口城镇化率)为27.33%: the name in brackets
                 elif base_subject and kind == "level" and leading and self._bare(s[leading[-1][1]:item.start]) and \
                         (self.catalog.unit(figure.unit) or ("",))[0] not in ("", self.catalog.indicators[base_subject].unit):
                     # 粮食播种面积10477.1万亩 (the catalog's is in hectares), 人均生产总值约合20533美元: another unit that does not
@@ -775,12 +780,16 @@ class Extractor:
                 else:
                     segment = self._segment_start(s, lead_from, item)
                     words = s[segment:item.start]
-                    if kind == "share" and words.lstrip().startswith("占") and previous and previous.label:
-                        words = previous.label + words.lstrip()  # 民营经济增加值...，占全市经济总量的59.0%
-                        segment = previous.subject_start if previous.subject_start is not None else segment
-                    label = _clean_label(words, self) if not base_subject else None
                     # the name read last: in this sentence, else the sentence before (上涨0.9%。其中，城市上涨0.6%)
                     prior = previous.label if previous and previous.label else None if previous else paragraph.get("label")
+                    if kind == "share" and words.lstrip().startswith("占") and prior:
+                        words = prior + words.lstrip()  # 民营经济增加值...，占全市经济总量的59.0%
+                        segment = previous.subject_start if previous and previous.subject_start is not None else segment
+                    label = _clean_label(words, self) if not base_subject else None
+                    if (aka := ALSO_CALLED.search(words)) and not base_subject:
+                        label = aka.group(1)  # 占全市户籍人口的比重(户籍人口城镇化率)为27.33%: the name in brackets
+                    if label and TARGET_DONE.fullmatch(label) and prior:
+                        label = prior + "完成目标比例"  # 城镇新增就业…，完成全年目标的120.5%
                     if label is None and kind == "level" and prior and "美元" in figure.unit and re.search(r"(汇率|折合|约合|折算|相当于)", words):
                         label = prior  # 人均地区生产总值59447元，按2022年平均汇率计算为8838美元: the same figure in dollars
                     if label is None and kind == "change" and previous and previous.label and previous.figure and \
