@@ -1170,6 +1170,7 @@ def _clean_label(text: str, extractor: "Extractor") -> str | None:
         if start > 0 and label[start - 1] not in PARTNER_BEFORE and label[max(0, start - 2):start] not in PARTNER_BEFORE:
             label = label[:start] + label[end:]  # 占玉州区生产总值的比重: the region is not part of the name
     label = VERB_INSIDE_LABEL.sub("", label)  # 民营经济完成增加值: the verb is not part of the name
+    label = re.sub(r"(?<=[\u4e00-\u9fff]{2})类(价格)?$", "", label)  # 食品烟酒类价格: the category, as its table row names it
     if AGE_GROUP.fullmatch(label):
         return re.sub(r"\s+", "", label) + "人口"  # 0-14岁 (a row of a table of population by age): the people of that age
     if not (2 <= len(label) <= 20) or not LABEL_SHAPE.fullmatch(label) or NOT_NAMES.match(label):

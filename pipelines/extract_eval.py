@@ -280,9 +280,14 @@ def readings_of(candidate: Candidate, names: dict[str, set[str]], catalog: Catal
     return {label, level} | (names.get(code, set()) if code else set())
 
 
+def _unnoted(label: str) -> str:
+    """A gold label without the annotator's notes: where it was printed (蛋(图2表)) and the table's numbering (二、衣着)."""
+    return re.sub(r"^([一二三四五六七八九十]+、|#+)", "", re.sub(r"[（(][^)）]*[表图][^)）]*[)）]$", "", label.strip()))
+
+
 def _agrees(label: str, names: set[str]) -> bool:
     """A printed label and a reading's names name the same thing: one holds the other (第一产业 in 第一产业增加值)."""
-    gold = _key(re.sub(r"[（(][^)）]*[)）]$", "", label)).replace("“", "").replace("”", "").replace('"', "")
+    gold = _key(re.sub(r"[（(][^)）]*[)）]$", "", _unnoted(label))).replace("“", "").replace("”", "").replace('"', "")
     gold = "".join(_simplified().get(c, c) for c in gold)  # a label annotated in traditional characters, as printed
     gold = VERB_INSIDE_LABEL.sub("", gold)  # 就业困难群体实现就业: the extractor's names drop the verb, as the catalog's do
     return any(len(n) >= 2 and (n in gold or gold in n) for n in names if n)
@@ -321,9 +326,9 @@ def observations(gold: list[dict]) -> list[dict]:
                 for share, offset in zip(same, at):
                     share.setdefault("also", []).append(offset)
                 continue
-        same = next((o for o in out if (o["value"], o["unit"], MEASURE_GROUPS.get(o["measure"]), o["period"][:4]) ==
-                     (row["value"], row["unit"], MEASURE_GROUPS.get(row["measure"]), row["period"][:4])
-                     and _agrees(o["label"], {_key(row["label"])})), None)
+        same = next((o for o in out if (o["value"].lstrip("-−"), o["unit"], MEASURE_GROUPS.get(o["measure"]), o["period"][:4]) ==
+                     (row["value"].lstrip("-−"), row["unit"], MEASURE_GROUPS.get(row["measure"]), row["period"][:4])
+                     and _agrees(o["label"], {_key(_unnoted(row["label"]))})), None)
         if same:
             same["offsets"].append(row["offset"])
         else:
