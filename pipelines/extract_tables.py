@@ -83,7 +83,7 @@ def _cells(offset: int, line: str) -> list[tuple[int, str]]:
     tokens = [(offset + m.start(), m.group(0)) for m in re.finditer(r"\S+", line)]
     cells: list[tuple[int, str]] = []
     for at, token in tokens:  # 工  业 is one cell (single characters spaced out to a column's width), 2024年 比上年增长 two
-        if cells and SINGLE_CJK.fullmatch(token) and SPACED_OUT.fullmatch(cells[-1][1]):
+        if cells and SINGLE_CJK.fullmatch(token) and SPACED_OUT.fullmatch(cells[-1][1].lstrip("#")):
             cells[-1] = (cells[-1][0], line[cells[-1][0] - offset:at - offset + 1])
         else:
             cells.append((at, token))
@@ -138,7 +138,8 @@ def read_tables(text: str) -> list[Cell]:
     i = 0
     while i < len(lines):
         offset, line = lines[i]
-        if not (CAPTION.match(line) or _titled(lines, i) or (line.count("|") >= 2 and not any(_number(c) for _, c in _cells(offset, line)))):
+        if not (CAPTION.match(line) or _titled(lines, i) or (line.count("|") >= 2 and not any(_number(c) for _, c in _cells(offset, line)))
+                or _header(lines, i)):
             i += 1
             continue
         read, after = _table(lines, i)
@@ -181,6 +182,19 @@ def _unflattened(lines: list[tuple[int, str]]) -> list[tuple[int, str]]:
             begin, end = piece[0][0], piece[-1][0] + len(piece[-1][1])
             out.append((begin, line[begin - offset:end - offset]))
     return out
+
+
+def _header(lines: list[tuple[int, str]], i: int) -> bool:
+    """Whether line i is a table's header without a caption above it that says so (指 标 比上年涨跌幅度(%)): a label
+    column's title, then the titles of columns of figures, and a row of figures on the next line."""
+    offset, line = lines[i]
+    cells = [_unpadded(c) for _, c in _cells(offset, line)]
+    if len(line) > 60 or len(cells) < 2 or cells[0] not in LABEL_TITLES or PROSE.search(line) or any(_number(c) for c in cells):
+        return False
+    if not all(GROWTH_TITLES.search(c) or SHARE_TITLES.search(c) or YEAR_TITLE.match(c) or BRACKETED_UNIT.search(c) for c in cells[1:]):
+        return False
+    after = next((text for _, text in lines[i + 1:i + 3] if text.strip()), "")
+    return bool(NUMBER.search(after))
 
 
 def _titled(lines: list[tuple[int, str]], i: int) -> bool:
