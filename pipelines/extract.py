@@ -360,6 +360,7 @@ class Item:
     subject_start: int | None = None
     code: str | None = None  # the indicator it was read as
     label: str | None = None  # the name it was read with, as printed, when the catalog has no indicator of it
+    restates: "Item | None" = None  # the figure before it that it restates in another unit: 1.09万公顷(16.35万亩)
 
 
 class Extractor:
@@ -596,6 +597,11 @@ class Extractor:
                        [Item(m.start(), m.end(), rank=m) for m in ranks
                         if not any(f.start < m.end() and m.start() < f.end for f in figures if f.unit != "年")],
                        key=lambda i: i.start)
+        for before, item in zip(items, items[1:]):  # 1.09万公顷(16.35万亩)，增长10.1%: the same area restated, not a figure
+            if before.figure and item.figure and re.fullmatch(r"\s*[(（]\s*(约|合|折合)?", s[before.end:item.start]) and \
+                    re.match(r"\s*[)）]", s[item.end:]) and _family((self.catalog.unit(item.figure.unit) or ("",))[0]) == \
+                    _family((self.catalog.unit(before.figure.unit) or (None,))[0]):
+                item.restates = before
         # a streak's number is read by its rank phrase, not as a figure of its own
         items = [i for i in items if not (i.figure and i.figure.unit == "年" and any(
             j.rank and j.start <= i.start < j.end for j in items))]
@@ -645,6 +651,16 @@ class Extractor:
                 continue
             figure = item.figure
             if figure is None:  # read already, as a part of 分别 or a streak's threshold
+                continue
+            if item.restates:  # the figure before it in another unit: of the same name; what follows is of that figure
+                main = item.restates
+                code = main.code if main.code and self.fits(main.code, figure) else None
+                if code:
+                    out.append(self._candidate(document, s, origin, figure, code, "level", "restated", main.subject_start, paragraph,
+                                               places, entities, years, inherited=True))
+                elif main.label or main.code:
+                    uncatalogued(item, "level", "restated", main.label or self.catalog.indicators[main.code].name_zh,
+                                 main.subject_start, inherited=True)
                 continue
             kind, pattern = self._kind(lead, figure, s[:item.start])
             if kind == "streak":
@@ -886,6 +902,7 @@ class Extractor:
     @staticmethod
     def _bare(lead: str) -> bool:
         """Whether the words between two figures name nothing new (，同比增长; ，比上年末提高; ，是2014年的)."""
+        lead = re.sub(r"^\s*[(（][^()（）]*[)）]", "", lead)  # 1.09万公顷(16.35万亩)，增长10.1%: an aside restating the figure
         rest = re.sub(r"(19|20)\d{2}年(的|末|底)?|同比|比上年末?|比年初|较上年|按[^，,]{0,8}计算|首次|其中|分别|总数|总量|累计|全年|年末|"
                       r"两年平均|三年平均|年均|扣除价格因素|实际|可比|与|相比|"
                       r"增长|下降|提高|增加|减少|回落|上升|增速|增幅|达到|达|实现|为|了|是|的|超过|突破|接近|大约|超|逾|近|约|"
@@ -1228,6 +1245,11 @@ def unmeasured(label: str, shortest: int = 2) -> str:
     characters are left of it; else the label itself."""
     return next((label[: -len(s)] for s in MEASURE_SUFFIXES.values() if label.endswith(s) and len(label) - len(s) >= shortest),
                 label)
+
+
+def _family(base: str | None) -> str | None:
+    """What a base unit measures, for units that convert (公顷 and 亩 are both areas)."""
+    return {"mu": "m2"}.get(base, base)
 
 
 def _subject(text: str) -> str:
