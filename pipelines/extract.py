@@ -889,6 +889,8 @@ class Extractor:
         before = s[segment:name[0]]
         if ZONE.search(before) and re.search(r"(区|圈|带|群)$", before.rstrip()):
             return _clean_label(s[segment:item.start], self)  # 成都平原经济区地区生产总值: a zone's, not the region's
+        if re.search(r"[轻重]$", before) and s[name[0]:name[1]].startswith("工业"):
+            return _clean_label(s[segment:item.start], self)  # 轻工业增加值: light industry's, not all industry's
         if len(name[2]) > 5 or any(segment <= st < name[0] for st, _, _ in self._mentions(self.catalog._entity_pattern, s)):
             return None  # a long name is specific already (民用...驾驶员训练机构); an entity is read as the figure's entity
         prefix = _clean_label(before + "某某", self)
