@@ -80,6 +80,9 @@ def _cells(offset: int, line: str) -> list[tuple[int, str]]:
                 parts.append((at + piece.index(stripped[0]), stripped))
             at += len(piece) + 1
         return parts
+    if line.count("(") + line.count("（") > line.count(")") + line.count("）") and not NUMBER.search(line):
+        stripped = line.strip()  # 比重( %: a title whose bracket the page lost, one cell
+        return [(offset + line.index(stripped[0]), stripped)] if stripped else []
     tokens = [(offset + m.start(), m.group(0)) for m in re.finditer(r"\S+", line)]
     cells: list[tuple[int, str]] = []
     for at, token in tokens:  # 工  业 is one cell (single characters spaced out to a column's width), 2024年 比上年增长 two
@@ -126,7 +129,7 @@ def _columns(titles: list[str], units: list[str], growing: bool = False) -> list
             unit = "%"
         else:
             unit = level_units[0] if level_units else ("%" if units and set(units) <= {"%"} else None)
-        part = None if bracket or year or kind != "level" and GROWTH_TITLES.search(title) or title in MEASURE_TITLES or INDEX_TITLE.fullmatch(title) else title
+        part = None if bracket or year or kind != "level" and (GROWTH_TITLES.search(title) or SHARE_TITLES.search(title)) or title in MEASURE_TITLES or INDEX_TITLE.fullmatch(title) else title
         columns.append(Column(kind, unit, year.group(1) if year else None, part))
     return columns
 
