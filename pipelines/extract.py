@@ -695,6 +695,9 @@ class Extractor:
                 leading, share = inside[-1:], None  # 占常住人口的比重（常住人口城镇化率）为43.01%: the name in brackets is the indicator
             if share:
                 leading = [n for n in leading if n[1] <= lead_from + share.start()]
+            if leading and (cut := re.search(r"[，,；;：:]([^，,；;：:]*)$", s[leading[-1][1]:item.start])) and \
+                    kind in ("level", "growth") and not self._bare(cut.group(1)) and _clean_label(cut.group(1), self):
+                leading = []  # 在第三产业中，批发和零售业增加值增长5.1%: the clause names its own subject, not the one before
             # 24个重大科技创新载体, 4万平方米的专业无人机生产制造基地: the name after the figure
             following = [n for n in names if figure.end <= n[0] and (following_item is None or n[1] <= following_item.start)
                          and not re.search(r"[，,。；;：:]", s[figure.end:n[0]])
