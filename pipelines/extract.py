@@ -696,7 +696,9 @@ class Extractor:
             if share:
                 leading = [n for n in leading if n[1] <= lead_from + share.start()]
             if leading and (cut := re.search(r"[，,；;：:]([^，,；;：:]*)$", s[leading[-1][1]:item.start])) and \
-                    kind in ("level", "growth") and not self._bare(cut.group(1)) and _clean_label(cut.group(1), self):
+                    kind in ("level", "growth") and not self._bare(cut.group(1)) and _clean_label(cut.group(1), self) and \
+                    "其中" not in s[leading[-1][1]:item.start] and _clean_label(cut.group(1), self) not in PARTS and \
+                    not re.match(r"(预计|计划|投入|实现|完成|达到|共|累计|新增|带动|吸引|争取|拉动|带来|总计|合计|同比|比上年)", cut.group(1).strip()):
                 leading = []  # 在第三产业中，批发和零售业增加值增长5.1%: the clause names its own subject, not the one before
             # 24个重大科技创新载体, 4万平方米的专业无人机生产制造基地: the name after the figure
             following = [n for n in names if figure.end <= n[0] and (following_item is None or n[1] <= following_item.start)
@@ -912,7 +914,7 @@ class Extractor:
                       r"两年平均|三年平均|年均|扣除价格因素|实际|可比|与|相比|"
                       r"增长|下降|提高|增加|减少|回落|上升|增速|增幅|达到|达|实现|为|了|是|的|超过|突破|接近|大约|超|逾|近|约|"
                       r"由|到|至|跃升|升至|降至|大关|[\s，,；;：:、▲■●“”\"'（）()]", "", lead)
-        if len(rest) == 2 and re.fullmatch(r"[\u4e00-\u9fff]{2}", rest) and not re.search(r"[全本当上下今季半年月期同现价自然增减降升提涨跌产完实达超占比为有计共累新净多少加长总额量率值亿万元幅速]", rest):
+        if len(rest) == 2 and rest not in PARTS and re.fullmatch(r"[\u4e00-\u9fff]{2}", rest) and not re.search(r"[全本当上下今季半年月期同现价自然增减降升提涨跌产完实达超占比为有计共累新净多少加长总额量率值亿万元幅速]", rest):
             return False  # 衣着同比下降0.4%, 居住下降1.6%: a name of two characters is a name
         return len(rest) <= 2
 
