@@ -1,0 +1,80 @@
+"""Put a real document's text back in `texts/` from a copy of its page, checked against the manifest's SHA-256.
+
+The texts are not in git (the project keeps facts, not sentences), so a new checkout has to get them again. Save
+the opening of the page at the document's address (a browser's copy, or the search tool's stored copy) as UTF-8,
+then:
+
+    python tests/gold/real/restore.py 01_chongqing_2020.txt copy.txt
+
+The text as annotated is the copy in NFKC form, cut to the manifest's length. Copies differ in small ways (where
+they start, a site header line, blank lines, spaces at line ends), so this tries each of those and keeps the one
+whose SHA-256 is the manifest's; failing that, the one of the manifest's length (or shorter, where the copy ends
+sooner) with every annotated figure's number at its offset (a copy that differs only in a stray mark no figure is printed in). Either way, a text it
+writes has the annotated offsets, and `make eval-extract` scores it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sys
+import unicodedata
+from collections.abc import Iterator
+from pathlib import Path
+
+from pipelines.extract_eval import REAL_DIR, _printed_at, real_annotations, real_documents
+
+
+def variants(copy: str) -> Iterator[str]:
+    """The copy in NFKC form, as it is and with the small differences copies of one page show."""
+    text = unicodedata.normalize("NFKC", copy).replace("\r\n", "\n")
+    lines = text.split("\n")
+    stripped = [line.strip() for line in lines]
+    for candidate in (lines, stripped, [line for line in stripped if line]):
+        yield "\n".join(candidate)
+        for i in range(min(len(candidate), 12)):  # a site header line dropped (only near the top)
+            yield "\n".join(candidate[:i] + candidate[i + 1 :])
+
+
+def restore(copy: str, length: int, sha256: str, figures: list[dict]) -> tuple[str | None, bool]:
+    """The window of `length` characters of one of the copy's variants whose SHA-256 is `sha256` (and True), else
+    the first with every figure at its offset (and False), else None."""
+    in_place = None
+    for text in variants(copy):
+        for start in range(0, max(len(text) - length, 0) + 1):
+            window = text[start : start + length]
+            if hashlib.sha256(window.encode("utf-8")).hexdigest() == sha256:
+                return window, True
+            if in_place is None and figures and all(_printed_at(window, f) for f in figures):
+                in_place = window
+    return in_place, False
+
+
+def main(argv: list[str]) -> int:
+    if len(argv) != 3:
+        print(__doc__.strip().split("\n\n")[1].strip(), file=sys.stderr)
+        print("usage: restore.py DOCUMENT COPY", file=sys.stderr)
+        return 2
+    document, copy_path = argv[1], Path(argv[2])
+    entry = next((d for d in real_documents() if d.name == document), None)
+    if entry is None:
+        print(f"{document}: not in {REAL_DIR / 'manifest.csv'}; give a name from its `document` column", file=sys.stderr)
+        return 2
+    figures = real_annotations()[document]
+    text, exact = restore(copy_path.read_text(encoding="utf-8"), entry.characters, entry.sha256, figures)
+    if text is None:
+        print(
+            f"{copy_path}: no window of {entry.characters} characters has the SHA-256 of {document} or its "
+            f"{len(figures)} figures at their offsets; check the copy is of {entry.url} and starts no later than "
+            "the text annotated",
+            file=sys.stderr,
+        )
+        return 1
+    entry.text_path.parent.mkdir(parents=True, exist_ok=True)
+    entry.text_path.write_text(text, encoding="utf-8")
+    how = "its SHA-256" if exact else f"its {len(figures)} figures at their offsets (SHA-256 differs)"
+    print(f"{entry.text_path}: restored, {len(text)} characters, checked by {how}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
