@@ -7,7 +7,7 @@ ROWS ?= 10000000
 TARGET ?= duckdb_file
 export DAGSTER_HOME := $(CURDIR)/.dagster_home
 
-.PHONY: install run test ui shell bench eval-extract clean
+.PHONY: install run test check ui shell bench eval-extract clean
 
 install: $(VENV)/.installed
 
@@ -28,6 +28,9 @@ run: install $(DAGSTER_HOME)/dagster.yaml  ## build and publish the warehouse fr
 test: install  ## run the tests (the browser test needs Debian's chromium, the lake tests its PostgreSQL: installed here once, from apt)
 	tests/install-debian.sh
 	$(BIN)/pytest
+
+check: install  ## the fast lane for a change: every test but the slow (fuzz, robustness, browser) and lake (PostgreSQL) ones
+	$(BIN)/pytest -m "not slow and not lake"
 
 ui: install $(DAGSTER_HOME)/dagster.yaml  ## the Dagster UI on http://127.0.0.1:$(PORT) (with the daemon: schedules run)
 	$(BIN)/dagster dev -h 127.0.0.1 -p $(PORT)

@@ -14,6 +14,22 @@ from pipelines.assets import all_assets, all_checks
 from pipelines.resources import DEFAULT_RAW_DIR, Warehouse
 
 
+SLOW_MODULES = {"test_fuzz", "test_robustness", "test_browser"}  # minutes each: the fuzz harness, the robustness matrix, chromium
+
+
+def pytest_collection_modifyitems(items):
+    """Lanes: `slow` marks the fuzz, robustness and browser tests, `lake` every test that starts PostgreSQL (through
+    the postgres or lake fixtures, or the ducklake target of `published`). `make check` runs the rest."""
+    for item in items:
+        if item.module.__name__.rsplit(".", 1)[-1] in SLOW_MODULES:
+            item.add_marker(pytest.mark.slow)
+        params = getattr(item, "callspec", None)
+        if {"postgres", "lake", "warehouse_lake"} & set(item.fixturenames) or (
+            params is not None and "ducklake" in params.params.values()
+        ):
+            item.add_marker(pytest.mark.lake)
+
+
 def refresh(warehouse: Warehouse) -> dg.ExecuteInProcessResult:
     """One full refresh, as the nightly job runs it, without raising on a failed step."""
     return dg.materialize([*all_assets, *all_checks], resources={"warehouse": warehouse}, raise_on_error=False)

@@ -31,22 +31,28 @@ def variants(copy: str) -> Iterator[str]:
     stripped = [line.strip() for line in lines]
     for candidate in (lines, stripped, [line for line in stripped if line]):
         yield "\n".join(candidate)
-        for i in range(min(len(candidate), 12)):  # a site header line dropped (only near the top)
+        for i in range(min(len(candidate), 12)):  # a site header line dropped (选择区域:…>>), and the blank lines after it
+            after = i + 1
+            while after < len(candidate) and not candidate[after].strip():
+                after += 1
             yield "\n".join(candidate[:i] + candidate[i + 1 :])
+            if after > i + 1:
+                yield "\n".join(candidate[:i] + candidate[after:])
 
 
 def restore(copy: str, length: int, sha256: str, figures: list[dict]) -> tuple[str | None, bool]:
     """The window of `length` characters of one of the copy's variants whose SHA-256 is `sha256` (and True), else
-    the first with every figure at its offset (and False), else None."""
-    in_place = None
+    the window with every figure at its offset that starts earliest in its variant (and False), else None: a window
+    that starts later has lost the title's first words, where the region and year are."""
+    in_place: tuple[int, str] | None = None
     for text in variants(copy):
         for start in range(0, max(len(text) - length, 0) + 1):
             window = text[start : start + length]
             if hashlib.sha256(window.encode("utf-8")).hexdigest() == sha256:
                 return window, True
-            if in_place is None and figures and all(_printed_at(window, f) for f in figures):
-                in_place = window
-    return in_place, False
+            if (in_place is None or start < in_place[0]) and figures and all(_printed_at(window, f) for f in figures):
+                in_place = (start, window)
+    return (in_place[1] if in_place else None), False
 
 
 def main(argv: list[str]) -> int:
