@@ -26,7 +26,11 @@ from pipelines.extract_eval import REAL_DIR, _printed_at, real_annotations, real
 
 def variants(copy: str) -> Iterator[str]:
     """The copy in NFKC form, as it is and with the small differences copies of one page show."""
-    text = unicodedata.normalize("NFKC", copy).replace("\r\n", "\n")
+    for base in (copy, copy + "\n", copy.replace("\ufe30", ":")):  # excerpts drop the final newline; ︰ is ".." in NFKC
+        yield from _line_variants(unicodedata.normalize("NFKC", base).replace("\r\n", "\n"))
+
+
+def _line_variants(text: str) -> Iterator[str]:
     lines = text.split("\n")
     stripped = [line.strip() for line in lines]
     for candidate in (lines, stripped, [line for line in stripped if line]):
