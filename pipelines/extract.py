@@ -67,6 +67,8 @@ TARGET_DONE = re.compile(r"(分别)?(完成)?(全年)?(工作)?(目标|任务)(�
 AGE_GROUP = re.compile(r"\d{1,2}\s*[-—~至]\s*\d{1,2}\s*周?岁|\d{1,2}\s*周?岁\s*(及以上|以上|以下|及以下)")
 STRUCTURE_RATIO = re.compile(r"(?<![\d.:：∶])(\d{1,2}(?:\.\d+)?)%?\s*[:：∶]\s*(\d{1,2}(?:\.\d+)?)%?\s*[:：∶]\s*(\d{1,2}(?:\.\d+)?)%?(?![\d.:：∶])")
 SEX_RATIO = re.compile(r"\s*[:：∶]\s*100(?![\d.])")
+SEX_RATIO_NOTE = re.compile(r"\s*[(（]\s*以?女性?\s*(为|=)\s*100\s*[)）]")
+POINTS_LISTED = re.compile(r"(\s*[、,，和及与]\s*-?\d+(\.\d+)?\s*个)+\s*百分点")
 SEX_RATIO_UNIT = "女=100"  # males per 100 females, the unit of units.csv a sex ratio printed 103.5:100 is read in
 HEADS = ("增加值", "总产值", "产值", "产量", "营业收入", "利润总额", "播种面积", "收获面积", "种植面积", "面积")  # what a name's last words measure
 COUNTED = ("count", "enterprise", "person", "piece", "household", "head")
@@ -380,17 +382,21 @@ class Extractor:
                 continue  # 一批, 两所: a lone Chinese digit is a word, not a figure (but 连续两年 is)
             if chinese and len(num) == 1 and not pre and not streak:
                 continue  # 千家万户, 万人空巷 (but 连续两年)
-            if before.isdigit() or before in "第几数.+" or (before in "-−" and match.start() > 1 and s[match.start() - 2].isdigit()) or s[pos:pos + 1] in ("几", "+") or (before == "“" and not chinese and s[pos:pos + 1] == "”"):
-                continue  # 第七届, 十几名, 几十件, 20+8
+            if before.isdigit() or before in "第几.+" or (before == "数" and chinese) or (before in "-−" and match.start() > 1 and s[match.start() - 2].isdigit()) or s[pos:pos + 1] in ("几", "+") or (before == "“" and not chinese and s[pos:pos + 1] == "”"):
+                continue  # 第七届, 十几名, 几十件, 数十家, 20+8 (but 就业人数0.30万人)
             after = next((q for q in QUALIFIERS_AFTER if s.startswith(q, pos)), "")
             pos += len(after)
             gap = len(s[pos:]) - len(s[pos:].lstrip(" "))
             unit = self._unit(s[pos + gap:])
-            if unit is None and (ratio := SEX_RATIO.match(s, pos)) and "性别比" in s[max(0, start - 12):start]:
-                unit, gap = SEX_RATIO_UNIT, ratio.end() - pos - len(SEX_RATIO_UNIT)  # 性别比为103.5:100 (女性为100)
+            if unit is None and "性别比" in s[max(0, start - 12):start]:
+                # 性别比为103.5:100, 98.5(以女性为100), or a bare 109.4: males per 100 females
+                ratio = SEX_RATIO.match(s, pos) or SEX_RATIO_NOTE.match(s, pos)
+                unit, gap = SEX_RATIO_UNIT, (ratio.end() - pos if ratio else 0) - len(SEX_RATIO_UNIT)
             if unit is None and not chinese and (chain := LISTED.match(s, pos)):
                 unit = self._unit(s[chain.end():].lstrip(" "))  # 分别拉动0.9、-0.6和1.4个百分点: the unit printed once
                 gap = -len(unit) if unit else 0
+            if unit == "个" and (points := POINTS_LISTED.match(s, pos + gap + 1)):
+                unit, gap = "个百分点", gap + 1 - len("个百分点")  # 分别提高3.6个、1.0个、4.3个百分点: points, each
             if unit is None:
                 continue
             pos += gap + len(unit)
@@ -590,6 +596,7 @@ class Extractor:
 
     def sentence(self, document, s, origin, paragraph, context) -> list[Candidate]:
         self._last_respectively = None
+        self._named: list[Item] = []  # the items read with a name, one per name, in order
         structures = self._structures(s)
         figures = [f for f in self.figures(s) if not any(m.start() <= f.start < m.end() for m in structures)]
         ranks = [m for m in RANK.finditer(s)] + [m for m in STREAK_CHAMPION.finditer(s)]
@@ -631,6 +638,8 @@ class Extractor:
             item.label = label if label is not None else (self.catalog.indicators[subject].name_zh if subject in self.catalog.indicators else None)
             previous = item
             last_named = item if item.label else last_named
+            if item.label and item.figure and (not self._named or self._named[-1].label != item.label):
+                self._named.append(item)
 
         def uncatalogued(item: Item, kind: str, pattern: str, label: str | None, label_start: int | None, inherited: bool = False):
             """Proposes a figure no catalog indicator reads, with the name as printed: an analyst cannot review what is
@@ -734,6 +743,10 @@ class Extractor:
                     uncatalogued(item, "level", pattern, label, subject_start)
                     done(item, code, subject_start)
                     continue
+            elif kind == "level" and previous and previous.code and previous.figure and self.fits(previous.code, figure) \
+                    and (place := _place_only(s, lead_from, item.start, places)) is not None:
+                # 生产总值：潍城区364.0亿元，寒亭区(含经济开发区)270.3亿元: each region's figure of the name said first
+                code, subject_start, inherited = previous.code, place, True
             elif inherit and (kind != "level" or re.search(TOTAL_WORDS, lead) or pairing):
                 code, subject_start, inherited = inherit.subject, inherit.subject_start, True
             elif inherit and kind == "level":  # 首次突破5万亿元大关: a figure of the same subject, read as no observation
@@ -780,6 +793,8 @@ class Extractor:
             if code is None:
                 if base_subject and kind != "level":  # the change or contribution of a catalogued level
                     label = self.catalog.indicators[base_subject].name_zh
+                    if inherited and previous and previous.subject == base_subject and previous.label:
+                        label = previous.label  # 产销率达到97.8%，比上年提高0.3个百分点: the name as printed, not the level's
                     printed = _clean_label(s[self._segment_start(s, lead_from, item):item.start], self) if leading else None
                     if printed and any(_key(n) in _key(printed) for n in (label, s[leading[-1][0]:leading[-1][1]])):
                         label = printed  # 第一产业比重下降2.5个百分点: the name as printed
@@ -836,7 +851,7 @@ class Extractor:
                     subject_start = segment if label else subject_start
                 if label and not (kind == "level" and following_item is None and re.match(r"[^，,。；;]{0,4}(以上|以下|及以上)", s[item.end:])):
                     uncatalogued(item, kind, pattern, label, subject_start)
-                done(item, base_subject, subject_start, label=None if base_subject else label)
+                done(item, base_subject, subject_start, label=label)  # the name as printed, for what follows
                 continue
             out.append(self._candidate(document, s, origin, figure, code, kind, pattern, subject_start, paragraph, places,
                                        entities, years, inherited=inherited, year=year))
@@ -962,7 +977,9 @@ class Extractor:
             group.append(other)
         clause_start = max(lead.rfind(c, 0, at) for c in "，,。；;：:") + 1
         items = _spelled_out(_listed(lead[clause_start:at], len(group)), len(group))
-        kind = "growth" if verb.startswith(GROWTH_UP + GROWTH_DOWN) else "level"
+        kind = "growth" if verb.startswith(GROWTH_UP + GROWTH_DOWN + ("上涨", "下跌")) else "level"
+        if kind == "growth" and group[0].figure.unit not in ("%", "‰", "倍", *POINTS):
+            kind = "change"  # 分别增加1.2万人、0.8万人: the changes of levels
         if kind == "level" and group[0].figure.unit in ("%", "‰") and re.search("(比重|占比|比例)", verb + lead[clause_start:at]):
             kind = "share"
         if re.search(CONTRIBUTION_WORDS, verb + lead[clause_start:at]) and group[0].figure.unit in ("%", *POINTS):
@@ -971,6 +988,11 @@ class Extractor:
             kind = "change"
         measured = len(items) == 1 and items[0].strip().startswith("对")  # ，对经济增长的贡献率分别为10.1%、44.3%、45.6%
         before = self._last_respectively
+        if not before and len(items) == 1 and re.fullmatch(r"\s*(增幅|增速|涨幅|降幅)\s*", items[0]) and \
+                len(self._named) >= len(group) > 1:
+            # A增长13.5%，B增长13.9%，C增长15.9%，增幅分别比上年提高3.6个、1.0个、4.3个百分点: the names said before
+            return [((self.measure_of(n.subject, kind) if n.subject else None, n.subject_start, kind, n.label + items[0].strip()), other)
+                    for n, other in zip(self._named[-len(group):], group)]
         if measured and not before and len(group) == 3 and "三次产业" in s[:lead_from + clause_start]:
             before = [(None, lead_from + clause_start, f"第{n}产业") for n in "一二三"]  # 三次产业结构比为…，对经济增长的贡献率分别为
         if (not items or measured) and before and len(before) == len(group) and len(group) > 1:
@@ -1157,6 +1179,16 @@ class Extractor:
             status=status, price_basis=price_basis, pattern=pattern, flags=flags,
             figure_start=origin[figure.start], figure_end=origin[figure.end - 1] + 1, label=self.catalog.indicators[code].name_zh if code else label,
         )
+
+
+def _place_only(s: str, start: int, end: int, places) -> int | None:
+    """Where the place named between start and end begins, when the words there are that place alone (and a note in
+    brackets): 、寒亭区(含经济开发区) before a figure."""
+    inside = [(st, en) for st, en, _, _ in places if start <= st and en <= end]
+    if not inside:
+        return None
+    rest = re.sub(r"[(（][^)）]*[)）]", "", s[start:inside[-1][0]] + s[inside[-1][1]:end])
+    return inside[-1][0] if re.fullmatch(r"[\s，,、；;]*", rest) else None
 
 
 def _within(places, name: str, catalog) -> bool:

@@ -99,8 +99,9 @@ def _unpadded(text: str) -> str:
 
 def _number(cell: str) -> tuple[Decimal, str | None] | None:
     match = NUMBER_WITH_UNIT.fullmatch(cell.replace("−", "-"))
-    if not match or (match.group("unit") or "").startswith(("年", "月")):
-        return None  # 2024年 titles a column
+    if not match or (match.group("unit") or "").startswith(("年", "月")) or \
+            re.search(r"(以上|以下)$", match.group("unit") or ""):
+        return None  # 2024年 titles a column; 60岁以上 names a row
     try:
         return Decimal(match.group("number")), match.group("unit")
     except InvalidOperation:
