@@ -69,6 +69,10 @@ STRUCTURE_RATIO = re.compile(r"(?<![\d.:：∶])(\d{1,2}(?:\.\d+)?)%?\s*[:：∶
 SEX_RATIO = re.compile(r"\s*[:：∶]\s*100(?![\d.])")
 SEX_RATIO_NOTE = re.compile(r"\s*[(（]\s*以?女性?\s*(为|=)\s*100\s*[)）]")
 POINTS_LISTED = re.compile(r"(\s*[、,，和及与]\s*-?\d+(\.\d+)?\s*个)+\s*百分点")
+NOUN_AFTER_NAME = re.compile(r"(项目)?(投资|用电量|税收|贷款余额|贷款|营业收入|利润总额|从业人员)")  # 第三产业投资: another indicator
+GAP = re.compile(r"(高于|低于|快于|慢于|比全国|比全省|比全市|比全州|较)")  # a gap to another figure: 比全国快0.1个百分点
+SINCE = re.compile(r"(上半年|下半年|[一二三四]季度|年?底|年?末|\d{1,2}月份?)?(以来|起|开始)")
+PART_SAID = re.compile(r"(?<![比较于])(前三季度|上半年|下半年|第?[一二三四]季度|全年)\s*[(（]?\s*(为|增长|下降|同比增长)?\s*$")
 SEX_RATIO_UNIT = "女=100"  # males per 100 females, the unit of units.csv a sex ratio printed 103.5:100 is read in
 HEADS = ("增加值", "总产值", "产值", "产量", "营业收入", "利润总额", "播种面积", "收获面积", "种植面积", "面积")  # what a name's last words measure
 COUNTED = ("count", "enterprise", "person", "piece", "household", "head")
@@ -622,9 +626,9 @@ class Extractor:
             names.sort()
         entities = self._mentions(self.catalog._entity_pattern, s)
         places = self.places(s, context)
-        # 于2020年投资建设, 2020年以来: the year of an event or a start, not a figure's period
+        # 于2020年投资建设, 2020年以来, 2016年下半年以来: the year of an event or a start, not a figure's period
         years = [m for m in YEAR.finditer(s) if not (m.group("rest") or "").strip()[:1].isdigit()
-                 and not s[:m.start()].endswith(("于", "自", "从", "在", "按")) and not s[m.end():].startswith(("以来", "起", "开始"))]
+                 and not s[:m.start()].endswith(("于", "自", "从", "在", "按")) and not SINCE.match(s, m.end())]
         out: list[Candidate] = []
         previous: Item | None = None
         last_named: Item | None = None  # the last item read with a name: 增速全省排列第92位，两年平均增长5.6% averages the GDP's
@@ -699,6 +703,8 @@ class Extractor:
             code, subject_start, inherited = None, None, False
             leading = [n for n in names if lead_from <= n[0] and n[1] <= item.start]
             share = re.search(r"占([^，,。]{1,20}?)的?(比重|比例)", lead) if kind == "share" else None
+            if kind == "share" and share is None:
+                share = re.search(r"(?<![\u4e00-\u9fff])占([^，,。；;]{1,20}?)的?\s*$", lead)  # ；占全区投资的51.1%: of what, not what
             named = BRACKETED_NAME.search(lead)
             if named and (inside := [n for n in leading if lead_from + named.start(1) <= n[0] and n[1] <= lead_from + named.end(1)]):
                 leading, share = inside[-1:], None  # 占常住人口的比重（常住人口城镇化率）为43.01%: the name in brackets is the indicator
@@ -735,6 +741,13 @@ class Extractor:
                 continue
             elif leading:
                 code, subject_start = self.catalog.names[leading[-1][2]], leading[-1][0]
+                extended = NOUN_AFTER_NAME.match(s, leading[-1][1])
+                if extended and extended.end() <= item.start and not self.catalog.indicators[code].name_zh.endswith(extended.group(2)):
+                    # 第二产业投资增长2%: the industry's investment, not the industry's value added
+                    label = s[subject_start:extended.end()]
+                    uncatalogued(item, kind, pattern, label, subject_start)
+                    done(item, None, subject_start, label=label)
+                    continue
                 clause = s[max(s.rfind(c, 0, subject_start) for c in "，,；;：:") + 1:subject_start]
                 if kind == "level" and re.search(ADDED_WORDS, clause + s[leading[-1][1]:item.start]) \
                         and not re.search(ADDED_WORDS, self.catalog.indicators[code].name_zh):
@@ -743,6 +756,14 @@ class Extractor:
                     uncatalogued(item, "level", pattern, label, subject_start)
                     done(item, code, subject_start)
                     continue
+            elif previous and previous.figure and not leading and PART_SAID.search(lead) and \
+                    (previous.code and self.fits(previous.code, figure) or not previous.code and previous.label):
+                # 增速一季度(6.1%)…、上半年(6.9%)…；全年增长7%: the same name's figure for another part of the year
+                if not previous.code:
+                    uncatalogued(item, kind, pattern, previous.label, previous.subject_start, inherited=True)
+                    done(item, None, previous.subject_start, label=previous.label)
+                    continue
+                code, subject_start, inherited = previous.code, previous.subject_start, True
             elif kind == "level" and previous and previous.code and previous.figure and self.fits(previous.code, figure) \
                     and (place := _place_only(s, lead_from, item.start, places)) is not None:
                 # 生产总值：潍城区364.0亿元，寒亭区(含经济开发区)270.3亿元: each region's figure of the name said first
@@ -833,8 +854,13 @@ class Extractor:
                         label = previous.label  # 私有企业4万户，新增1.38万户
                     if label and re.fullmatch(r"(两年|三年)?平均|年均", label) and last_named:
                         label = last_named.label  # ...增长8.7%，两年平均增长5.6%: the same name's average
-                    elif label and re.match(r"(高于|低于|快于|慢于|比全国|比全省|比全市|降幅|增幅|增速|涨幅)", label) and prior:
-                        label = prior + label  # 增长8.1%，高于全省2.2个百分点: the gap of that growth
+                    elif label and re.match(r"(降幅|增幅|增速|涨幅)", label) and prior:
+                        label = prior + label  # 增长8.1%，增幅比上年提高2.2个百分点: the change of that growth
+                    elif label and GAP.match(label) and prior:
+                        # 增长7%，比全国快0.1个百分点: the gap of that growth, named as tables name it
+                        grew = previous is not None and previous.figure is not None and previous.figure.unit == "%"
+                        stem = prior + "增速" if grew and not re.search(r"(增速|增幅|涨幅|率|比重)$", prior) else prior
+                        label = f"{stem}({label})"
                     if label and label.startswith("对") and re.search(CONTRIBUTION_WORDS, label) and previous and previous.label:
                         stem = previous.label if _stem(previous.label) is None else _stem(previous.label)
                         label = stem.rsplit("_", 1)[0] + label  # 第一产业增加值...，对GDP增长贡献率为12.6%: the first industry's
@@ -943,7 +969,9 @@ class Extractor:
         if figure.unit == "年":
             return "streak", "streak"
         if figure.unit == "倍":
-            return "multiple", "multiple"
+            if tail.endswith(("增长", "增加", "提高")):
+                return "growth", "growth"  # 产量增长3.3倍: a growth rate printed in times (330%)
+            return "multiple", "multiple"  # 是上年的2.5倍
         if re.search(CONTRIBUTION_WORDS, clause) and figure.unit in ("%", *POINTS):
             return "contribution", "contribution"  # 拉动经济增长2.1个百分点, 对经济增长的贡献率为45%
         if figure.unit in POINTS:
@@ -1124,6 +1152,12 @@ class Extractor:
             else:
                 flags.append("no reference period in the text, title or sidecar; set it")
                 confidence -= 0.3
+        if year is None and period and re.fullmatch(r"\d{4}", period) and (part := _part_of_year(s, before)):
+            # 一季度(6.1%)、上半年(6.9%)、前三季度(7.2%)；全年增长7%: the quarters' figures are not the year's
+            period = f"{period}-{part}"
+            if part not in ("Q1", "Q2", "Q3", "Q4"):
+                flags.append(f"a period of quarters together ({period}): the warehouse holds years, quarters and months; set it")
+                confidence -= 0.1
         # region: named last before the figure (not an ancestor of the region in context: 稳居青岛市首位), else the
         # entity's, else the paragraph's, section's or document's; the version valid in the period
         context_place = self.resolve(paragraph["place"], period)
@@ -1179,6 +1213,22 @@ class Extractor:
             status=status, price_basis=price_basis, pattern=pattern, flags=flags,
             figure_start=origin[figure.start], figure_end=origin[figure.end - 1] + 1, label=self.catalog.indicators[code].name_zh if code else label,
         )
+
+
+PART_OF_YEAR = re.compile(r"(?<![比较于前])(前三季度|上半年|下半年|第?[一二三四]季度|全年|年末|年底|转为|(?:19|20)\d{2}年)")
+PARTS_OF_YEAR = {"前三季度": "Q1-Q3", "上半年": "H1", "下半年": "H2"}
+
+
+def _part_of_year(s: str, before: int) -> str | None:
+    """The part of the year the words since the last full stop or semicolon before a figure name last (一季度: Q1, 上半年:
+    H1, 前三季度: Q1-Q3), or None where they name the year (全年, 年末, 2017年, 由一季度的下降转为), or compare with a part
+    (降幅比一季度收窄), or name nothing."""
+    segment = s[max(s.rfind(c, 0, before) for c in "。；;") + 1:before]
+    said = PART_OF_YEAR.findall(segment)
+    if not said or said[-1] in ("全年", "年末", "年底", "转为") or said[-1][:1].isdigit():
+        return None
+    part = said[-1]
+    return PARTS_OF_YEAR.get(part) or f"Q{'一二三四'.index(part.lstrip('第')[0]) + 1}"
 
 
 def _place_only(s: str, start: int, end: int, places) -> int | None:
