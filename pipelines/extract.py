@@ -995,12 +995,16 @@ class Extractor:
         """A、B(和C) 分别增长 P%、Q%(、R%): [((code, subject start, kind), item)] or None."""
         lead = s[lead_from:item.start]
         at = lead.rfind("分别")
-        if at < 0:
+        if at >= 0:
+            verb = re.sub(r"^(仅|只|均|也|还|又)", "", lead[at + 2:])  # 分别仅增长2.0%、2.8%
+        elif self._last_respectively and re.fullmatch(r"\s*[，,]\s*(同比|比上年)?(增长|下降|增加|减少|提高|上涨)\s*", lead):
+            at, verb = 0, lead.strip(" ，,")  # 城、乡居民人均可支配收入分别为22694元、9527元，增长8.5%、11%: the same items
+        else:
             return None
-        verb = lead[at + 2:]
         group = [rest[0]]
         for other in rest[1:]:
-            if other.figure is None or not re.fullmatch(r"\s*[、,，和及与]\s*", s[group[-1].end:other.start]):
+            glued = s[group[-1].end - 1:group[-1].end] in "%‰" and other.start == group[-1].end  # 4.2%5.0%6.7%: a page that lost its 、
+            if other.figure is None or not (glued or re.fullmatch(r"\s*[、,，和及与]\s*", s[group[-1].end:other.start])):
                 break
             group.append(other)
         clause_start = max(lead.rfind(c, 0, at) for c in "，,。；;：:") + 1
@@ -1008,7 +1012,8 @@ class Extractor:
         kind = "growth" if verb.startswith(GROWTH_UP + GROWTH_DOWN + ("上涨", "下跌")) else "level"
         if kind == "growth" and group[0].figure.unit not in ("%", "‰", "倍", *POINTS):
             kind = "change"  # 分别增加1.2万人、0.8万人: the changes of levels
-        if kind == "level" and group[0].figure.unit in ("%", "‰") and re.search("(比重|占比|比例)", verb + lead[clause_start:at]):
+        if kind == "level" and group[0].figure.unit in ("%", "‰") and (re.search("(比重|占比|比例)", verb + lead[clause_start:at])
+                                                                     or verb.strip().startswith("占")):
             kind = "share"
         if re.search(CONTRIBUTION_WORDS, verb + lead[clause_start:at]) and group[0].figure.unit in ("%", *POINTS):
             kind = "contribution"
@@ -1016,10 +1021,13 @@ class Extractor:
             kind = "change"
         measured = len(items) == 1 and items[0].strip().startswith("对")  # ，对经济增长的贡献率分别为10.1%、44.3%、45.6%
         before = self._last_respectively
-        if not before and len(items) == 1 and re.fullmatch(r"\s*(增幅|增速|涨幅|降幅)\s*", items[0]) and \
-                len(self._named) >= len(group) > 1:
-            # A增长13.5%，B增长13.9%，C增长15.9%，增幅分别比上年提高3.6个、1.0个、4.3个百分点: the names said before
-            return [((self.measure_of(n.subject, kind) if n.subject else None, n.subject_start, kind, n.label + items[0].strip()), other)
+        measure_word = len(items) == 1 and re.fullmatch(r"\s*(增幅|增速|涨幅|降幅)\s*", items[0])
+        share_of = not items and kind == "share" and verb.strip().startswith("占")
+        if not before and (measure_word or share_of) and len(self._named) >= len(group) > 1:
+            # A增长13.5%，B增长13.9%，增幅分别比上年提高3.6个、1.0个百分点; 男性3459万人，女性3168万人，分别占总人口的52.2%、
+            # 47.8%: the names said before
+            said = items[0].strip() if measure_word else re.sub(r"的?\s*$", "", verb.strip()) + "比重"
+            return [((self.measure_of(n.subject, kind) if n.subject else None, n.subject_start, kind, n.label + said), other)
                     for n, other in zip(self._named[-len(group):], group)]
         if measured and not before and len(group) == 3 and "三次产业" in s[:lead_from + clause_start]:
             before = [(None, lead_from + clause_start, f"第{n}产业") for n in "一二三"]  # 三次产业结构比为…，对经济增长的贡献率分别为
@@ -1325,6 +1333,8 @@ def _spelled_out(items: list[str], figures: int) -> list[str]:
     if len(items) > 1 and len(short) == 1 and (n := short.pop()) <= 2 and len(items[-1].strip()) >= n + 2 and \
             all(re.fullmatch(r"[\u4e00-\u9fff]+", t.strip()) for t in items):
         tail = items[-1].strip()[n:]  # 猪、牛、羊出栏量 -> 猪出栏量, 牛出栏量, 羊出栏量: the last item's words are every item's
+        if {t.strip() for t in items[:-1]} | {items[-1].strip()[:n]} <= {"城", "乡"}:
+            return [{"城": "城镇", "乡": "农村"}[t.strip()[:1]] + tail for t in items]  # 城、乡居民人均可支配收入
         return [t.strip() + tail for t in items[:-1]] + [items[-1].strip()]
     return items
 
