@@ -73,6 +73,7 @@ NOUN_AFTER_NAME = re.compile(r"(项目)?(投资|用电量|税收|贷款余额|�
 GAP = re.compile(r"(高于|低于|快于|慢于|比全国|比全省|比全市|比全州|较)")  # a gap to another figure: 比全国快0.1个百分点
 SINCE = re.compile(r"(上半年|下半年|[一二三四]季度|年?底|年?末|\d{1,2}月份?)?(以来|起|开始)")
 PART_SAID = re.compile(r"(?<![比较于])(前三季度|上半年|下半年|第?[一二三四]季度|全年)\s*[(（]?\s*(为|增长|下降|同比增长)?\s*$")
+INDEX_NAMED = re.compile(r"(环比|同比)?(?:价格)?指数(?:为|是)?\s*$")
 SEX_RATIO_UNIT = "女=100"  # males per 100 females, the unit of units.csv a sex ratio printed 103.5:100 is read in
 HEADS = ("增加值", "总产值", "产值", "产量", "营业收入", "利润总额", "播种面积", "收获面积", "种植面积", "面积")  # what a name's last words measure
 COUNTED = ("count", "enterprise", "person", "piece", "household", "head")
@@ -396,6 +397,11 @@ class Extractor:
                 # 性别比为103.5:100, 98.5(以女性为100), or a bare 109.4: males per 100 females
                 ratio = SEX_RATIO.match(s, pos) or SEX_RATIO_NOTE.match(s, pos)
                 unit, gap = SEX_RATIO_UNIT, (ratio.end() - pos if ratio else 0) - len(SEX_RATIO_UNIT)
+            if unit is None and not chinese and (index := INDEX_NAMED.search(s, max(0, start - 8), start)):
+                # 环比指数为99.9、同比指数为94.6: an index whose base its name says
+                unit = "上月=100" if index.group(1) == "环比" else "上年=100" if index.group(1) is None else \
+                    "上年同月=100" if re.search(r"(?<![\d\-—~至])(1[0-2]|[1-9])月份?", s[:start]) else "上年同期=100"
+                gap = -len(unit)
             if unit is None and not chinese and (chain := LISTED.match(s, pos)):
                 unit = self._unit(s[chain.end():].lstrip(" "))  # 分别拉动0.9、-0.6和1.4个百分点: the unit printed once
                 gap = -len(unit) if unit else 0
@@ -1163,7 +1169,7 @@ class Extractor:
         if year is None and period and re.fullmatch(r"\d{4}", period) and (part := _part_of_year(s, before)):
             # 一季度(6.1%)、上半年(6.9%)、前三季度(7.2%)；全年增长7%: the quarters' figures are not the year's
             period = f"{period}-{part}"
-            if part not in ("Q1", "Q2", "Q3", "Q4"):
+            if part not in ("Q1", "Q2", "Q3", "Q4") and not part.isdigit():
                 flags.append(f"a period of quarters together ({period}): the warehouse holds years, quarters and months; set it")
                 confidence -= 0.1
         # region: named last before the figure (not an ancestor of the region in context: 稳居青岛市首位), else the
@@ -1223,7 +1229,8 @@ class Extractor:
         )
 
 
-PART_OF_YEAR = re.compile(r"(?<![比较于前])(前三季度|上半年|下半年|第?[一二三四]季度|全年|年末|年底|转为|(?:19|20)\d{2}年)")
+PART_OF_YEAR = re.compile(r"(?<![比较于前\d\-—~至])(前三季度|上半年|下半年|第?[一二三四]季度|全年|年末|年底|转为|(?:19|20)\d{2}年|"
+                          r"(?:1[0-2]|[1-9])月份?(?![\d\-—~至]))")
 PARTS_OF_YEAR = {"前三季度": "Q1-Q3", "上半年": "H1", "下半年": "H2"}
 
 
@@ -1233,9 +1240,13 @@ def _part_of_year(s: str, before: int) -> str | None:
     (降幅比一季度收窄), or name nothing."""
     segment = s[max(s.rfind(c, 0, before) for c in "。；;") + 1:before]
     said = PART_OF_YEAR.findall(segment)
-    if not said or said[-1] in ("全年", "年末", "年底", "转为") or said[-1][:1].isdigit():
+    if not said and (heading := re.match(r"\s*(" + PART_OF_YEAR.pattern + r")\s*[，,]", s[s.rfind("。", 0, before) + 1:before])):
+        said = [heading.group(1)]  # 12月份，A为99.9；B为100.5: a part of the year said first is the whole sentence's
+    if not said or said[-1] in ("全年", "年末", "年底", "转为") or re.fullmatch(r"\d{4}年", said[-1]):
         return None
     part = said[-1]
+    if part[0].isdigit():
+        return f"{int(part.rstrip('月份')):02d}"  # 12月份，新建商品住宅销售价格环比指数为99.9: the month's
     return PARTS_OF_YEAR.get(part) or f"Q{'一二三四'.index(part.lstrip('第')[0]) + 1}"
 
 

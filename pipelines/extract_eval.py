@@ -354,16 +354,29 @@ def observations(gold: list[dict]) -> list[dict]:
                 for share, offset in zip(same, at):
                     share.setdefault("also", []).append(offset)
                 continue
-        same = next((o for o in out if (o["value"].lstrip("-−"), o["unit"], MEASURE_GROUPS.get(o["measure"]), o["period"][:4]) ==
-                     (row["value"].lstrip("-−"), row["unit"], MEASURE_GROUPS.get(row["measure"]), row["period"][:4])
-                     and _agrees(o["label"], {_key(_unnoted(row["label"]))})), None)
+        # the same figure again: its label agrees, or it is a table's cell restating a level of the prose (年末总人口 506427 人,
+        # then 全市总人口 | 506427 in the table; 88.30 and 88.3)
+        same = next((o for o in out if (o["unit"], MEASURE_GROUPS.get(o["measure"]), o["period"][:4]) ==
+                     (row["unit"], MEASURE_GROUPS.get(row["measure"]), row["period"][:4])
+                     and _same_number(o["value"], row["value"])
+                     and (_agrees(o["label"], {_key(_unnoted(row["label"]))}) or row["in_table"] == "yes" != o["in_table"]
+                          and row["measure"] in ("level", "count") and len(re.sub(r"\D", "", row["value"])) >= 3)), None)
         if same:
             same["offsets"].append(row["offset"])
+            same["labels"].append(row["label"])
         else:
-            out.append({**row, "offsets": [row["offset"]]})
+            out.append({**row, "offsets": [row["offset"]], "labels": [row["label"]]})
     for o in out:
         o["offsets"] += o.pop("also", []) + [a for r in gold if r is not o and r.get("offset") in o["offsets"] for a in r.pop("also", [])]
     return out
+
+
+def _same_number(a: str, b: str) -> bool:
+    """Two printings of one number, sign aside: 88.30 and 88.3."""
+    try:
+        return abs(Decimal(a.replace(",", ""))) == abs(Decimal(b.replace(",", "")))
+    except ArithmeticError:
+        return a.lstrip("-−") == b.lstrip("-−")
 
 
 def score_real(candidates: list[Candidate], gold: list[dict], region_code: str | None, names: dict[str, set[str]],
@@ -383,9 +396,10 @@ def score_real(candidates: list[Candidate], gold: list[dict], region_code: str |
             else:
                 errors.append(("missed", row))
             continue
-        hit = None
+        hits: dict[int, int] = {}  # a printing's offset -> the candidate that reads it
         for i, c in enumerate(candidates):
-            if i in used or not any(c.figure_start <= offset < c.figure_end for offset in row["offsets"]):
+            at = next((offset for offset in row["offsets"] if c.figure_start <= offset < c.figure_end), None)
+            if i in used or at is None or at in hits:
                 continue
             value = gold_value(row["value"], c.unit, catalog)
             if c.value is None or value is None or abs(round(c.value, 6)) != abs(round(value, 6)):
@@ -394,13 +408,12 @@ def score_real(candidates: list[Candidate], gold: list[dict], region_code: str |
                 continue
             if c.period != gold_period(row["period"]) or (region_code and c.region_code != region_code):
                 continue
-            if _agrees(row["label"], readings_of(c, names, catalog)):
-                hit = i
-                break
-        if hit is None:
+            if any(_agrees(label, readings_of(c, names, catalog)) for label in row["labels"]):
+                hits[at] = i  # each printing read is a true proposal; the observation is found once
+        if not hits:
             errors.append(("missed", row))
         else:
-            used.add(hit)
+            used |= set(hits.values())
             result.found += 1
     result.true = len(used)
     errors += [("proposed, not in the gold", c) for i, c in enumerate(candidates) if i not in used]
