@@ -651,12 +651,14 @@ class Extractor:
             if item.label and item.figure and (not self._named or self._named[-1].label != item.label):
                 self._named.append(item)
 
-        def uncatalogued(item: Item, kind: str, pattern: str, label: str | None, label_start: int | None, inherited: bool = False):
+        def uncatalogued(item: Item, kind: str, pattern: str, label: str | None, label_start: int | None, inherited: bool = False,
+                         place_before: int | None = None):
             """Proposes a figure no catalog indicator reads, with the name as printed: an analyst cannot review what is
             never shown."""
             if label:
                 out.append(self._candidate(document, s, origin, item.figure, None, kind, pattern, label_start, paragraph, places,
-                                           entities, years, inherited=inherited, label=_measure_label(label, kind)))
+                                           entities, years, inherited=inherited, label=_measure_label(label, kind),
+                                           place_before=place_before))
 
         for index, item in enumerate(items):
             lead_from = previous.end if previous else 0
@@ -695,13 +697,15 @@ class Extractor:
                 continue
             respectively = self._respectively(s, lead_from, item, items[index:])
             if respectively:
-                for (code, subject_start, kind_r, text), other in respectively:
+                for (code, subject_start, kind_r, text, *place_end), other in respectively:
                     code = self.variant(code, other.figure, s) if code else None
+                    place_end = place_end[0] if place_end else None  # each place of a list of places: its own figure
                     if code:
                         out.append(self._candidate(document, s, origin, other.figure, code, kind_r, "respectively", subject_start,
-                                                   paragraph, places, entities, years))
+                                                   paragraph, places, entities, years, place_before=place_end))
                     else:
-                        uncatalogued(other, kind_r, "respectively", _clean_label(_headed(text, respectively), self), subject_start)
+                        uncatalogued(other, kind_r, "respectively", _clean_label(_headed(text, respectively), self), subject_start,
+                                     place_before=place_end)
                     other.figure = None
                     done(other, self._level_of(code), subject_start, code,
                          label=None if code else _clean_label(_headed(text, respectively), self))
@@ -1044,6 +1048,11 @@ class Extractor:
                     for (base, start, text), other in zip(before, group)]
         if len(items) != len(group) or len(group) < 2:
             return None
+        if (listed := self._places_listed(items, lead_from + clause_start)):
+            # 福州市、厦门市、泉州市新建商品住宅销售价格分别上涨4.4%、4.5%和5.5%: one name, each place's figure
+            name, ends = listed
+            code = self.by_text(_key(name), kind)
+            return [((code, lead_from + clause_start, kind, name, end), other) for end, other in zip(ends, group)]
         out, bases, last = [], [], _key(items[-1])
         offset = lead_from + clause_start
         for i, text in enumerate(items):
@@ -1063,6 +1072,22 @@ class Extractor:
             offset += len(text) + 1
         self._last_respectively = bases
         return out
+
+    def _places_listed(self, items: list[str], offset: int) -> tuple[str, list[int]] | None:
+        """The name and where each place ends, for a list of places that names what is listed once, after the last:
+        福州市、厦门市、泉州市新建商品住宅销售价格."""
+        ends, name = [], ""
+        for i, text in enumerate(items):
+            found = self.places(text, [])
+            if not found or text[:found[0][0]].strip():
+                return None
+            rest = text[found[0][1]:].strip()
+            if rest and i < len(items) - 1:
+                return None
+            name = rest
+            ends.append(offset + found[0][1])
+            offset += len(text) + 1
+        return (name, ends) if _key(name) else None
 
     def _level_of(self, code: str | None) -> str | None:
         indicator = self.catalog.indicators.get(code) if code else None
@@ -1127,7 +1152,7 @@ class Extractor:
         return s[:year.start()].rstrip().endswith(COMPARISON_BEFORE_YEAR) and not s[year.end():].startswith(("以来",))
 
     def _candidate(self, document, s, origin, figure, code, kind, pattern, subject_start, paragraph, places, entities, years,
-                   inherited=False, year=None, label=None) -> Candidate:
+                   inherited=False, year=None, label=None, place_before=None) -> Candidate:
         flags, confidence = [], 0.95
         if code is None:
             flags.append(uncatalogued_flag(label))
@@ -1176,7 +1201,7 @@ class Extractor:
         # entity's, else the paragraph's, section's or document's; the version valid in the period
         context_place = self.resolve(paragraph["place"], period)
         ancestors = (set(context_place.ancestors) | {context_place.parent_code}) if context_place else set()
-        named_places = [(p, name) for st, en, p, name in places if en <= before and not any(e[0] <= st < e[1] for e in entities)
+        named_places = [(p, name) for st, en, p, name in places if en <= (place_before or before) and not any(e[0] <= st < e[1] for e in entities)
                         and not (context_place and {q.code for q in p} <= ancestors) and _existed(p, period)]
         place, region_flag = None, None
         if named_places:

@@ -371,6 +371,16 @@ def observations(gold: list[dict]) -> list[dict]:
     return out
 
 
+def _region_agrees(code: str | None, region_code: str | None, labels: list[str], places: dict) -> bool:
+    """The document's region, or a region under it that the gold's label names (福州市新建商品住宅销售价格 in 福建's
+    bulletin: the gold keeps the document's region and names the city in its label)."""
+    if not region_code or code == region_code:
+        return True
+    place = places.get(code)
+    return place is not None and region_code in (place.parent_code, *place.ancestors) and \
+        any(_key(place.name) in _key(label) or _key(place.name)[:2] in _key(label)[:4] for label in labels)
+
+
 def _same_number(a: str, b: str) -> bool:
     """Two printings of one number, sign aside: 88.30 and 88.3."""
     try:
@@ -385,6 +395,7 @@ def score_real(candidates: list[Candidate], gold: list[dict], region_code: str |
     same absolute value, measure, period and region, and its indicator (or printed label) names what the gold's label
     names."""
     result, errors, used = Score(), [], set()
+    places = {p.code: p for ps in catalog.regions.values() for p in ps}
     gold = observations(gold)
     result.proposed, result.expected = len(candidates), len(gold)
     for row in gold:
@@ -406,7 +417,7 @@ def score_real(candidates: list[Candidate], gold: list[dict], region_code: str |
                 continue
             if MEASURE_GROUPS.get(c.measure_type, c.measure_type) != MEASURE_GROUPS.get(row["measure"], row["measure"]):
                 continue
-            if c.period != gold_period(row["period"]) or (region_code and c.region_code != region_code):
+            if c.period != gold_period(row["period"]) or not _region_agrees(c.region_code, region_code, row["labels"], places):
                 continue
             if any(_agrees(label, readings_of(c, names, catalog)) for label in row["labels"]):
                 hits[at] = i  # each printing read is a true proposal; the observation is found once
