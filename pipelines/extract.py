@@ -74,6 +74,7 @@ GAP = re.compile(r"(高于|低于|快于|慢于|比全国|比全省|比全市|�
 SINCE = re.compile(r"(上半年|下半年|[一二三四]季度|年?底|年?末|\d{1,2}月份?)?(以来|起|开始)")
 PART_SAID = re.compile(r"(?<![比较于])(前三季度|上半年|下半年|第?[一二三四]季度|全年)\s*[(（]?\s*(为|增长|下降|同比增长)?\s*$")
 INDEX_NAMED = re.compile(r"(环比|同比)?(?:价格)?指数(?:为|是)?\s*$")
+SECTION_LINE = re.compile(r"([一二三四五六七八九十]+、|[(（][一二三四五六七八九十]+[)）])[^，,。；;:：\d]{1,12}")  # 一、综 合: a heading
 SEX_RATIO_UNIT = "女=100"  # males per 100 females, the unit of units.csv a sex ratio printed 103.5:100 is read in
 HEADS = ("增加值", "总产值", "产值", "产量", "营业收入", "利润总额", "播种面积", "收获面积", "种植面积", "面积")  # what a name's last words measure
 COUNTED = ("count", "enterprise", "person", "piece", "household", "head")
@@ -302,7 +303,8 @@ class Reading:
         return len(self.text[start:end].strip()) <= FRAGMENT
 
     def paragraphs(self, title: str = "") -> list[tuple[bool, list[tuple[int, int]]]]:
-        """[(is_heading, [(start, end) of each line of the paragraph])]. A '#' line and the title are headings."""
+        """[(is_heading, [(start, end) of each line of the paragraph])]. A '#' line, a section's line (一、综 合) and the
+        title are headings."""
         out, current = [], []
         offset = 0
         for line in self.text.split("\n"):
@@ -311,7 +313,8 @@ class Reading:
             stripped = line.strip()
             if not stripped:
                 continue
-            if stripped.startswith("#") or (title and not out and not current and stripped == title.strip() and stripped[-1] not in LINE_END):
+            if stripped.startswith("#") or SECTION_LINE.fullmatch(stripped) or \
+                    (title and not out and not current and stripped == title.strip() and stripped[-1] not in LINE_END):
                 if current:
                     out.append((False, current))
                     current = []
@@ -1308,6 +1311,11 @@ def _clean_label(text: str, extractor: "Extractor") -> str | None:
     为, 达到), or None when what is left is no name: a verb, a year, a mark."""
     label = re.sub(r"^([(（][^()（）]*[)）])+", "", text.replace("“", "").replace("”", "").replace('"', "").strip())  # (下同)
     label = re.sub(r"^[(（]", "", label)  # (按年平均汇率折算为: an aside opening before the figure
+    # 一、综 合2019年末, 综 合2019年末: a section's heading before the sentence's year
+    label = re.sub(r"^([一二三四五六七八九十]+、\s*[\u4e00-\u9fff](\s?[\u4e00-\u9fff]){0,5}|[\u4e00-\u9fff](\s[\u4e00-\u9fff])+)\s*(?=\d)", "",
+                   label)
+    if (chunks := re.split(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff0-9])", label)) and len(chunks) > 1 and len(chunks[-1]) >= 3:
+        label = chunks[-1]  # 二、农业 全年农业总产值: a heading the page ran into the sentence
     for _ in range(3):
         for start, end, _, _ in reversed(extractor.places(label, [])):
             if start == 0 or not label[:start].strip("全年末底 "):
