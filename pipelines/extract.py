@@ -75,6 +75,7 @@ SINCE = re.compile(r"(上半年|下半年|[一二三四]季度|年?底|年?末|\
 PART_SAID = re.compile(r"(?<![比较于])(前三季度|上半年|下半年|第?[一二三四]季度|全年)\s*[(（]?\s*(为|增长|下降|同比增长)?\s*$")
 INDEX_NAMED = re.compile(r"(环比|同比)?(?:价格)?指数(?:为|是)?\s*$")
 SECTION_LINE = re.compile(r"([一二三四五六七八九十]+、|[(（][一二三四五六七八九十]+[)）])[^，,。；;:：\d]{1,12}")  # 一、综 合: a heading
+DOING = re.compile(r"^(出台|推出|制定)|(打造|建成|新建|出台|实施|开展|举办|培育|引进|创建|组织|推出|制定|建设)$")  # a verb, not a name
 SEX_RATIO_UNIT = "女=100"  # males per 100 females, the unit of units.csv a sex ratio printed 103.5:100 is read in
 HEADS = ("增加值", "总产值", "产值", "产量", "营业收入", "利润总额", "播种面积", "收获面积", "种植面积", "面积")  # what a name's last words measure
 COUNTED = ("count", "enterprise", "person", "piece", "household", "head")
@@ -85,10 +86,10 @@ MEASURE_SUFFIXES = {"growth_average": "平均增长", "growth": "增长", "chang
 POINTS = ("个百分点", "百分点", "个千分点", "千分点")
 LABEL_BREAKS = "，,；;：:。、"  # brackets stay inside a name: 蔬菜(含菜瓜)种植面积
 # words around a name as a bulletin prints it, not part of it: 其中，全年全县完成...；...比上年增长
-LABEL_BEFORE = re.compile(r"^(其中|和|及|与|以及|全体|力争|争取|预计|计划|目标|今年|明年|去年|上年|拥有|现有|已有|全年|年末|年底|年初|全县|全市|全区|全省|全旗|全州|全盟|全国|城乡|累计|合计|共有|共|当年|本年|"
+LABEL_BEFORE = re.compile(r"^(其中|但|而|并且|同时|和|及|与|以及|全体|力争|争取|预计|计划|目标|今年|明年|去年|上年|拥有|现有|已有|全年|年末|年底|年初|全县|全市|全区|全省|全旗|全州|全盟|全国|城乡|累计|合计|共有|共|当年|本年|"
                           r"按[^，,]{1,12}(计算|折算)|[^，,]{0,8}汇率(计算|折算)|实现|完成|(19|20)\d{2}年(末|底|度)?|[\s“”\"'])+")
 LABEL_AFTER = re.compile(r"(比上年末?|比去年|比年初|较上年末?|同比|与上年相比|比上年同期)?(增长|下降|上涨|提高|增加|减少|回落|上升|下滑|降低|"
-                         r"净增|净减|增速|增幅|涨幅|降幅|涨)?(为|达到|达|实现|完成|共|有|总计|合计|约合|折合|约|分别为|分别|了)*$")
+                         r"净增|净减|增速|增幅|涨幅|降幅|涨)?(为|达到|达|实现|完成|共|有|总计|合计|约合|折合|约|分别为|分别|了|累计|已)*$")
 LABEL_SHAPE = re.compile(r"[\u4e00-\u9fff0-9][\u4e00-\u9fffA-Za-z0-9\-—+·“”\"、_()（）]*[\u4e00-\u9fffA-Za-z]")
 PARTS = {"城市", "农村", "城镇", "乡村", "男性", "女性", "城区", "郊区", "市区", "县城"}  # what 其中 splits a whole into
 NOT_NAMES = re.compile(r"^(增长|下降|同比|比上年|其中|分别|达|为|共|约|占|是|有|总计|合计|以上|以下|实际|名义|首个|首家|同口径|新增|.*[和及与]|第[一二三四五六七八九十\d]+[位名个批次届]?|"
@@ -858,6 +859,10 @@ class Extractor:
                     label = _clean_label(words, self) if not base_subject else None
                     if (aka := ALSO_CALLED.search(words)) and not base_subject:
                         label = aka.group(1)  # 占全市户籍人口的比重(户籍人口城镇化率)为27.33%: the name in brackets
+                    if label and re.fullmatch(r"(比|较)(上年|去年|上年同期|去年同期)(多增|少增|多|少)了?", label) and prior:
+                        label = prior  # 夏粮产量…，比上年多0.07万吨: the change of the name before
+                    if label is None and kind == "share" and prior and re.fullmatch(r"\s*[，,；;]?\s*占", s[segment:item.start]):
+                        label = prior + "比重"  # 男性人口663.38万人，占51.05%: the name's share of the whole
                     if label and TARGET_DONE.fullmatch(label) and prior:
                         label = prior + "完成目标比例"  # 城镇新增就业…，完成全年目标的120.5%
                     if label is None and kind == "level" and prior and "美元" in figure.unit and re.search(r"(汇率|折合|约合|折算|相当于)", words):
@@ -884,8 +889,12 @@ class Extractor:
                     if label in HEADS and previous and previous.label:  # 农林牧渔业总产值69.93亿元，增加值37.90亿元
                         stem = _stem(previous.label)
                         label = stem + label if stem else label
-                    if label is None and not base_subject and kind == "level" and \
-                            (self.catalog.unit(figure.unit) or ("",))[0] in COUNTED and (after := COUNTED_AFTER.match(s, item.end)):
+                    counted = kind == "level" and (self.catalog.unit(figure.unit) or ("",))[0] in COUNTED
+                    if label and counted and not base_subject and DOING.search(label):
+                        # 精心打造8条特色餐饮街区: what is counted comes after the count; 出台…12条 counts no statistic
+                        after = COUNTED_AFTER.match(s, item.end)
+                        label = _clean_label(after.group(1), self) if after and not after.group(1).startswith("等") else None
+                    if label is None and not base_subject and counted and (after := COUNTED_AFTER.match(s, item.end)):
                         label = _clean_label(after.group(1), self)  # 1919个贫困村全部脱贫出列: the name after a count
                     subject_start = segment if label else subject_start
                 if label and not (kind == "level" and following_item is None and re.match(r"[^，,。；;]{0,4}(以上|以下|及以上)", s[item.end:])):
@@ -998,6 +1007,8 @@ class Extractor:
                 return "growth", "growth"
             if re.search(r"(比重|比例|占比)", lead) or re.search(r"占[^，,；;。]{1,16}$", tail):
                 return "share", "share"
+        elif re.search(r"(比|较)(上年|去年|上年同期|去年同期)(多增|少增|多|少)了?$", tail):
+            return "change", "change"  # 比上年多增115人: the change of the level before
         elif tail.endswith(GROWTH_UP + GROWTH_DOWN + ("净增", "净减")) and not tail.endswith(("新增",)):
             return "change", "change"  # 比上年末增加45公顷: a change in a level, not the level
         elif re.search(r"\d\s*[\u4e00-\u9fff]{0,3}\s*[，,]\s*(新增|净增|净减)了?$", before):
@@ -1036,10 +1047,11 @@ class Extractor:
         before = self._last_respectively
         measure_word = len(items) == 1 and re.fullmatch(r"\s*(增幅|增速|涨幅|降幅)\s*", items[0])
         share_of = not items and kind == "share" and verb.strip().startswith("占")
-        if not before and (measure_word or share_of) and len(self._named) >= len(group) > 1:
+        grew = not items and kind == "growth"  # 事故3起，死亡4人，同比分别下降50%、42.9%
+        if not before and (measure_word or share_of or grew) and len(self._named) >= len(group) > 1:
             # A增长13.5%，B增长13.9%，增幅分别比上年提高3.6个、1.0个百分点; 男性3459万人，女性3168万人，分别占总人口的52.2%、
             # 47.8%: the names said before
-            said = items[0].strip() if measure_word else re.sub(r"的?\s*$", "", verb.strip()) + "比重"
+            said = items[0].strip() if measure_word else re.sub(r"的?\s*$", "", verb.strip()) + "比重" if share_of else ""
             return [((self.measure_of(n.subject, kind) if n.subject else None, n.subject_start, kind, n.label + said), other)
                     for n, other in zip(self._named[-len(group):], group)]
         if measured and not before and len(group) == 3 and "三次产业" in s[:lead_from + clause_start]:
