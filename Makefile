@@ -7,7 +7,7 @@ ROWS ?= 10000000
 TARGET ?= duckdb_file
 export DAGSTER_HOME := $(CURDIR)/.dagster_home
 
-.PHONY: install run test check ui shell bench eval-extract clean
+.PHONY: install run test check lint ui shell bench eval-extract clean
 
 install: $(VENV)/.installed
 
@@ -31,6 +31,11 @@ test: install  ## run the tests (the browser test needs Debian's chromium, the l
 
 check: install  ## the fast lane for a change: every test but the slow (fuzz, robustness, browser) and lake (PostgreSQL) ones
 	$(BIN)/pytest -m "not slow and not lake"
+
+lint: install  ## ruff on the Python (formatting, then lint rules and import order), sqlfluff on sql/ (config in pyproject.toml)
+	$(BIN)/ruff format --check
+	$(BIN)/ruff check
+	$(BIN)/sqlfluff lint sql/
 
 ui: install $(DAGSTER_HOME)/dagster.yaml  ## the Dagster UI on http://127.0.0.1:$(PORT) (with the daemon: schedules run)
 	$(BIN)/dagster dev -h 127.0.0.1 -p $(PORT)
