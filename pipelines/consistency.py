@@ -50,7 +50,9 @@ def consistency_check(context: dg.AssetCheckExecutionContext, warehouse: Warehou
         examples = [row[0] for row in con.execute(EXAMPLES_SQL).fetchall()]
         warned = sum(n for severity, _, _, n in summary if severity in ("error", "warning"))
         total = sum(n for *_, n in summary)
-        verdict = f"{total} finding(s), {warned} of severity error or warning" + (f": {examples[0]}" if examples else "")
+        verdict = f"{total} finding(s), {warned} of severity error or warning" + (
+            f": {examples[0]}" if examples else ""
+        )
         record_check(con, context.run.run_id, "consistency_finding:consistency", warned == 0, False, summary=verdict)
     table = "\n".join(f"| {severity} | {explanation} | {rule} | {n} |" for severity, explanation, rule, n in summary)
     return dg.AssetCheckResult(

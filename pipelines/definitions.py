@@ -14,8 +14,12 @@ from pipelines.sensors import build_raw_files_sensor
 if target() == "ducklake":
     from pipelines.publish_lake import LakeWriter, lake_assets, publish_lake, publish_lake_after_refresh
 
-    lake_defs = {"assets": lake_assets, "jobs": [publish_lake], "sensors": [publish_lake_after_refresh],
-                 "resources": {"lake_writer": LakeWriter()}}
+    lake_defs = {
+        "assets": lake_assets,
+        "jobs": [publish_lake],
+        "sensors": [publish_lake_after_refresh],
+        "resources": {"lake_writer": LakeWriter()},
+    }
 else:
     lake_defs = {"assets": [], "jobs": [], "sensors": [], "resources": {}}
 
@@ -24,7 +28,10 @@ defs = dg.Definitions(
     asset_checks=all_checks,
     jobs=[refresh_warehouse, review_candidates, *lake_defs["jobs"]],
     schedules=[nightly_refresh],
-    sensors=[build_raw_files_sensor(sources, {name: i.source_tables for name, i in inputs.items()}), *lake_defs["sensors"]],
+    sensors=[
+        build_raw_files_sensor(sources, {name: i.source_tables for name, i in inputs.items()}),
+        *lake_defs["sensors"],
+    ],
     resources={"warehouse": Warehouse(), **lake_defs["resources"]},
     executor=dg.in_process_executor,  # one process writes the build database
     loggers={"console": dg.colored_console_logger, "progress": progress_logger},

@@ -62,7 +62,22 @@ class _HtmlText(html.parser.HTMLParser):
     """The text content of a page: scripts and styles dropped, block elements and <br> on lines of their own,
     h1-h6 as '#'-headings, <title> kept apart."""
 
-    BLOCKS = {"p", "div", "section", "article", "li", "tr", "table", "ul", "ol", "blockquote", "header", "footer", "br", "hr"}
+    BLOCKS = {
+        "p",
+        "div",
+        "section",
+        "article",
+        "li",
+        "tr",
+        "table",
+        "ul",
+        "ol",
+        "blockquote",
+        "header",
+        "footer",
+        "br",
+        "hr",
+    }
 
     def __init__(self):
         super().__init__(convert_charrefs=True)
@@ -118,12 +133,16 @@ def read_sidecar(path: Path) -> dict:
         raise DocumentError(f"{sidecar}: not valid TOML ({error}); fix it or remove it") from None
     unknown = sorted(set(given) - SIDECAR_KEYS)
     if unknown:
-        raise DocumentError(f"{sidecar}: unknown key(s) {', '.join(unknown)}; a sidecar may give {', '.join(sorted(SIDECAR_KEYS))}")
+        raise DocumentError(
+            f"{sidecar}: unknown key(s) {', '.join(unknown)}; a sidecar may give {', '.join(sorted(SIDECAR_KEYS))}"
+        )
     if "published_on" in given and not isinstance(given["published_on"], date):
         try:
             given["published_on"] = date.fromisoformat(str(given["published_on"]))
         except ValueError:
-            raise DocumentError(f"{sidecar}: published_on = {given['published_on']!r} is not a date; write it as 2024-02-20") from None
+            raise DocumentError(
+                f"{sidecar}: published_on = {given['published_on']!r} is not a date; write it as 2024-02-20"
+            ) from None
     if "year" in given and not (isinstance(given["year"], int) and 1900 <= given["year"] <= 2100):
         raise DocumentError(f"{sidecar}: year = {given['year']!r} is not a reference year; write it as 2023")
     if "kind" in given and given["kind"] not in ("bulletin", "report", "news"):
@@ -184,8 +203,13 @@ def read_document(path: Path, root: Path | None = None) -> Document:
     given = read_sidecar(path)
     title = given.get("title") or title or title_of(text)
     key = unicodedata.normalize("NFKC", title)
-    kind = given.get("kind") or ("bulletin" if any(w in key for w in BULLETIN_WORDS)
-                                 else "report" if any(w in key for w in REPORT_WORDS) else "news")
+    kind = given.get("kind") or (
+        "bulletin"
+        if any(w in key for w in BULLETIN_WORDS)
+        else "report"
+        if any(w in key for w in REPORT_WORDS)
+        else "news"
+    )
     year = given.get("year")
     if year is None and (match := TITLE_YEAR.search(key)):
         # a communiqué is titled by the year it covers; a work report by the year it is delivered in
@@ -201,7 +225,15 @@ def read_document(path: Path, root: Path | None = None) -> Document:
         except ValueError:
             pass
     return Document(
-        path=path, name=name, text=text, title=title, kind=kind, year=year, published_on=published_on,
-        publisher=publisher, region=given.get("region"), source_code=given.get("source_code"),
+        path=path,
+        name=name,
+        text=text,
+        title=title,
+        kind=kind,
+        year=year,
+        published_on=published_on,
+        publisher=publisher,
+        region=given.get("region"),
+        source_code=given.get("source_code"),
         given=given,
     )

@@ -26,8 +26,26 @@ from pipelines.documents import Document
 from pipelines.extract_tables import read_tables
 from pipelines.numbers import NumberFormatError, parse_printed
 
-COLUMNS = ["indicator_code", "label", "region_code", "period", "value", "unit", "qualifier", "measure_type", "quote", "start", "end",
-           "confidence", "printed", "entity", "status", "price_basis", "pattern", "flags"]
+COLUMNS = [
+    "indicator_code",
+    "label",
+    "region_code",
+    "period",
+    "value",
+    "unit",
+    "qualifier",
+    "measure_type",
+    "quote",
+    "start",
+    "end",
+    "confidence",
+    "printed",
+    "entity",
+    "status",
+    "price_basis",
+    "pattern",
+    "flags",
+]
 
 QUALIFIERS_BEFORE = ["超过", "突破", "接近", "大约", "超", "逾", "近", "约", "上"]  # 上千件 = 1000件以上
 QUALIFIERS_AFTER = ["余", "多"]
@@ -57,43 +75,95 @@ VERBS_INSIDE = ("累计实现", "累计完成", "实现", "完成")
 CONTRIBUTION_WORDS = r"(拉动|贡献)"
 BRACKETED_NAME = re.compile(r"[(（]([^()（）]{2,20})[)）]\s*(为|达到|达|是)?\s*$")
 GENERIC_DISTRICT = re.compile(r"[一二三四五六七八九十新城郊矿东西南北中老]区")
-INSTITUTION = re.compile(r"(统计局|调查总队|调查队|人民政府|政府|人大|政协|党委|委员会|发改委|财政厅|财政局|商务厅|商务局|海关)")
+INSTITUTION = re.compile(
+    r"(统计局|调查总队|调查队|人民政府|政府|人大|政协|党委|委员会|发改委|财政厅|财政局|商务厅|商务局|海关)"
+)
 GROWTH_LIST = re.compile(r"(上涨|增长|上升)的?(有|为|是)?\s*[:：][^。；;：:]*$")
 VERB_INSIDE_LABEL = re.compile(r"(?<=[\u4e00-\u9fff])(累计实现|累计完成|实现|完成)(?=[\u4e00-\u9fff]{2})")
-ZONE = re.compile(r"[\u4e00-\u9fff]{0,6}?(经济区|经济圈|经济带|都市圈|城市群|示范区|片区|新区|开发区|高新区|园区|试验区)")
+ZONE = re.compile(
+    r"[\u4e00-\u9fff]{0,6}?(经济区|经济圈|经济带|都市圈|城市群|示范区|片区|新区|开发区|高新区|园区|试验区)"
+)
 PARTNER_BEFORE = ("对", "向", "赴", "与", "同", "来自", "面向", "从")
 ALSO_CALLED = re.compile(r"[(（]([\u4e00-\u9fff]{2,12}(?:率|比重|比例|占比))[)）]\s*(?:为|是|达到?)?\s*$")
 TARGET_DONE = re.compile(r"(分别)?(完成)?(全年)?(工作)?(目标|任务)(任务)?的?")
 AGE_GROUP = re.compile(r"\d{1,2}\s*[-—~至]\s*\d{1,2}\s*周?岁|\d{1,2}\s*周?岁\s*(及以上|以上|以下|及以下)")
-STRUCTURE_RATIO = re.compile(r"(?<![\d.:：∶])(\d{1,2}(?:\.\d+)?)%?\s*[:：∶]\s*(\d{1,2}(?:\.\d+)?)%?\s*[:：∶]\s*(\d{1,2}(?:\.\d+)?)%?(?![\d.:：∶])")
+STRUCTURE_RATIO = re.compile(
+    r"(?<![\d.:：∶])(\d{1,2}(?:\.\d+)?)%?\s*[:：∶]\s*(\d{1,2}(?:\.\d+)?)%?\s*[:：∶]\s*(\d{1,2}(?:\.\d+)?)%?(?![\d.:：∶])"
+)
 SEX_RATIO = re.compile(r"\s*[:：∶]\s*100(?![\d.])")
 SEX_RATIO_NOTE = re.compile(r"\s*[(（]\s*以?女性?\s*(为|=)\s*100\s*[)）]")
 POINTS_LISTED = re.compile(r"(\s*[、,，和及与]\s*-?\d+(\.\d+)?\s*个)+\s*百分点")
-NOUN_AFTER_NAME = re.compile(r"(项目)?(投资|用电量|税收|贷款余额|贷款|营业收入|利润总额|从业人员)")  # 第三产业投资: another indicator
-GAP = re.compile(r"(高于|低于|快于|慢于|比全国|比全省|比全市|比全州|较)")  # a gap to another figure: 比全国快0.1个百分点
+NOUN_AFTER_NAME = re.compile(
+    r"(项目)?(投资|用电量|税收|贷款余额|贷款|营业收入|利润总额|从业人员)"
+)  # 第三产业投资: another indicator
+GAP = re.compile(
+    r"(高于|低于|快于|慢于|比全国|比全省|比全市|比全州|较)"
+)  # a gap to another figure: 比全国快0.1个百分点
 SINCE = re.compile(r"(上半年|下半年|[一二三四]季度|年?底|年?末|\d{1,2}月份?)?(以来|起|开始)")
-PART_SAID = re.compile(r"(?<![比较于])(前三季度|上半年|下半年|第?[一二三四]季度|全年)\s*[(（]?\s*(为|增长|下降|同比增长)?\s*$")
+PART_SAID = re.compile(
+    r"(?<![比较于])(前三季度|上半年|下半年|第?[一二三四]季度|全年)\s*[(（]?\s*(为|增长|下降|同比增长)?\s*$"
+)
 INDEX_NAMED = re.compile(r"(环比|同比)?(?:价格)?指数(?:为|是)?\s*$")
-SECTION_LINE = re.compile(r"([一二三四五六七八九十]+、|[(（][一二三四五六七八九十]+[)）])[^，,。；;:：\d]{1,12}")  # 一、综 合: a heading
-DOING = re.compile(r"^(出台|推出|制定)|(打造|建成|新建|出台|实施|开展|举办|培育|引进|创建|组织|推出|制定|建设)$")  # a verb, not a name
+SECTION_LINE = re.compile(
+    r"([一二三四五六七八九十]+、|[(（][一二三四五六七八九十]+[)）])[^，,。；;:：\d]{1,12}"
+)  # 一、综 合: a heading
+DOING = re.compile(
+    r"^(出台|推出|制定)|(打造|建成|新建|出台|实施|开展|举办|培育|引进|创建|组织|推出|制定|建设)$"
+)  # a verb, not a name
 SEX_RATIO_UNIT = "女=100"  # males per 100 females, the unit of units.csv a sex ratio printed 103.5:100 is read in
-HEADS = ("增加值", "总产值", "产值", "产量", "营业收入", "利润总额", "播种面积", "收获面积", "种植面积", "面积")  # what a name's last words measure
+HEADS = (
+    "增加值",
+    "总产值",
+    "产值",
+    "产量",
+    "营业收入",
+    "利润总额",
+    "播种面积",
+    "收获面积",
+    "种植面积",
+    "面积",
+)  # what a name's last words measure
 COUNTED = ("count", "enterprise", "person", "piece", "household", "head")
 COUNTED_AFTER = re.compile(r"([\u4e00-\u9fff]{2,8}?)(?:全部|均|已|被|实现|通过|获得|入选|成功|[，,。；;、])")
 LISTED = re.compile(r"(?:\s*[、和及与]\s*[-−]?\d+(?:\.\d+)?)+(?=\s*\D)")  # the numbers after a bare one in a list
 # the words an uncatalogued figure's name gets for what it measures (registered_measure_type in sql/macros.sql reads them)
-MEASURE_SUFFIXES = {"growth_average": "平均增长", "growth": "增长", "change": "增减", "contribution": "拉动", "share": "比重", "multiple": "倍数", "rank": "位次"}
+MEASURE_SUFFIXES = {
+    "growth_average": "平均增长",
+    "growth": "增长",
+    "change": "增减",
+    "contribution": "拉动",
+    "share": "比重",
+    "multiple": "倍数",
+    "rank": "位次",
+}
 POINTS = ("个百分点", "百分点", "个千分点", "千分点")
 LABEL_BREAKS = "，,；;：:。、"  # brackets stay inside a name: 蔬菜(含菜瓜)种植面积
 # words around a name as a bulletin prints it, not part of it: 其中，全年全县完成...；...比上年增长
-LABEL_BEFORE = re.compile(r"^(其中|但|而|并且|同时|和|及|与|以及|全体|力争|争取|预计|计划|目标|今年|明年|去年|上年|拥有|现有|已有|全年|年末|年底|年初|全县|全市|全区|全省|全旗|全州|全盟|全国|城乡|累计|合计|共有|共|当年|本年|"
-                          r"按[^，,]{1,12}(计算|折算)|[^，,]{0,8}汇率(计算|折算)|实现|完成|(19|20)\d{2}年(末|底|度)?|[\s“”\"'])+")
-LABEL_AFTER = re.compile(r"(比上年末?|比去年|比年初|较上年末?|同比|与上年相比|比上年同期)?(增长|下降|上涨|提高|增加|减少|回落|上升|下滑|降低|"
-                         r"净增|净减|增速|增幅|涨幅|降幅|涨)?(为|达到|达|实现|完成|共|有|总计|合计|约合|折合|约|分别为|分别|了|累计|已)*$")
+LABEL_BEFORE = re.compile(
+    r"^(其中|但|而|并且|同时|和|及|与|以及|全体|力争|争取|预计|计划|目标|今年|明年|去年|上年|拥有|现有|已有|全年|年末|年底|年初|全县|全市|全区|全省|全旗|全州|全盟|全国|城乡|累计|合计|共有|共|当年|本年|"
+    r"按[^，,]{1,12}(计算|折算)|[^，,]{0,8}汇率(计算|折算)|实现|完成|(19|20)\d{2}年(末|底|度)?|[\s“”\"'])+"
+)
+LABEL_AFTER = re.compile(
+    r"(比上年末?|比去年|比年初|较上年末?|同比|与上年相比|比上年同期)?(增长|下降|上涨|提高|增加|减少|回落|上升|下滑|降低|"
+    r"净增|净减|增速|增幅|涨幅|降幅|涨)?(为|达到|达|实现|完成|共|有|总计|合计|约合|折合|约|分别为|分别|了|累计|已)*$"
+)
 LABEL_SHAPE = re.compile(r"[\u4e00-\u9fff0-9][\u4e00-\u9fffA-Za-z0-9\-—+·“”\"、_()（）]*[\u4e00-\u9fffA-Za-z]")
-PARTS = {"城市", "农村", "城镇", "乡村", "男性", "女性", "城区", "郊区", "市区", "县城"}  # what 其中 splits a whole into
-NOT_NAMES = re.compile(r"^(增长|下降|同比|比上年|其中|分别|达|为|共|约|占|是|有|总计|合计|以上|以下|实际|名义|首个|首家|同口径|新增|.*[和及与]|第[一二三四五六七八九十\d]+[位名个批次届]?|"
-                       r".*[年月日份]|.*以来|低于|高于|(由|从)?[一二三四]?(前三|上半|下半)?季度的?|(由|从)?(上半年|全年|前三季度)的?)$")
+PARTS = {
+    "城市",
+    "农村",
+    "城镇",
+    "乡村",
+    "男性",
+    "女性",
+    "城区",
+    "郊区",
+    "市区",
+    "县城",
+}  # what 其中 splits a whole into
+NOT_NAMES = re.compile(
+    r"^(增长|下降|同比|比上年|其中|分别|达|为|共|约|占|是|有|总计|合计|以上|以下|实际|名义|首个|首家|同口径|新增|.*[和及与]|第[一二三四五六七八九十\d]+[位名个批次届]?|"
+    r".*[年月日份]|.*以来|低于|高于|(由|从)?[一二三四]?(前三|上半|下半)?季度的?|(由|从)?(上半年|全年|前三季度)的?)$"
+)
 MIDDLE_DOT = re.compile(r"(?<=\d)[·・•‧](?=\d)")
 YEAR = re.compile(r"(?P<year>(?:19|20)\d{2})\s*年(?P<rest>\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?|末|底|的|度|全年)?")
 RANK = re.compile(
@@ -141,18 +211,24 @@ class Catalog:
 
     def __post_init__(self):
         for indicator in self.indicators.values():
-            kind = {"growth_yoy": "growth", "rank": "rank", "streak": "streak", "share": "share"}.get(indicator.measure_type)
+            kind = {"growth_yoy": "growth", "rank": "rank", "streak": "streak", "share": "share"}.get(
+                indicator.measure_type
+            )
             if indicator.measure_type == "ratio":
                 kind = "multiple" if indicator.unit == "times" else "share"
             if kind and indicator.base:
                 self.children.setdefault((indicator.base, kind), indicator.code)
         self._name_pattern = _alternation(self.names)
-        self.siblings: dict[str, set[str]] = {}  # indicators sharing a name (出口: goods, vehicles): unit and words decide
+        self.siblings: dict[
+            str, set[str]
+        ] = {}  # indicators sharing a name (出口: goods, vehicles): unit and words decide
         for codes in self.alternatives.values():
             for code in codes:
                 self.siblings.setdefault(code, set()).update(c for c in codes if c != code)
         # 规模以上 printed once for a list: 规模以上汽车制造业增加值增长47.3%，金属制品业增加值增长23.2%
-        self.scoped = {key[len(SCOPE):]: key for key in self.names if key.startswith(SCOPE) and len(key) > len(SCOPE) + 1}
+        self.scoped = {
+            key[len(SCOPE) :]: key for key in self.names if key.startswith(SCOPE) and len(key) > len(SCOPE) + 1
+        }
         self._scoped_pattern = _alternation(self.scoped)
         self._region_pattern = _alternation(self.regions)
         self._entity_pattern = _alternation(self.entities)
@@ -164,7 +240,7 @@ class Catalog:
         if key in self.units:
             return self.units[key]
         multiplier = re.match(r"万亿|亿|万|千", key)
-        inner = self.units.get(key[multiplier.end():]) if multiplier else None
+        inner = self.units.get(key[multiplier.end() :]) if multiplier else None
         if inner and inner[1] == 1:
             return inner[0], MULTIPLIER_VALUES[multiplier.group(0)]
         return None
@@ -174,12 +250,15 @@ class Catalog:
         """The catalog, region names, entities and units of a built warehouse (the build database or the
         published file): the names the rest of the warehouse resolves printed names by."""
         indicators = {
-            row[0]: Indicator(*row) for row in con.execute(
+            row[0]: Indicator(*row)
+            for row in con.execute(
                 "select indicator_code, name_zh, measure_type, base_indicator_code, unit, published_unit, price_basis from staging.stg_indicators"
             ).fetchall()
         }
         names, alternatives = {}, {}
-        for key, code in con.execute("select name_key, indicator_code from indicator_name order by indicator_code").fetchall():
+        for key, code in con.execute(
+            "select name_key, indicator_code from indicator_name order by indicator_code"
+        ).fetchall():
             names.setdefault(key, code)
             alternatives.setdefault(key, []).append(code)
         for key, code in list(names.items()):  # a verb inside the name: 工业实现增加值, 全年完成一般公共预算收入
@@ -200,11 +279,22 @@ class Catalog:
             places = regions.setdefault(_key(name), [])
             if not any(p.code == code and p.valid_from == valid_from for p in places):
                 places.append(Place(code, name, level, parent, tuple(ancestors or ()), valid_from, valid_to))
-        entities = {_key(name): (name, region) for name, region in con.execute("select name_zh, region_code from dim_entity").fetchall()}
-        units = {_key(unit): (base, Decimal(str(multiplier))) for unit, base, multiplier in
-                 con.execute("select unit, base_unit, cast(multiplier as varchar) from staging.stg_units").fetchall()}
-        statuses = [(status, list(markers)) for status, markers in con.execute(
-            "select obs_status, markers from staging.stg_obs_statuses where len(markers) > 0 order by ordinal").fetchall()]
+        entities = {
+            _key(name): (name, region)
+            for name, region in con.execute("select name_zh, region_code from dim_entity").fetchall()
+        }
+        units = {
+            _key(unit): (base, Decimal(str(multiplier)))
+            for unit, base, multiplier in con.execute(
+                "select unit, base_unit, cast(multiplier as varchar) from staging.stg_units"
+            ).fetchall()
+        }
+        statuses = [
+            (status, list(markers))
+            for status, markers in con.execute(
+                "select obs_status, markers from staging.stg_obs_statuses where len(markers) > 0 order by ordinal"
+            ).fetchall()
+        ]
         return cls(indicators, names, regions, entities, units, alternatives=alternatives, statuses=statuses)
 
     def printed_status(self, text: str) -> str | None:
@@ -221,7 +311,11 @@ def _simplified() -> dict[str, str]:
 
     table = (files("opencc") / "dictionary" / "TSCharacters.txt").read_text(encoding="utf-8")
     pairs = (line.split("\t") for line in table.splitlines() if "\t" in line)
-    return {t: forms.split()[0] for t, forms in pairs if len(t) == 1 and len(forms.split()[0]) == 1 and forms.split()[0] != t}
+    return {
+        t: forms.split()[0]
+        for t, forms in pairs
+        if len(t) == 1 and len(forms.split()[0]) == 1 and forms.split()[0] != t
+    }
 
 
 def _key(text: str) -> str:
@@ -268,8 +362,13 @@ class Candidate:
 
     @property
     def key(self) -> tuple:
-        return (self.reading, self.region_code, self.period, self.entity,
-                None if self.value is None else round(self.value, 6))
+        return (
+            self.reading,
+            self.region_code,
+            self.period,
+            self.entity,
+            None if self.value is None else round(self.value, 6),
+        )
 
 
 @dataclass
@@ -281,8 +380,6 @@ class Figure:
     unit: str
     qualifier: str
     printed: str
-
-
 
 
 class Reading:
@@ -314,8 +411,11 @@ class Reading:
             stripped = line.strip()
             if not stripped:
                 continue
-            if stripped.startswith("#") or SECTION_LINE.fullmatch(stripped) or \
-                    (title and not out and not current and stripped == title.strip() and stripped[-1] not in LINE_END):
+            if (
+                stripped.startswith("#")
+                or SECTION_LINE.fullmatch(stripped)
+                or (title and not out and not current and stripped == title.strip() and stripped[-1] not in LINE_END)
+            ):
                 if current:
                     out.append((False, current))
                     current = []
@@ -345,9 +445,9 @@ def _sentences(reading: Reading, lines: list[tuple[int, int]]) -> list[tuple[str
     for i, c in enumerate(chars):
         closes = c in SENTENCE_END and not (i + 1 < len(chars) and chars[i + 1] in "”」』")
         if closes or (c in "”」』" and i > 0 and chars[i - 1] in SENTENCE_END) or i == len(chars) - 1:
-            text = "".join(chars[begin:i + 1])
+            text = "".join(chars[begin : i + 1])
             if text.strip():
-                sentences.append((text, origin[begin:i + 1]))
+                sentences.append((text, origin[begin : i + 1]))
             begin = i + 1
     return sentences
 
@@ -363,6 +463,7 @@ def _int(text: str) -> int:
 @dataclass
 class Item:
     """A figure or a rank phrase of a sentence, in the order printed."""
+
     start: int
     end: int
     figure: Figure | None = None
@@ -385,29 +486,43 @@ class Extractor:
             pre, num = match.group("pre") or "", match.group("num")
             start, pos = match.start(), match.end()
             chinese = num[0] in CHINESE_DIGITS
-            streak = s[max(0, match.start("num") - 2):match.start("num")] == "连续"
+            streak = s[max(0, match.start("num") - 2) : match.start("num")] == "连续"
             before = s[match.start() - 1] if match.start() > 0 else ""
             if chinese and not any(c in "十百千万亿" for c in num) and not streak:
                 continue  # 一批, 两所: a lone Chinese digit is a word, not a figure (but 连续两年 is)
             if chinese and len(num) == 1 and not pre and not streak:
                 continue  # 千家万户, 万人空巷 (but 连续两年)
-            if before.isdigit() or before in "第几.+" or (before == "数" and chinese) or (before in "-−" and match.start() > 1 and s[match.start() - 2].isdigit()) or s[pos:pos + 1] in ("几", "+") or (before == "“" and not chinese and s[pos:pos + 1] == "”"):
+            if (
+                before.isdigit()
+                or before in "第几.+"
+                or (before == "数" and chinese)
+                or (before in "-−" and match.start() > 1 and s[match.start() - 2].isdigit())
+                or s[pos : pos + 1] in ("几", "+")
+                or (before == "“" and not chinese and s[pos : pos + 1] == "”")
+            ):
                 continue  # 第七届, 十几名, 几十件, 数十家, 20+8 (but 就业人数0.30万人)
             after = next((q for q in QUALIFIERS_AFTER if s.startswith(q, pos)), "")
             pos += len(after)
             gap = len(s[pos:]) - len(s[pos:].lstrip(" "))
-            unit = self._unit(s[pos + gap:])
-            if unit is None and "性别比" in s[max(0, start - 12):start]:
+            unit = self._unit(s[pos + gap :])
+            if unit is None and "性别比" in s[max(0, start - 12) : start]:
                 # 性别比为103.5:100, 98.5(以女性为100), or a bare 109.4: males per 100 females
                 ratio = SEX_RATIO.match(s, pos) or SEX_RATIO_NOTE.match(s, pos)
                 unit, gap = SEX_RATIO_UNIT, (ratio.end() - pos if ratio else 0) - len(SEX_RATIO_UNIT)
             if unit is None and not chinese and (index := INDEX_NAMED.search(s, max(0, start - 8), start)):
                 # 环比指数为99.9、同比指数为94.6: an index whose base its name says
-                unit = "上月=100" if index.group(1) == "环比" else "上年=100" if index.group(1) is None else \
-                    "上年同月=100" if re.search(r"(?<![\d\-—~至])(1[0-2]|[1-9])月份?", s[:start]) else "上年同期=100"
+                unit = (
+                    "上月=100"
+                    if index.group(1) == "环比"
+                    else "上年=100"
+                    if index.group(1) is None
+                    else "上年同月=100"
+                    if re.search(r"(?<![\d\-—~至])(1[0-2]|[1-9])月份?", s[:start])
+                    else "上年同期=100"
+                )
                 gap = -len(unit)
             if unit is None and not chinese and (chain := LISTED.match(s, pos)):
-                unit = self._unit(s[chain.end():].lstrip(" "))  # 分别拉动0.9、-0.6和1.4个百分点: the unit printed once
+                unit = self._unit(s[chain.end() :].lstrip(" "))  # 分别拉动0.9、-0.6和1.4个百分点: the unit printed once
                 gap = -len(unit) if unit else 0
             if unit == "个" and (points := POINTS_LISTED.match(s, pos + gap + 1)):
                 unit, gap = "个百分点", gap + 1 - len("个百分点")  # 分别提高3.6个、1.0个、4.3个百分点: points, each
@@ -416,7 +531,7 @@ class Extractor:
             pos += gap + len(unit)
             if unit == "年" and not streak:
                 continue  # 2023年 is a year, 10年间 a span
-            if unit in ("个", "多个") and s[pos:pos + 1] in "月":
+            if unit in ("个", "多个") and s[pos : pos + 1] in "月":
                 continue  # 连续8个月: a span of months
             if unit == "岁" and re.match(r"(及?以[上下]|[、至~\-])", s[pos:]):
                 continue  # 60岁及以上人口: an age group's bound, not a figure
@@ -424,8 +539,9 @@ class Extractor:
             pos += len(trailing)
             if re.match(r"(的)?(企业|项目|城市|县|乡镇|村)", s[pos:]):
                 continue  # 营业收入超亿元企业: a threshold describing what is counted, not a figure
-            if re.search(r"(跨越|迈上|站上|跃上)$", s[max(0, start - 3):start]) or \
-                    (trailing and re.search(r"(保持在|稳定在|均在|控制在)$", s[max(0, start - 4):start])):
+            if re.search(r"(跨越|迈上|站上|跃上)$", s[max(0, start - 3) : start]) or (
+                trailing and re.search(r"(保持在|稳定在|均在|控制在)$", s[max(0, start - 4) : start])
+            ):
                 continue  # 跨越130亿元 (a milestone), 保持在80%以上 (a floor): not figures
             if pre == "上" and not chinese:
                 pre, start = "", start + 1
@@ -439,7 +555,9 @@ class Extractor:
             number = parsed.number
             if not pre and before in "-−" and not (match.start() > 1 and s[match.start() - 2].isdigit()):
                 number, start = -number, start - 1  # 贡献率分别为54.1%、-39.5%: a sign, not a range's dash (2020-2023)
-            found.append(Figure(start, pos, number, parsed.upper, unit, qualifiers[0] if qualifiers else "", s[start:pos]))
+            found.append(
+                Figure(start, pos, number, parsed.upper, unit, qualifiers[0] if qualifiers else "", s[start:pos])
+            )
         return found
 
     def _unit(self, text: str) -> str | None:
@@ -460,7 +578,13 @@ class Extractor:
         indicator = self.catalog.indicators.get(code)
         if indicator is None:
             return None
-        own = {"growth_yoy": "growth", "rank": "rank", "streak": "streak", "share": "share", "ratio": "multiple" if indicator.unit == "times" else "share"}
+        own = {
+            "growth_yoy": "growth",
+            "rank": "rank",
+            "streak": "streak",
+            "share": "share",
+            "ratio": "multiple" if indicator.unit == "times" else "share",
+        }
         if kind == "level" or own.get(indicator.measure_type) == kind:
             return code
         return self.catalog.children.get((code, kind))
@@ -470,7 +594,10 @@ class Extractor:
         key = _key(text)
         if kind == "growth":
             for word in ("增速", "增长", "增长率"):
-                if key + word in self.catalog.names and self.catalog.indicators[self.catalog.names[key + word]].measure_type == "growth_yoy":
+                if (
+                    key + word in self.catalog.names
+                    and self.catalog.indicators[self.catalog.names[key + word]].measure_type == "growth_yoy"
+                ):
                     return self.catalog.names[key + word]
         code = self.catalog.names.get(key)
         return self.measure_of(code, kind) if code else None
@@ -481,9 +608,18 @@ class Extractor:
         that fit, the one whose name shares most characters with the sentence (有贸易往来 -> 贸易往来国家和地区数)."""
         indicator = self.catalog.indicators[code]
         options = [code, *sorted(self.catalog.siblings.get(code, ()))]
-        options += [o.code for o in self.catalog.indicators.values() if o.code not in options and o.name_zh.startswith(indicator.name_zh)
-                    and o.measure_type == indicator.measure_type]
-        fitting = [o for o in options if self.catalog.indicators[o].measure_type == indicator.measure_type and self.fits(o, figure)]
+        options += [
+            o.code
+            for o in self.catalog.indicators.values()
+            if o.code not in options
+            and o.name_zh.startswith(indicator.name_zh)
+            and o.measure_type == indicator.measure_type
+        ]
+        fitting = [
+            o
+            for o in options
+            if self.catalog.indicators[o].measure_type == indicator.measure_type and self.fits(o, figure)
+        ]
         if not fitting:
             return None
         words = set(context)
@@ -501,9 +637,13 @@ class Extractor:
         found = []
         mentions = self._mentions(self.catalog._region_pattern, s)
         for i, (start, end, name) in enumerate(mentions):
-            if i + 1 < len(mentions) and mentions[i + 1][0] == end and _within(self.catalog.regions[mentions[i + 1][2]], name, self.catalog):
+            if (
+                i + 1 < len(mentions)
+                and mentions[i + 1][0] == end
+                and _within(self.catalog.regions[mentions[i + 1][2]], name, self.catalog)
+            ):
                 continue  # 赤峰市元宝山区: the city qualifies the district named next, the figure is the district's
-            if s[max(0, start - 1):start] in PARTNER_BEFORE or s[max(0, start - 2):start] in PARTNER_BEFORE:
+            if s[max(0, start - 1) : start] in PARTNER_BEFORE or s[max(0, start - 2) : start] in PARTNER_BEFORE:
                 continue  # 对香港出口38.57亿元: a trading partner, not the region the figure is of
             if s.rfind("《", 0, start) > s.rfind("》", 0, start):
                 continue  # 《赤峰市区第七次全国人口普查公报》: a publication's title, not the figure's region
@@ -516,7 +656,11 @@ class Extractor:
             places = tuple(self.catalog.regions[name])
             if not _existed(places, getattr(self, "_year", None)):
                 continue  # 惠民 (a prefecture until 1992) in a 2017 bulletin: the word, not the place
-            near = tuple(p for p in places if p.code in context or p.parent_code in context or any(a in context for a in p.ancestors))
+            near = tuple(
+                p
+                for p in places
+                if p.code in context or p.parent_code in context or any(a in context for a in p.ancestors)
+            )
             if near and len({p.code for p in near}) < len({p.code for p in places}):
                 places = near
             found.append((start, end, places, name))
@@ -554,11 +698,15 @@ class Extractor:
                 named = [p for _, _, p, _ in self.places(reading.norm[start:end], context) if p]
                 if named:
                     section_places = named[-1]
-                    if (place := self.resolve(section_places, str(document.year) if document.year else None)):
+                    if place := self.resolve(section_places, str(document.year) if document.year else None):
                         context = list(dict.fromkeys([*context, place.code]))
                 continue
-            paragraph = {"place": section_places, "year": None, "entity": None,
-                         "status": self.catalog.printed_status(reading.norm[lines[0][0]:lines[-1][1]])}
+            paragraph = {
+                "place": section_places,
+                "year": None,
+                "entity": None,
+                "status": self.catalog.printed_status(reading.norm[lines[0][0] : lines[-1][1]]),
+            }
             for sentence, origin in _sentences(reading, lines):
                 candidates += self.sentence(document, sentence, origin, paragraph, context)
         candidates += self.tables(document, reading, doc_places)
@@ -571,12 +719,18 @@ class Extractor:
         for cell in read_tables(reading.norm):
             if cell.unit is None or self.catalog.unit(cell.unit) is None:
                 continue  # a table that does not say its unit: its figures cannot be put in base units
-            figure = Figure(cell.start, cell.end, cell.number, None, cell.unit, "", document.text[cell.start:cell.end])
+            figure = Figure(
+                cell.start, cell.end, cell.number, None, cell.unit, "", document.text[cell.start : cell.end]
+            )
             key = _key(cell.label)
             code = self.catalog.names.get(key)
             if code is None and re.search(r"(生产总值|增加值)", cell.caption):
                 code = self.catalog.names.get(key + "增加值")  # 第一产业, in a table of GDP by industry
-            resolved = (self.measure_of(code, cell.kind) or (self.by_text(key, cell.kind) if cell.kind == "growth" else None)) if code else None
+            resolved = (
+                (self.measure_of(code, cell.kind) or (self.by_text(key, cell.kind) if cell.kind == "growth" else None))
+                if code
+                else None
+            )
             resolved = self.variant(resolved, figure) if resolved else None
             label = None if resolved else _clean_label(cell.label, self)
             if resolved is None and label is None:
@@ -587,15 +741,28 @@ class Extractor:
             if resolved is None:
                 flags.append(uncatalogued_flag(label))
             multiplier = self.catalog.unit(cell.unit)[1]
-            out.append(Candidate(
-                indicator_code=resolved, region_code=place.code if place else None, period=period,
-                value=float(cell.number * multiplier), unit=cell.unit, qualifier="", measure_type=cell.kind,
-                quote=document.text[cell.row_start:cell.row_end], start=cell.row_start, end=cell.row_end,
-                confidence=round(0.85 - 0.25 * (resolved is None) - 0.3 * (place is None), 2), printed=figure.printed,
-                price_basis=self.catalog.indicators[resolved].price_basis if resolved else None, pattern="table", flags=flags,
-                figure_start=cell.start, figure_end=cell.end,
-                label=self.catalog.indicators[resolved].name_zh if resolved else _measure_label(label, cell.kind),
-            ))
+            out.append(
+                Candidate(
+                    indicator_code=resolved,
+                    region_code=place.code if place else None,
+                    period=period,
+                    value=float(cell.number * multiplier),
+                    unit=cell.unit,
+                    qualifier="",
+                    measure_type=cell.kind,
+                    quote=document.text[cell.row_start : cell.row_end],
+                    start=cell.row_start,
+                    end=cell.row_end,
+                    confidence=round(0.85 - 0.25 * (resolved is None) - 0.3 * (place is None), 2),
+                    printed=figure.printed,
+                    price_basis=self.catalog.indicators[resolved].price_basis if resolved else None,
+                    pattern="table",
+                    flags=flags,
+                    figure_start=cell.start,
+                    figure_end=cell.end,
+                    label=self.catalog.indicators[resolved].name_zh if resolved else _measure_label(label, cell.kind),
+                )
+            )
         return out
 
     def _document_places(self, document: Document) -> tuple:
@@ -614,64 +781,134 @@ class Extractor:
         structures = self._structures(s)
         figures = [f for f in self.figures(s) if not any(m.start() <= f.start < m.end() for m in structures)]
         ranks = [m for m in RANK.finditer(s)] + [m for m in STREAK_CHAMPION.finditer(s)]
-        items = sorted([Item(f.start, f.end, figure=f) for f in figures] +
-                       [Item(m.start(), m.end(), rank=m) for m in ranks
-                        if not any(f.start < m.end() and m.start() < f.end for f in figures if f.unit != "年")],
-                       key=lambda i: i.start)
-        for before, item in zip(items, items[1:]):  # 1.09万公顷(16.35万亩)，增长10.1%: the same area restated, not a figure
-            if before.figure and item.figure and re.fullmatch(r"\s*[(（]\s*(约|合|折合)?", s[before.end:item.start]) and \
-                    re.match(r"\s*[)）]", s[item.end:]) and _family((self.catalog.unit(item.figure.unit) or ("",))[0]) == \
-                    _family((self.catalog.unit(before.figure.unit) or (None,))[0]):
+        items = sorted(
+            [Item(f.start, f.end, figure=f) for f in figures]
+            + [
+                Item(m.start(), m.end(), rank=m)
+                for m in ranks
+                if not any(f.start < m.end() and m.start() < f.end for f in figures if f.unit != "年")
+            ],
+            key=lambda i: i.start,
+        )
+        for before, item in zip(
+            items, items[1:]
+        ):  # 1.09万公顷(16.35万亩)，增长10.1%: the same area restated, not a figure
+            if (
+                before.figure
+                and item.figure
+                and re.fullmatch(r"\s*[(（]\s*(约|合|折合)?", s[before.end : item.start])
+                and re.match(r"\s*[)）]", s[item.end :])
+                and _family((self.catalog.unit(item.figure.unit) or ("",))[0])
+                == _family((self.catalog.unit(before.figure.unit) or (None,))[0])
+            ):
                 item.restates = before
         # a streak's number is read by its rank phrase, not as a figure of its own
-        items = [i for i in items if not (i.figure and i.figure.unit == "年" and any(
-            j.rank and j.start <= i.start < j.end for j in items))]
+        items = [
+            i
+            for i in items
+            if not (i.figure and i.figure.unit == "年" and any(j.rank and j.start <= i.start < j.end for j in items))
+        ]
         names = self._mentions(self.catalog._name_pattern, s)
         if SCOPE in s:  # after 规模以上, a name of the list it heads is of that scope
             after = s.index(SCOPE)
-            names = [(st, en, SCOPE + key if st > after and not key.startswith(SCOPE) and SCOPE + key in self.catalog.names else key)
-                     for st, en, key in names]
-            names += [(st, en, self.catalog.scoped[key]) for st, en, key in self._mentions(self.catalog._scoped_pattern, s)
-                      if st > after and not any(a < en and st < b for a, b, _ in names)]
+            names = [
+                (
+                    st,
+                    en,
+                    SCOPE + key
+                    if st > after and not key.startswith(SCOPE) and SCOPE + key in self.catalog.names
+                    else key,
+                )
+                for st, en, key in names
+            ]
+            names += [
+                (st, en, self.catalog.scoped[key])
+                for st, en, key in self._mentions(self.catalog._scoped_pattern, s)
+                if st > after and not any(a < en and st < b for a, b, _ in names)
+            ]
             names.sort()
         entities = self._mentions(self.catalog._entity_pattern, s)
         places = self.places(s, context)
         # 于2020年投资建设, 2020年以来, 2016年下半年以来: the year of an event or a start, not a figure's period
-        years = [m for m in YEAR.finditer(s) if not (m.group("rest") or "").strip()[:1].isdigit()
-                 and not s[:m.start()].endswith(("于", "自", "从", "在", "按")) and not SINCE.match(s, m.end())]
+        years = [
+            m
+            for m in YEAR.finditer(s)
+            if not (m.group("rest") or "").strip()[:1].isdigit()
+            and not s[: m.start()].endswith(("于", "自", "从", "在", "按"))
+            and not SINCE.match(s, m.end())
+        ]
         out: list[Candidate] = []
         previous: Item | None = None
-        last_named: Item | None = None  # the last item read with a name: 增速全省排列第92位，两年平均增长5.6% averages the GDP's
+        last_named: Item | None = (
+            None  # the last item read with a name: 增速全省排列第92位，两年平均增长5.6% averages the GDP's
+        )
         pair: list | None = None  # the years of a 由...到 pair being read, and of the last one read
         pair_kind: str | None = None
         last_pair: list | None = None
 
-        def done(item: Item, subject: str | None, start: int | None, code: str | None = None, label: str | None = None) -> None:
+        def done(
+            item: Item, subject: str | None, start: int | None, code: str | None = None, label: str | None = None
+        ) -> None:
             nonlocal previous, last_named
             item.subject, item.subject_start, item.code = subject, start, code
-            item.label = label if label is not None else (self.catalog.indicators[subject].name_zh if subject in self.catalog.indicators else None)
+            item.label = (
+                label
+                if label is not None
+                else (self.catalog.indicators[subject].name_zh if subject in self.catalog.indicators else None)
+            )
             previous = item
             last_named = item if item.label else last_named
             if item.label and item.figure and (not self._named or self._named[-1].label != item.label):
                 self._named.append(item)
 
-        def uncatalogued(item: Item, kind: str, pattern: str, label: str | None, label_start: int | None, inherited: bool = False,
-                         place_before: int | None = None):
+        def uncatalogued(
+            item: Item,
+            kind: str,
+            pattern: str,
+            label: str | None,
+            label_start: int | None,
+            inherited: bool = False,
+            place_before: int | None = None,
+        ):
             """Proposes a figure no catalog indicator reads, with the name as printed: an analyst cannot review what is
             never shown."""
             if label:
-                out.append(self._candidate(document, s, origin, item.figure, None, kind, pattern, label_start, paragraph, places,
-                                           entities, years, inherited=inherited, label=_measure_label(label, kind),
-                                           place_before=place_before))
+                out.append(
+                    self._candidate(
+                        document,
+                        s,
+                        origin,
+                        item.figure,
+                        None,
+                        kind,
+                        pattern,
+                        label_start,
+                        paragraph,
+                        places,
+                        entities,
+                        years,
+                        inherited=inherited,
+                        label=_measure_label(label, kind),
+                        place_before=place_before,
+                    )
+                )
 
         for index, item in enumerate(items):
             lead_from = previous.end if previous else 0
-            lead = s[lead_from:item.start]
+            lead = s[lead_from : item.start]
             following_item = items[index + 1] if index + 1 < len(items) else None
             if item.rank is not None:
-                before = previous if previous and previous.subject else last_named if last_named and last_named.subject else None
+                before = (
+                    previous
+                    if previous and previous.subject
+                    else last_named
+                    if last_named and last_named.subject
+                    else None
+                )
                 before = None if any(lead_from <= e[0] < item.start for e in entities) else before
-                out += self._ranks(document, s, origin, item, before, names, lead_from, paragraph, places, entities, years)
+                out += self._ranks(
+                    document, s, origin, item, before, names, lead_from, paragraph, places, entities, years
+                )
                 done(item, item.subject, item.subject_start)
                 continue
             figure = item.figure
@@ -681,21 +918,64 @@ class Extractor:
                 main = item.restates
                 code = main.code if main.code and self.fits(main.code, figure) else None
                 if code:
-                    out.append(self._candidate(document, s, origin, figure, code, "level", "restated", main.subject_start, paragraph,
-                                               places, entities, years, inherited=True))
+                    out.append(
+                        self._candidate(
+                            document,
+                            s,
+                            origin,
+                            figure,
+                            code,
+                            "level",
+                            "restated",
+                            main.subject_start,
+                            paragraph,
+                            places,
+                            entities,
+                            years,
+                            inherited=True,
+                        )
+                    )
                 elif main.label or main.code:
-                    uncatalogued(item, "level", "restated", main.label or self.catalog.indicators[main.code].name_zh,
-                                 main.subject_start, inherited=True)
+                    uncatalogued(
+                        item,
+                        "level",
+                        "restated",
+                        main.label or self.catalog.indicators[main.code].name_zh,
+                        main.subject_start,
+                        inherited=True,
+                    )
                 continue
-            kind, pattern = self._kind(lead, figure, s[:item.start])
+            kind, pattern = self._kind(lead, figure, s[: item.start])
             if kind == "streak":
-                code = previous and (self.measure_of(previous.code, "streak") if previous.code else None
-                                     or (self.measure_of(previous.subject, "streak") if previous.subject else None))
+                code = previous and (
+                    self.measure_of(previous.code, "streak")
+                    if previous.code
+                    else None or (self.measure_of(previous.subject, "streak") if previous.subject else None)
+                )
                 if code:
-                    out.append(self._candidate(document, s, origin, figure, code, "streak", "streak", previous.subject_start,
-                                               paragraph, places, entities, years, inherited=True))
+                    out.append(
+                        self._candidate(
+                            document,
+                            s,
+                            origin,
+                            figure,
+                            code,
+                            "streak",
+                            "streak",
+                            previous.subject_start,
+                            paragraph,
+                            places,
+                            entities,
+                            years,
+                            inherited=True,
+                        )
+                    )
                 # the figure after 连续N年保持 (35%以上的增长) is the streak's threshold, not an observation
-                if following_item and following_item.figure and not re.search(r"[，,。；;]", s[item.end:following_item.start]):
+                if (
+                    following_item
+                    and following_item.figure
+                    and not re.search(r"[，,。；;]", s[item.end : following_item.start])
+                ):
                     following_item.figure = None
                 previous = item
                 continue
@@ -705,89 +985,188 @@ class Extractor:
                     code = self.variant(code, other.figure, s) if code else None
                     place_end = place_end[0] if place_end else None  # each place of a list of places: its own figure
                     if code:
-                        out.append(self._candidate(document, s, origin, other.figure, code, kind_r, "respectively", subject_start,
-                                                   paragraph, places, entities, years, place_before=place_end))
+                        out.append(
+                            self._candidate(
+                                document,
+                                s,
+                                origin,
+                                other.figure,
+                                code,
+                                kind_r,
+                                "respectively",
+                                subject_start,
+                                paragraph,
+                                places,
+                                entities,
+                                years,
+                                place_before=place_end,
+                            )
+                        )
                     else:
-                        uncatalogued(other, kind_r, "respectively", _clean_label(_headed(text, respectively), self), subject_start,
-                                     place_before=place_end)
+                        uncatalogued(
+                            other,
+                            kind_r,
+                            "respectively",
+                            _clean_label(_headed(text, respectively), self),
+                            subject_start,
+                            place_before=place_end,
+                        )
                     other.figure = None
-                    done(other, self._level_of(code), subject_start, code,
-                         label=None if code else _clean_label(_headed(text, respectively), self))
+                    done(
+                        other,
+                        self._level_of(code),
+                        subject_start,
+                        code,
+                        label=None if code else _clean_label(_headed(text, respectively), self),
+                    )
                 continue
             code, subject_start, inherited = None, None, False
             leading = [n for n in names if lead_from <= n[0] and n[1] <= item.start]
             share = re.search(r"占([^，,。]{1,20}?)的?(比重|比例)", lead) if kind == "share" else None
             if kind == "share" and share is None:
-                share = re.search(r"(?<![\u4e00-\u9fff])占([^，,。；;]{1,20}?)的?\s*$", lead)  # ；占全区投资的51.1%: of what, not what
+                share = re.search(
+                    r"(?<![\u4e00-\u9fff])占([^，,。；;]{1,20}?)的?\s*$", lead
+                )  # ；占全区投资的51.1%: of what, not what
             named = BRACKETED_NAME.search(lead)
-            if named and (inside := [n for n in leading if lead_from + named.start(1) <= n[0] and n[1] <= lead_from + named.end(1)]):
-                leading, share = inside[-1:], None  # 占常住人口的比重（常住人口城镇化率）为43.01%: the name in brackets is the indicator
+            if named and (
+                inside := [
+                    n for n in leading if lead_from + named.start(1) <= n[0] and n[1] <= lead_from + named.end(1)
+                ]
+            ):
+                leading, share = (
+                    inside[-1:],
+                    None,
+                )  # 占常住人口的比重（常住人口城镇化率）为43.01%: the name in brackets is the indicator
             if share:
                 leading = [n for n in leading if n[1] <= lead_from + share.start()]
-            if leading and (cut := re.search(r"[，,；;：:]([^，,；;：:]*)$", s[leading[-1][1]:item.start])) and \
-                    kind in ("level", "growth") and not self._bare(cut.group(1)) and _clean_label(cut.group(1), self) and \
-                    "其中" not in s[leading[-1][1]:item.start] and _clean_label(cut.group(1), self) not in PARTS and \
-                    not re.match(r"(预计|计划|投入|实现|完成|达到|共|累计|新增|带动|吸引|争取|拉动|带来|总计|合计|同比|比上年)", cut.group(1).strip()):
+            if (
+                leading
+                and (cut := re.search(r"[，,；;：:]([^，,；;：:]*)$", s[leading[-1][1] : item.start]))
+                and kind in ("level", "growth")
+                and not self._bare(cut.group(1))
+                and _clean_label(cut.group(1), self)
+                and "其中" not in s[leading[-1][1] : item.start]
+                and _clean_label(cut.group(1), self) not in PARTS
+                and not re.match(
+                    r"(预计|计划|投入|实现|完成|达到|共|累计|新增|带动|吸引|争取|拉动|带来|总计|合计|同比|比上年)",
+                    cut.group(1).strip(),
+                )
+            ):
                 leading = []  # 在第三产业中，批发和零售业增加值增长5.1%: the clause names its own subject, not the one before
             # 24个重大科技创新载体, 4万平方米的专业无人机生产制造基地: the name after the figure
-            following = [n for n in names if figure.end <= n[0] and (following_item is None or n[1] <= following_item.start)
-                         and not re.search(r"[，,。；;：:]", s[figure.end:n[0]])
-                         and (self.catalog.indicators[self.catalog.names[n[2]]].measure_type == "count" or s[figure.end:figure.end + 1] == "的"
-                              or (self.catalog.unit(figure.unit) or ("",))[0] == "m2")]  # 2.6平方公里科技创新集群
-            if not following and not leading and (selected := re.match(r"[^，,。；;]{0,6}[，,]?(入选|入围|获评|被评为|认定为)", s[figure.end:])):
-                following = [n for n in names if figure.end + selected.end() <= n[0] <= figure.end + selected.end() + 2
-                             and self.catalog.indicators[self.catalog.names[n[2]]].measure_type == "count"]
+            following = [
+                n
+                for n in names
+                if figure.end <= n[0]
+                and (following_item is None or n[1] <= following_item.start)
+                and not re.search(r"[，,。；;：:]", s[figure.end : n[0]])
+                and (
+                    self.catalog.indicators[self.catalog.names[n[2]]].measure_type == "count"
+                    or s[figure.end : figure.end + 1] == "的"
+                    or (self.catalog.unit(figure.unit) or ("",))[0] == "m2"
+                )
+            ]  # 2.6平方公里科技创新集群
+            if (
+                not following
+                and not leading
+                and (selected := re.match(r"[^，,。；;]{0,6}[，,]?(入选|入围|获评|被评为|认定为)", s[figure.end :]))
+            ):
+                following = [
+                    n
+                    for n in names
+                    if figure.end + selected.end() <= n[0] <= figure.end + selected.end() + 2
+                    and self.catalog.indicators[self.catalog.names[n[2]]].measure_type == "count"
+                ]
             near_before = leading and item.start - leading[-1][1] <= 4
             # what 同比增长 after a figure measures: the figure's subject, unless the words before it name another
-            said = lead[:share.start()] if kind == "share" and share else lead  # 占地区生产总值的比重: of the subject before 占
-            inherit = previous if previous and previous.subject and self._bare(said) and not any(
-                lead_from <= e[0] for e in entities) else None
+            said = (
+                lead[: share.start()] if kind == "share" and share else lead
+            )  # 占地区生产总值的比重: of the subject before 占
+            inherit = (
+                previous
+                if previous and previous.subject and self._bare(said) and not any(lead_from <= e[0] for e in entities)
+                else None
+            )
             pairing = pair is not None and pair[1] is None and re.search(r"(到|至)", lead)
-            if kind == "level" and following and (following[0][0] - figure.end <= 2 or not leading
-                                                  or following[0][0] - figure.end <= 6 and not near_before):
+            if (
+                kind == "level"
+                and following
+                and (
+                    following[0][0] - figure.end <= 2
+                    or not leading
+                    or following[0][0] - figure.end <= 6
+                    and not near_before
+                )
+            ):
                 code, subject_start, pattern = self.catalog.names[following[0][2]], following[0][0], "count"
-            elif leading and (qualified := self._qualified(s, self._segment_start(s, lead_from, item), leading[-1], item)):
+            elif leading and (
+                qualified := self._qualified(s, self._segment_start(s, lead_from, item), leading[-1], item)
+            ):
                 # 对香港出口, 机电产品出口值, 城镇常住人口: words before a catalog name narrow it to an indicator of its own
                 segment = self._segment_start(s, lead_from, item)
-                qualified = aka.group(1) if (aka := ALSO_CALLED.search(lead)) else qualified  # (户籍人口城镇化率)为27.33%
+                qualified = (
+                    aka.group(1) if (aka := ALSO_CALLED.search(lead)) else qualified
+                )  # (户籍人口城镇化率)为27.33%
                 uncatalogued(item, kind, pattern, qualified, segment)
                 done(item, None, segment, label=qualified)
                 continue
             elif leading:
                 code, subject_start = self.catalog.names[leading[-1][2]], leading[-1][0]
                 extended = NOUN_AFTER_NAME.match(s, leading[-1][1])
-                if extended and extended.end() <= item.start and not self.catalog.indicators[code].name_zh.endswith(extended.group(2)):
+                if (
+                    extended
+                    and extended.end() <= item.start
+                    and not self.catalog.indicators[code].name_zh.endswith(extended.group(2))
+                ):
                     # 第二产业投资增长2%: the industry's investment, not the industry's value added
-                    label = s[subject_start:extended.end()]
+                    label = s[subject_start : extended.end()]
                     uncatalogued(item, kind, pattern, label, subject_start)
                     done(item, None, subject_start, label=label)
                     continue
-                clause = s[max(s.rfind(c, 0, subject_start) for c in "，,；;：:") + 1:subject_start]
-                if kind == "level" and re.search(ADDED_WORDS, clause + s[leading[-1][1]:item.start]) \
-                        and not re.search(ADDED_WORDS, self.catalog.indicators[code].name_zh):
+                clause = s[max(s.rfind(c, 0, subject_start) for c in "，,；;：:") + 1 : subject_start]
+                if (
+                    kind == "level"
+                    and re.search(ADDED_WORDS, clause + s[leading[-1][1] : item.start])
+                    and not re.search(ADDED_WORDS, self.catalog.indicators[code].name_zh)
+                ):
                     # 新增国家高新技术企业186家: the additions, not the total the indicator counts (总数达到 after it is)
-                    label = _clean_label(s[self._segment_start(s, lead_from, item):item.start], self)
+                    label = _clean_label(s[self._segment_start(s, lead_from, item) : item.start], self)
                     uncatalogued(item, "level", pattern, label, subject_start)
                     done(item, code, subject_start)
                     continue
-            elif previous and previous.figure and not leading and PART_SAID.search(lead) and \
-                    (previous.code and self.fits(previous.code, figure) or not previous.code and previous.label):
+            elif (
+                previous
+                and previous.figure
+                and not leading
+                and PART_SAID.search(lead)
+                and (previous.code and self.fits(previous.code, figure) or not previous.code and previous.label)
+            ):
                 # 增速一季度(6.1%)…、上半年(6.9%)…；全年增长7%: the same name's figure for another part of the year
                 if not previous.code:
                     uncatalogued(item, kind, pattern, previous.label, previous.subject_start, inherited=True)
                     done(item, None, previous.subject_start, label=previous.label)
                     continue
                 code, subject_start, inherited = previous.code, previous.subject_start, True
-            elif kind == "level" and previous and previous.code and previous.figure and self.fits(previous.code, figure) \
-                    and (place := _place_only(s, lead_from, item.start, places)) is not None:
+            elif (
+                kind == "level"
+                and previous
+                and previous.code
+                and previous.figure
+                and self.fits(previous.code, figure)
+                and (place := _place_only(s, lead_from, item.start, places)) is not None
+            ):
                 # 生产总值：潍城区364.0亿元，寒亭区(含经济开发区)270.3亿元: each region's figure of the name said first
                 code, subject_start, inherited = previous.code, place, True
             elif inherit and (kind != "level" or re.search(TOTAL_WORDS, lead) or pairing):
                 code, subject_start, inherited = inherit.subject, inherit.subject_start, True
-            elif inherit and kind == "level":  # 首次突破5万亿元大关: a figure of the same subject, read as no observation
+            elif (
+                inherit and kind == "level"
+            ):  # 首次突破5万亿元大关: a figure of the same subject, read as no observation
                 segment = self._segment_start(s, lead_from, item)
-                label = self._after_subject(s[segment:item.start], inherit, figure, part="其中" in lead)
-                if label:  # ，其中：男性61.11万人; 按平均汇率计算为2865美元: a figure of its own, of a part or in another unit
+                label = self._after_subject(s[segment : item.start], inherit, figure, part="其中" in lead)
+                if (
+                    label
+                ):  # ，其中：男性61.11万人; 按平均汇率计算为2865美元: a figure of its own, of a part or in another unit
                     uncatalogued(item, kind, pattern, label, segment)
                     done(item, None, segment, label=label)
                 else:
@@ -802,7 +1181,9 @@ class Extractor:
             if code:
                 own_type = self.catalog.indicators[code].measure_type
                 if kind == "level" and own_type in ("growth_yoy", "share", "ratio"):
-                    kind = {"growth_yoy": "growth", "share": "share"}.get(own_type, "multiple" if self.catalog.indicators[code].unit == "times" else "share")
+                    kind = {"growth_yoy": "growth", "share": "share"}.get(
+                        own_type, "multiple" if self.catalog.indicators[code].unit == "times" else "share"
+                    )
                 resolved = self.measure_of(code, kind)
                 if resolved is None and kind == "growth" and leading and not inherited:
                     resolved = self.by_text(leading[-1][2], "growth")
@@ -810,14 +1191,30 @@ class Extractor:
                 base_subject = self._level_of(code) if code else self._level_of(base_subject)
             # 由 YYYY 年的 N 增长到 YYYY 年的 M: each figure of its year; a pair without years takes the last pair's
             year = None
-            if pair is not None and pair[1] is None and re.search(r"(到|至)", lead) and pair_kind and kind == "level" \
-                    and base_subject and (paired := self.measure_of(base_subject, pair_kind)):
-                kind, code = pair_kind, self.variant(paired, figure, s)  # 由4.02%提高至5.81%: the second of a pair is what the first is
-            to_next = "由" in lead and following_item is not None and following_item.figure is not None \
-                and re.search(r"(到|至)", s[item.end:following_item.start])
+            if (
+                pair is not None
+                and pair[1] is None
+                and re.search(r"(到|至)", lead)
+                and pair_kind
+                and kind == "level"
+                and base_subject
+                and (paired := self.measure_of(base_subject, pair_kind))
+            ):
+                kind, code = (
+                    pair_kind,
+                    self.variant(paired, figure, s),
+                )  # 由4.02%提高至5.81%: the second of a pair is what the first is
+            to_next = (
+                "由" in lead
+                and following_item is not None
+                and following_item.figure is not None
+                and re.search(r"(到|至)", s[item.end : following_item.start])
+            )
             if to_next or (pair is not None and pair[1] is None and re.search(r"(到|至)", lead)):
                 pattern = "from_to"
-                own = [y.group("year") for y in years if lead_from <= y.start() < item.start and not self._comparison(s, y)]
+                own = [
+                    y.group("year") for y in years if lead_from <= y.start() < item.start and not self._comparison(s, y)
+                ]
                 if to_next:
                     pair, pair_kind = [own[-1] if own else None, None], kind
                     year = pair[0] or (last_pair[0] if last_pair else None)
@@ -829,46 +1226,81 @@ class Extractor:
                 if base_subject and kind != "level":  # the change or contribution of a catalogued level
                     label = self.catalog.indicators[base_subject].name_zh
                     if inherited and previous and previous.subject == base_subject and previous.label:
-                        label = previous.label  # 产销率达到97.8%，比上年提高0.3个百分点: the name as printed, not the level's
-                    printed = _clean_label(s[self._segment_start(s, lead_from, item):item.start], self) if leading else None
-                    if printed and any(_key(n) in _key(printed) for n in (label, s[leading[-1][0]:leading[-1][1]])):
+                        label = (
+                            previous.label
+                        )  # 产销率达到97.8%，比上年提高0.3个百分点: the name as printed, not the level's
+                    printed = (
+                        _clean_label(s[self._segment_start(s, lead_from, item) : item.start], self) if leading else None
+                    )
+                    if printed and any(_key(n) in _key(printed) for n in (label, s[leading[-1][0] : leading[-1][1]])):
                         label = printed  # 第一产业比重下降2.5个百分点: the name as printed
                     elif kind == "change" and re.search(r"(比重|占比)", lead) and not re.search(r"(比重|占比)", label):
                         label += "比重"  # 第三产业增加值比重比上年提高0.8个百分点: the share's change
-                    if (aka := ALSO_CALLED.search(lead)):
+                    if aka := ALSO_CALLED.search(lead):
                         label = aka.group(1)  # 占全市户籍人口的比重(户籍人口城镇化率)为27.33%: the name in brackets
-                elif base_subject and kind == "level" and leading and self._bare(s[leading[-1][1]:item.start]) and \
-                        (self.catalog.unit(figure.unit) or ("",))[0] not in ("", self.catalog.indicators[base_subject].unit):
+                elif (
+                    base_subject
+                    and kind == "level"
+                    and leading
+                    and self._bare(s[leading[-1][1] : item.start])
+                    and (self.catalog.unit(figure.unit) or ("",))[0]
+                    not in ("", self.catalog.indicators[base_subject].unit)
+                ):
                     # 粮食播种面积10477.1万亩 (the catalog's is in hectares), 人均生产总值约合20533美元: another unit that does not
                     # convert at a fixed rate, registered apart by its base unit
                     label = self.catalog.indicators[base_subject].name_zh
                 elif base_subject and kind == "level" and leading and not inherited:
                     # 规模以上工业企业资产负债率为78.0%: words after a catalog name make another indicator of it
                     segment = self._segment_start(s, lead_from, item)
-                    label = _clean_label(s[segment:item.start], self)
+                    label = _clean_label(s[segment : item.start], self)
                     label = label if label and _key(label) != leading[-1][2] else None
                     subject_start = segment if label else subject_start
                 else:
                     segment = self._segment_start(s, lead_from, item)
-                    words = s[segment:item.start]
+                    words = s[segment : item.start]
                     # the name read last: in this sentence, else the sentence before (上涨0.9%。其中，城市上涨0.6%)
-                    prior = previous.label if previous and previous.label else None if previous else paragraph.get("label")
+                    prior = (
+                        previous.label if previous and previous.label else None if previous else paragraph.get("label")
+                    )
                     if kind == "share" and words.lstrip().startswith("占") and prior:
                         words = prior + words.lstrip()  # 民营经济增加值...，占全市经济总量的59.0%
                         segment = previous.subject_start if previous and previous.subject_start is not None else segment
                     label = _clean_label(words, self) if not base_subject else None
                     if (aka := ALSO_CALLED.search(words)) and not base_subject:
                         label = aka.group(1)  # 占全市户籍人口的比重(户籍人口城镇化率)为27.33%: the name in brackets
-                    if label and re.fullmatch(r"(比|较)(上年|去年|上年同期|去年同期)(多增|少增|多|少)了?", label) and prior:
+                    if (
+                        label
+                        and re.fullmatch(r"(比|较)(上年|去年|上年同期|去年同期)(多增|少增|多|少)了?", label)
+                        and prior
+                    ):
                         label = prior  # 夏粮产量…，比上年多0.07万吨: the change of the name before
-                    if label is None and kind == "share" and prior and re.fullmatch(r"\s*[，,；;]?\s*占", s[segment:item.start]):
+                    if (
+                        label is None
+                        and kind == "share"
+                        and prior
+                        and re.fullmatch(r"\s*[，,；;]?\s*占", s[segment : item.start])
+                    ):
                         label = prior + "比重"  # 男性人口663.38万人，占51.05%: the name's share of the whole
                     if label and TARGET_DONE.fullmatch(label) and prior:
                         label = prior + "完成目标比例"  # 城镇新增就业…，完成全年目标的120.5%
-                    if label is None and kind == "level" and prior and "美元" in figure.unit and re.search(r"(汇率|折合|约合|折算|相当于)", words):
-                        label = prior  # 人均地区生产总值59447元，按2022年平均汇率计算为8838美元: the same figure in dollars
-                    if label is None and kind == "change" and previous and previous.label and previous.figure and \
-                            re.fullmatch(r"\s*[，,]\s*(新增|净增|净减)了?\s*", s[previous.end:item.start]):
+                    if (
+                        label is None
+                        and kind == "level"
+                        and prior
+                        and "美元" in figure.unit
+                        and re.search(r"(汇率|折合|约合|折算|相当于)", words)
+                    ):
+                        label = (
+                            prior  # 人均地区生产总值59447元，按2022年平均汇率计算为8838美元: the same figure in dollars
+                        )
+                    if (
+                        label is None
+                        and kind == "change"
+                        and previous
+                        and previous.label
+                        and previous.figure
+                        and re.fullmatch(r"\s*[，,]\s*(新增|净增|净减)了?\s*", s[previous.end : item.start])
+                    ):
                         label = previous.label  # 私有企业4万户，新增1.38万户
                     if label and re.fullmatch(r"(两年|三年)?平均|年均", label) and last_named:
                         label = last_named.label  # ...增长8.7%，两年平均增长5.6%: the same name's average
@@ -879,9 +1311,17 @@ class Extractor:
                         grew = previous is not None and previous.figure is not None and previous.figure.unit == "%"
                         stem = prior + "增速" if grew and not re.search(r"(增速|增幅|涨幅|率|比重)$", prior) else prior
                         label = f"{stem}({label})"
-                    if label and label.startswith("对") and re.search(CONTRIBUTION_WORDS, label) and previous and previous.label:
+                    if (
+                        label
+                        and label.startswith("对")
+                        and re.search(CONTRIBUTION_WORDS, label)
+                        and previous
+                        and previous.label
+                    ):
                         stem = previous.label if _stem(previous.label) is None else _stem(previous.label)
-                        label = stem.rsplit("_", 1)[0] + label  # 第一产业增加值...，对GDP增长贡献率为12.6%: the first industry's
+                        label = (
+                            stem.rsplit("_", 1)[0] + label
+                        )  # 第一产业增加值...，对GDP增长贡献率为12.6%: the first industry's
                     if label in PARTS and prior:
                         # 居民消费价格上涨1.6%，其中城市上涨1.4%，农村上涨1.8%: the parts of the whole named before them
                         whole = prior.rsplit("_", 1)[0] if "_" in prior else None if prior in PARTS else prior
@@ -893,28 +1333,72 @@ class Extractor:
                     if label and counted and not base_subject and DOING.search(label):
                         # 精心打造8条特色餐饮街区: what is counted comes after the count; 出台…12条 counts no statistic
                         after = COUNTED_AFTER.match(s, item.end)
-                        label = _clean_label(after.group(1), self) if after and not after.group(1).startswith("等") else None
+                        label = (
+                            _clean_label(after.group(1), self)
+                            if after and not after.group(1).startswith("等")
+                            else None
+                        )
                     if label is None and not base_subject and counted and (after := COUNTED_AFTER.match(s, item.end)):
                         label = _clean_label(after.group(1), self)  # 1919个贫困村全部脱贫出列: the name after a count
                     subject_start = segment if label else subject_start
-                if label and not (kind == "level" and following_item is None and re.match(r"[^，,。；;]{0,4}(以上|以下|及以上)", s[item.end:])):
+                if label and not (
+                    kind == "level"
+                    and following_item is None
+                    and re.match(r"[^，,。；;]{0,4}(以上|以下|及以上)", s[item.end :])
+                ):
                     uncatalogued(item, kind, pattern, label, subject_start)
                 done(item, base_subject, subject_start, label=label)  # the name as printed, for what follows
                 continue
-            out.append(self._candidate(document, s, origin, figure, code, kind, pattern, subject_start, paragraph, places,
-                                       entities, years, inherited=inherited, year=year))
+            out.append(
+                self._candidate(
+                    document,
+                    s,
+                    origin,
+                    figure,
+                    code,
+                    kind,
+                    pattern,
+                    subject_start,
+                    paragraph,
+                    places,
+                    entities,
+                    years,
+                    inherited=inherited,
+                    year=year,
+                )
+            )
             done(item, base_subject, subject_start, code)
         for m in structures:  # 三次产业结构为7.2:40.0:52.8: the shares of GDP of the three industries
-            last_year = re.search(r"由上年的?\s*$", s[max(0, m.start() - 8):m.start()]) and document.year
-            if m is not structures[0] and document.year and not YEAR.search(s[max(0, m.start() - 8):m.start()]):
-                last_year, this_year = False, str(document.year)  # 由2018年的5.7:49.3:45.0优化为6.6:45.8:47.6: the year's
+            last_year = re.search(r"由上年的?\s*$", s[max(0, m.start() - 8) : m.start()]) and document.year
+            if m is not structures[0] and document.year and not YEAR.search(s[max(0, m.start() - 8) : m.start()]):
+                last_year, this_year = (
+                    False,
+                    str(document.year),
+                )  # 由2018年的5.7:49.3:45.0优化为6.6:45.8:47.6: the year's
             else:
                 this_year = None
-            for n, code in zip(range(1, 4), ("primary_industry_share", "secondary_industry_share", "tertiary_industry_share")):
+            for n, code in zip(
+                range(1, 4), ("primary_industry_share", "secondary_industry_share", "tertiary_industry_share")
+            ):
                 if code in self.catalog.indicators:
                     figure = Figure(m.start(n), m.end(n), Decimal(m.group(n)), None, "%", "", m.group(n))
-                    out.append(self._candidate(document, s, origin, figure, code, "share", "structure", m.start(), paragraph,
-                                               places, entities, years, year=str(int(document.year) - 1) if last_year else this_year))
+                    out.append(
+                        self._candidate(
+                            document,
+                            s,
+                            origin,
+                            figure,
+                            code,
+                            "share",
+                            "structure",
+                            m.start(),
+                            paragraph,
+                            places,
+                            entities,
+                            years,
+                            year=str(int(document.year) - 1) if last_year else this_year,
+                        )
+                    )
         self._carry(s, paragraph, places, entities, years)
         paragraph["label"] = last_named.label if last_named else None
         return out
@@ -925,7 +1409,9 @@ class Extractor:
         2019年的6.6:45.8:47.6), when its parts add up to 100."""
         out = []
         for m in STRUCTURE_RATIO.finditer(s):
-            said = re.search(r"(三次产业|产业结构|三产|产业比|产业之比|产业增加值比)", s[max(0, m.start() - 40):m.start()])
+            said = re.search(
+                r"(三次产业|产业结构|三产|产业比|产业之比|产业增加值比)", s[max(0, m.start() - 40) : m.start()]
+            )
             if said and 99 <= sum(float(m.group(n)) for n in range(1, 4)) <= 101:
                 out.append(m)
         return out
@@ -939,7 +1425,9 @@ class Extractor:
         """The name of a level printed right after another's figure, if it is one: a part after 其中 (户籍人口...，其中：
         男性61.11万人 -> 户籍人口男性), the same level in another currency (人均地区生产总值19763元，按平均汇率计算为2865美元),
         not the same figure said again (首次突破5万亿元大关)."""
-        if (re.search(r"(按.{0,16}(计算|折算)|汇率(计算|折算)|约合|折合)", words) or words.strip() in ("(", "（")) and subject.label:
+        if (
+            re.search(r"(按.{0,16}(计算|折算)|汇率(计算|折算)|约合|折合)", words) or words.strip() in ("(", "（")
+        ) and subject.label:
             # ...，按平均汇率计算为2865美元; 17.8万公顷(267万亩): the same level in another unit
             level_unit = (self.catalog.unit(subject.figure.unit) or (None,))[0] if subject.figure else None
             return subject.label if level_unit != (self.catalog.unit(figure.unit) or (None,))[0] else None
@@ -954,30 +1442,50 @@ class Extractor:
     def _qualified(self, s: str, segment: int, name: tuple, item: Item) -> str | None:
         """The name printed when words the sentence does not otherwise explain (not 全年, 全市, a region, 实现, 规模以上)
         stand right before a catalog name: an indicator of its own, uncatalogued (对香港出口 is not 出口)."""
-        before = s[segment:name[0]]
+        before = s[segment : name[0]]
         if ZONE.search(before) and re.search(r"(区|圈|带|群)$", before.rstrip()):
-            return _clean_label(s[segment:item.start], self)  # 成都平原经济区地区生产总值: a zone's, not the region's
-        if re.search(r"[轻重]$", before) and s[name[0]:name[1]].startswith("工业"):
-            return _clean_label(s[segment:item.start], self)  # 轻工业增加值: light industry's, not all industry's
-        if len(name[2]) > 5 or any(segment <= st < name[0] for st, _, _ in self._mentions(self.catalog._entity_pattern, s)):
+            return _clean_label(s[segment : item.start], self)  # 成都平原经济区地区生产总值: a zone's, not the region's
+        if re.search(r"[轻重]$", before) and s[name[0] : name[1]].startswith("工业"):
+            return _clean_label(s[segment : item.start], self)  # 轻工业增加值: light industry's, not all industry's
+        if len(name[2]) > 5 or any(
+            segment <= st < name[0] for st, _, _ in self._mentions(self.catalog._entity_pattern, s)
+        ):
             return None  # a long name is specific already (民用...驾驶员训练机构); an entity is read as the figure's entity
         prefix = _clean_label(before + "某某", self)
         prefix = prefix[:-2] if prefix and prefix.endswith("某某") else None
-        if not prefix or len(re.findall(r"[\u4e00-\u9fff]", prefix)) < 2 or re.search(r"(规模以上|规上|实现|完成|达到|累计|其中|全体|合计|公司|企业|集团)", prefix):
+        if (
+            not prefix
+            or len(re.findall(r"[\u4e00-\u9fff]", prefix)) < 2
+            or re.search(r"(规模以上|规上|实现|完成|达到|累计|其中|全体|合计|公司|企业|集团)", prefix)
+        ):
             return None
         if not before.rstrip().endswith(prefix) or re.search(r"\s$", before):
             return None  # the words must touch the name
-        return _clean_label(s[segment:item.start], self)
+        return _clean_label(s[segment : item.start], self)
 
     @staticmethod
     def _bare(lead: str) -> bool:
         """Whether the words between two figures name nothing new (，同比增长; ，比上年末提高; ，是2014年的)."""
-        lead = re.sub(r"^\s*[(（][^()（）]*[)）]", "", lead)  # 1.09万公顷(16.35万亩)，增长10.1%: an aside restating the figure
-        rest = re.sub(r"(19|20)\d{2}年(的|末|底)?|同比|比上年末?|比年初|较上年|按[^，,]{0,8}计算|首次|其中|分别|总数|总量|累计|全年|年末|"
-                      r"两年平均|三年平均|年均|扣除价格因素|实际|可比|与|相比|"
-                      r"增长|下降|提高|增加|减少|回落|上升|增速|增幅|达到|达|实现|为|了|是|的|超过|突破|接近|大约|超|逾|近|约|"
-                      r"由|到|至|跃升|升至|降至|大关|[\s，,；;：:、▲■●“”\"'（）()]", "", lead)
-        if len(rest) == 2 and rest not in PARTS and re.fullmatch(r"[\u4e00-\u9fff]{2}", rest) and not re.search(r"[全本当上下今季半年月期同现价自然增减降升提涨跌产完实达超占比为有计共累新净多少加长总额量率值亿万元幅速]", rest):
+        lead = re.sub(
+            r"^\s*[(（][^()（）]*[)）]", "", lead
+        )  # 1.09万公顷(16.35万亩)，增长10.1%: an aside restating the figure
+        rest = re.sub(
+            r"(19|20)\d{2}年(的|末|底)?|同比|比上年末?|比年初|较上年|按[^，,]{0,8}计算|首次|其中|分别|总数|总量|累计|全年|年末|"
+            r"两年平均|三年平均|年均|扣除价格因素|实际|可比|与|相比|"
+            r"增长|下降|提高|增加|减少|回落|上升|增速|增幅|达到|达|实现|为|了|是|的|超过|突破|接近|大约|超|逾|近|约|"
+            r"由|到|至|跃升|升至|降至|大关|[\s，,；;：:、▲■●“”\"'（）()]",
+            "",
+            lead,
+        )
+        if (
+            len(rest) == 2
+            and rest not in PARTS
+            and re.fullmatch(r"[\u4e00-\u9fff]{2}", rest)
+            and not re.search(
+                r"[全本当上下今季半年月期同现价自然增减降升提涨跌产完实达超占比为有计共累新净多少加长总额量率值亿万元幅速]",
+                rest,
+            )
+        ):
             return False  # 衣着同比下降0.4%, 居住下降1.6%: a name of two characters is a name
         return len(rest) <= 2
 
@@ -1001,7 +1509,9 @@ class Extractor:
         if figure.unit in ("%", "‰"):
             if GROWTH_LIST.search(before):
                 return "growth", "growth"  # 上涨的有：交通通信3.2%、教育文化娱乐2.6%: a list of growth rates
-            if tail.endswith(GROWTH_UP + GROWTH_DOWN + ("增速", "增幅", "增长率", "上涨", "涨幅", "降幅", "涨")) and not tail.endswith("自然增长率"):
+            if tail.endswith(
+                GROWTH_UP + GROWTH_DOWN + ("增速", "增幅", "增长率", "上涨", "涨幅", "降幅", "涨")
+            ) and not tail.endswith("自然增长率"):
                 if re.search(r"(两年|三年|年)平均|年均|平均每年", clause):
                     return "growth_average", "growth"  # 两年平均增长4.5%: not the year's growth, a measure of its own
                 return "growth", "growth"
@@ -1017,18 +1527,27 @@ class Extractor:
 
     def _respectively(self, s: str, lead_from: int, item: Item, rest: list[Item]):
         """A、B(和C) 分别增长 P%、Q%(、R%): [((code, subject start, kind), item)] or None."""
-        lead = s[lead_from:item.start]
+        lead = s[lead_from : item.start]
         at = lead.rfind("分别")
         if at >= 0:
-            verb = re.sub(r"^(仅|只|均|也|还|又)", "", lead[at + 2:])  # 分别仅增长2.0%、2.8%
-        elif self._last_respectively and re.fullmatch(r"\s*[，,]\s*(同比|比上年)?(增长|下降|增加|减少|提高|上涨)\s*", lead):
-            at, verb = 0, lead.strip(" ，,")  # 城、乡居民人均可支配收入分别为22694元、9527元，增长8.5%、11%: the same items
+            verb = re.sub(r"^(仅|只|均|也|还|又)", "", lead[at + 2 :])  # 分别仅增长2.0%、2.8%
+        elif self._last_respectively and re.fullmatch(
+            r"\s*[，,]\s*(同比|比上年)?(增长|下降|增加|减少|提高|上涨)\s*", lead
+        ):
+            at, verb = (
+                0,
+                lead.strip(" ，,"),
+            )  # 城、乡居民人均可支配收入分别为22694元、9527元，增长8.5%、11%: the same items
         else:
             return None
         group = [rest[0]]
         for other in rest[1:]:
-            glued = s[group[-1].end - 1:group[-1].end] in "%‰" and other.start == group[-1].end  # 4.2%5.0%6.7%: a page that lost its 、
-            if other.figure is None or not (glued or re.fullmatch(r"\s*[、,，和及与]\s*", s[group[-1].end:other.start])):
+            glued = (
+                s[group[-1].end - 1 : group[-1].end] in "%‰" and other.start == group[-1].end
+            )  # 4.2%5.0%6.7%: a page that lost its 、
+            if other.figure is None or not (
+                glued or re.fullmatch(r"\s*[、,，和及与]\s*", s[group[-1].end : other.start])
+            ):
                 break
             group.append(other)
         clause_start = max(lead.rfind(c, 0, at) for c in "，,。；;：:") + 1
@@ -1036,14 +1555,19 @@ class Extractor:
         kind = "growth" if verb.startswith(GROWTH_UP + GROWTH_DOWN + ("上涨", "下跌")) else "level"
         if kind == "growth" and group[0].figure.unit not in ("%", "‰", "倍", *POINTS):
             kind = "change"  # 分别增加1.2万人、0.8万人: the changes of levels
-        if kind == "level" and group[0].figure.unit in ("%", "‰") and (re.search("(比重|占比|比例)", verb + lead[clause_start:at])
-                                                                     or verb.strip().startswith("占")):
+        if (
+            kind == "level"
+            and group[0].figure.unit in ("%", "‰")
+            and (re.search("(比重|占比|比例)", verb + lead[clause_start:at]) or verb.strip().startswith("占"))
+        ):
             kind = "share"
         if re.search(CONTRIBUTION_WORDS, verb + lead[clause_start:at]) and group[0].figure.unit in ("%", *POINTS):
             kind = "contribution"
         elif group[0].figure.unit in POINTS:
             kind = "change"
-        measured = len(items) == 1 and items[0].strip().startswith("对")  # ，对经济增长的贡献率分别为10.1%、44.3%、45.6%
+        measured = len(items) == 1 and items[0].strip().startswith(
+            "对"
+        )  # ，对经济增长的贡献率分别为10.1%、44.3%、45.6%
         before = self._last_respectively
         measure_word = len(items) == 1 and re.fullmatch(r"\s*(增幅|增速|涨幅|降幅)\s*", items[0])
         share_of = not items and kind == "share" and verb.strip().startswith("占")
@@ -1051,19 +1575,40 @@ class Extractor:
         if not before and (measure_word or share_of or grew) and len(self._named) >= len(group) > 1:
             # A增长13.5%，B增长13.9%，增幅分别比上年提高3.6个、1.0个百分点; 男性3459万人，女性3168万人，分别占总人口的52.2%、
             # 47.8%: the names said before
-            said = items[0].strip() if measure_word else re.sub(r"的?\s*$", "", verb.strip()) + "比重" if share_of else ""
-            return [((self.measure_of(n.subject, kind) if n.subject else None, n.subject_start, kind, n.label + said), other)
-                    for n, other in zip(self._named[-len(group):], group)]
-        if measured and not before and len(group) == 3 and "三次产业" in s[:lead_from + clause_start]:
-            before = [(None, lead_from + clause_start, f"第{n}产业") for n in "一二三"]  # 三次产业结构比为…，对经济增长的贡献率分别为
+            said = (
+                items[0].strip() if measure_word else re.sub(r"的?\s*$", "", verb.strip()) + "比重" if share_of else ""
+            )
+            return [
+                (
+                    (self.measure_of(n.subject, kind) if n.subject else None, n.subject_start, kind, n.label + said),
+                    other,
+                )
+                for n, other in zip(self._named[-len(group) :], group)
+            ]
+        if measured and not before and len(group) == 3 and "三次产业" in s[: lead_from + clause_start]:
+            before = [
+                (None, lead_from + clause_start, f"第{n}产业") for n in "一二三"
+            ]  # 三次产业结构比为…，对经济增长的贡献率分别为
         if (not items or measured) and before and len(before) == len(group) and len(group) > 1:
             # ，分别拉动经济增长0.9、-0.6和1.4个百分点: the items named before, each with the verb printed now
-            said = items[0].strip() if measured else verb.strip() if len(re.findall(r"[\u4e00-\u9fff]", verb)) >= 2 else ""
-            return [((self.measure_of(base, kind) if base else None, start, kind, _subject(text) + said if said else text), other)
-                    for (base, start, text), other in zip(before, group)]
+            said = (
+                items[0].strip() if measured else verb.strip() if len(re.findall(r"[\u4e00-\u9fff]", verb)) >= 2 else ""
+            )
+            return [
+                (
+                    (
+                        self.measure_of(base, kind) if base else None,
+                        start,
+                        kind,
+                        _subject(text) + said if said else text,
+                    ),
+                    other,
+                )
+                for (base, start, text), other in zip(before, group)
+            ]
         if len(items) != len(group) or len(group) < 2:
             return None
-        if (listed := self._places_listed(items, lead_from + clause_start)):
+        if listed := self._places_listed(items, lead_from + clause_start):
             # 福州市、厦门市、泉州市新建商品住宅销售价格分别上涨4.4%、4.5%和5.5%: one name, each place's figure
             name, ends = listed
             code = self.by_text(_key(name), kind)
@@ -1094,9 +1639,9 @@ class Extractor:
         ends, name = [], ""
         for i, text in enumerate(items):
             found = self.places(text, [])
-            if not found or text[:found[0][0]].strip():
+            if not found or text[: found[0][0]].strip():
                 return None
-            rest = text[found[0][1]:].strip()
+            rest = text[found[0][1] :].strip()
             if rest and i < len(items) - 1:
                 return None
             name = rest
@@ -1108,7 +1653,11 @@ class Extractor:
         indicator = self.catalog.indicators.get(code) if code else None
         if indicator is None:
             return None
-        return indicator.base if indicator.measure_type in ("growth_yoy", "share", "ratio", "rank") and indicator.base else code
+        return (
+            indicator.base
+            if indicator.measure_type in ("growth_yoy", "share", "ratio", "rank") and indicator.base
+            else code
+        )
 
     def _ranks(self, document, s, origin, item, previous, names, lead_from, paragraph, places, entities, years):
         match = item.rank
@@ -1124,7 +1673,7 @@ class Extractor:
         if not subjects:
             subjects = [n for n in names if scope_from <= n[0] and n[1] <= match.end()]
         codes = [(self.catalog.names[n[2]], n[0]) for n in subjects]
-        if len(codes) > 1 and not re.search(r"[、及和与]", s[codes[0][1]:match.start()]):
+        if len(codes) > 1 and not re.search(r"[、及和与]", s[codes[0][1] : match.start()]):
             codes = codes[-1:]
         if not codes and previous is not None and previous.subject:
             codes = [(previous.subject, previous.subject_start)]
@@ -1133,22 +1682,70 @@ class Extractor:
             rank = self.measure_of(code, "rank")
             if rank is None:  # 增速全省排列第92位: a rank the catalog does not hold, proposed with its subject's name
                 item.subject, item.subject_start = code, start
-                growth = self.measure_of(code, "growth") if "增速" in s[lead_from:match.start()] else None
+                growth = self.measure_of(code, "growth") if "增速" in s[lead_from : match.start()] else None
                 name = self.catalog.indicators[growth or code].name_zh
-                figure = Figure(match.start(), match.end(), Decimal(value), None, "位", "", s[match.start():match.end()])
-                out.append(self._candidate(document, s, origin, figure, None, "rank", "rank", start, paragraph, places, entities,
-                                           years, inherited=not subjects, label=_measure_label(name, "rank")))
+                figure = Figure(
+                    match.start(), match.end(), Decimal(value), None, "位", "", s[match.start() : match.end()]
+                )
+                out.append(
+                    self._candidate(
+                        document,
+                        s,
+                        origin,
+                        figure,
+                        None,
+                        "rank",
+                        "rank",
+                        start,
+                        paragraph,
+                        places,
+                        entities,
+                        years,
+                        inherited=not subjects,
+                        label=_measure_label(name, "rank"),
+                    )
+                )
                 continue
             item.subject, item.subject_start = code, start
-            printed = s[match.start():match.end()]
+            printed = s[match.start() : match.end()]
             figure = Figure(match.start(), match.end(), Decimal(value), None, "位", "", printed)
-            out.append(self._candidate(document, s, origin, figure, rank, "rank", "rank", start, paragraph, places, entities,
-                                       years, inherited=not subjects))
+            out.append(
+                self._candidate(
+                    document,
+                    s,
+                    origin,
+                    figure,
+                    rank,
+                    "rank",
+                    "rank",
+                    start,
+                    paragraph,
+                    places,
+                    entities,
+                    years,
+                    inherited=not subjects,
+                )
+            )
             streak_code = self.measure_of(rank, "streak")
             if streak and streak_code:
                 figure = Figure(match.start(), match.end(), Decimal(_int(streak)), None, "年", "", printed)
-                out.append(self._candidate(document, s, origin, figure, streak_code, "streak", "streak", start, paragraph,
-                                           places, entities, years, inherited=not subjects))
+                out.append(
+                    self._candidate(
+                        document,
+                        s,
+                        origin,
+                        figure,
+                        streak_code,
+                        "streak",
+                        "streak",
+                        start,
+                        paragraph,
+                        places,
+                        entities,
+                        years,
+                        inherited=not subjects,
+                    )
+                )
         return out
 
     def _carry(self, s, paragraph, places, entities, years):
@@ -1164,10 +1761,27 @@ class Extractor:
 
     @staticmethod
     def _comparison(s: str, year: re.Match) -> bool:
-        return s[:year.start()].rstrip().endswith(COMPARISON_BEFORE_YEAR) and not s[year.end():].startswith(("以来",))
+        return s[: year.start()].rstrip().endswith(COMPARISON_BEFORE_YEAR) and not s[year.end() :].startswith(("以来",))
 
-    def _candidate(self, document, s, origin, figure, code, kind, pattern, subject_start, paragraph, places, entities, years,
-                   inherited=False, year=None, label=None, place_before=None) -> Candidate:
+    def _candidate(
+        self,
+        document,
+        s,
+        origin,
+        figure,
+        code,
+        kind,
+        pattern,
+        subject_start,
+        paragraph,
+        places,
+        entities,
+        years,
+        inherited=False,
+        year=None,
+        label=None,
+        place_before=None,
+    ) -> Candidate:
         flags, confidence = [], 0.95
         if code is None:
             flags.append(uncatalogued_flag(label))
@@ -1182,7 +1796,13 @@ class Extractor:
         # period
         period = year
         if period is None:
-            stated = [y for y in years if y.end() <= before and not self._comparison(s, y) and not (y.group("rest") or "").strip().endswith("日")]
+            stated = [
+                y
+                for y in years
+                if y.end() <= before
+                and not self._comparison(s, y)
+                and not (y.group("rest") or "").strip().endswith("日")
+            ]
             months = [y for y in stated if (y.group("rest") or "").strip().endswith("月")]
             plain = [y for y in stated if not (y.group("rest") or "").strip()[:1].isdigit()]
             if plain:
@@ -1210,14 +1830,22 @@ class Extractor:
             # 一季度(6.1%)、上半年(6.9%)、前三季度(7.2%)；全年增长7%: the quarters' figures are not the year's
             period = f"{period}-{part}"
             if part not in ("Q1", "Q2", "Q3", "Q4") and not part.isdigit():
-                flags.append(f"a period of quarters together ({period}): the warehouse holds years, quarters and months; set it")
+                flags.append(
+                    f"a period of quarters together ({period}): the warehouse holds years, quarters and months; set it"
+                )
                 confidence -= 0.1
         # region: named last before the figure (not an ancestor of the region in context: 稳居青岛市首位), else the
         # entity's, else the paragraph's, section's or document's; the version valid in the period
         context_place = self.resolve(paragraph["place"], period)
         ancestors = (set(context_place.ancestors) | {context_place.parent_code}) if context_place else set()
-        named_places = [(p, name) for st, en, p, name in places if en <= (place_before or before) and not any(e[0] <= st < e[1] for e in entities)
-                        and not (context_place and {q.code for q in p} <= ancestors) and _existed(p, period)]
+        named_places = [
+            (p, name)
+            for st, en, p, name in places
+            if en <= (place_before or before)
+            and not any(e[0] <= st < e[1] for e in entities)
+            and not (context_place and {q.code for q in p} <= ancestors)
+            and _existed(p, period)
+        ]
         place, region_flag = None, None
         if named_places:
             places_named, name = named_places[-1]
@@ -1225,12 +1853,17 @@ class Extractor:
             if place is None:
                 region_flag = f"region '{name}' names more than one place; set it"
         elif entity and entity[1]:
-            place = self.resolve(tuple(p for ps in self.catalog.regions.values() for p in ps if p.code == entity[1]), period)
+            place = self.resolve(
+                tuple(p for ps in self.catalog.regions.values() for p in ps if p.code == entity[1]), period
+            )
         else:
             place = context_place
             if place is None:
-                region_flag = "no region named in the text, its title or sidecar; set it" if not paragraph["place"] \
+                region_flag = (
+                    "no region named in the text, its title or sidecar; set it"
+                    if not paragraph["place"]
                     else "the region in context names more than one place; set it"
+                )
             else:
                 confidence -= 0.05
         region_code = place.code if place else None
@@ -1238,13 +1871,16 @@ class Extractor:
             flags.append(region_flag)
             confidence -= 0.3
         value = figure.number
-        if kind in ("growth", "growth_average", "change", "contribution") and \
-                re.search(r"(下降|减少|回落|下滑|降低|减产)[^，,。]{0,3}$", s[max(0, figure.start - 6):figure.start]):
+        if kind in ("growth", "growth_average", "change", "contribution") and re.search(
+            r"(下降|减少|回落|下滑|降低|减产)[^，,。]{0,3}$", s[max(0, figure.start - 6) : figure.start]
+        ):
             value = -value
         multiplier = (self.catalog.unit(figure.unit) or (None, Decimal(1)))[1]
         status = "target" if any(w in s[:before] for w in TARGET_WORDS) else "reported"
         if status == "reported" and paragraph.get("status") and (document.year is None or period == str(document.year)):
-            status = paragraph["status"]  # 初步核算，全年...: the reference year's figures of the paragraph are provisional
+            status = paragraph[
+                "status"
+            ]  # 初步核算，全年...: the reference year's figures of the paragraph are provisional
         price_basis = self.catalog.indicators[code].price_basis if code else None
         if "可比价" in s:
             price_basis = "comparable"
@@ -1261,16 +1897,33 @@ class Extractor:
         lead_space = len(quote_text) - len(quote_text.lstrip())
         begin += lead_space
         return Candidate(
-            indicator_code=code, region_code=region_code, period=period, value=float(value * multiplier), unit=figure.unit,
-            qualifier=figure.qualifier, measure_type=kind, quote=document.text[begin:end], start=begin, end=end,
-            confidence=round(max(0.05, confidence), 2), printed=figure.printed.strip(), entity=entity[0] if entity else None,
-            status=status, price_basis=price_basis, pattern=pattern, flags=flags,
-            figure_start=origin[figure.start], figure_end=origin[figure.end - 1] + 1, label=self.catalog.indicators[code].name_zh if code else label,
+            indicator_code=code,
+            region_code=region_code,
+            period=period,
+            value=float(value * multiplier),
+            unit=figure.unit,
+            qualifier=figure.qualifier,
+            measure_type=kind,
+            quote=document.text[begin:end],
+            start=begin,
+            end=end,
+            confidence=round(max(0.05, confidence), 2),
+            printed=figure.printed.strip(),
+            entity=entity[0] if entity else None,
+            status=status,
+            price_basis=price_basis,
+            pattern=pattern,
+            flags=flags,
+            figure_start=origin[figure.start],
+            figure_end=origin[figure.end - 1] + 1,
+            label=self.catalog.indicators[code].name_zh if code else label,
         )
 
 
-PART_OF_YEAR = re.compile(r"(?<![比较于前\d\-—~至])(前三季度|上半年|下半年|第?[一二三四]季度|全年|年末|年底|转为|(?:19|20)\d{2}年|"
-                          r"(?:1[0-2]|[1-9])月份?(?![\d\-—~至]))")
+PART_OF_YEAR = re.compile(
+    r"(?<![比较于前\d\-—~至])(前三季度|上半年|下半年|第?[一二三四]季度|全年|年末|年底|转为|(?:19|20)\d{2}年|"
+    r"(?:1[0-2]|[1-9])月份?(?![\d\-—~至]))"
+)
 PARTS_OF_YEAR = {"前三季度": "Q1-Q3", "上半年": "H1", "下半年": "H2"}
 
 
@@ -1278,9 +1931,11 @@ def _part_of_year(s: str, before: int) -> str | None:
     """The part of the year the words since the last full stop or semicolon before a figure name last (一季度: Q1, 上半年:
     H1, 前三季度: Q1-Q3), or None where they name the year (全年, 年末, 2017年, 由一季度的下降转为), or compare with a part
     (降幅比一季度收窄), or name nothing."""
-    segment = s[max(s.rfind(c, 0, before) for c in "。；;") + 1:before]
+    segment = s[max(s.rfind(c, 0, before) for c in "。；;") + 1 : before]
     said = PART_OF_YEAR.findall(segment)
-    if not said and (heading := re.match(r"\s*(" + PART_OF_YEAR.pattern + r")\s*[，,]", s[s.rfind("。", 0, before) + 1:before])):
+    if not said and (
+        heading := re.match(r"\s*(" + PART_OF_YEAR.pattern + r")\s*[，,]", s[s.rfind("。", 0, before) + 1 : before])
+    ):
         said = [heading.group(1)]  # 12月份，A为99.9；B为100.5: a part of the year said first is the whole sentence's
     if not said or said[-1] in ("全年", "年末", "年底", "转为") or re.fullmatch(r"\d{4}年", said[-1]):
         return None
@@ -1296,7 +1951,7 @@ def _place_only(s: str, start: int, end: int, places) -> int | None:
     inside = [(st, en) for st, en, _, _ in places if start <= st and en <= end]
     if not inside:
         return None
-    rest = re.sub(r"[(（][^)）]*[)）]", "", s[start:inside[-1][0]] + s[inside[-1][1]:end])
+    rest = re.sub(r"[(（][^)）]*[)）]", "", s[start : inside[-1][0]] + s[inside[-1][1] : end])
     return inside[-1][0] if re.fullmatch(r"[\s，,、；;]*", rest) else None
 
 
@@ -1321,12 +1976,21 @@ def _valid_in(place: Place, year: str) -> bool:
 def _clean_label(text: str, extractor: "Extractor") -> str | None:
     """The name of a figure as printed, without the words a sentence wraps it in (全年, 2023年, the region, 比上年增长,
     为, 达到), or None when what is left is no name: a verb, a year, a mark."""
-    label = re.sub(r"^([(（][^()（）]*[)）])+", "", text.replace("“", "").replace("”", "").replace('"', "").strip())  # (下同)
+    label = re.sub(
+        r"^([(（][^()（）]*[)）])+", "", text.replace("“", "").replace("”", "").replace('"', "").strip()
+    )  # (下同)
     label = re.sub(r"^[(（]", "", label)  # (按年平均汇率折算为: an aside opening before the figure
     # 一、综 合2019年末, 综 合2019年末: a section's heading before the sentence's year
-    label = re.sub(r"^([一二三四五六七八九十]+、\s*[\u4e00-\u9fff](\s?[\u4e00-\u9fff]){0,5}|[\u4e00-\u9fff](\s[\u4e00-\u9fff])+)\s*(?=\d)", "",
-                   label)
-    if (chunks := re.split(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff0-9])", label)) and len(chunks) > 1 and len(chunks[-1]) >= 3:
+    label = re.sub(
+        r"^([一二三四五六七八九十]+、\s*[\u4e00-\u9fff](\s?[\u4e00-\u9fff]){0,5}|[\u4e00-\u9fff](\s[\u4e00-\u9fff])+)\s*(?=\d)",
+        "",
+        label,
+    )
+    if (
+        (chunks := re.split(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff0-9])", label))
+        and len(chunks) > 1
+        and len(chunks[-1]) >= 3
+    ):
         label = chunks[-1]  # 二、农业 全年农业总产值: a heading the page ran into the sentence
     for _ in range(3):
         for start, end, _, _ in reversed(extractor.places(label, [])):
@@ -1337,12 +2001,20 @@ def _clean_label(text: str, extractor: "Extractor") -> str | None:
     label = re.sub(r"[(（][^()（）]*[)）]$", "", label).strip()  # 地区生产总值(GDP): an abbreviation after the name
     label = re.sub(r"^[^\u4e00-\u9fff0-9]+", "", label)
     for start, end, _, _ in reversed(extractor.places(label, [])):
-        if start > 0 and label[start - 1] not in PARTNER_BEFORE and label[max(0, start - 2):start] not in PARTNER_BEFORE:
+        if (
+            start > 0
+            and label[start - 1] not in PARTNER_BEFORE
+            and label[max(0, start - 2) : start] not in PARTNER_BEFORE
+        ):
             label = label[:start] + label[end:]  # 占玉州区生产总值的比重: the region is not part of the name
     label = VERB_INSIDE_LABEL.sub("", label)  # 民营经济完成增加值: the verb is not part of the name
-    label = re.sub(r"(?<=[\u4e00-\u9fff]{2})类(价格)?$", "", label)  # 食品烟酒类价格: the category, as its table row names it
+    label = re.sub(
+        r"(?<=[\u4e00-\u9fff]{2})类(价格)?$", "", label
+    )  # 食品烟酒类价格: the category, as its table row names it
     if AGE_GROUP.fullmatch(label):
-        return re.sub(r"\s+", "", label) + "人口"  # 0-14岁 (a row of a table of population by age): the people of that age
+        return (
+            re.sub(r"\s+", "", label) + "人口"
+        )  # 0-14岁 (a row of a table of population by age): the people of that age
     if not (2 <= len(label) <= 20) or not LABEL_SHAPE.fullmatch(label) or NOT_NAMES.match(label):
         return None
     if sum("\u4e00" <= c <= "\u9fff" for c in label) < 2:
@@ -1353,6 +2025,7 @@ def _clean_label(text: str, extractor: "Extractor") -> str | None:
 def _listed(text: str, figures: int) -> list[str]:
     """The items of a list before 分别: split at 、 and at 和, 及, 与 (批发和零售、住宿和餐饮及金融业: split at 、, then at the
     last 和 or 及 if one item is still missing, so names holding 和 stay whole)."""
+
     def kept(items):
         return [t for t in items if t.strip() and not re.fullmatch(r"\s*(同比|比上年|较上年|比去年|与上年相比)\s*", t)]
 
@@ -1381,14 +2054,25 @@ def _spelled_out(items: list[str], figures: int) -> list[str]:
     增加值; 三次产业贡献率 (before three figures) -> the same of 第一产业, 第二产业, 第三产业."""
     if len(items) == 1 and figures == 3 and (m := re.match(r"(.*?)三次产业(.*)$", items[0])):
         return [f"{m.group(1)}第{n}产业{m.group(2)}" for n in "一二三"]
-    if len(items) > 1 and re.fullmatch(r"\s*第[一二三四五六七八九十]", items[0]) and \
-            all(re.fullmatch(r"\s*[一二三四五六七八九十]", t) for t in items[1:-1]) and re.match(r"\s*[一二三四五六七八九十]\S", items[-1]):
+    if (
+        len(items) > 1
+        and re.fullmatch(r"\s*第[一二三四五六七八九十]", items[0])
+        and all(re.fullmatch(r"\s*[一二三四五六七八九十]", t) for t in items[1:-1])
+        and re.match(r"\s*[一二三四五六七八九十]\S", items[-1])
+    ):
         tail = items[-1].strip()[1:]
         return [f"第{t.strip()[-1]}{tail}" for t in items[:-1]] + [f"第{items[-1].strip()}"]
     short = {len(t.strip()) for t in items[:-1]}
-    if len(items) > 1 and len(short) == 1 and (n := short.pop()) <= 2 and len(items[-1].strip()) >= n + 2 and \
-            all(re.fullmatch(r"[\u4e00-\u9fff]+", t.strip()) for t in items):
-        tail = items[-1].strip()[n:]  # 猪、牛、羊出栏量 -> 猪出栏量, 牛出栏量, 羊出栏量: the last item's words are every item's
+    if (
+        len(items) > 1
+        and len(short) == 1
+        and (n := short.pop()) <= 2
+        and len(items[-1].strip()) >= n + 2
+        and all(re.fullmatch(r"[\u4e00-\u9fff]+", t.strip()) for t in items)
+    ):
+        tail = items[-1].strip()[
+            n:
+        ]  # 猪、牛、羊出栏量 -> 猪出栏量, 牛出栏量, 羊出栏量: the last item's words are every item's
         if {t.strip() for t in items[:-1]} | {items[-1].strip()[:n]} <= {"城", "乡"}:
             return [{"城": "城镇", "乡": "农村"}[t.strip()[:1]] + tail for t in items]  # 城、乡居民人均可支配收入
         return [t.strip() + tail for t in items[:-1]] + [items[-1].strip()]
@@ -1398,8 +2082,10 @@ def _spelled_out(items: list[str], figures: int) -> list[str]:
 def unmeasured(label: str, shortest: int = 2) -> str:
     """The name of the level an uncatalogued label measures (牧业产值增长 -> 牧业产值), when at least `shortest`
     characters are left of it; else the label itself."""
-    return next((label[: -len(s)] for s in MEASURE_SUFFIXES.values() if label.endswith(s) and len(label) - len(s) >= shortest),
-                label)
+    return next(
+        (label[: -len(s)] for s in MEASURE_SUFFIXES.values() if label.endswith(s) and len(label) - len(s) >= shortest),
+        label,
+    )
 
 
 def _family(base: str | None) -> str | None:
@@ -1419,15 +2105,23 @@ def _stem(label: str) -> str | None:
 
 
 def uncatalogued_flag(label: str) -> str:
-    return (f"uncatalogued: no catalog indicator is named '{label}'; accepting it registers one "
-            "(or map the name first: regind map-indicator)")
+    return (
+        f"uncatalogued: no catalog indicator is named '{label}'; accepting it registers one "
+        "(or map the name first: regind map-indicator)"
+    )
 
 
 def _measure_label(label: str, kind: str) -> str:
     """The name a registered indicator gets for the measure read (registered_measure_type reads it back)."""
     suffix = MEASURE_SUFFIXES.get(kind, "")
-    return label if not suffix or label.endswith(suffix) or (kind == "share" and re.search(r"(比重|占比|比例|率)$", label)) \
-        or (kind == "contribution" and re.search(CONTRIBUTION_WORDS, label)) else label + suffix
+    return (
+        label
+        if not suffix
+        or label.endswith(suffix)
+        or (kind == "share" and re.search(r"(比重|占比|比例|率)$", label))
+        or (kind == "contribution" and re.search(CONTRIBUTION_WORDS, label))
+        else label + suffix
+    )
 
 
 def merge(candidates: list[Candidate]) -> list[Candidate]:
@@ -1446,8 +2140,14 @@ def merge(candidates: list[Candidate]) -> list[Candidate]:
     for c in kept.values():
         if c.pattern != "table":
             prose.setdefault((c.region_code, c.period, c.measure_type, round(c.value, 6)), c)
-    return sorted((c for c in kept.values() if (c.indicator_code or not _restates(c, read))
-                   and not (c.pattern == "table" and _restates(c, prose))), key=lambda c: c.start)
+    return sorted(
+        (
+            c
+            for c in kept.values()
+            if (c.indicator_code or not _restates(c, read)) and not (c.pattern == "table" and _restates(c, prose))
+        ),
+        key=lambda c: c.start,
+    )
 
 
 def _restates(candidate: Candidate, read: dict) -> bool:

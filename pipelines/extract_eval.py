@@ -25,7 +25,9 @@ from pipelines.numbers import parse_printed
 from pipelines.paths import DEFAULT_WAREHOUSE_DIR, PROJECT_ROOT, read_published
 
 GOLD_DIR = PROJECT_ROOT / "tests" / "gold"
-SEED_PAGE = Path(os.environ.get("REGIND_SEED_PAGE", PROJECT_ROOT.parent / "shared" / "seeds" / "000_59e38123366f00a9.txt"))
+SEED_PAGE = Path(
+    os.environ.get("REGIND_SEED_PAGE", PROJECT_ROOT.parent / "shared" / "seeds" / "000_59e38123366f00a9.txt")
+)
 SEED_TRANSCRIPTION = PROJECT_ROOT / "data" / "raw" / "observations" / "2024-02_newspaper_regional_page.csv"
 # what a sidecar would say of the seed page: a February 2024 news page on 2023 (only the month is used)
 SEED_METADATA = {"kind": "news", "year": 2023, "published_on": date(2024, 2, 1)}
@@ -65,15 +67,24 @@ def gold_rows(path: Path, catalog: Catalog, document_column: bool = True) -> dic
         for row in csv.DictReader(handle):
             region = row.get("region_code")
             value = base_value(row["value"], row["unit"], catalog)
-            if row["indicator_code"] in catalog.indicators and catalog.indicators[row["indicator_code"]].measure_type == "growth_yoy" \
-                    and row["value"].startswith("-"):
+            if (
+                row["indicator_code"] in catalog.indicators
+                and catalog.indicators[row["indicator_code"]].measure_type == "growth_yoy"
+                and row["value"].startswith("-")
+            ):
                 value = float(Decimal(row["value"]))
             row["key"] = key(row["indicator_code"], region, row["period"], row.get("entity"), value)
             if not row.get("pattern"):
                 indicator = catalog.indicators.get(row["indicator_code"])
                 measure = indicator.measure_type if indicator else "level"
-                row["pattern"] = KIND_OF_MEASURE.get(measure, "multiple" if indicator and indicator.unit == "times" else
-                                                     "share" if measure == "ratio" else "level")
+                row["pattern"] = KIND_OF_MEASURE.get(
+                    measure,
+                    "multiple"
+                    if indicator and indicator.unit == "times"
+                    else "share"
+                    if measure == "ratio"
+                    else "level",
+                )
             rows[row["document"] if document_column else path.name].append(row)
     return rows
 
@@ -88,8 +99,9 @@ def candidate_key(candidate: Candidate) -> tuple:
     return key(candidate.indicator_code, candidate.region_code, candidate.period, candidate.entity, candidate.value)
 
 
-def score(candidates: list[Candidate], gold: list[dict], by: dict[str, Score], overall: Score,
-          pattern_of=lambda c: c.pattern) -> list[tuple[str, object]]:
+def score(
+    candidates: list[Candidate], gold: list[dict], by: dict[str, Score], overall: Score, pattern_of=lambda c: c.pattern
+) -> list[tuple[str, object]]:
     """Adds one document's counts to `by` (per pattern) and `overall`; returns its misses and false proposals."""
     expected = {row["key"]: row for row in gold}
     proposed = {candidate_key(c): c for c in candidates}
@@ -131,10 +143,19 @@ def evaluate(catalog: Catalog) -> dict:
         for row in seed_gold:
             row["entity"] = row.get("entity") or None
         seed_by, seed_overall = defaultdict(Score), Score()
-        kind_of = {c: KIND_OF_MEASURE.get(i.measure_type, "multiple" if i.unit == "times" else "share" if i.measure_type == "ratio" else "level")
-                   for c, i in catalog.indicators.items()}
-        errors["seed page"] = score(catalogued(extractor.extract(document)), seed_gold, seed_by, seed_overall,
-                                    pattern_of=lambda c: kind_of.get(c.indicator_code, "level"))
+        kind_of = {
+            c: KIND_OF_MEASURE.get(
+                i.measure_type, "multiple" if i.unit == "times" else "share" if i.measure_type == "ratio" else "level"
+            )
+            for c, i in catalog.indicators.items()
+        }
+        errors["seed page"] = score(
+            catalogued(extractor.extract(document)),
+            seed_gold,
+            seed_by,
+            seed_overall,
+            pattern_of=lambda c: kind_of.get(c.indicator_code, "level"),
+        )
         result["seed"] = {"patterns": dict(seed_by), "overall": seed_overall}
     return result
 
@@ -143,17 +164,33 @@ def real_table(real: dict):
     """Per real document and summed apart for the tuned and the held-out ones: figures, proposals, precision, recall."""
     from rich.table import Table
 
-    shown = Table(title=f"Real documents ({REAL_DIR.relative_to(PROJECT_ROOT)}), every figure stated, uncatalogued ones "
-                        "included", title_justify="left")
+    shown = Table(
+        title=f"Real documents ({REAL_DIR.relative_to(PROJECT_ROOT)}), every figure stated, uncatalogued ones included",
+        title_justify="left",
+    )
     for column in ("document", "level", "set", "gold", "proposed", "precision", "recall"):
         shown.add_column(column, justify="left" if column in ("document", "level", "set") else "right")
     for name, (doc, s, _) in real["documents"].items():
-        shown.add_row(name, doc.level, "held out" if doc.held_out else "tuned", str(s.expected), str(s.proposed),
-                      f"{s.precision:.2f}", f"{s.recall:.2f}")
+        shown.add_row(
+            name,
+            doc.level,
+            "held out" if doc.held_out else "tuned",
+            str(s.expected),
+            str(s.proposed),
+            f"{s.precision:.2f}",
+            f"{s.recall:.2f}",
+        )
     for name, s in real["totals"].items():
         if s.expected:
-            shown.add_row(f"[bold]{name}[/]", "", "", str(s.expected), str(s.proposed), f"[bold]{s.precision:.2f}[/]",
-                          f"[bold]{s.recall:.2f}[/]")
+            shown.add_row(
+                f"[bold]{name}[/]",
+                "",
+                "",
+                str(s.expected),
+                str(s.proposed),
+                f"[bold]{s.precision:.2f}[/]",
+                f"[bold]{s.recall:.2f}[/]",
+            )
     return shown
 
 
@@ -173,49 +210,90 @@ def main() -> int:
         for pattern in sorted(patterns):
             s = patterns[pattern]
             shown.add_row(pattern, str(s.expected), str(s.proposed), f"{s.precision:.2f}", f"{s.recall:.2f}")
-        shown.add_row("[bold]overall[/]", str(overall.expected), str(overall.proposed), f"[bold]{overall.precision:.2f}[/]",
-                      f"[bold]{overall.recall:.2f}[/]")
+        shown.add_row(
+            "[bold]overall[/]",
+            str(overall.expected),
+            str(overall.proposed),
+            f"[bold]{overall.precision:.2f}[/]",
+            f"[bold]{overall.recall:.2f}[/]",
+        )
         return shown
 
-    console.print(table(f"Gold set ({GOLD_DIR.relative_to(PROJECT_ROOT)}): {len(result['errors']) - bool(result['seed'])} documents",
-                        result["patterns"], result["overall"]))
+    console.print(
+        table(
+            f"Gold set ({GOLD_DIR.relative_to(PROJECT_ROOT)}): {len(result['errors']) - bool(result['seed'])} documents",
+            result["patterns"],
+            result["overall"],
+        )
+    )
     if result["seed"]:
-        console.print(table("Seed page against its transcription (by measure)", result["seed"]["patterns"], result["seed"]["overall"]))
+        console.print(
+            table(
+                "Seed page against its transcription (by measure)",
+                result["seed"]["patterns"],
+                result["seed"]["overall"],
+            )
+        )
         gold, seed = result["overall"], result["seed"]["overall"]
-        both = Score(gold.true + seed.true, gold.proposed + seed.proposed, gold.expected + seed.expected, gold.found + seed.found)
-        console.print(f"[bold]Gold set and seed page together[/]: {both.expected} observations, {both.proposed} proposed, "
-                      f"precision {both.precision:.2f}, recall {both.recall:.2f}", highlight=False)
+        both = Score(
+            gold.true + seed.true, gold.proposed + seed.proposed, gold.expected + seed.expected, gold.found + seed.found
+        )
+        console.print(
+            f"[bold]Gold set and seed page together[/]: {both.expected} observations, {both.proposed} proposed, "
+            f"precision {both.precision:.2f}, recall {both.recall:.2f}",
+            highlight=False,
+        )
     else:
-        console.print(f"[yellow]The seed page is not at {SEED_PAGE}[/]: set REGIND_SEED_PAGE to score it against its transcription.")
+        console.print(
+            f"[yellow]The seed page is not at {SEED_PAGE}[/]: set REGIND_SEED_PAGE to score it against its transcription."
+        )
     real = evaluate_real(catalog)
     console.print(real_table(real))
     if real["missing"]:
-        console.print(f"[yellow]{len(real['missing'])} real document(s) not at hand[/] in {REAL_TEXTS} (or REGIND_GOLD_TEXTS): "
-                      + ", ".join(d.name for d in real["missing"]) + "; tests/gold/real/README.md says how to get them",
-                      highlight=False)
+        console.print(
+            f"[yellow]{len(real['missing'])} real document(s) not at hand[/] in {REAL_TEXTS} (or REGIND_GOLD_TEXTS): "
+            + ", ".join(d.name for d in real["missing"])
+            + "; tests/gold/real/README.md says how to get them",
+            highlight=False,
+        )
     if "-v" in sys.argv[1:]:
         for name, (doc, _, found) in real["documents"].items():
-            for what, item in ([] if doc.held_out and "--held-out" not in sys.argv else found):
-                shown = (f"{item.indicator_code or 'uncatalogued'} {item.label} {item.period} {item.printed} «{item.quote}»"
-                         if isinstance(item, Candidate) else f"{item['label']} {item['period']} {item['value']}{item['unit']} ({item['measure']})")
+            for what, item in [] if doc.held_out and "--held-out" not in sys.argv else found:
+                shown = (
+                    f"{item.indicator_code or 'uncatalogued'} {item.label} {item.period} {item.printed} «{item.quote}»"
+                    if isinstance(item, Candidate)
+                    else f"{item['label']} {item['period']} {item['value']}{item['unit']} ({item['measure']})"
+                )
                 console.print(f"{name}: {what}: {shown}", highlight=False)
         for name, found in result["errors"].items():
             for what, item in found:
-                shown = (f"{item.indicator_code} {item.region_code} {item.period} {item.value:g} {item.entity or ''} «{item.quote}»"
-                         if isinstance(item, Candidate) else
-                         f"{item['indicator_code']} {item['region_code']} {item['period']} {item['value']}{item['unit']} {item.get('entity') or ''}")
+                shown = (
+                    f"{item.indicator_code} {item.region_code} {item.period} {item.value:g} {item.entity or ''} «{item.quote}»"
+                    if isinstance(item, Candidate)
+                    else f"{item['indicator_code']} {item['region_code']} {item['period']} {item['value']}{item['unit']} {item.get('entity') or ''}"
+                )
                 console.print(f"{name}: {what}: {shown}", highlight=False)
     else:
         console.print("(make eval-extract ARGS=-v lists every miss and every false proposal)")
     return 0
 
 
-
 # --- real documents: texts kept outside the project, facts inside -------------------------------------------------
 REAL_DIR = GOLD_DIR / "real"
 REAL_TEXTS = Path(os.environ.get("REGIND_GOLD_TEXTS", REAL_DIR / "texts"))
-MEASURE_GROUPS = {"level": "level", "count": "level", "ratio": "level", "share": "level", "multiple": "level",
-                  "growth": "growth", "growth_average": "growth", "change": "change", "contribution": "contribution", "rank": "rank", "streak": "rank"}
+MEASURE_GROUPS = {
+    "level": "level",
+    "count": "level",
+    "ratio": "level",
+    "share": "level",
+    "multiple": "level",
+    "growth": "growth",
+    "growth_average": "growth",
+    "change": "change",
+    "contribution": "contribution",
+    "rank": "rank",
+    "streak": "rank",
+}
 
 
 @dataclass
@@ -266,9 +344,22 @@ def _printed_at(text: str, figure: dict) -> bool:
 
 def real_documents(texts: Path = REAL_TEXTS) -> list[RealDocument]:
     with (REAL_DIR / "manifest.csv").open(encoding="utf-8") as handle:
-        return [RealDocument(row["document"], row["url"], row["title"], row["region"], row["level"], int(row["reference_year"]),
-                             row["kind"], row["sha256"], int(row["characters"]), row["held_out"] == "yes", texts / row["document"])
-                for row in csv.DictReader(handle)]
+        return [
+            RealDocument(
+                row["document"],
+                row["url"],
+                row["title"],
+                row["region"],
+                row["level"],
+                int(row["reference_year"]),
+                row["kind"],
+                row["sha256"],
+                int(row["characters"]),
+                row["held_out"] == "yes",
+                texts / row["document"],
+            )
+            for row in csv.DictReader(handle)
+        ]
 
 
 def real_annotations() -> dict[str, list[dict]]:
@@ -291,8 +382,11 @@ def _names_of(catalog: Catalog) -> dict[str, set[str]]:
     for code, indicator in catalog.indicators.items():
         names[code].add(_key(indicator.name_zh))
         if indicator.base:
-            names[code] |= names[indicator.base] | {_key(catalog.indicators[indicator.base].name_zh)} \
-                if indicator.base in catalog.indicators else set()
+            names[code] |= (
+                names[indicator.base] | {_key(catalog.indicators[indicator.base].name_zh)}
+                if indicator.base in catalog.indicators
+                else set()
+            )
     return names
 
 
@@ -303,7 +397,9 @@ def readings_of(candidate: Candidate, names: dict[str, set[str]], catalog: Catal
         return names.get(candidate.indicator_code, set()) | {_key(candidate.label)}
     label = _key(candidate.label)
     level = unmeasured(label)
-    code = catalog.names.get(level) or catalog.names.get(level.split("_")[0])  # 居民消费价格指数_城市: a part of a catalogued whole
+    code = catalog.names.get(level) or catalog.names.get(
+        level.split("_")[0]
+    )  # 居民消费价格指数_城市: a part of a catalogued whole
     return {label, level} | (names.get(code, set()) if code else set())
 
 
@@ -316,7 +412,9 @@ def _agrees(label: str, names: set[str]) -> bool:
     """A printed label and a reading's names name the same thing: one holds the other (第一产业 in 第一产业增加值)."""
     gold = _key(re.sub(r"[（(][^)）]*[)）]$", "", _unnoted(label))).replace("“", "").replace("”", "").replace('"', "")
     gold = "".join(_simplified().get(c, c) for c in gold)  # a label annotated in traditional characters, as printed
-    gold = VERB_INSIDE_LABEL.sub("", gold)  # 就业困难群体实现就业: the extractor's names drop the verb, as the catalog's do
+    gold = VERB_INSIDE_LABEL.sub(
+        "", gold
+    )  # 就业困难群体实现就业: the extractor's names drop the verb, as the catalog's do
     return any(len(n) >= 2 and (n in gold or gold in n) for n in names if n)
 
 
@@ -335,7 +433,7 @@ def gold_value(printed: str, unit: str, catalog: Catalog) -> float | None:
 def gold_period(printed: str) -> str:
     """2021, 2021-06, 2021-Q1, 2021-H1, 2021-Q1-Q3 as they are; 2021年末 -> 2021; 2020-2021 (a two-year average) -> 2021,
     the year it is reported for."""
-    if (span := re.fullmatch(r"\d{4}\s*[-—~至]\s*(\d{4})", printed.strip())):
+    if span := re.fullmatch(r"\d{4}\s*[-—~至]\s*(\d{4})", printed.strip()):
         return span.group(1)
     return re.match(r"\d{4}(-\d{2}|-Q[1-4](-Q[1-4])?|-H[12])?", printed).group(0)
 
@@ -346,28 +444,52 @@ def observations(gold: list[dict]) -> list[dict]:
     out: list[dict] = []
     shares = [r for r in gold if r["measure"] == "share"]
     for row in sorted(gold, key=lambda r: r["offset"]):
-        if (parts := _ratio_parts(row["value"])):
+        if parts := _ratio_parts(row["value"]):
             at = [row["offset"] + m.start() for m in re.finditer(r"\d+(?:\.\d+)?", row["value"])]
-            same = [next((r for r in shares if r["period"][:4] == row["period"][:4] and _ratio_parts(r["value"]) is None
-                          and gold_number(r["value"]) == part), None) for part in parts]
+            same = [
+                next(
+                    (
+                        r
+                        for r in shares
+                        if r["period"][:4] == row["period"][:4]
+                        and _ratio_parts(r["value"]) is None
+                        and gold_number(r["value"]) == part
+                    ),
+                    None,
+                )
+                for part in parts
+            ]
             if all(same):  # 三次产业结构为6.6:45.8:47.6 after each share printed: the same three figures, printed twice
                 for share, offset in zip(same, at):
                     share.setdefault("also", []).append(offset)
                 continue
         # the same figure again: its label agrees, or it is a table's cell restating a level of the prose (年末总人口 506427 人,
         # then 全市总人口 | 506427 in the table; 88.30 and 88.3)
-        same = next((o for o in out if (o["unit"], MEASURE_GROUPS.get(o["measure"]), o["period"][:4]) ==
-                     (row["unit"], MEASURE_GROUPS.get(row["measure"]), row["period"][:4])
-                     and _same_number(o["value"], row["value"])
-                     and (_agrees(o["label"], {_key(_unnoted(row["label"]))}) or row["in_table"] == "yes" != o["in_table"]
-                          and row["measure"] in ("level", "count") and len(re.sub(r"\D", "", row["value"])) >= 3)), None)
+        same = next(
+            (
+                o
+                for o in out
+                if (o["unit"], MEASURE_GROUPS.get(o["measure"]), o["period"][:4])
+                == (row["unit"], MEASURE_GROUPS.get(row["measure"]), row["period"][:4])
+                and _same_number(o["value"], row["value"])
+                and (
+                    _agrees(o["label"], {_key(_unnoted(row["label"]))})
+                    or row["in_table"] == "yes" != o["in_table"]
+                    and row["measure"] in ("level", "count")
+                    and len(re.sub(r"\D", "", row["value"])) >= 3
+                )
+            ),
+            None,
+        )
         if same:
             same["offsets"].append(row["offset"])
             same["labels"].append(row["label"])
         else:
             out.append({**row, "offsets": [row["offset"]], "labels": [row["label"]]})
     for o in out:
-        o["offsets"] += o.pop("also", []) + [a for r in gold if r is not o and r.get("offset") in o["offsets"] for a in r.pop("also", [])]
+        o["offsets"] += o.pop("also", []) + [
+            a for r in gold if r is not o and r.get("offset") in o["offsets"] for a in r.pop("also", [])
+        ]
     return out
 
 
@@ -377,8 +499,11 @@ def _region_agrees(code: str | None, region_code: str | None, labels: list[str],
     if not region_code or code == region_code:
         return True
     place = places.get(code)
-    return place is not None and region_code in (place.parent_code, *place.ancestors) and \
-        any(_key(place.name) in _key(label) or _key(place.name)[:2] in _key(label)[:4] for label in labels)
+    return (
+        place is not None
+        and region_code in (place.parent_code, *place.ancestors)
+        and any(_key(place.name) in _key(label) or _key(place.name)[:2] in _key(label)[:4] for label in labels)
+    )
 
 
 def _same_number(a: str, b: str) -> bool:
@@ -389,8 +514,9 @@ def _same_number(a: str, b: str) -> bool:
         return a.lstrip("-−") == b.lstrip("-−")
 
 
-def score_real(candidates: list[Candidate], gold: list[dict], region_code: str | None, names: dict[str, set[str]],
-               catalog: Catalog) -> tuple[Score, list]:
+def score_real(
+    candidates: list[Candidate], gold: list[dict], region_code: str | None, names: dict[str, set[str]], catalog: Catalog
+) -> tuple[Score, list]:
     """A candidate matches a gold figure when it reads the same printed figure (its offsets hold the gold's), with the
     same absolute value, measure, period and region, and its indicator (or printed label) names what the gold's label
     names."""
@@ -399,7 +525,7 @@ def score_real(candidates: list[Candidate], gold: list[dict], region_code: str |
     gold = observations(gold)
     result.proposed, result.expected = len(candidates), len(gold)
     for row in gold:
-        if (parts := _ratio_parts(row["value"])):
+        if parts := _ratio_parts(row["value"]):
             hits = _ratio_hits(row, parts, candidates, used, region_code)
             if hits:
                 used |= set(hits)
@@ -417,7 +543,9 @@ def score_real(candidates: list[Candidate], gold: list[dict], region_code: str |
                 continue
             if MEASURE_GROUPS.get(c.measure_type, c.measure_type) != MEASURE_GROUPS.get(row["measure"], row["measure"]):
                 continue
-            if c.period != gold_period(row["period"]) or not _region_agrees(c.region_code, region_code, row["labels"], places):
+            if c.period != gold_period(row["period"]) or not _region_agrees(
+                c.region_code, region_code, row["labels"], places
+            ):
                 continue
             if any(_agrees(label, readings_of(c, names, catalog)) for label in row["labels"]):
                 hits[at] = i  # each printing read is a true proposal; the observation is found once
@@ -445,15 +573,29 @@ def _ratio_parts(printed: str) -> list[float] | None:
     return [float(p) for p in re.findall(r"\d+(?:\.\d+)?", printed)]
 
 
-def _ratio_hits(row: dict, parts: list[float], candidates: list[Candidate], used: set, region_code: str | None) -> list[int]:
+def _ratio_hits(
+    row: dict, parts: list[float], candidates: list[Candidate], used: set, region_code: str | None
+) -> list[int]:
     """The candidates that read a gold ratio's parts in order, each a share at its own offset inside the printed ratio;
     empty unless every part is read (a structure is found whole or not at all)."""
     hits, after = [], -1
     for part in parts:
-        hit = next((i for i, c in enumerate(candidates) if i not in used and i not in hits and c.value is not None
-                    and any(o <= c.figure_start < o + len(row["value"]) + 6 for o in row["offsets"]) and c.figure_start > after
-                    and c.measure_type == "share" and abs(round(c.value, 6)) == round(part, 6) and c.period == gold_period(row["period"])
-                    and (not region_code or c.region_code == region_code)), None)
+        hit = next(
+            (
+                i
+                for i, c in enumerate(candidates)
+                if i not in used
+                and i not in hits
+                and c.value is not None
+                and any(o <= c.figure_start < o + len(row["value"]) + 6 for o in row["offsets"])
+                and c.figure_start > after
+                and c.measure_type == "share"
+                and abs(round(c.value, 6)) == round(part, 6)
+                and c.period == gold_period(row["period"])
+                and (not region_code or c.region_code == region_code)
+            ),
+            None,
+        )
         if hit is None:
             return []
         hits.append(hit)

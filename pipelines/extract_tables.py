@@ -24,8 +24,28 @@ CAPTION_ANYWHERE = re.compile(r"(?<![\u4e00-\u9fff])表\s*\d+\s")
 UNIT_LINE = re.compile(r"^\s*(?:计量)?单位\s*[:：]\s*(?P<units>.+?)[\s|]*$")
 NUMBER = re.compile(r"[-−]?\d+(?:,\d{3})*(?:\.\d+)?")
 NUMBER_WITH_UNIT = re.compile(r"(?P<number>[-−]?\d+(?:\.\d+)?)(?P<unit>[^\d\s|]{1,6})?$")
-MEASURE_TITLES = {"绝对数", "总量", "数量", "产量", "金额", "合计", "数值", "年末数", "本年", "上年", "全年", "总计", "全省", "全市", "全县",
-                  "全区", "增幅", "增速", "比重", "构成"}
+MEASURE_TITLES = {
+    "绝对数",
+    "总量",
+    "数量",
+    "产量",
+    "金额",
+    "合计",
+    "数值",
+    "年末数",
+    "本年",
+    "上年",
+    "全年",
+    "总计",
+    "全省",
+    "全市",
+    "全县",
+    "全区",
+    "增幅",
+    "增速",
+    "比重",
+    "构成",
+}
 LABEL_TITLES = {"指标", "项目", "项目名称", "名称", "类别", "指标名称", "分组", "地区", "产品名称", "单位", "计量单位"}
 GROWTH_TITLES = re.compile(r"(增长|增速|上涨|涨跌|增幅|增减|涨幅)")
 SHARE_TITLES = re.compile(r"(比重|占比|构成)")
@@ -85,9 +105,12 @@ def _cells(offset: int, line: str) -> list[tuple[int, str]]:
         return [(offset + line.index(stripped[0]), stripped)] if stripped else []
     tokens = [(offset + m.start(), m.group(0)) for m in re.finditer(r"\S+", line)]
     cells: list[tuple[int, str]] = []
-    for at, token in tokens:  # 工  业 is one cell (single characters spaced out to a column's width), 2024年 比上年增长 two
+    for (
+        at,
+        token,
+    ) in tokens:  # 工  业 is one cell (single characters spaced out to a column's width), 2024年 比上年增长 two
         if cells and SINGLE_CJK.fullmatch(token) and SPACED_OUT.fullmatch(cells[-1][1].lstrip("#")):
-            cells[-1] = (cells[-1][0], line[cells[-1][0] - offset:at - offset + 1])
+            cells[-1] = (cells[-1][0], line[cells[-1][0] - offset : at - offset + 1])
         else:
             cells.append((at, token))
     return cells
@@ -99,8 +122,11 @@ def _unpadded(text: str) -> str:
 
 def _number(cell: str) -> tuple[Decimal, str | None] | None:
     match = NUMBER_WITH_UNIT.fullmatch(cell.replace("−", "-"))
-    if not match or (match.group("unit") or "").startswith(("年", "月")) or \
-            re.search(r"(以上|以下)$", match.group("unit") or ""):
+    if (
+        not match
+        or (match.group("unit") or "").startswith(("年", "月"))
+        or re.search(r"(以上|以下)$", match.group("unit") or "")
+    ):
         return None  # 2024年 titles a column; 60岁以上 names a row
     try:
         return Decimal(match.group("number")), match.group("unit")
@@ -112,7 +138,12 @@ def _columns(titles: list[str], units: list[str], growing: bool = False) -> list
     columns = []
     level_units = [u for u in units if u not in ("%", "‰")]
     bracketed = {m.group(1) for t in titles if (m := BRACKETED_UNIT.search(t))}
-    if growing and not units and bracketed == {"%"} and not any(YEAR_TITLE.match(t) or GROWTH_TITLES.search(t) for t in titles):
+    if (
+        growing
+        and not units
+        and bracketed == {"%"}
+        and not any(YEAR_TITLE.match(t) or GROWTH_TITLES.search(t) for t in titles)
+    ):
         units = ["%"]  # 表1 居民消费价格比上年涨跌幅度 | 全省(%) | 城市 | 农村: every column in per cent
     for i, title in enumerate(titles):
         bracket = BRACKETED_UNIT.search(title)
@@ -122,7 +153,7 @@ def _columns(titles: list[str], units: list[str], growing: bool = False) -> list
             kind = "growth"
         if bracket:
             unit = bracket.group(1)
-        elif (base := INDEX_TITLE.fullmatch(title)):
+        elif base := INDEX_TITLE.fullmatch(title):
             unit = f"{base.group(1)}=100"  # 项目名称 | 上年同期=100: the column's figures are indices
         elif len(units) == len(titles):
             unit = units[i]
@@ -130,7 +161,16 @@ def _columns(titles: list[str], units: list[str], growing: bool = False) -> list
             unit = "%"
         else:
             unit = level_units[0] if level_units else ("%" if units and set(units) <= {"%"} else None)
-        part = None if bracket or year or kind != "level" and (GROWTH_TITLES.search(title) or SHARE_TITLES.search(title)) or title in MEASURE_TITLES or INDEX_TITLE.fullmatch(title) else title
+        part = (
+            None
+            if bracket
+            or year
+            or kind != "level"
+            and (GROWTH_TITLES.search(title) or SHARE_TITLES.search(title))
+            or title in MEASURE_TITLES
+            or INDEX_TITLE.fullmatch(title)
+            else title
+        )
         columns.append(Column(kind, unit, year.group(1) if year else None, part))
     return columns
 
@@ -142,8 +182,12 @@ def read_tables(text: str) -> list[Cell]:
     i = 0
     while i < len(lines):
         offset, line = lines[i]
-        if not (CAPTION.match(line) or _titled(lines, i) or (line.count("|") >= 2 and not any(_number(c) for _, c in _cells(offset, line)))
-                or _header(lines, i)):
+        if not (
+            CAPTION.match(line)
+            or _titled(lines, i)
+            or (line.count("|") >= 2 and not any(_number(c) for _, c in _cells(offset, line)))
+            or _header(lines, i)
+        ):
             i += 1
             continue
         read, after = _table(lines, i)
@@ -158,33 +202,41 @@ def _unflattened(lines: list[tuple[int, str]]) -> list[tuple[int, str]]:
     out = []
     for offset, line in lines:
         caption = CAPTION_ANYWHERE.search(line) if line.count("|") >= 6 else None
-        under_caption = line.count("|") >= 6 and bool(out) and bool(CAPTION.match(next((t for _, t in reversed(out) if t.strip()), "")))
+        under_caption = (
+            line.count("|") >= 6
+            and bool(out)
+            and bool(CAPTION.match(next((t for _, t in reversed(out) if t.strip()), "")))
+        )
         if caption is None and not under_caption:
             out.append((offset, line))
             continue
-        if caption is None:  # 表1 ... on the line above, then 类 别 | 2019年 | 居民消费价格 | 102.9 | ...: header and rows in one
+        if (
+            caption is None
+        ):  # 表1 ... on the line above, then 类 别 | 2019年 | 居民消费价格 | 102.9 | ...: header and rows in one
             cells = _cells(offset, line)
         else:
-            if line[:caption.start()].strip():
-                out.append((offset, line[:caption.start()]))  # the prose before the table
-            cells = _cells(offset + caption.start(), line[caption.start():])
+            if line[: caption.start()].strip():
+                out.append((offset, line[: caption.start()]))  # the prose before the table
+            cells = _cells(offset + caption.start(), line[caption.start() :])
             first = cells[0]
             split = first[1].rstrip().rfind(" ")
             if split > 0:  # 表1 2020年主要农产品产量 产品名称: the caption, then the first column's title
                 out.append((first[0], first[1][:split]))
-                cells[0] = (first[0] + split + 1, first[1][split + 1:])
+                cells[0] = (first[0] + split + 1, first[1][split + 1 :])
             else:
                 out.append(first)
                 cells = cells[1:]
-        start = next((k for k in range(1, len(cells) - 1) if not _number(cells[k][1]) and _number(cells[k + 1][1])), None)
+        start = next(
+            (k for k in range(1, len(cells) - 1) if not _number(cells[k][1]) and _number(cells[k + 1][1])), None
+        )
         if start is None:
-            out.append((cells[0][0], line[cells[0][0] - offset:]))
+            out.append((cells[0][0], line[cells[0][0] - offset :]))
             continue
         width = start  # the header: the first column's title and the others
-        pieces = [cells[:width]] + [cells[k:k + width] for k in range(start, len(cells), width)]
+        pieces = [cells[:width]] + [cells[k : k + width] for k in range(start, len(cells), width)]
         for piece in pieces:
             begin, end = piece[0][0], piece[-1][0] + len(piece[-1][1])
-            out.append((begin, line[begin - offset:end - offset]))
+            out.append((begin, line[begin - offset : end - offset]))
     return out
 
 
@@ -193,11 +245,20 @@ def _header(lines: list[tuple[int, str]], i: int) -> bool:
     column's title, then the titles of columns of figures, and a row of figures on the next line."""
     offset, line = lines[i]
     cells = [_unpadded(c) for _, c in _cells(offset, line)]
-    if len(line) > 60 or len(cells) < 2 or cells[0] not in LABEL_TITLES or PROSE.search(line) or any(_number(c) for c in cells):
+    if (
+        len(line) > 60
+        or len(cells) < 2
+        or cells[0] not in LABEL_TITLES
+        or PROSE.search(line)
+        or any(_number(c) for c in cells)
+    ):
         return False
-    if not all(GROWTH_TITLES.search(c) or SHARE_TITLES.search(c) or YEAR_TITLE.match(c) or BRACKETED_UNIT.search(c) for c in cells[1:]):
+    if not all(
+        GROWTH_TITLES.search(c) or SHARE_TITLES.search(c) or YEAR_TITLE.match(c) or BRACKETED_UNIT.search(c)
+        for c in cells[1:]
+    ):
         return False
-    after = next((text for _, text in lines[i + 1:i + 3] if text.strip()), "")
+    after = next((text for _, text in lines[i + 1 : i + 3] if text.strip()), "")
     return bool(NUMBER.search(after))
 
 
@@ -207,7 +268,7 @@ def _titled(lines: list[tuple[int, str]], i: int) -> bool:
     line = lines[i][1].strip()
     if not line or len(line) > 24 or PROSE.search(line) or NUMBER.search(line):
         return False
-    after = [text.strip() for _, text in lines[i + 1:i + 8] if text.strip()][:2]
+    after = [text.strip() for _, text in lines[i + 1 : i + 8] if text.strip()][:2]
     return len(after) == 2 and all(YEAR_TITLE.fullmatch(t) or (GROWTH_TITLES.search(t) and len(t) <= 16) for t in after)
 
 
@@ -225,15 +286,28 @@ def _table(lines: list[tuple[int, str]], i: int) -> tuple[list[Cell], int]:
     caption = _caption(lines, i)
     caption_year = YEAR_TITLE.search(re.sub(r"^\s*[表图]\s*\d+\s*[:：]?\s*", "", caption))
     j = i + 1 if caption else i
-    before = [text.strip() for _, text in lines[max(0, i - 3):i] if text.strip()]
+    before = [text.strip() for _, text in lines[max(0, i - 3) : i] if text.strip()]
     unit_before = next((UNIT_LINE.match(_unpadded(t)) for t in reversed(before) if UNIT_LINE.match(_unpadded(t))), None)
-    units: list[str] = [u.strip() for u in re.split(r"[,，、;；]", unit_before.group("units")) if u.strip()] if unit_before else []
+    units: list[str] = (
+        [u.strip() for u in re.split(r"[,，、;；]", unit_before.group("units")) if u.strip()] if unit_before else []
+    )
     if not units and (index_base := INDEX_BASE.search(caption)):
-        units = [f"{index_base.group(1)}=100"]  # 表1 各类价格指数(以上年为100): every cell an index, previous year = 100
+        units = [
+            f"{index_base.group(1)}=100"
+        ]  # 表1 各类价格指数(以上年为100): every cell an index, previous year = 100
     # a table of percentages under a sentence of growth (全年居民消费价格比上年上涨1.6%，其中城市...): its growth by part
-    growing = bool(before) and not caption and bool(GROWTH_TITLES.search(before[-1] if not UNIT_LINE.match(_unpadded(before[-1])) else
-                                                                   (before[-2] if len(before) > 1 else "")))
-    growing = growing or bool(GROWTH_TITLES.search(caption))  # 表1 居民消费价格比上年涨跌幅度: its percentages are growth
+    growing = (
+        bool(before)
+        and not caption
+        and bool(
+            GROWTH_TITLES.search(
+                before[-1] if not UNIT_LINE.match(_unpadded(before[-1])) else (before[-2] if len(before) > 1 else "")
+            )
+        )
+    )
+    growing = growing or bool(
+        GROWTH_TITLES.search(caption)
+    )  # 表1 居民消费价格比上年涨跌幅度: its percentages are growth
     titles: list[str] = []
     pending_label: tuple[int, str] | None = None
     pending: list = []
@@ -258,7 +332,9 @@ def _table(lines: list[tuple[int, str]], i: int) -> tuple[list[Cell], int]:
         numbers = [(o, c, n) for o, c in row if (n := _number(c))]
         words = [(o, c) for o, c in row if not _number(c)]
         if columns is None and not numbers:  # a header row: the column titles (a cell per line: one title each)
-            titled = [(o, _unpadded(c)) for o, c in words if _unpadded(c) not in LABEL_TITLES and not c.endswith((":", "："))]
+            titled = [
+                (o, _unpadded(c)) for o, c in words if _unpadded(c) not in LABEL_TITLES and not c.endswith((":", "："))
+            ]
             unit_column = unit_column or any(_unpadded(c) in ("单位", "计量单位") for _, c in words)
             titles += [c for _, c in titled]
             last_header = titled
@@ -298,14 +374,31 @@ def _table(lines: list[tuple[int, str]], i: int) -> tuple[list[Cell], int]:
         if row_unit and (row_unit.end() != len(name) or re.search(r"[含不岁以及]", row_unit.group(1))):
             row_unit = None  # 0-17岁(含不满18周岁): a note, not a unit
         if row_unit:
-            name = name[:row_unit.start()].strip()
+            name = name[: row_unit.start()].strip()
         unit_cell = words[1][1].strip() if unit_column and len(words) == 2 and len(words[1][1].strip()) <= 6 else None
         row_start = min(label[0], numbers[0][0])
         row_end = numbers[-1][0] + len(numbers[-1][1])
         for (start, cell, (number, glued)), column in zip(numbers, columns):
-            cells_unit = glued or (row_unit.group(1) if row_unit and row_unit.end() >= len(name) and column.kind == "level" else
-                                   unit_cell if unit_cell and column.kind == "level" and column.unit is None else column.unit)
-            found.append(Cell(f"{name}_{column.part}" if column.part else name, label[0], number, start, start + len(cell) - (len(glued) if glued else 0), cells_unit,
-                              column.kind, column.year or (caption_year.group(1) if caption_year else None), row_start, row_end,
-                              caption))
+            cells_unit = glued or (
+                row_unit.group(1)
+                if row_unit and row_unit.end() >= len(name) and column.kind == "level"
+                else unit_cell
+                if unit_cell and column.kind == "level" and column.unit is None
+                else column.unit
+            )
+            found.append(
+                Cell(
+                    f"{name}_{column.part}" if column.part else name,
+                    label[0],
+                    number,
+                    start,
+                    start + len(cell) - (len(glued) if glued else 0),
+                    cells_unit,
+                    column.kind,
+                    column.year or (caption_year.group(1) if caption_year else None),
+                    row_start,
+                    row_end,
+                    caption,
+                )
+            )
     return found, j

@@ -18,8 +18,15 @@ from pipelines.paths import PROJECT_ROOT
 
 GENERATIONS = ("a", "b")
 # the build's bookkeeping, not for analysts: per-row keys of validation, consistency scope snapshots
-INTERNAL_TABLES = ("audit.keys_", "audit.scope_", "audit.frame_", "audit.table_changes", "audit.generations", "audit.publish_state",
-                   "audit.build_identity")
+INTERNAL_TABLES = (
+    "audit.keys_",
+    "audit.scope_",
+    "audit.frame_",
+    "audit.table_changes",
+    "audit.generations",
+    "audit.publish_state",
+    "audit.build_identity",
+)
 CHANGES_DDL = """
 create schema if not exists audit;
 create table if not exists audit.table_changes (seq bigint, table_name varchar, key_column varchar, keys varchar[]);
@@ -28,7 +35,9 @@ create table if not exists audit.build_identity as select uuid()::varchar as id
 """
 
 
-def log_change(con: duckdb.DuckDBPyConnection, table: str, key_column: str | None = None, keys: list[str] | None = None) -> None:
+def log_change(
+    con: duckdb.DuckDBPyConnection, table: str, key_column: str | None = None, keys: list[str] | None = None
+) -> None:
     """Note that a table changed: only the rows whose key_column is in keys (rows deleted, inserted or both), or,
     without them, all of it. A writer calls this in the transaction that changes the table."""
     con.execute(CHANGES_DDL)
@@ -59,8 +68,11 @@ def _tables(con: duckdb.DuckDBPyConnection, catalog: str) -> dict[str, list[tupl
         "group by 1",
         [catalog, catalog],
     ).fetchall()
-    return {name: [tuple(c.values()) if isinstance(c, dict) else tuple(c) for c in columns] for name, columns in rows
-            if not name.startswith(INTERNAL_TABLES)}
+    return {
+        name: [tuple(c.values()) if isinstance(c, dict) else tuple(c) for c in columns]
+        for name, columns in rows
+        if not name.startswith(INTERNAL_TABLES)
+    }
 
 
 def table_checksum(con: duckdb.DuckDBPyConnection, table: str) -> tuple:
@@ -79,9 +91,15 @@ def sync_generation(con: duckdb.DuckDBPyConnection, target: Path, build_path: Pa
         if not target.exists():
             raise FileNotFoundError("no such generation yet")
         con.execute(f"attach '{target}' as gen")
-        if con.execute("select count(*) from duckdb_tables() where database_name = 'gen' and schema_name = 'audit' "
-                       "and table_name = 'publish_state'").fetchone()[0] == 0 or con.execute(
-                "select count(*) from gen.audit.publish_state where build = ?", [identity]).fetchone()[0] == 0:
+        if (
+            con.execute(
+                "select count(*) from duckdb_tables() where database_name = 'gen' and schema_name = 'audit' "
+                "and table_name = 'publish_state'"
+            ).fetchone()[0]
+            == 0
+            or con.execute("select count(*) from gen.audit.publish_state where build = ?", [identity]).fetchone()[0]
+            == 0
+        ):
             con.execute("detach gen")
             raise FileNotFoundError("published from another build database (make clean)")
     except (duckdb.Error, FileNotFoundError) as error:  # held by a reader in another process, or damaged
@@ -98,7 +116,9 @@ def sync_generation(con: duckdb.DuckDBPyConnection, target: Path, build_path: Pa
         ).fetchall():
             if table[0].startswith(INTERNAL_TABLES):
                 con.execute(f"drop table gen.{table[0]}")
-        con.execute("create schema if not exists gen.audit; create table gen.audit.publish_state (seq bigint, build varchar)")
+        con.execute(
+            "create schema if not exists gen.audit; create table gen.audit.publish_state (seq bigint, build varchar)"
+        )
         con.execute("insert into gen.audit.publish_state values (?, ?)", [newest, identity])
         con.execute("commit")
         con.execute("checkpoint gen")
@@ -130,8 +150,11 @@ def sync_generation(con: duckdb.DuckDBPyConnection, target: Path, build_path: Pa
             elif table in changes:
                 column, keys = changes[table]
                 con.execute(f"delete from gen.{table} where {column} in (select unnest(?::varchar[]))", [sorted(keys)])
-                con.execute(f"insert into gen.{table} by name select * from {build}.{table} "
-                            f"where {column} in (select unnest(?::varchar[]))", [sorted(keys)])
+                con.execute(
+                    f"insert into gen.{table} by name select * from {build}.{table} "
+                    f"where {column} in (select unnest(?::varchar[]))",
+                    [sorted(keys)],
+                )
                 written["by_key"].append(f"{table} ({len(keys)} {column})")
             elif table not in logged:
                 written["checked"] += 1
@@ -186,18 +209,19 @@ def _copy_catalog(con: duckdb.DuckDBPyConnection, build: str) -> None:
                 finally:
                     con.execute("set schema = 'main'")
                 if comment:
-                    con.execute(f"comment on view \"{schema}\".\"{name}\" is '{comment.replace(chr(39), chr(39) * 2)}'")
+                    con.execute(f'comment on view "{schema}"."{name}" is \'{comment.replace(chr(39), chr(39) * 2)}\'')
             if len(failed) == len(pending):
                 raise RuntimeError(f"views {', '.join(v[1] for v in failed)} cannot be created in the published file")
             pending = failed
     finally:
         con.execute(f"use {build}")
     for schema, name, comment in con.execute(
-        "select schema_name, table_name, comment from duckdb_tables() where database_name = ? and comment is not null", [build]
+        "select schema_name, table_name, comment from duckdb_tables() where database_name = ? and comment is not null",
+        [build],
     ).fetchall():
         if f"{schema}.{name}".startswith(INTERNAL_TABLES):
             continue
-        con.execute(f"comment on table gen.\"{schema}\".\"{name}\" is '{comment.replace(chr(39), chr(39) * 2)}'")
+        con.execute(f'comment on table gen."{schema}"."{name}" is \'{comment.replace(chr(39), chr(39) * 2)}\'')
 
 
 def _prune_changes(con: duckdb.DuckDBPyConnection, target: Path, seq: int) -> None:

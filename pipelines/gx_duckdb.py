@@ -172,7 +172,6 @@ def _patch_regex() -> None:
     import importlib
 
     import sqlalchemy as sa
-
     from great_expectations.expectations.metrics import util
 
     modules = [util] + [
@@ -218,7 +217,6 @@ def _patch_compound_unique() -> None:
     (NULLs form one partition, like pandas' duplicated()), as GX already does for MySQL. The registered metric function
     wraps the original in two decorator closures; the innermost closure cell `metric_fn` is swapped."""
     import sqlalchemy as sa
-
     from great_expectations.expectations.metrics.multicolumn_map_metrics.compound_columns_unique import (
         CompoundColumnsUnique,
     )
@@ -297,7 +295,6 @@ def _patch_compound_unique_index_list() -> None:
     # duckdb, select from the condition's own subquery only (it is built over the filtered domain), as GX's
     # _sqlalchemy_map_condition_rows does for such "selectable" metrics.
     import sqlalchemy as sa
-
     from great_expectations.expectations import registry
     from great_expectations.expectations.metrics.map_metric_provider import map_condition_auxilliary_methods as aux
 
@@ -335,9 +332,8 @@ def _patch_in_set() -> None:
     """W4. ColumnValuesInSet._sqlalchemy_impl renders column.in_(value_set): one parameter per value. For duckdb and a
     large set of one scalar type, bind the set as one list parameter and match through a subquery on unnest()."""
     import sqlalchemy as sa
-    from sqlalchemy.dialects.postgresql import ARRAY
-
     from great_expectations.expectations.metrics.column_map_metrics.column_values_in_set import ColumnValuesInSet
+    from sqlalchemy.dialects.postgresql import ARRAY
 
     original = ColumnValuesInSet.__dict__["_sqlalchemy_impl"]
     assert isinstance(original, staticmethod), "GX changed ColumnValuesInSet._sqlalchemy_impl"
@@ -364,7 +360,6 @@ def _patch_row_condition_nulls() -> None:
     """W5. SqlAlchemyExecutionEngine._comparison_condition_to_filter_clause: on duckdb, `!=` and NOT_IN keep NULL rows,
     as pandas' DataFrame.query does (NaN != 'x' is True there)."""
     import sqlalchemy as sa
-
     from great_expectations.execution_engine.sqlalchemy_execution_engine import SqlAlchemyExecutionEngine
     from great_expectations.expectations.row_conditions import Operator
 
@@ -393,7 +388,6 @@ def _patch_pair_greater_nulls() -> None:
     missing). On duckdb: coalesce(A > B, false), or_equal alike. The registered partial's closure cell `metric_fn`
     is swapped, as in W3."""
     import sqlalchemy as sa
-
     from great_expectations.expectations.metrics.column_pair_map_metrics.column_pair_values_greater import (
         ColumnPairValuesAGreaterThanB,
     )
@@ -420,7 +414,6 @@ def _patch_domain_records_subquery() -> None:
     select_from() unwrapped (column pair filtered_row_count, compound unique's count map), which SQLAlchemy 2 refuses
     ("FROM expression ... expected, got Select"). On duckdb, return it as a subquery, as every other branch does."""
     import sqlalchemy as sa
-
     from great_expectations.execution_engine.sqlalchemy_execution_engine import SqlAlchemyExecutionEngine
 
     original = SqlAlchemyExecutionEngine.__dict__["get_domain_records"]
@@ -499,10 +492,8 @@ def validate_table(
     """Run every expectation of `suite` on `table` (a table or view name, schema-qualified if needed) with GX's SQL
     engine. `con`: an open duckdb connection (its database instance is read through cursors of it)."""
     import duckdb
-    import sqlalchemy as sa
-    from duckdb_engine import ConnectionWrapper
-
     import great_expectations as gx
+    from duckdb_engine import ConnectionWrapper
 
     install_duckdb_workarounds()
     for e in suite["expectations"]:
@@ -553,8 +544,10 @@ def validate_table(
             index = by_id[config.id]
             source_kwargs = suite["expectations"][index]["kwargs"]
             columns = tuple(
-                [source_kwargs["column"]] if "column" in source_kwargs
-                else source_kwargs.get("column_list") or [source_kwargs[k] for k in ("column_A", "column_B") if k in source_kwargs]
+                [source_kwargs["column"]]
+                if "column" in source_kwargs
+                else source_kwargs.get("column_list")
+                or [source_kwargs[k] for k in ("column_A", "column_B") if k in source_kwargs]
             )
             message = raised_message(item.exception_info)
             index_list = item.result.get("unexpected_index_list")
@@ -568,17 +561,19 @@ def validate_table(
                 assert count is None or count == len(failing), (
                     f"{config.type} {columns}: {count} unexpected but {len(failing)} rows listed"
                 )
-            outcomes.append(ExpectationResult(
-                index=index,
-                type=config.type,
-                columns=columns,
-                reason=(config.meta or {}).get("reason", config.type),
-                severity=str(getattr(config.severity, "value", config.severity) or "critical"),
-                success=bool(item.success),
-                unexpected_count=item.result.get("unexpected_count"),
-                failing_rows=failing,
-                exception=message,
-            ))
+            outcomes.append(
+                ExpectationResult(
+                    index=index,
+                    type=config.type,
+                    columns=columns,
+                    reason=(config.meta or {}).get("reason", config.type),
+                    severity=str(getattr(config.severity, "value", config.severity) or "critical"),
+                    success=bool(item.success),
+                    unexpected_count=item.result.get("unexpected_count"),
+                    failing_rows=failing,
+                    exception=message,
+                )
+            )
         return sorted(outcomes, key=lambda o: o.index)
     finally:
         if datasource is not None:  # close GX's persisted connection (W1) and both engines' pools

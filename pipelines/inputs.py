@@ -83,8 +83,13 @@ def unchanged_since_last_refresh(raw_dir: Path, warehouse_dir: Path) -> str | No
 def record_refresh(raw_dir: Path, warehouse_dir: Path, inputs: str) -> None:
     """After a refresh that published: `inputs` is the fingerprint taken before it started, so that a file
     changed during the run makes the next refresh run."""
-    state = {"inputs": inputs, "raw_dir": str(raw_dir), "published": _published_state(warehouse_dir), "lake": _lake_state(),
-             "at": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC")}
+    state = {
+        "inputs": inputs,
+        "raw_dir": str(raw_dir),
+        "published": _published_state(warehouse_dir),
+        "lake": _lake_state(),
+        "at": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC"),
+    }
     tmp = warehouse_dir / f".{STATE_FILE}.tmp"
     tmp.write_text(json.dumps(state), encoding="utf-8")
     tmp.replace(warehouse_dir / STATE_FILE)

@@ -74,7 +74,9 @@ class Lake:
         service = os.environ.get("PGSERVICE")
         return f"service={service} (PGSERVICE)" if service else "libpq's defaults (the PG* variables)"
 
-    def connect(self, alias: str = "lake", read_only: bool = False, snapshot: int | None = None) -> duckdb.DuckDBPyConnection:
+    def connect(
+        self, alias: str = "lake", read_only: bool = False, snapshot: int | None = None
+    ) -> duckdb.DuckDBPyConnection:
         """An in-memory DuckDB with the lake attached as `alias` (and in use). read_only for analysts; snapshot pins
         the lake as it was at that snapshot (see publishes())."""
         con = duckdb.connect(config={"autoinstall_known_extensions": False, "autoload_known_extensions": False})
@@ -97,12 +99,13 @@ class Lake:
         con.execute(f"use {alias}")
         return con
 
-
     def _attach_failure(self, first: str, read_only: bool, snapshot: int | None) -> Exception:
         first = redact(first, self.catalog)
         if read_only and "does not exist" in first and "creating a new ducklake" in first.lower():
-            return FileNotFoundError(f"there is no lake at '{self.shown}' yet: a refresh with REGIND_TARGET=ducklake "
-                                     "(make run) creates it and publishes to it")
+            return FileNotFoundError(
+                f"there is no lake at '{self.shown}' yet: a refresh with REGIND_TARGET=ducklake "
+                "(make run) creates it and publishes to it"
+            )
         if snapshot is not None and "snapshot" in first.lower():
             return LookupError(f"the lake has no snapshot {snapshot}: `regind publishes` lists them ({first})")
         return ConnectionError(
@@ -146,7 +149,9 @@ def extension_file(name: str) -> Path:
     path = Path(module.__file__).parent / "extensions" / f"v{version}" / f"{name}.duckdb_extension"
     if not path.exists():
         found = sorted(p.parent.name for p in Path(module.__file__).parent.glob("extensions/*/*.duckdb_extension"))
-        raise RuntimeError(f"{package} has no {name} extension for DuckDB {version} (it has {', '.join(found) or 'none'}): {hint}")
+        raise RuntimeError(
+            f"{package} has no {name} extension for DuckDB {version} (it has {', '.join(found) or 'none'}): {hint}"
+        )
     return path
 
 
@@ -159,8 +164,13 @@ def is_conflict(error: Exception) -> bool:
     return isinstance(error, duckdb.Error) and "conflict" in str(error).lower()
 
 
-def with_retry(con: duckdb.DuckDBPyConnection, work: Callable[[duckdb.DuckDBPyConnection], T], what: str,
-               attempts: int = CONFLICT_RETRIES, log: Callable[[str], None] | None = None) -> T:
+def with_retry(
+    con: duckdb.DuckDBPyConnection,
+    work: Callable[[duckdb.DuckDBPyConnection], T],
+    what: str,
+    attempts: int = CONFLICT_RETRIES,
+    log: Callable[[str], None] | None = None,
+) -> T:
     """Run work in one transaction; when DuckLake refuses the commit because another writer changed the same
     tables first, roll back and run it again on the new state (up to attempts times, with a growing pause)."""
     for attempt in range(1, attempts + 1):
@@ -177,7 +187,9 @@ def with_retry(con: duckdb.DuckDBPyConnection, work: Callable[[duckdb.DuckDBPyCo
             if not is_conflict(error) or attempt == attempts:
                 raise
             if log:
-                log(f"{what}: another writer committed first ({redact(str(error).splitlines()[-1][:160])}); retry {attempt}")
+                log(
+                    f"{what}: another writer committed first ({redact(str(error).splitlines()[-1][:160])}); retry {attempt}"
+                )
             time.sleep(0.2 * 2 ** (attempt - 1))
     raise AssertionError("unreachable")
 
@@ -198,7 +210,9 @@ def published_tables(con: duckdb.DuckDBPyConnection, catalog: str, schema: str) 
     return [t for (t,) in rows if not f"{schema}.{t}".startswith(INTERNAL_TABLES)]
 
 
-def export_schema(lake: Lake, source: Path, schema: str, publish_id: str, log: Callable[[str], None] | None = None) -> dict[str, int]:
+def export_schema(
+    lake: Lake, source: Path, schema: str, publish_id: str, log: Callable[[str], None] | None = None
+) -> dict[str, int]:
     """One writer: copy a schema's tables from the published warehouse file into this publish's stage schema in
     the lake, in one transaction. Writers of other schemas run at the same time, in other processes."""
     con = lake.connect()
@@ -214,7 +228,9 @@ def export_schema(lake: Lake, source: Path, schema: str, publish_id: str, log: C
             con.execute(f'create schema if not exists lake."{stage}"')
             counts = {}
             for table in tables:
-                con.execute(f'create or replace table lake."{stage}"."{table}" as select * from src."{schema}"."{table}"')
+                con.execute(
+                    f'create or replace table lake."{stage}"."{table}" as select * from src."{schema}"."{table}"'
+                )
                 counts[table] = con.execute(f'select count(*) from lake."{stage}"."{table}"').fetchone()[0]
             return counts
 
@@ -235,21 +251,35 @@ def swap(lake: Lake, source: Path, publish_id: str, info: dict, log: Callable[[s
             "and schema_name in (select unnest(?::varchar[])) order by view_oid",
             [[s for s in PUBLISHED_SCHEMAS if s not in MATERIALIZED_SCHEMAS]],
         ).fetchall()
-        comments = {(s, t): c for s, t, c in con.execute(
-            "select schema_name, table_name, comment from duckdb_tables() where database_name = 'src' and comment is not null "
-            "union all select schema_name, view_name, comment from duckdb_views() where database_name = 'src' and comment is not null"
-        ).fetchall()}
-        staged = {s for (s,) in con.execute(
-            "select schema_name from duckdb_schemas() where database_name = 'lake'").fetchall()}
-        missing = [stage_schema(publish_id, s) for s, tables in wanted.items() if tables and stage_schema(publish_id, s) not in staged]
+        comments = {
+            (s, t): c
+            for s, t, c in con.execute(
+                "select schema_name, table_name, comment from duckdb_tables() where database_name = 'src' and comment is not null "
+                "union all select schema_name, view_name, comment from duckdb_views() where database_name = 'src' and comment is not null"
+            ).fetchall()
+        }
+        staged = {
+            s
+            for (s,) in con.execute("select schema_name from duckdb_schemas() where database_name = 'lake'").fetchall()
+        }
+        missing = [
+            stage_schema(publish_id, s)
+            for s, tables in wanted.items()
+            if tables and stage_schema(publish_id, s) not in staged
+        ]
         if missing:
-            raise RuntimeError(f"not swapping: the writers did not write {', '.join(missing)}; run the publish_lake job again.")
+            raise RuntimeError(
+                f"not swapping: the writers did not write {', '.join(missing)}; run the publish_lake job again."
+            )
 
         def switch(con: duckdb.DuckDBPyConnection) -> None:
-            present = {(s, n, k) for s, n, k in con.execute(
-                "select schema_name, table_name, 'table' from duckdb_tables() where database_name = 'lake' "
-                "union all select schema_name, view_name, 'view' from duckdb_views() where database_name = 'lake' and not internal"
-            ).fetchall()}
+            present = {
+                (s, n, k)
+                for s, n, k in con.execute(
+                    "select schema_name, table_name, 'table' from duckdb_tables() where database_name = 'lake' "
+                    "union all select schema_name, view_name, 'view' from duckdb_views() where database_name = 'lake' and not internal"
+                ).fetchall()
+            }
             keep = {(s, t) for s, tables in wanted.items() for t in tables} | {(s, v) for s, v, _ in views}
             for schema, name, kind in sorted(present):
                 if schema in PUBLISHED_SCHEMAS and ((schema, name) not in keep or kind == "table"):
@@ -257,25 +287,34 @@ def swap(lake: Lake, source: Path, publish_id: str, info: dict, log: Callable[[s
             for schema, tables in wanted.items():
                 con.execute(f'create schema if not exists lake."{schema}"')
                 for table in tables:
-                    con.execute(f'create or replace view lake."{schema}"."{table}" as '
-                                f'select * from "{stage_schema(publish_id, schema)}"."{table}"')
+                    con.execute(
+                        f'create or replace view lake."{schema}"."{table}" as '
+                        f'select * from "{stage_schema(publish_id, schema)}"."{table}"'
+                    )
                     if comments.get((schema, table)):  # what the table holds, as the SQL file says
-                        con.execute(f'comment on view lake."{schema}"."{table}" is \'{_quote(comments[schema, table])}\'')
+                        con.execute(
+                            f'comment on view lake."{schema}"."{table}" is \'{_quote(comments[schema, table])}\''
+                        )
             for schema, name, sql in in_dependency_order(views):  # as the build defined them, over the published names
                 con.execute(f'use lake."{schema}"')
                 con.execute(re.sub(r"^\s*create\s+view\s", "create or replace view ", sql, count=1, flags=re.I))
             # earlier publishes' stages leave the current catalog in the same snapshot, so that the publish stays the
             # lake's latest snapshot (expiring older ones never removes it); time travel still reads them
-            for (stage,) in con.execute("select schema_name from duckdb_schemas() where database_name = 'lake'").fetchall():
+            for (stage,) in con.execute(
+                "select schema_name from duckdb_schemas() where database_name = 'lake'"
+            ).fetchall():
                 if STAGE_SCHEMA.fullmatch(stage) and not stage.startswith(f"p{publish_id}_"):
                     con.execute(f'drop schema lake."{stage}" cascade')
             con.execute("use lake.main")
-            con.execute("call lake.set_commit_message(?, ?, extra_info => ?)",
-                        [COMMIT_AUTHOR, f"publish {publish_id}", json.dumps({**info, "publish_id": publish_id})])
+            con.execute(
+                "call lake.set_commit_message(?, ?, extra_info => ?)",
+                [COMMIT_AUTHOR, f"publish {publish_id}", json.dumps({**info, "publish_id": publish_id})],
+            )
 
         with_retry(con, switch, "swapping the published schemas", log=log)
-        return con.execute("select max(snapshot_id) from lake.snapshots() where commit_message = ?",
-                           [f"publish {publish_id}"]).fetchone()[0]
+        return con.execute(
+            "select max(snapshot_id) from lake.snapshots() where commit_message = ?", [f"publish {publish_id}"]
+        ).fetchone()[0]
     finally:
         con.close()
 
@@ -285,8 +324,14 @@ def in_dependency_order(views: list[tuple[str, str, str]]) -> list[tuple[str, st
     a failed statement cannot be retried (the file lists v_observation, which reads v_observation_all, first)."""
     pending, done, ordered = list(views), set(), []
     while pending:
-        ready = [v for v in pending if not any(
-            other[1] != v[1] and other[1] not in done and re.search(rf"\b{re.escape(other[1])}\b", v[2]) for other in pending)]
+        ready = [
+            v
+            for v in pending
+            if not any(
+                other[1] != v[1] and other[1] not in done and re.search(rf"\b{re.escape(other[1])}\b", v[2])
+                for other in pending
+            )
+        ]
         if not ready:  # a cycle cannot be created anyway: let DuckDB say which
             ready = pending[:1]
         ordered += ready
@@ -321,20 +366,31 @@ def read_lake(lake: Lake, snapshot: int | None = None) -> duckdb.DuckDBPyConnect
     done = publishes(con, "warehouse")
     if not done:
         con.close()
-        raise FileNotFoundError(f"the lake at '{lake.shown}' has no publish yet: run `make run` with REGIND_TARGET=ducklake.")
+        raise FileNotFoundError(
+            f"the lake at '{lake.shown}' has no publish yet: run `make run` with REGIND_TARGET=ducklake."
+        )
     if snapshot is not None and snapshot < done[0]["snapshot"]:
         con.close()
-        raise LookupError(f"snapshot {snapshot} is older than the lake's first publish (snapshot {done[0]['snapshot']}): "
-                          "`regind publishes` lists the snapshots to read")
+        raise LookupError(
+            f"snapshot {snapshot} is older than the lake's first publish (snapshot {done[0]['snapshot']}): "
+            "`regind publishes` lists the snapshots to read"
+        )
     con.execute("set lock_configuration = true")
     return con
 
 
 def tables_checksums(con: duckdb.DuckDBPyConnection, catalog: str, schema: str = "main") -> dict[str, tuple]:
     """(rows, order-free hash of the rows) of every table and view in a schema: equal on both targets."""
-    names = [n for (n,) in con.execute(
-        "select table_name from duckdb_tables() where database_name = ? and schema_name = ? "
-        "union select view_name from duckdb_views() where database_name = ? and schema_name = ? and not internal order by 1",
-        [catalog, schema, catalog, schema],
-    ).fetchall()]
-    return {n: table_checksum(con, f'{catalog}."{schema}"."{n}"') for n in names if not f"{schema}.{n}".startswith(INTERNAL_TABLES)}
+    names = [
+        n
+        for (n,) in con.execute(
+            "select table_name from duckdb_tables() where database_name = ? and schema_name = ? "
+            "union select view_name from duckdb_views() where database_name = ? and schema_name = ? and not internal order by 1",
+            [catalog, schema, catalog, schema],
+        ).fetchall()
+    ]
+    return {
+        n: table_checksum(con, f'{catalog}."{schema}"."{n}"')
+        for n in names
+        if not f"{schema}.{n}".startswith(INTERNAL_TABLES)
+    }

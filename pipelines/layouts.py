@@ -64,10 +64,27 @@ class Sidecar:
         if layout and layout not in LAYOUTS:
             raise LayoutError(f"{name}.toml: layout = '{layout}' is not one of: {', '.join(LAYOUTS)}.")
         header_row, citation, notes = spec.pop("header_row", 0), spec.pop("citation", ""), spec.pop("notes", "")
-        unknown = sorted(set(spec) - {"region", "region_code", "indicator", "indicator_code", "unit", "period", "source_code", "entity", "parent", "status",
-                                  "published_on", "release_kind"})
+        unknown = sorted(
+            set(spec)
+            - {
+                "region",
+                "region_code",
+                "indicator",
+                "indicator_code",
+                "unit",
+                "period",
+                "source_code",
+                "entity",
+                "parent",
+                "status",
+                "published_on",
+                "release_kind",
+            }
+        )
         if unknown:
-            raise LayoutError(f"{name}.toml: unknown key(s) {', '.join(unknown)}; see data/raw/README.md (Declared layouts).")
+            raise LayoutError(
+                f"{name}.toml: unknown key(s) {', '.join(unknown)}; see data/raw/README.md (Declared layouts)."
+            )
         return cls(layout, int(header_row), {k: str(v) for k, v in spec.items()}, citation, notes)
 
 
@@ -102,7 +119,9 @@ def _period(cell) -> str | None:
 
 def _is_note(row: list[str]) -> bool:
     first = next((_text(c) for c in row if _text(c)), "")
-    return first.startswith(NOTE_PREFIXES + SOURCE_PREFIXES) and (len(first) > 2 and first[2:3] in ":：" or "：" in first[:6] or ":" in first[:6])
+    return first.startswith(NOTE_PREFIXES + SOURCE_PREFIXES) and (
+        len(first) > 2 and first[2:3] in ":：" or "：" in first[:6] or ":" in first[:6]
+    )
 
 
 def _footer(rows: list[list[str]]) -> tuple[int, str | None, str | None]:
@@ -164,8 +183,10 @@ def _detect(rows: list[list[str]], sidecar: Sidecar | None) -> tuple[str, int, l
             return f"{kind} x periods", index, seen
         if kind == "regions" and not periods and len(cells) >= 2:
             return "regions x indicators", index, seen
-        seen.append(f"line {index + 1}: {' | '.join(c for _, c in cells[:6])}"
-                    + (f" ({len(periods)} period column(s); first column: {kind or 'neither regions nor indicators'})"))
+        seen.append(
+            f"line {index + 1}: {' | '.join(c for _, c in cells[:6])}"
+            + (f" ({len(periods)} period column(s); first column: {kind or 'neither regions nor indicators'})")
+        )
     return "", -1, seen
 
 
@@ -179,7 +200,7 @@ def melt(rows: list[list[str]], lines: list[int], name: str, sidecar: Sidecar | 
         raise LayoutError(
             f"{name}: neither a header with the required columns nor a table as published (regions or indicators down, "
             f"periods or indicators across) was found. Seen: {shown}. Declare its layout in {Path(name).name}.toml "
-            f"(layout = \"regions x periods\", header_row = N, indicator = \"...\", unit = \"...\"): see data/raw/README.md."
+            f'(layout = "regions x periods", header_row = N, indicator = "...", unit = "..."): see data/raw/README.md.'
         )
     title = " ".join(_text(c) for r in body[:index] for c in r if _text(c))[:500] or None
     header = body[index]
@@ -222,5 +243,13 @@ def melt(rows: list[list[str]], lines: list[int], name: str, sidecar: Sidecar | 
             out_columns.append(j + 1)
     if not records:
         raise LayoutError(f"{name}: a {layout} table headed on line {lines[index]} has no data rows under it.")
-    return Melted(records, out_lines, out_columns, lines[index], title, sidecar.citation if sidecar and sidecar.citation else citation,
-                  "; ".join(n for n in [notes, sidecar.notes if sidecar else ""] if n) or None, layout)
+    return Melted(
+        records,
+        out_lines,
+        out_columns,
+        lines[index],
+        title,
+        sidecar.citation if sidecar and sidecar.citation else citation,
+        "; ".join(n for n in [notes, sidecar.notes if sidecar else ""] if n) or None,
+        layout,
+    )

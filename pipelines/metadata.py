@@ -6,22 +6,30 @@ import duckdb
 PREVIEW_ROWS = 10
 
 
-def table_metadata(con: duckdb.DuckDBPyConnection, qualified_name: str, stored: bool = False, reuse: bool = False) -> dict:
+def table_metadata(
+    con: duckdb.DuckDBPyConnection, qualified_name: str, stored: bool = False, reuse: bool = False
+) -> dict:
     """stored: keep the row count and preview in the build database (audit.table_metadata); with reuse (a model
     kept as it was), take them from there: counting a view over ten million facts on every run costs seconds."""
     columns = con.execute(f"describe {qualified_name}").fetchall()
     if stored:
         con.execute(STORED_DDL)
-    kept = stored and reuse and con.execute(
-        "select row_count, preview from audit.table_metadata where qualified_name = ?", [qualified_name]
-    ).fetchone()
+    kept = (
+        stored
+        and reuse
+        and con.execute(
+            "select row_count, preview from audit.table_metadata where qualified_name = ?", [qualified_name]
+        ).fetchone()
+    )
     if kept:
         row_count, preview = kept
     else:
         row_count = con.execute(f"select count(*) from {qualified_name}").fetchone()[0]
         preview = con.execute(f"select * from {qualified_name} limit {PREVIEW_ROWS}").df().to_markdown(index=False)
         if stored:
-            con.execute("insert or replace into audit.table_metadata values (?, ?, ?)", [qualified_name, row_count, preview])
+            con.execute(
+                "insert or replace into audit.table_metadata values (?, ?, ?)", [qualified_name, row_count, preview]
+            )
     return {
         "dagster/row_count": dg.MetadataValue.int(int(row_count)),
         "dagster/column_schema": dg.TableSchema(

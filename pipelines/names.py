@@ -12,33 +12,129 @@ import pandas as pd
 
 # longest first: 自治县 before 县
 SUFFIXES = {
-    "特别行政区": "Special Administrative Region", "自治区": "Autonomous Region", "自治州": "Autonomous Prefecture",
-    "自治县": "Autonomous County", "自治旗": "Autonomous Banner", "行政区": "Administrative Region", "地区": "Prefecture",
-    "新区": "New Area", "林区": "Forestry District", "矿区": "Mining District", "特区": "Special District",
-    "省": "Province", "盟": "League", "区": "District", "县": "County", "旗": "Banner", "市": "City",
+    "特别行政区": "Special Administrative Region",
+    "自治区": "Autonomous Region",
+    "自治州": "Autonomous Prefecture",
+    "自治县": "Autonomous County",
+    "自治旗": "Autonomous Banner",
+    "行政区": "Administrative Region",
+    "地区": "Prefecture",
+    "新区": "New Area",
+    "林区": "Forestry District",
+    "矿区": "Mining District",
+    "特区": "Special District",
+    "省": "Province",
+    "盟": "League",
+    "区": "District",
+    "县": "County",
+    "旗": "Banner",
+    "市": "City",
 }
 SUFFIX = re.compile("(" + "|".join(sorted(SUFFIXES, key=len, reverse=True)) + ")$")
 ETHNIC_GROUPS = {
-    "维吾尔": "Uygur", "哈萨克": "Kazakh", "柯尔克孜": "Kirgiz", "蒙古": "Mongol", "藏": "Tibetan", "彝": "Yi", "苗": "Miao",
-    "侗": "Dong", "布依": "Bouyei", "土家": "Tujia", "哈尼": "Hani", "傣": "Dai", "白": "Bai", "景颇": "Jingpo",
-    "傈僳": "Lisu", "壮": "Zhuang", "朝鲜": "Korean", "回": "Hui", "羌": "Qiang", "黎": "Li", "瑶": "Yao", "满": "Manchu",
-    "畲": "She", "仡佬": "Gelao", "水": "Sui", "纳西": "Naxi", "拉祜": "Lahu", "佤": "Va", "怒": "Nu", "普米": "Pumi",
-    "独龙": "Derung", "撒拉": "Salar", "土": "Tu", "东乡": "Dongxiang", "保安": "Bonan", "裕固": "Yugur", "锡伯": "Xibe",
-    "塔吉克": "Tajik", "达斡尔": "Daur", "鄂温克": "Evenki", "鄂伦春": "Oroqen", "仫佬": "Mulao", "毛南": "Maonan",
-    "各族": "Various Nationalities", "阿昌": "Achang", "布朗": "Blang", "德昂": "De'ang", "基诺": "Jino",
+    "维吾尔": "Uygur",
+    "哈萨克": "Kazakh",
+    "柯尔克孜": "Kirgiz",
+    "蒙古": "Mongol",
+    "藏": "Tibetan",
+    "彝": "Yi",
+    "苗": "Miao",
+    "侗": "Dong",
+    "布依": "Bouyei",
+    "土家": "Tujia",
+    "哈尼": "Hani",
+    "傣": "Dai",
+    "白": "Bai",
+    "景颇": "Jingpo",
+    "傈僳": "Lisu",
+    "壮": "Zhuang",
+    "朝鲜": "Korean",
+    "回": "Hui",
+    "羌": "Qiang",
+    "黎": "Li",
+    "瑶": "Yao",
+    "满": "Manchu",
+    "畲": "She",
+    "仡佬": "Gelao",
+    "水": "Sui",
+    "纳西": "Naxi",
+    "拉祜": "Lahu",
+    "佤": "Va",
+    "怒": "Nu",
+    "普米": "Pumi",
+    "独龙": "Derung",
+    "撒拉": "Salar",
+    "土": "Tu",
+    "东乡": "Dongxiang",
+    "保安": "Bonan",
+    "裕固": "Yugur",
+    "锡伯": "Xibe",
+    "塔吉克": "Tajik",
+    "达斡尔": "Daur",
+    "鄂温克": "Evenki",
+    "鄂伦春": "Oroqen",
+    "仫佬": "Mulao",
+    "毛南": "Maonan",
+    "各族": "Various Nationalities",
+    "阿昌": "Achang",
+    "布朗": "Blang",
+    "德昂": "De'ang",
+    "基诺": "Jino",
 }
 ETHNIC = re.compile("(" + "|".join(sorted(ETHNIC_GROUPS, key=len, reverse=True)) + ")族?$")
 # place names read otherwise than pypinyin's everyday reading of their characters
 PLACE_READINGS = {
-    "朝阳": "chao yang", "单县": "shan xian", "莘县": "shen xian", "浚县": "xun xian", "洪洞": "hong tong",
-    "铅山": "yan shan", "东阿": "dong e", "乐清": "yue qing", "荥阳": "xing yang", "荥经": "ying jing",
-    "涡阳": "guo yang", "蚌埠": "beng bu", "亳州": "bo zhou", "厦门": "xia men", "乐亭": "lao ting", "番禺": "pan yu",
-    "六安": "lu an", "六合": "lu he", "长治": "chang zhi", "大埔": "da bu", "尉犁": "yu li", "尉氏": "wei shi",
-    "綦江": "qi jiang", "郫都": "pi du", "郫县": "pi xian", "犍为": "qian wei", "筠连": "jun lian", "会理": "hui li",
-    "会东": "hui dong", "会泽": "hui ze", "会宁": "hui ning", "会同": "hui tong", "阆中": "lang zhong", "东莞": "dong guan",
-    "台州": "tai zhou", "天台": "tian tai", "丽水": "li shui", "丽江": "li jiang", "大冶": "da ye", "曲阜": "qu fu",
-    "曲靖": "qu jing", "曲周": "qu zhou", "冠县": "guan xian", "长子": "zhang zi", "巴中": "ba zhong", "中牟": "zhong mou",
-    "牟平": "mu ping", "枞阳": "zong yang", "藁城": "gao cheng", "沈丘": "shen qiu", "沈阳": "shen yang",
+    "朝阳": "chao yang",
+    "单县": "shan xian",
+    "莘县": "shen xian",
+    "浚县": "xun xian",
+    "洪洞": "hong tong",
+    "铅山": "yan shan",
+    "东阿": "dong e",
+    "乐清": "yue qing",
+    "荥阳": "xing yang",
+    "荥经": "ying jing",
+    "涡阳": "guo yang",
+    "蚌埠": "beng bu",
+    "亳州": "bo zhou",
+    "厦门": "xia men",
+    "乐亭": "lao ting",
+    "番禺": "pan yu",
+    "六安": "lu an",
+    "六合": "lu he",
+    "长治": "chang zhi",
+    "大埔": "da bu",
+    "尉犁": "yu li",
+    "尉氏": "wei shi",
+    "綦江": "qi jiang",
+    "郫都": "pi du",
+    "郫县": "pi xian",
+    "犍为": "qian wei",
+    "筠连": "jun lian",
+    "会理": "hui li",
+    "会东": "hui dong",
+    "会泽": "hui ze",
+    "会宁": "hui ning",
+    "会同": "hui tong",
+    "阆中": "lang zhong",
+    "东莞": "dong guan",
+    "台州": "tai zhou",
+    "天台": "tian tai",
+    "丽水": "li shui",
+    "丽江": "li jiang",
+    "大冶": "da ye",
+    "曲阜": "qu fu",
+    "曲靖": "qu jing",
+    "曲周": "qu zhou",
+    "冠县": "guan xian",
+    "长子": "zhang zi",
+    "巴中": "ba zhong",
+    "中牟": "zhong mou",
+    "牟平": "mu ping",
+    "枞阳": "zong yang",
+    "藁城": "gao cheng",
+    "沈丘": "shen qiu",
+    "沈阳": "shen yang",
 }
 _readings_loaded = False
 
@@ -65,7 +161,9 @@ def parts(name_zh: str) -> tuple[str, list[str], str]:
     match = SUFFIX.search(name_zh)
     stem, suffix = (name_zh[: match.start()], match.group(1)) if match and match.start() > 0 else (name_zh, "")
     groups = []
-    if suffix.startswith("自治"):  # the groups after the place (积石山保安族东乡族撒拉族), never leaving one character (内蒙古)
+    if suffix.startswith(
+        "自治"
+    ):  # the groups after the place (积石山保安族东乡族撒拉族), never leaving one character (内蒙古)
         while stem and (found := ETHNIC.search(stem)) and found.start() != 1:
             groups.insert(0, ETHNIC_GROUPS[found.group(1)])
             stem = stem[: found.start()]
@@ -97,7 +195,18 @@ def add_generated_names(frame: "pd.DataFrame") -> "pd.DataFrame":
 # --- indicator names ----------------------------------------------------------------------------------------
 
 UNIT_IN_NAME = re.compile(r"^(.+?)\(([^()]+)\)$")  # 地区生产总值(亿元): after NFKC, full-width parentheses are ASCII
-GROWTH_WORDS = ["比上年增长", "比上年增减", "比上年增速", "同比增长", "同比增速", "增长率", "增长速度", "增速", "增长", "增幅"]
+GROWTH_WORDS = [
+    "比上年增长",
+    "比上年增减",
+    "比上年增速",
+    "同比增长",
+    "同比增速",
+    "增长率",
+    "增长速度",
+    "增速",
+    "增长",
+    "增幅",
+]
 
 
 def name_key(text: str | None) -> str | None:
@@ -125,7 +234,9 @@ def add_indicator_keys(frame: "pd.DataFrame") -> "pd.DataFrame":
     """Observation rows naming their indicator -> _indicator_key, _indicator_bare, _indicator_name_unit, _indicator_level
     (see indicator_parts), computed once per distinct name."""
     made = {value: indicator_parts(value) for value in frame["indicator"].dropna().unique()}
-    columns = zip(*(made.get(value, (None,) * 4) if isinstance(value, str) else (None,) * 4 for value in frame["indicator"]))
+    columns = zip(
+        *(made.get(value, (None,) * 4) if isinstance(value, str) else (None,) * 4 for value in frame["indicator"])
+    )
     keys, bare, units, levels = (list(c) for c in columns) if len(frame) else ([], [], [], [])
     return frame.assign(
         _indicator_key=pd.Series(keys, index=frame.index, dtype="str"),
@@ -138,9 +249,15 @@ def add_indicator_keys(frame: "pd.DataFrame") -> "pd.DataFrame":
 def add_catalog_names(frame: "pd.DataFrame") -> "pd.DataFrame":
     """Indicator catalog rows -> _names: the keys of every name an indicator is printed by (its Chinese and English
     names, its code, its synonyms), separated by ;."""
+
     def names(row) -> str:
         synonyms = row.get("synonyms")  # an empty cell is NaN: not the name "nan"
-        listed = [row.get("name_zh"), row.get("name_en"), row.get("indicator_code"), *(synonyms.split(";") if isinstance(synonyms, str) else [])]
+        listed = [
+            row.get("name_zh"),
+            row.get("name_en"),
+            row.get("indicator_code"),
+            *(synonyms.split(";") if isinstance(synonyms, str) else []),
+        ]
         return ";".join(dict.fromkeys(k for k in map(name_key, listed) if k))
 
     return frame.assign(_names=pd.Series([names(r) for r in frame.to_dict("records")], index=frame.index, dtype="str"))
@@ -152,5 +269,7 @@ def add_mapped_names(frame: "pd.DataFrame") -> "pd.DataFrame":
     parts = [indicator_parts(v) if isinstance(v, str) else (None,) * 4 for v in frame["printed"]]
     return frame.assign(
         _name_key=pd.Series([p[0] for p in parts], index=frame.index, dtype="str"),
-        _names=pd.Series([";".join(dict.fromkeys(k for k in p[:2] if k)) or None for p in parts], index=frame.index, dtype="str"),
+        _names=pd.Series(
+            [";".join(dict.fromkeys(k for k in p[:2] if k)) or None for p in parts], index=frame.index, dtype="str"
+        ),
     )

@@ -16,9 +16,42 @@ import cn2an
 if TYPE_CHECKING:
     import pandas as pd
 
-MISSING_MARKERS = {"", "—", "——", "–", "-", "--", "…", "……", "...", "na", "n/a", "n.a.", "null", "none", "无", "/", "x", "*"}
+MISSING_MARKERS = {
+    "",
+    "—",
+    "——",
+    "–",
+    "-",
+    "--",
+    "…",
+    "……",
+    "...",
+    "na",
+    "n/a",
+    "n.a.",
+    "null",
+    "none",
+    "无",
+    "/",
+    "x",
+    "*",
+}
 # a figure is a finite number: these are refused, not read as missing (a NaN may hide a formula's error)
-NOT_FINITE = {"nan", "inf", "infinity", "∞", "无穷", "无穷大", "正无穷", "负无穷", "#num!", "#div/0!", "#value!", "#ref!", "#n/a"}
+NOT_FINITE = {
+    "nan",
+    "inf",
+    "infinity",
+    "∞",
+    "无穷",
+    "无穷大",
+    "正无穷",
+    "负无穷",
+    "#num!",
+    "#div/0!",
+    "#value!",
+    "#ref!",
+    "#n/a",
+}
 # beyond this a figure does not fit a double (and a 400-digit or 1e999999 cell is a mistake, not a value)
 MAX_EXPONENT = 308
 PREFIX_QUALIFIERS = ["超过", "突破", "接近", "大约", "超", "逾", "近", "约"]
@@ -49,7 +82,7 @@ class NumberFormatError(ValueError):
 def _strip_prefix(text: str, words: list[str]) -> tuple[str, str]:
     for word in words:
         if text.startswith(word):
-            return word, text[len(word):].lstrip()
+            return word, text[len(word) :].lstrip()
     return "", text
 
 
@@ -72,7 +105,9 @@ def parse_printed(cell: str | None) -> PrintedNumber:
     if text.lower() in MISSING_MARKERS:
         return PrintedNumber(number=None, missing_marker=original.strip())
     if text.lower().lstrip("+-") in NOT_FINITE:
-        raise NumberFormatError(f"'{_clipped(original)}' is not a finite number; print the figure, or a missing marker (—) if there is none")
+        raise NumberFormatError(
+            f"'{_clipped(original)}' is not a finite number; print the figure, or a missing marker (—) if there is none"
+        )
     sign = 1
     fall, text = _strip_prefix(text, FALL_WORDS)
     if fall:
@@ -83,37 +118,45 @@ def parse_printed(cell: str | None) -> PrintedNumber:
     if text.startswith(("-", "+")):
         sign, text = (-sign if text[0] == "-" else sign), text[1:]
     upper = None
-    if (match := CHINESE_RANGE.match(text)) and "一二三四五六七八九".find(match.group(2)) == "一二三四五六七八九".find(match.group(1).replace("两", "二")) + 1:
+    if (match := CHINESE_RANGE.match(text)) and "一二三四五六七八九".find(match.group(2)) == "一二三四五六七八九".find(
+        match.group(1).replace("两", "二")
+    ) + 1:
         low, high = (Decimal(str(cn2an.cn2an(digit + match.group(3), "smart"))) for digit in match.group(1, 2))
-        number, upper, rest = low, sign * high, text[match.end():]
+        number, upper, rest = low, sign * high, text[match.end() :]
     elif match := ARABIC_RANGE.match(text):
-        number, upper, rest = Decimal(match.group(1)), sign * Decimal(match.group(2)), text[match.end():]
+        number, upper, rest = Decimal(match.group(1)), sign * Decimal(match.group(2)), text[match.end() :]
         if upper < number:
             raise NumberFormatError(f"'{_clipped(original)}': a range whose upper bound is below its lower bound")
     elif match := ARABIC.match(text):
-        digits, rest = match.group(0).replace(",", ""), text[match.end():]
+        digits, rest = match.group(0).replace(",", ""), text[match.end() :]
         number = Decimal(digits)
         if number and abs(number.adjusted()) > MAX_EXPONENT:
             size = "large" if number.adjusted() > 0 else "small"
             raise NumberFormatError(f"'{_clipped(original)}' is too {size} to be a figure (beyond 1e±{MAX_EXPONENT})")
     elif match := CHINESE_NUMERAL.match(text):
-        numeral, rest = match.group(0), text[match.end():]
+        numeral, rest = match.group(0), text[match.end() :]
         # a leading multiplier alone means one of it: 近万 = 1万, 百万 = 1百万
         if numeral[0] in "十百千万亿":
             numeral = "一" + numeral
         try:
             number = Decimal(str(cn2an.cn2an(numeral, "smart")))
         except ValueError:
-            raise NumberFormatError(f"'{_clipped(original)}': '{_clipped(match.group(0))}' is not a Chinese numeral cn2an can read") from None
+            raise NumberFormatError(
+                f"'{_clipped(original)}': '{_clipped(match.group(0))}' is not a Chinese numeral cn2an can read"
+            ) from None
     else:
-        raise NumberFormatError(f"'{_clipped(original)}' is not a number as printed (expected e.g. 34606.40, 超2.4万, 3800余, 下降3.2%, or — for missing)")
+        raise NumberFormatError(
+            f"'{_clipped(original)}' is not a number as printed (expected e.g. 34606.40, 超2.4万, 3800余, 下降3.2%, or — for missing)"
+        )
     suffix, rest = _strip_prefix(rest, SUFFIX_QUALIFIERS[2:])  # 余/多 right after the number: 3800余家
     trailing, rest = _strip_suffix(rest, SUFFIX_QUALIFIERS[:2])  # 以上/左右 at the end: 1000家以上
     found = [q for q in (qualifier, suffix, trailing) if q]
     if len(found) > 1:
         raise NumberFormatError(f"'{_clipped(original)}' has more than one qualifier ({', '.join(found)})")
     if re.search(r"[\d.几数零〇一二两三四五六七八九十]", rest):
-        raise NumberFormatError(f"'{_clipped(original)}': unexpected '{_clipped(rest)}' after the number (a vague or malformed figure)")
+        raise NumberFormatError(
+            f"'{_clipped(original)}': unexpected '{_clipped(rest)}' after the number (a vague or malformed figure)"
+        )
     return PrintedNumber(number=sign * number, unit=rest, qualifier=found[0] if found else "", upper=upper)
 
 
@@ -132,8 +175,14 @@ def combine_units(cell_unit: str, column_unit: str | None) -> str:
 QUARTERS = {"一": 1, "二": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4": 4}
 PERIOD_PATTERNS = [
     (re.compile(r"^(\d{4})年?$"), lambda m: m.group(1)),
-    (re.compile(r"^(\d{4})(?:-|/|\.|年)(\d{1,2})月?$"), lambda m: f"{m.group(1)}-{int(m.group(2)):02d}" if 1 <= int(m.group(2)) <= 12 else None),
-    (re.compile(r"^(\d{4})(?:-|年)?(?:Q([1-4])|第?([1-4一二三四])季度)$"), lambda m: f"{m.group(1)}-Q{QUARTERS[m.group(2) or m.group(3)]}"),
+    (
+        re.compile(r"^(\d{4})(?:-|/|\.|年)(\d{1,2})月?$"),
+        lambda m: f"{m.group(1)}-{int(m.group(2)):02d}" if 1 <= int(m.group(2)) <= 12 else None,
+    ),
+    (
+        re.compile(r"^(\d{4})(?:-|年)?(?:Q([1-4])|第?([1-4一二三四])季度)$"),
+        lambda m: f"{m.group(1)}-Q{QUARTERS[m.group(2) or m.group(3)]}",
+    ),
 ]
 
 
@@ -179,15 +228,19 @@ def read_figures(values, units, qualifiers) -> list[tuple]:
         try:
             printed = parse_printed(value if isinstance(value, str) else None)
             if printed.qualifier and cell_qualifier and printed.qualifier != cell_qualifier:
-                raise NumberFormatError(f"qualifier '{printed.qualifier}' in the value disagrees with the qualifier column ('{cell_qualifier}')")
-            figures.append((
-                None if printed.number is None else format(printed.number, "f"),
-                None if printed.upper is None else format(printed.upper, "f"),
-                combine_units(printed.unit, cell_unit) or None,
-                printed.qualifier or cell_qualifier or None,
-                printed.missing_marker,
-                None,
-            ))
+                raise NumberFormatError(
+                    f"qualifier '{printed.qualifier}' in the value disagrees with the qualifier column ('{cell_qualifier}')"
+                )
+            figures.append(
+                (
+                    None if printed.number is None else format(printed.number, "f"),
+                    None if printed.upper is None else format(printed.upper, "f"),
+                    combine_units(printed.unit, cell_unit) or None,
+                    printed.qualifier or cell_qualifier or None,
+                    printed.missing_marker,
+                    None,
+                )
+            )
         except NumberFormatError as problem:
             figures.append((None, None, None, None, None, f"value {problem}"))
     return figures

@@ -17,11 +17,17 @@ def read_published(path: Path) -> duckdb.DuckDBPyConnection:
     touch other files (no read_csv of /etc, no COPY ... TO, no ATTACH) nor install or load extensions, and its
     settings are locked against SET."""
     if not path.exists():
-        raise FileNotFoundError(f"{path} does not exist yet: run `make run` (or `regind refresh`) to build and publish the warehouse.")
+        raise FileNotFoundError(
+            f"{path} does not exist yet: run `make run` (or `regind refresh`) to build and publish the warehouse."
+        )
     con = duckdb.connect(
         str(path),
         read_only=True,
-        config={"enable_external_access": False, "autoinstall_known_extensions": False, "autoload_known_extensions": False},
+        config={
+            "enable_external_access": False,
+            "autoinstall_known_extensions": False,
+            "autoload_known_extensions": False,
+        },
     )
     con.execute("set enable_progress_bar = false; set lock_configuration = true")
     return con

@@ -18,8 +18,13 @@ class ProgressDisplay:
         self.console = console
         self.live = console.is_terminal and not show_log
         self.progress = Progress(
-            TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-            TextColumn("{task.fields[report]}"), console=console, transient=False,
+            TextColumn("[bold]{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            TextColumn("{task.fields[report]}"),
+            console=console,
+            transient=False,
         )
         self.task = self.progress.add_task("refresh", total=total_steps, report="")
         self.started = time.perf_counter()
@@ -81,7 +86,9 @@ class _ToDisplay(logging.Handler):
 
 
 @dg.logger(
-    config_schema={"enabled": dg.Field(bool, default_value=False, description="feed `regind refresh`'s progress display")},
+    config_schema={
+        "enabled": dg.Field(bool, default_value=False, description="feed `regind refresh`'s progress display")
+    },
     description="Progress of a refresh for the terminal (`regind refresh`); silent unless enabled.",
 )
 def progress_logger(init_context: dg.InitLoggerContext) -> logging.Logger:

@@ -100,8 +100,11 @@ def build_fingerprint(
     digest = hashlib.sha256()
     versions = [v for v in loaded_versions(con) if v[0] != except_table and (tables is None or v[0] in tables)]
     digest.update(repr(versions).encode())
-    definitions = [*sorted(raw_dir.glob("*/source.toml")), *sorted((PROJECT_ROOT / "gx").rglob("*.json")),
-                   *sorted((PROJECT_ROOT / "sql").rglob("*.sql"))]
+    definitions = [
+        *sorted(raw_dir.glob("*/source.toml")),
+        *sorted((PROJECT_ROOT / "gx").rglob("*.json")),
+        *sorted((PROJECT_ROOT / "sql").rglob("*.sql")),
+    ]
     for path in definitions:
         digest.update(path.name.encode() + path.read_bytes())
     return digest.hexdigest()
@@ -124,7 +127,9 @@ def last_build_state(con: duckdb.DuckDBPyConnection, target: str) -> tuple[str |
     import json
 
     con.execute(BUILDS_DDL)
-    row = con.execute("select fingerprint, base_fingerprint, file_states from audit.builds where target = ?", [target]).fetchone()
+    row = con.execute(
+        "select fingerprint, base_fingerprint, file_states from audit.builds where target = ?", [target]
+    ).fetchone()
     if not row:
         return None, None, None
     return row[0], row[1], json.loads(row[2]) if row[2] else None
@@ -164,14 +169,21 @@ def blocking_failures(con: duckdb.DuckDBPyConnection, checks: list[str]) -> list
     """Checks whose latest verdict blocks the publish, or that have never run on this build."""
     _ensure_check_log(con)
     latest = dict(
-        con.execute("select check_name, arg_max(blocks_publish, checked_at) from audit.check_results group by 1").fetchall()
+        con.execute(
+            "select check_name, arg_max(blocks_publish, checked_at) from audit.check_results group by 1"
+        ).fetchall()
     )
     return [c for c in checks if latest.get(c, True)]
 
 
 def verify_contract(path: Path) -> None:
     with duckdb.connect(str(path), read_only=True) as con:
-        present = {row[0] for row in con.execute("select table_name from information_schema.tables where table_schema = 'main'").fetchall()}
+        present = {
+            row[0]
+            for row in con.execute(
+                "select table_name from information_schema.tables where table_schema = 'main'"
+            ).fetchall()
+        }
         missing = [t for t in CONTRACT_TABLES if t not in present]
         if missing:
             raise RuntimeError(f"not publishing: the build lacks {', '.join(missing)}; materialize every asset first.")
@@ -198,7 +210,9 @@ def build_publish_asset(upstream: list[dg.AssetKey], checks: list[str]) -> dg.As
                     allow_retries=False,
                 )
             fingerprint = build_fingerprint(con, Path(warehouse.raw_dir))
-            republish = not (warehouse.published_path.exists() and last_build(con, "published_warehouse") == fingerprint)
+            republish = not (
+                warehouse.published_path.exists() and last_build(con, "published_warehouse") == fingerprint
+            )
             if republish:
                 generation = next_generation(warehouse.published_path)
                 written = sync_generation(con, generation, warehouse.build_path, log=context.log.info)
@@ -229,8 +243,14 @@ def build_publish_asset(upstream: list[dg.AssetKey], checks: list[str]) -> dg.As
                 "path": dg.MetadataValue.path(str(warehouse.published_path)),
                 "size_bytes": warehouse.published_path.stat().st_size,
                 "republished": republish,
-                **({"tables_written_whole": len(written["whole"]), "tables_written_by_key": ", ".join(written["by_key"])}
-                   if republish else {}),
+                **(
+                    {
+                        "tables_written_whole": len(written["whole"]),
+                        "tables_written_by_key": ", ".join(written["by_key"]),
+                    }
+                    if republish
+                    else {}
+                ),
                 **{f"rows/{t}": int(n) for t, n in counts.items()},
             }
         )

@@ -33,7 +33,9 @@ class LakeWriter(dg.ConfigurableResource):
     @property
     def lake(self) -> lake.Lake:
         configured = lake.Lake.from_env()
-        return lake.Lake(configured.catalog if self.catalog is None else self.catalog, self.data_path or configured.data_path)
+        return lake.Lake(
+            configured.catalog if self.catalog is None else self.catalog, self.data_path or configured.data_path
+        )
 
     @property
     def files(self) -> Warehouse:
@@ -46,9 +48,12 @@ class LakeWriter(dg.ConfigurableResource):
 
     def setup_for_execution(self, context: dg.InitResourceContext) -> None:
         if self.catalog and passwords(self.catalog) and self.catalog != os.environ.get("REGIND_LAKE_CATALOG"):
-            raise dg.Failure("the lake_writer's catalog config carries a password, and Dagster keeps a run's config in its "
-                             "run history: leave the password to libpq (PGPASSWORD, a password file or a service file; "
-                             "README: Scaling out), or give the catalog as {env: REGIND_LAKE_CATALOG}.", allow_retries=False)
+            raise dg.Failure(
+                "the lake_writer's catalog config carries a password, and Dagster keeps a run's config in its "
+                "run history: leave the password to libpq (PGPASSWORD, a password file or a service file; "
+                "README: Scaling out), or give the catalog as {env: REGIND_LAKE_CATALOG}.",
+                allow_retries=False,
+            )
         hold_run_lock(self.files.lock_path, fcntl.LOCK_SH, context)
 
     def teardown_after_execution(self, context: dg.InitResourceContext) -> None:
@@ -59,13 +64,17 @@ class LakeWriter(dg.ConfigurableResource):
         publish's stage schemas, so a swap can only switch to stages of the file it is publishing."""
         build = self.files.build_path
         if not self.published_path.exists() or not build.exists():
-            raise dg.Failure(f"nothing to publish to the lake: {self.published_path} does not exist; run refresh_warehouse first.",
-                             allow_retries=False)
+            raise dg.Failure(
+                f"nothing to publish to the lake: {self.published_path} does not exist; run refresh_warehouse first.",
+                allow_retries=False,
+            )
         with duckdb.connect(str(build), read_only=True) as con:
             row = con.execute("select fingerprint from audit.builds where target = 'published_warehouse'").fetchone()
         if not row:
-            raise dg.Failure("nothing to publish to the lake: the build has never published; run refresh_warehouse first.",
-                             allow_retries=False)
+            raise dg.Failure(
+                "nothing to publish to the lake: the build has never published; run refresh_warehouse first.",
+                allow_retries=False,
+            )
         return row[0]
 
 
@@ -85,11 +94,18 @@ def write_stage(context: dg.AssetExecutionContext, writer: LakeWriter, schema: s
     if _already_published(writer, fingerprint):
         context.log.info(f"the lake's latest publish is this build already: {schema} not written again")
         return dg.MaterializeResult(metadata={"written": False})
-    counts = lake.export_schema(writer.lake, writer.published_path, schema, publish_id(fingerprint), log=context.log.warning)
-    return dg.MaterializeResult(metadata={
-        "written": True, "stage_schema": lake.stage_schema(publish_id(fingerprint), schema),
-        "tables": len(counts), "rows": int(sum(counts.values())), "pid": os.getpid(),
-    })
+    counts = lake.export_schema(
+        writer.lake, writer.published_path, schema, publish_id(fingerprint), log=context.log.warning
+    )
+    return dg.MaterializeResult(
+        metadata={
+            "written": True,
+            "stage_schema": lake.stage_schema(publish_id(fingerprint), schema),
+            "tables": len(counts),
+            "rows": int(sum(counts.values())),
+            "pid": os.getpid(),
+        }
+    )
 
 
 def swap_to_stages(context: dg.AssetExecutionContext, writer: LakeWriter) -> dg.MaterializeResult:
@@ -98,13 +114,25 @@ def swap_to_stages(context: dg.AssetExecutionContext, writer: LakeWriter) -> dg.
     if latest := _already_published(writer, fingerprint):
         context.log.info(f"the lake already holds this build (snapshot {latest['snapshot']}): nothing swapped")
         return dg.MaterializeResult(metadata={"swapped": False, "snapshot": latest["snapshot"]})
-    snapshot = lake.swap(writer.lake, writer.published_path, publish_id(fingerprint),
-                         {"fingerprint": fingerprint, "run_id": context.run_id}, log=context.log.warning)
+    snapshot = lake.swap(
+        writer.lake,
+        writer.published_path,
+        publish_id(fingerprint),
+        {"fingerprint": fingerprint, "run_id": context.run_id},
+        log=context.log.warning,
+    )
     with lake.read_lake(writer.lake, snapshot) as con:
         facts = con.execute("select count(*) from fact_observation").fetchone()[0]
     context.log.info(f"the lake's published schemas now read publish {publish_id(fingerprint)} (snapshot {snapshot})")
-    return dg.MaterializeResult(metadata={"swapped": True, "snapshot": snapshot, "rows/fact_observation": int(facts),
-                                          "catalog": writer.lake.shown, "data_path": writer.lake.data_path})
+    return dg.MaterializeResult(
+        metadata={
+            "swapped": True,
+            "snapshot": snapshot,
+            "rows/fact_observation": int(facts),
+            "catalog": writer.lake.shown,
+            "data_path": writer.lake.data_path,
+        }
+    )
 
 
 def build_schema_writer(schema: str) -> dg.AssetsDefinition:
@@ -147,10 +175,12 @@ publish_lake = dg.define_asset_job(
     selection=dg.AssetSelection.groups("lake"),
     description="Copy the published warehouse file into the DuckLake, one writer process per schema, then swap.",
     # a process per step, forked from a server that has imported the code location once
-    executor_def=dg.multiprocess_executor.configured({
-        "max_concurrent": LAKE_WRITERS,
-        "start_method": {"forkserver": {"preload_modules": ["pipelines.publish_lake"]}},
-    }),
+    executor_def=dg.multiprocess_executor.configured(
+        {
+            "max_concurrent": LAKE_WRITERS,
+            "start_method": {"forkserver": {"preload_modules": ["pipelines.publish_lake"]}},
+        }
+    ),
 )
 
 

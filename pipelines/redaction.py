@@ -80,8 +80,13 @@ def redacted_error(error: BaseException, *connections: str) -> BaseException | N
         seen = seen.__cause__ or (None if seen.__suppress_context__ else seen.__context__)
     if all(redact(str(e), *connections) == str(e) for e in chain):
         return None
-    message = "; caused by ".join([redact(str(error), *connections)] + [
-        f"{type(e).__name__}: {redact(str(e).strip().splitlines()[0] if str(e).strip() else '', *connections)}" for e in chain[1:]])
+    message = "; caused by ".join(
+        [redact(str(error), *connections)]
+        + [
+            f"{type(e).__name__}: {redact(str(e).strip().splitlines()[0] if str(e).strip() else '', *connections)}"
+            for e in chain[1:]
+        ]
+    )
     try:
         return type(error)(message)
     except Exception:  # an error type whose constructor takes other arguments

@@ -175,7 +175,8 @@ def _region_sections(con: duckdb.DuckDBPyConnection, regions: list[tuple], findi
     for rule, region, entity, period, published, recomputed, severity, text, observation_keys in findings:
         for key in observation_keys:
             flagged.setdefault(key, []).append(
-                f"{rule} ({severity}): published {_number(published)}, recomputed {_number(recomputed)}; {text}")
+                f"{rule} ({severity}): published {_number(published)}, recomputed {_number(recomputed)}; {text}"
+            )
     growth = {}  # (region, entity, level indicator, period) -> growth row
     for row in latest:
         if row[6] == "growth_yoy" and row[7]:
@@ -192,19 +193,25 @@ def _region_sections(con: duckdb.DuckDBPyConnection, regions: list[tuple], findi
         charts_by_region.setdefault(region, []).append(((entity + ": " if entity else "") + (name or ""), unit, points))
     sections = {}
     for code, name_zh, name_en, level, count, *_ in regions:
-        parts = [f"<section class='region' id='r{_e(code)}'><h2>{_e(name_en)} {_e(name_zh)} "
-                 f"<span class='muted'>{_e(code)} · {_e(level)} · {count:,} observations</span></h2>"]
+        parts = [
+            f"<section class='region' id='r{_e(code)}'><h2>{_e(name_en)} {_e(name_zh)} "
+            f"<span class='muted'>{_e(code)} · {_e(level)} · {count:,} observations</span></h2>"
+        ]
         charts = charts_by_region.get(code, [])[:MAX_CHARTS_PER_REGION]
         if charts:
             parts.append("<div class='charts'>" + "".join(line_chart(p, t, u) for t, u, p in charts) + "</div>")
         rows = [(r, g) for r, g in rows_by_region.get(code, []) if id(r) not in used]
-        parts.append("<table><thead><tr><th>indicator</th><th>entity</th><th>period</th><th>value</th><th>unit</th>"
-                     "<th>as printed</th><th>growth y/y %</th><th>source</th></tr></thead><tbody>")
+        parts.append(
+            "<table><thead><tr><th>indicator</th><th>entity</th><th>period</th><th>value</th><th>unit</th>"
+            "<th>as printed</th><th>growth y/y %</th><th>source</th></tr></thead><tbody>"
+        )
         for row, match in rows[:MAX_ROWS_PER_REGION]:
             status = f" <span class='tag'>{_e(row[14])}</span>" if row[14] not in ("reported", None) else ""
             if row[18]:  # a later release changed it: the first one in the tooltip
-                status += (f" <span class='tag' title='first released as {_number(row[19])}; {row[20]} releases "
-                           f"(observation_revision)'>revised</span>")
+                status += (
+                    f" <span class='tag' title='first released as {_number(row[19])}; {row[20]} releases "
+                    f"(observation_revision)'>revised</span>"
+                )
             if row[17] in flagged:  # a figure a consistency rule finds contradicted, with the finding
                 status += f" <span class='tag bad' title='{_e(' | '.join(flagged[row[17]]))}'>finding</span>"
             parts.append(
@@ -221,7 +228,9 @@ def _region_sections(con: duckdb.DuckDBPyConnection, regions: list[tuple], findi
     return sections
 
 
-def build_report(con: duckdb.DuckDBPyConnection, published_at: datetime, cache: dict | None = None) -> tuple[str, dict, dict]:
+def build_report(
+    con: duckdb.DuckDBPyConnection, published_at: datetime, cache: dict | None = None
+) -> tuple[str, dict, dict]:
     """The page's HTML, figures about it (for the asset's metadata) and its region sections by code. A section in
     `cache` (from the last page) whose facts, findings and dimensions are unchanged is reused, not built again."""
     cache = cache or {}
@@ -241,10 +250,17 @@ def build_report(con: duckdb.DuckDBPyConnection, published_at: datetime, cache: 
     (dimensions,) = con.execute(DIMENSIONS_SQL).fetchone()
     # a finding touches the sections of the regions whose figures it names (a sum of subdivisions names theirs)
     named = [key for finding in findings for key in finding[8]]
-    region_of = dict(con.execute(
-        "select f.observation_key, r.region_code from fact_observation as f join dim_region as r on r.region_key = f.region_key "
-        "where f.observation_key in (select unnest($keys))", {"keys": named},
-    ).fetchall()) if named else {}
+    region_of = (
+        dict(
+            con.execute(
+                "select f.observation_key, r.region_code from fact_observation as f join dim_region as r on r.region_key = f.region_key "
+                "where f.observation_key in (select unnest($keys))",
+                {"keys": named},
+            ).fetchall()
+        )
+        if named
+        else {}
+    )
     by_region: dict[str, list] = {}
     for finding in findings:
         for code in dict.fromkeys([finding[1], *(region_of.get(key) for key in finding[8])]):
@@ -267,11 +283,15 @@ def build_report(con: duckdb.DuckDBPyConnection, published_at: datetime, cache: 
         "<h1>Regional indicators</h1>",
         f"<p class='muted'>Published {published_at:%Y-%m-%d %H:%M %Z}; {observations:,} observations of {len(regions):,} regions "
         f"from {files[0]} source file(s). Values are in each indicator's base unit; the printed figure is beside it.</p>",
-        "<nav><a href='#quality'>Data quality</a><a href='#findings'>Findings</a>" + "".join(f"<a href='#r{_e(r[0])}'>{_e(r[2] or r[0])}</a>" for r in shown[:20]) + "</nav>",
+        "<nav><a href='#quality'>Data quality</a><a href='#findings'>Findings</a>"
+        + "".join(f"<a href='#r{_e(r[0])}'>{_e(r[2] or r[0])}</a>" for r in shown[:20])
+        + "</nav>",
     ]
     if len(regions) > len(shown):
-        parts.append(f"<p class='muted'>The {len(shown)} regions with the most observations are shown; "
-                     f"{len(regions) - len(shown):,} more are in the warehouse (regind query).</p>")
+        parts.append(
+            f"<p class='muted'>The {len(shown)} regions with the most observations are shown; "
+            f"{len(regions) - len(shown):,} more are in the warehouse (regind query).</p>"
+        )
     parts += [sections[r[0]]["html"] for r in shown]
     charts_total = sum(sections[r[0]]["charts"] for r in shown)
 
@@ -281,7 +301,8 @@ def build_report(con: duckdb.DuckDBPyConnection, published_at: datetime, cache: 
         f"<p>Last refresh published {published_at:%Y-%m-%d %H:%M %Z}; last file loaded "
         f"{files[1]:%Y-%m-%d %H:%M %Z}. Checks: <span class='ok'>{passed} passed</span>, "
         f"<span class='{'bad' if passed < len(checks) else 'ok'}'>{len(checks) - passed} not passed</span>.</p>"
-        if files[1] else "",
+        if files[1]
+        else "",
         "<table><thead><tr><th>check</th><th>outcome</th><th>summary</th></tr></thead><tbody>",
         *(
             f"<tr><td>{_e(name)}</td><td class='{'ok' if ok else 'bad'}'>{'passed' if ok else ('blocked' if blocks else 'warning')}</td>"
@@ -372,8 +393,10 @@ def write_report(published: Path, directory: Path) -> tuple[Path, dict, bool]:
 def report(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
     path, figures, rebuilt = write_report(warehouse.published_path, Path(warehouse.directory).resolve() / "report")
     if rebuilt:
-        context.log.info(f"report written to {path}: {figures['regions_shown']} regions ({figures['sections_rebuilt']} built "
-                         f"again, the others unchanged), {figures['charts']} charts")
+        context.log.info(
+            f"report written to {path}: {figures['regions_shown']} regions ({figures['sections_rebuilt']} built "
+            f"again, the others unchanged), {figures['charts']} charts"
+        )
     else:
         context.log.info(f"the published warehouse is unchanged: {path} stands")
     summary = "| figure | value |\n|---|---|\n" + "\n".join(f"| {k} | {v:,} |" for k, v in figures.items())

@@ -28,7 +28,13 @@ DECISION_COLUMNS = ["candidate_id", "decision", "region_code", "period", "note",
 MAPPINGS_FILE = Path("indicator_mappings") / "mappings.csv"
 MAPPING_COLUMNS = ["printed", "indicator_code", "note", "mapped_by", "mapped_at"]
 # the tables the extractor reads: the catalog, region names, entities and units
-CATALOG_TABLES = ["staging.stg_indicators", "main.indicator_name", "main.region_name", "main.dim_entity", "staging.stg_units"]
+CATALOG_TABLES = [
+    "staging.stg_indicators",
+    "main.indicator_name",
+    "main.region_name",
+    "main.dim_entity",
+    "staging.stg_units",
+]
 TABLES = ("review.documents", "review.candidates")
 
 DDL = """
@@ -51,8 +57,11 @@ comment on table review.candidates is 'Observations proposed from documents'' pr
 
 def document_files(raw_dir: Path) -> list[Path]:
     folder = Path(raw_dir) / DOCUMENTS_DIR
-    return sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix.lower() in SUFFIXES and p.name != "README.md") \
-        if folder.exists() else []
+    return (
+        sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix.lower() in SUFFIXES and p.name != "README.md")
+        if folder.exists()
+        else []
+    )
 
 
 def registered_code(label: str, base_unit: str | None) -> str | None:
@@ -64,8 +73,19 @@ def registered_code(label: str, base_unit: str | None) -> str | None:
 
 
 def candidate_id(document: str, candidate) -> str:
-    key = "|".join(str(x) for x in (document, candidate.start, candidate.end, candidate.reading, candidate.region_code,
-                                    candidate.period, repr(candidate.value), candidate.entity))
+    key = "|".join(
+        str(x)
+        for x in (
+            document,
+            candidate.start,
+            candidate.end,
+            candidate.reading,
+            candidate.region_code,
+            candidate.period,
+            repr(candidate.value),
+            candidate.entity,
+        )
+    )
     return hashlib.sha1(key.encode("utf-8")).hexdigest()[:12]
 
 
@@ -92,12 +112,49 @@ def read_candidates(con, raw_dir: Path, log=print) -> tuple[list[tuple], list[tu
         for c in found:
             line = next(i for i in range(len(line_starts), 0, -1) if line_starts[i - 1] <= c.start)
             base_unit = (extractor.catalog.unit(c.unit) or (None,))[0]
-            candidates.append((candidate_id(name, c), name, c.indicator_code, c.region_code, c.period, c.value, c.unit, base_unit,
-                               c.qualifier, c.measure_type, c.quote, c.start, c.end, line, c.confidence, c.printed, c.entity,
-                               c.status, c.price_basis, c.pattern, "; ".join(c.flags), c.label,
-                               None if c.indicator_code else registered_code(c.label, base_unit)))
-        documents.append((name, document.title, document.kind, document.year, document.published_on, document.publisher,
-                          document.region, sha256, len(document.text), len(found), None, now))
+            candidates.append(
+                (
+                    candidate_id(name, c),
+                    name,
+                    c.indicator_code,
+                    c.region_code,
+                    c.period,
+                    c.value,
+                    c.unit,
+                    base_unit,
+                    c.qualifier,
+                    c.measure_type,
+                    c.quote,
+                    c.start,
+                    c.end,
+                    line,
+                    c.confidence,
+                    c.printed,
+                    c.entity,
+                    c.status,
+                    c.price_basis,
+                    c.pattern,
+                    "; ".join(c.flags),
+                    c.label,
+                    None if c.indicator_code else registered_code(c.label, base_unit),
+                )
+            )
+        documents.append(
+            (
+                name,
+                document.title,
+                document.kind,
+                document.year,
+                document.published_on,
+                document.publisher,
+                document.region,
+                sha256,
+                len(document.text),
+                len(found),
+                None,
+                now,
+            )
+        )
         log(f"{name}: {len(found)} candidate(s) ({document.kind}, reference year {document.year or 'not known'})")
     return documents, candidates, ledger
 
@@ -149,23 +206,34 @@ def documents(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.Mat
         rows, candidates, ledger = read_candidates(con, raw_dir, log=context.log.info)
         write_review_tables(con, rows, candidates, ledger)
         metadata = table_metadata(con, "review.candidates")
-        undecided = con.execute(
-            "select count(*) from review.candidates where candidate_id not in (select candidate_id from valid.reviews)"
-        ).fetchone()[0] if con.execute("select count(*) from duckdb_views() where schema_name = 'valid' and view_name = 'reviews'").fetchone()[0] else len(candidates)
+        undecided = (
+            con.execute(
+                "select count(*) from review.candidates where candidate_id not in (select candidate_id from valid.reviews)"
+            ).fetchone()[0]
+            if con.execute(
+                "select count(*) from duckdb_views() where schema_name = 'valid' and view_name = 'reviews'"
+            ).fetchone()[0]
+            else len(candidates)
+        )
     failed = [r for r in rows if r[10]]
-    preview = "\n".join(f"| {c[0]} | {c[1]} | {c[2] or 'uncatalogued: ' + c[21]} | {c[3] or '?'} | {c[4] or '?'} | {c[15]} | {c[14]} |"
-                        for c in candidates[:40])
-    return dg.MaterializeResult(metadata={
-        **metadata,
-        "documents": len(rows),
-        "unreadable documents": dg.MetadataValue.md("\n".join(f"- {r[0]}: {r[10]}" for r in failed) or "none"),
-        "candidates": len(candidates),
-        "awaiting a decision": undecided,
-        "candidates (first 40)": dg.MetadataValue.md(
-            "| id | document | indicator | region | period | printed | confidence |\n|---|---|---|---|---|---|---|\n" + preview
-        ),
-        "seconds": round(time.perf_counter() - started, 2),
-    })
+    preview = "\n".join(
+        f"| {c[0]} | {c[1]} | {c[2] or 'uncatalogued: ' + c[21]} | {c[3] or '?'} | {c[4] or '?'} | {c[15]} | {c[14]} |"
+        for c in candidates[:40]
+    )
+    return dg.MaterializeResult(
+        metadata={
+            **metadata,
+            "documents": len(rows),
+            "unreadable documents": dg.MetadataValue.md("\n".join(f"- {r[0]}: {r[10]}" for r in failed) or "none"),
+            "candidates": len(candidates),
+            "awaiting a decision": undecided,
+            "candidates (first 40)": dg.MetadataValue.md(
+                "| id | document | indicator | region | period | printed | confidence |\n|---|---|---|---|---|---|---|\n"
+                + preview
+            ),
+            "seconds": round(time.perf_counter() - started, 2),
+        }
+    )
 
 
 def _append_rows(path: Path, columns: list[str], rows: list[list[str]]) -> Path:
@@ -182,22 +250,37 @@ def _append_rows(path: Path, columns: list[str], rows: list[list[str]]) -> Path:
     return path
 
 
-def append_decisions(raw_dir: Path, ids: list[str], decision: str, region_code: str | None = None, period: str | None = None,
-                     note: str | None = None, decided_by: str | None = None) -> Path:
+def append_decisions(
+    raw_dir: Path,
+    ids: list[str],
+    decision: str,
+    region_code: str | None = None,
+    period: str | None = None,
+    note: str | None = None,
+    decided_by: str | None = None,
+) -> Path:
     """Appends decisions to data/raw/reviews/decisions.csv (the file keeps every decision; the last one counts)."""
-    return _append_rows(Path(raw_dir) / DECISIONS_FILE, DECISION_COLUMNS,
-                        [[c, decision, region_code or "", period or "", note or "", decided_by or ""] for c in ids])
+    return _append_rows(
+        Path(raw_dir) / DECISIONS_FILE,
+        DECISION_COLUMNS,
+        [[c, decision, region_code or "", period or "", note or "", decided_by or ""] for c in ids],
+    )
 
 
-def append_mappings(raw_dir: Path, printed: list[str], indicator_code: str, note: str | None = None,
-                    mapped_by: str | None = None) -> Path:
+def append_mappings(
+    raw_dir: Path, printed: list[str], indicator_code: str, note: str | None = None, mapped_by: str | None = None
+) -> Path:
     """Appends names as printed, mapped to a catalog indicator, to data/raw/indicator_mappings/mappings.csv."""
-    return _append_rows(Path(raw_dir) / MAPPINGS_FILE, MAPPING_COLUMNS,
-                        [[name, indicator_code, note or "", mapped_by or ""] for name in printed])
+    return _append_rows(
+        Path(raw_dir) / MAPPINGS_FILE,
+        MAPPING_COLUMNS,
+        [[name, indicator_code, note or "", mapped_by or ""] for name in printed],
+    )
 
 
 class ReviewConfig(dg.Config):
     """Decisions taken in the UI: the ids shown in the `review/candidates` asset's metadata (or by `regind review`)."""
+
     candidate_ids: list[str]
     decision: str = "accept"
     region_code: str = ""
@@ -213,13 +296,26 @@ def record_decisions(context: dg.OpExecutionContext, config: ReviewConfig, wareh
         known = {r[0] for r in con.execute("select candidate_id from review.candidates").fetchall()}
     unknown = [c for c in config.candidate_ids if c not in known]
     if unknown:
-        raise dg.Failure(f"no candidate has the id(s) {', '.join(unknown)}: copy them from the review/candidates asset's metadata")
-    path = append_decisions(Path(warehouse.raw_dir), config.candidate_ids, config.decision, config.region_code or None,
-                            config.period or None, config.note or None, "dagster ui")
-    context.log.info(f"{config.decision}: {len(config.candidate_ids)} candidate(s), recorded in {path}; refresh to apply")
+        raise dg.Failure(
+            f"no candidate has the id(s) {', '.join(unknown)}: copy them from the review/candidates asset's metadata"
+        )
+    path = append_decisions(
+        Path(warehouse.raw_dir),
+        config.candidate_ids,
+        config.decision,
+        config.region_code or None,
+        config.period or None,
+        config.note or None,
+        "dagster ui",
+    )
+    context.log.info(
+        f"{config.decision}: {len(config.candidate_ids)} candidate(s), recorded in {path}; refresh to apply"
+    )
 
 
-@dg.job(description="Accept or reject candidate observations from the Launchpad (config: candidate_ids, decision, "
-        "optional region_code, period, note); then materialize the warehouse to apply them.")
+@dg.job(
+    description="Accept or reject candidate observations from the Launchpad (config: candidate_ids, decision, "
+    "optional region_code, period, note); then materialize the warehouse to apply them."
+)
 def review_candidates():
     record_decisions()

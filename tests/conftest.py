@@ -13,8 +13,11 @@ import pytest
 from pipelines.assets import all_assets, all_checks
 from pipelines.resources import DEFAULT_RAW_DIR, Warehouse
 
-
-SLOW_MODULES = {"test_fuzz", "test_robustness", "test_browser"}  # minutes each: the fuzz harness, the robustness matrix, chromium
+SLOW_MODULES = {
+    "test_fuzz",
+    "test_robustness",
+    "test_browser",
+}  # minutes each: the fuzz harness, the robustness matrix, chromium
 
 
 def pytest_collection_modifyitems(items):
@@ -40,14 +43,21 @@ class GdpReader:
 
     def __init__(self, path: Path):
         self.process = subprocess.Popen(
-            [sys.executable, "-c", (
-                "import duckdb, sys\n"
-                "con = duckdb.connect(sys.argv[1], read_only=True)\n"
-                "query = \"select value from v_observation where indicator_code = 'gdp' and period_code = '2023'\"\n"
-                "for _ in sys.stdin:\n"
-                "    print(con.execute(query).fetchone()[0], flush=True)\n"
-            ), str(path)],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+            [
+                sys.executable,
+                "-c",
+                (
+                    "import duckdb, sys\n"
+                    "con = duckdb.connect(sys.argv[1], read_only=True)\n"
+                    "query = \"select value from v_observation where indicator_code = 'gdp' and period_code = '2023'\"\n"
+                    "for _ in sys.stdin:\n"
+                    "    print(con.execute(query).fetchone()[0], flush=True)\n"
+                ),
+                str(path),
+            ],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
         )
 
     def gdp(self) -> float:

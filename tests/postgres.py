@@ -20,7 +20,9 @@ def _binary(name: str) -> str:
     found = sorted(glob.glob(f"/usr/lib/postgresql/*/bin/{name}"), key=lambda p: int(p.split("/")[4]))
     path = found[-1] if found else shutil.which(name)
     if not path:
-        raise RuntimeError(f"{name} not found: the lake tests need Debian's PostgreSQL (tests/install-debian.sh, which `make test` runs)")
+        raise RuntimeError(
+            f"{name} not found: the lake tests need Debian's PostgreSQL (tests/install-debian.sh, which `make test` runs)"
+        )
     return path
 
 
@@ -38,20 +40,36 @@ class Postgres:
         self._as = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
         if self._as:
             shutil.chown(self.root, "postgres")
-        self._run(_binary("initdb"), "-D", str(self.root / "data"), "-A", "trust", "-U", USER, "-E", "UTF8", "--no-sync")
-        self._run(_binary("pg_ctl"), "-D", str(self.root / "data"), "-l", str(self.root / "server.log"), "-w", "-t", "60",
-                  "-o", f"-k {self.root} -h 127.0.0.1 -p {self.port} -c fsync=off -c max_connections=200", "start")
+        self._run(
+            _binary("initdb"), "-D", str(self.root / "data"), "-A", "trust", "-U", USER, "-E", "UTF8", "--no-sync"
+        )
+        self._run(
+            _binary("pg_ctl"),
+            "-D",
+            str(self.root / "data"),
+            "-l",
+            str(self.root / "server.log"),
+            "-w",
+            "-t",
+            "60",
+            "-o",
+            f"-k {self.root} -h 127.0.0.1 -p {self.port} -c fsync=off -c max_connections=200",
+            "start",
+        )
 
     def _run(self, *command: str) -> None:
         result = subprocess.run([*self._as, *command], capture_output=True, text=True)
         if result.returncode:
             log = self.root / "server.log"
-            raise RuntimeError(f"{' '.join(command)} failed: {result.stderr or result.stdout}"
-                               f"{log.read_text() if log.exists() else ''}")
+            raise RuntimeError(
+                f"{' '.join(command)} failed: {result.stderr or result.stdout}{log.read_text() if log.exists() else ''}"
+            )
 
     def conninfo(self, database: str, user: str = USER, password: str | None = None) -> str:
         """A libpq connection string, as REGIND_LAKE_CATALOG takes it."""
-        return f"dbname={database} host=127.0.0.1 port={self.port} user={user}" + (f" password={password}" if password else "")
+        return f"dbname={database} host=127.0.0.1 port={self.port} user={user}" + (
+            f" password={password}" if password else ""
+        )
 
     def _superuser(self, *statements: tuple[str, tuple]) -> None:
         import psycopg2
@@ -89,6 +107,8 @@ class Postgres:
         return False
 
     def stop(self) -> None:
-        subprocess.run([*self._as, _binary("pg_ctl"), "-D", str(self.root / "data"), "-m", "immediate", "stop"],
-                       capture_output=True)
+        subprocess.run(
+            [*self._as, _binary("pg_ctl"), "-D", str(self.root / "data"), "-m", "immediate", "stop"],
+            capture_output=True,
+        )
         shutil.rmtree(self.root, ignore_errors=True)

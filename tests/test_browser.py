@@ -32,13 +32,21 @@ def free_port() -> int:
 
 @pytest.fixture(scope="module")
 def browser():
-    assert CHROMIUM and CHROMEDRIVER, "Debian's chromium and chromedriver are missing: run tests/install-debian.sh (make test does)"
+    assert CHROMIUM and CHROMEDRIVER, (
+        "Debian's chromium and chromedriver are missing: run tests/install-debian.sh (make test does)"
+    )
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
 
     options = webdriver.ChromeOptions()
     options.binary_location = CHROMIUM
-    for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1600,2400", "--lang=en-US"):
+    for argument in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-dev-shm-usage",
+        "--window-size=1600,2400",
+        "--lang=en-US",
+    ):
         options.add_argument(argument)
     driver = webdriver.Chrome(service=Service(executable_path=CHROMEDRIVER), options=options)
     ARTIFACTS.mkdir(exist_ok=True)
@@ -56,7 +64,10 @@ def ui(tmp_path_factory):
     server = subprocess.Popen(
         # as `make ui` runs it: the code location comes from pyproject.toml ([tool.dagster], "regind")
         [str(Path(sys.executable).with_name("dagster-webserver")), "-h", "127.0.0.1", "-p", str(port)],
-        cwd=PROJECT_ROOT, env={**os.environ, "DAGSTER_HOME": str(home)}, stdout=log, stderr=subprocess.STDOUT,
+        cwd=PROJECT_ROOT,
+        env={**os.environ, "DAGSTER_HOME": str(home)},
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 180
@@ -86,14 +97,24 @@ def wait_for_text(driver, texts: list[str], seconds: int = 90) -> str:
         if time.monotonic() > deadline:
             missing = [t for t in texts if t not in body]
             driver.save_screenshot(str(ARTIFACTS / "failed.png"))
-            raise AssertionError(f"{driver.current_url}: {missing} not on the page after {seconds} s; it shows: {body[:1500]}")
+            raise AssertionError(
+                f"{driver.current_url}: {missing} not on the page after {seconds} s; it shows: {body[:1500]}"
+            )
         time.sleep(1)
 
 
 GROUPS = {
     "raw": ["observations", "regions", "indicators", "units"],
     "staging": ["stg_observations", "stg_regions"],
-    "warehouse": ["fact_observation", "dim_region", "dim_indicator", "dim_period", "dim_source", "consistency_finding", "derived_observation"],
+    "warehouse": [
+        "fact_observation",
+        "dim_region",
+        "dim_indicator",
+        "dim_period",
+        "dim_source",
+        "consistency_finding",
+        "derived_observation",
+    ],
     "marts": ["v_observation"],
     "publish": ["published_warehouse", "report"],
 }
@@ -117,8 +138,19 @@ def test_each_group_graph_shows_its_assets(browser, ui, group):
 
 def test_a_source_table_shows_its_checks_and_what_they_check(browser, ui):
     browser.get(f"{ui}/assets/raw/observations?view=checks")
-    wait_for_text(browser, ["Checks (4)", "expectations", "rows_conserved", "known_columns", "warnings", "This is a blocking asset check",
-                            "Great Expectations suite gx/expectations/observations.json", "the region exists in the row's period"])
+    wait_for_text(
+        browser,
+        [
+            "Checks (4)",
+            "expectations",
+            "rows_conserved",
+            "known_columns",
+            "warnings",
+            "This is a blocking asset check",
+            "Great Expectations suite gx/expectations/observations.json",
+            "the region exists in the row's period",
+        ],
+    )
     browser.save_screenshot(str(ARTIFACTS / "observations_checks.png"))
 
 

@@ -17,6 +17,7 @@ def run(warehouse, capsys):
         code = main([*args, "--database", str(warehouse.published_path)])
         out, err = capsys.readouterr()
         return code, out, err
+
     return run
 
 
@@ -116,4 +117,6 @@ def test_a_failed_step_is_told_by_its_cause_not_dagsters_wrapper():
         raise ValueError("observations/x.csv, line 3: the period is not a year; write it as 2023")
 
     result = dg.materialize([broken], raise_on_error=False)
-    assert step_failures(result) == [("broken", "ValueError: observations/x.csv, line 3: the period is not a year; write it as 2023")]
+    assert step_failures(result) == [
+        ("broken", "ValueError: observations/x.csv, line 3: the period is not a year; write it as 2023")
+    ]

@@ -45,50 +45,86 @@ class Error:
 GDP_2023 = {("440300", "gdp", "2023", None): (3.46064e12, "CNY", "", "reported")}
 CASES = {
     "utf8_bom.csv": Loaded(GDP_2023, 2),
-    "gbk.csv": Loaded({**GDP_2023, ("370215", "online_retail_sales", "2023", None): (1.35e10, "CNY", "", "reported")}, 2),
+    "gbk.csv": Loaded(
+        {**GDP_2023, ("370215", "online_retail_sales", "2023", None): (1.35e10, "CNY", "", "reported")}, 2
+    ),
     "gb18030.csv": Loaded(GDP_2023, 1),
     "tab_separated.tsv": Loaded(GDP_2023, 2),
     "cr_line_ends.csv": Loaded(GDP_2023, 2),
     "excel_unicode_text.txt": Loaded(GDP_2023, 2),
     "semicolon.csv": Loaded(GDP_2023, 2),
     "first_sheet.xlsx": Loaded({("370215", "online_retail_sales", "2023", None): (1.35e10, "CNY", "", "reported")}, 1),
-    "named_sheet_title_rows.xlsx": Loaded({**GDP_2023, ("440300", "gdp", "2022", None): (3.238768e12, "CNY", "", "reported")}, 2),
+    "named_sheet_title_rows.xlsx": Loaded(
+        {**GDP_2023, ("440300", "gdp", "2022", None): (3.238768e12, "CNY", "", "reported")}, 2
+    ),
     "title_rows.csv": Loaded(GDP_2023, 2),
-    "thousands_separators.csv": Loaded({**GDP_2023, ("440300", "vehicle_sales", "2023", "比亚迪"): (3024417.0, "vehicle", "", "reported")}, 2),
-    "fullwidth.csv": Loaded({**GDP_2023, ("440300", "gdp_growth_yoy", "2023", None): (6.0, "percent", "", "reported")}, 2),
-    "multiplier_in_cell.csv": Loaded({
-        ("440300", "goods_trade_total", "2023", None): (3.87e12, "CNY", "", "reported"),
-        ("370215", "online_retail_sales", "2023", None): (1.35e10, "CNY", "", "reported"),
-    }, 2),
-    "percent_signs.csv": Loaded({
-        ("440300", "gdp_growth_yoy", "2023", None): (6.0, "percent", "", "reported"),
-        ("440300", "rd_intensity", "2023", None): (5.81, "percent", "", "reported"),
-    }, 2),
-    "falls.csv": Loaded({
-        ("440300", "gdp_growth_yoy", "2023", None): (-3.2, "percent", "", "reported"),
-        ("440300", "secondary_industry_va_growth_yoy", "2023", None): (-3.2, "percent", "", "reported"),
-    }, 2),
-    "qualifiers_in_cell.csv": Loaded({
-        ("440300", "high_tech_enterprises", "2023", None): (24000.0, "enterprise", ">", "reported"),
-        ("370215", "textile_apparel_enterprises", "2024-02", None): (3800.0, "enterprise", ">", "reported"),
-        ("440300", "drone_pilots_trained_per_year", "2024-02", None): (10000.0, "person", "~", "reported"),
-        ("370215", "garment_output_per_year", "2024-02", None): (8e8, "piece", "~", "reported"),
-    }, 4),
-    "missing_markers.csv": Loaded({
-        ("440300", "gdp", period, None): (None, "CNY", "", "missing") for period in ("2018", "2019", "2020", "2021", "2022")
-    }, 5),
+    "thousands_separators.csv": Loaded(
+        {**GDP_2023, ("440300", "vehicle_sales", "2023", "比亚迪"): (3024417.0, "vehicle", "", "reported")}, 2
+    ),
+    "fullwidth.csv": Loaded(
+        {**GDP_2023, ("440300", "gdp_growth_yoy", "2023", None): (6.0, "percent", "", "reported")}, 2
+    ),
+    "multiplier_in_cell.csv": Loaded(
+        {
+            ("440300", "goods_trade_total", "2023", None): (3.87e12, "CNY", "", "reported"),
+            ("370215", "online_retail_sales", "2023", None): (1.35e10, "CNY", "", "reported"),
+        },
+        2,
+    ),
+    "percent_signs.csv": Loaded(
+        {
+            ("440300", "gdp_growth_yoy", "2023", None): (6.0, "percent", "", "reported"),
+            ("440300", "rd_intensity", "2023", None): (5.81, "percent", "", "reported"),
+        },
+        2,
+    ),
+    "falls.csv": Loaded(
+        {
+            ("440300", "gdp_growth_yoy", "2023", None): (-3.2, "percent", "", "reported"),
+            ("440300", "secondary_industry_va_growth_yoy", "2023", None): (-3.2, "percent", "", "reported"),
+        },
+        2,
+    ),
+    "qualifiers_in_cell.csv": Loaded(
+        {
+            ("440300", "high_tech_enterprises", "2023", None): (24000.0, "enterprise", ">", "reported"),
+            ("370215", "textile_apparel_enterprises", "2024-02", None): (3800.0, "enterprise", ">", "reported"),
+            ("440300", "drone_pilots_trained_per_year", "2024-02", None): (10000.0, "person", "~", "reported"),
+            ("370215", "garment_output_per_year", "2024-02", None): (8e8, "piece", "~", "reported"),
+        },
+        4,
+    ),
+    "missing_markers.csv": Loaded(
+        {
+            ("440300", "gdp", period, None): (None, "CNY", "", "missing")
+            for period in ("2018", "2019", "2020", "2021", "2022")
+        },
+        5,
+    ),
     "chinese_headers.csv": Loaded(GDP_2023, 1),
     "period_with_nian.csv": Loaded(GDP_2023, 1),
     "extra_column.csv": Loaded(GDP_2023, 1, warns="extra_column.csv: unknown column(s) reporter"),
     "large_one_bad_row.csv": Quarantined({12347: "unit is known"}, 19999),
     "truncated_last_line.csv": Quarantined({42: "the line has 3 fields where the header has 9"}, 40),
     "duplicate_conflicting.csv": Quarantined({2: "one figure per region", 42: "one figure per region"}, 39),
-    "unknown_region.csv": Quarantined({42: "the region exists in the row's period (_region_in_period='no region has the code 999999')"}, 40),
-    "unknown_indicator.csv": Quarantined({42: "indicator_code is an indicator of indicators.csv (indicator_code='gdp_per_dragon')"}, 40),
+    "unknown_region.csv": Quarantined(
+        {42: "the region exists in the row's period (_region_in_period='no region has the code 999999')"}, 40
+    ),
+    "unknown_indicator.csv": Quarantined(
+        {42: "indicator_code is an indicator of indicators.csv (indicator_code='gdp_per_dragon')"}, 40
+    ),
     "period_month_13.csv": Quarantined({42: "period '2023-13' is not a year"}, 40),
     "unquoted_comma.csv": Quarantined({42: "the line has 10 fields where the header has 9"}, 40),
-    "conflicting_units.csv": Quarantined({42: "the unit in the cell ('亿元') disagrees with the unit column ('家')"}, 40),
-    "missing_required_column.csv": Error(["observations/missing_required_column.csv", "required column(s) period not found", "region_code, indicator_code, value, unit"]),
+    "conflicting_units.csv": Quarantined(
+        {42: "the unit in the cell ('亿元') disagrees with the unit column ('家')"}, 40
+    ),
+    "missing_required_column.csv": Error(
+        [
+            "observations/missing_required_column.csv",
+            "required column(s) period not found",
+            "region_code, indicator_code, value, unit",
+        ]
+    ),
     "empty.csv": Error(["observations/empty.csv: the file is empty"]),
     "header_only.csv": Error(["the table has at least one row"]),
     "binary_garbage.csv": Error(["observations/binary_garbage.csv", "not a text file"]),
@@ -150,7 +186,11 @@ def test_corpus_file(tmp_path, template, name):
         assert loaded == expected.rows
         for key, figure in expected.figures.items():
             assert figures[key] == figure, key
-        warnings = [e.description for e in result.get_asset_check_evaluations() if e.check_name == "known_columns" and not e.passed]
+        warnings = [
+            e.description
+            for e in result.get_asset_check_evaluations()
+            if e.check_name == "known_columns" and not e.passed
+        ]
         assert (expected.warns in " ".join(warnings)) if expected.warns else warnings == []
     else:
         assert set(quarantined) == set(expected.lines)
@@ -179,6 +219,10 @@ def test_a_file_with_thousands_of_unknown_columns_is_refused_naming_it(tmp_path)
     (observations,) = [s for s in sources if s.name == "observations"]
     seed = (CORPUS.parent.parent / "data" / "raw" / "observations" / SEED).read_text(encoding="utf-8").splitlines()
     wide = tmp_path / "wide.csv"
-    wide.write_text("\n".join([seed[0] + "".join(f",extra_{j}" for j in range(10_000))] + [l + ",x" * 10_000 for l in seed[1:]]))
-    with pytest.raises(SourceFileError, match=r"wide.csv: 10,000 columns that data/raw/observations/source.toml does not list"):
+    wide.write_text(
+        "\n".join([seed[0] + "".join(f",extra_{j}" for j in range(10_000))] + [l + ",x" * 10_000 for l in seed[1:]])
+    )
+    with pytest.raises(
+        SourceFileError, match=r"wide.csv: 10,000 columns that data/raw/observations/source.toml does not list"
+    ):
         read_source_file(observations, wide, "wide.csv")

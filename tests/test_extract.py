@@ -53,16 +53,21 @@ def test_every_quote_is_the_text_at_its_offsets_and_holds_its_figure(catalog):
         found = Extractor(catalog).extract(document)
         assert found, path
         for c in found:
-            assert document.text[c.start:c.end] == c.quote
+            assert document.text[c.start : c.end] == c.quote
             assert c.start <= c.figure_start < c.figure_end <= c.end
             assert 0 < c.confidence <= 1
 
 
 def test_level_growth_and_the_respectively_list(catalog, tmp_path):
-    found = candidates(catalog, tmp_path, "嘉兴市2025年统计公报\n\n全年全市地区生产总值7865.32亿元，比上年增长5.8%。"
-                       "城镇居民和农村居民人均可支配收入分别为85120元和51340元，分别增长4.6%和6.1%。\n")
+    found = candidates(
+        catalog,
+        tmp_path,
+        "嘉兴市2025年统计公报\n\n全年全市地区生产总值7865.32亿元，比上年增长5.8%。"
+        "城镇居民和农村居民人均可支配收入分别为85120元和51340元，分别增长4.6%和6.1%。\n",
+    )
     assert facts(found) == {
-        ("gdp", "330400", "2025", 786532000000.0, ""), ("gdp_growth_yoy", "330400", "2025", 5.8, ""),
+        ("gdp", "330400", "2025", 786532000000.0, ""),
+        ("gdp_growth_yoy", "330400", "2025", 5.8, ""),
         ("urban_disposable_income_per_capita", "330400", "2025", 85120.0, ""),
         ("rural_disposable_income_per_capita", "330400", "2025", 51340.0, ""),
         ("urban_disposable_income_per_capita_growth_yoy", "330400", "2025", 4.6, ""),
@@ -72,46 +77,81 @@ def test_level_growth_and_the_respectively_list(catalog, tmp_path):
 
 
 def test_from_to_pairs_take_their_years_and_a_share_pair_without_years_the_last_ones(catalog, tmp_path):
-    found = candidates(catalog, tmp_path, "深圳市全社会研发投入由2014年的643亿元增长到2023年的1880.5亿元，"
-                       "占地区生产总值的比重由4.02%提高至5.81%。\n", sidecar="year = 2023\n")
+    found = candidates(
+        catalog,
+        tmp_path,
+        "深圳市全社会研发投入由2014年的643亿元增长到2023年的1880.5亿元，占地区生产总值的比重由4.02%提高至5.81%。\n",
+        sidecar="year = 2023\n",
+    )
     assert facts(found) == {
-        ("rd_expenditure", "440300", "2014", 64300000000.0, ""), ("rd_expenditure", "440300", "2023", 188050000000.0, ""),
-        ("rd_intensity", "440300", "2014", 4.02, ""), ("rd_intensity", "440300", "2023", 5.81, ""),
+        ("rd_expenditure", "440300", "2014", 64300000000.0, ""),
+        ("rd_expenditure", "440300", "2023", 188050000000.0, ""),
+        ("rd_intensity", "440300", "2014", 4.02, ""),
+        ("rd_intensity", "440300", "2023", 5.81, ""),
     }
     assert {c.pattern for c in found} == {"from_to"}
 
 
 def test_multiples_ranks_streaks_qualifiers_and_chinese_numerals(catalog, tmp_path):
-    found = candidates(catalog, tmp_path, "2023年，深圳市国家高新技术企业超2.4万家，是2014年的5.2倍。"
-                       "深圳PCT国际专利申请量连续20年居全国城市首位。全市城镇新增就业六十五万人，常住人口约六千一百万人。\n")
+    found = candidates(
+        catalog,
+        tmp_path,
+        "2023年，深圳市国家高新技术企业超2.4万家，是2014年的5.2倍。"
+        "深圳PCT国际专利申请量连续20年居全国城市首位。全市城镇新增就业六十五万人，常住人口约六千一百万人。\n",
+    )
     assert facts(found) == {
         ("high_tech_enterprises", "440300", "2023", 24000.0, "超"),
-        ("high_tech_enterprises_multiple_vs_2014", "440300", "2023", 5.2, ""),  # 2014 is the base of the multiple, not its period
-        ("pct_applications_rank", "440300", "2023", 1.0, ""), ("pct_applications_rank_streak", "440300", "2023", 20.0, ""),
-        ("urban_new_jobs", "440300", "2023", 650000.0, ""), ("resident_population", "440300", "2023", 61000000.0, "约"),
+        (
+            "high_tech_enterprises_multiple_vs_2014",
+            "440300",
+            "2023",
+            5.2,
+            "",
+        ),  # 2014 is the base of the multiple, not its period
+        ("pct_applications_rank", "440300", "2023", 1.0, ""),
+        ("pct_applications_rank_streak", "440300", "2023", 20.0, ""),
+        ("urban_new_jobs", "440300", "2023", 650000.0, ""),
+        ("resident_population", "440300", "2023", 61000000.0, "约"),
     }
 
 
 def test_targets_changes_and_thresholds_are_told_apart(catalog, tmp_path):
-    found = candidates(catalog, tmp_path, "桐乡市2026年政府工作报告\n\n过去一年，新增国家高新技术企业186家，总数达到1052家，"
-                       "其中营业收入超亿元企业612家。今年的目标是：地区生产总值增长6%左右；单位地区生产总值能耗下降3%。\n",
-                       sidecar="published_on = 2026-01-20\n")
+    found = candidates(
+        catalog,
+        tmp_path,
+        "桐乡市2026年政府工作报告\n\n过去一年，新增国家高新技术企业186家，总数达到1052家，"
+        "其中营业收入超亿元企业612家。今年的目标是：地区生产总值增长6%左右；单位地区生产总值能耗下降3%。\n",
+        sidecar="published_on = 2026-01-20\n",
+    )
     assert facts(c for c in found if c.indicator_code) == {
         ("high_tech_enterprises", "330483", "2025", 1052.0, ""),  # not the 186 added; not the 612 above a threshold
-        ("gdp_growth_yoy", "330483", "2026", 6.0, "左右"), ("energy_intensity_change", "330483", "2026", -3.0, ""),
+        ("gdp_growth_yoy", "330483", "2026", 6.0, "左右"),
+        ("energy_intensity_change", "330483", "2026", -3.0, ""),
     }
     # the additions, and the enterprises above a threshold, are figures of their own, proposed with their names as printed:
     # the catalog has no indicator of them (the threshold itself, 亿元, is not a figure)
-    assert uncatalogued(found) == {("新增国家高新技术企业", "level", "2025", 186.0), ("营业收入超亿元企业", "level", "2025", 612.0)}
+    assert uncatalogued(found) == {
+        ("新增国家高新技术企业", "level", "2025", 186.0),
+        ("营业收入超亿元企业", "level", "2025", 612.0),
+    }
     assert {c.period: c.status for c in found} == {"2025": "reported", "2026": "target"}
 
 
 def test_a_paragraph_of_preliminary_figures_proposes_them_provisional(catalog, tmp_path):
-    found = candidates(catalog, tmp_path, "嘉兴市2025年国民经济和社会发展统计公报\n\n初步核算，全年全市地区生产总值7865.32亿元，"
-                       "比上年增长5.8%。第三产业增加值占地区生产总值的比重由2024年的45.9%提高至2025年的46.7%。\n\n"
-                       "全年规模以上工业增加值比上年增长7.1%。\n")
+    found = candidates(
+        catalog,
+        tmp_path,
+        "嘉兴市2025年国民经济和社会发展统计公报\n\n初步核算，全年全市地区生产总值7865.32亿元，"
+        "比上年增长5.8%。第三产业增加值占地区生产总值的比重由2024年的45.9%提高至2025年的46.7%。\n\n"
+        "全年规模以上工业增加值比上年增长7.1%。\n",
+    )
     status = {(c.indicator_code, c.period): c.status for c in found}
-    assert status[("gdp", "2025")] == status[("gdp_growth_yoy", "2025")] == status[("tertiary_industry_share", "2025")] == "provisional"
+    assert (
+        status[("gdp", "2025")]
+        == status[("gdp_growth_yoy", "2025")]
+        == status[("tertiary_industry_share", "2025")]
+        == "provisional"
+    )
     assert status[("tertiary_industry_share", "2024")] == "reported"  # the year before: not the preliminary accounts
     assert status[("industrial_va_above_size_growth_yoy", "2025")] == "reported"  # another paragraph
 
@@ -123,8 +163,11 @@ def test_a_middle_dot_between_digits_is_a_decimal_point(catalog, tmp_path):
 
 
 def test_a_verb_inside_a_name_still_names_it(catalog, tmp_path):
-    found = candidates(catalog, tmp_path, "嘉兴市2025年统计公报\n\n全市规模以上工业实现增加值1234.5亿元，增长6.2%。"
-                       "全年第三产业完成增加值3670.15亿元。\n")
+    found = candidates(
+        catalog,
+        tmp_path,
+        "嘉兴市2025年统计公报\n\n全市规模以上工业实现增加值1234.5亿元，增长6.2%。全年第三产业完成增加值3670.15亿元。\n",
+    )
     assert facts(found) == {
         ("industrial_va_above_size", "330400", "2025", 123450000000.0, ""),
         ("industrial_va_above_size_growth_yoy", "330400", "2025", 6.2, ""),
@@ -142,8 +185,11 @@ def test_a_region_the_text_does_not_settle_is_left_empty_and_flagged(catalog, tm
 
 def test_html_text_gbk_and_sidecar_errors(tmp_path):
     page = tmp_path / "page.html"
-    page.write_text("<html><head><title>标题</title><script>var x = '增长99%';</script></head>"
-                    "<body><h2>一、综合</h2><p>全年增长5%。</p></body></html>", encoding="utf-8")
+    page.write_text(
+        "<html><head><title>标题</title><script>var x = '增长99%';</script></head>"
+        "<body><h2>一、综合</h2><p>全年增长5%。</p></body></html>",
+        encoding="utf-8",
+    )
     document = read_document(page)
     assert document.title == "标题" and "99%" not in document.text and "## 一、综合" in document.text
     gbk = tmp_path / "gbk.txt"
@@ -167,15 +213,39 @@ def test_a_work_report_is_of_the_year_before_its_title(tmp_path):
 
 def test_regind_extract_prints_the_candidates_of_a_document(warehouse):
     document = GOLD_DIR / "documents" / "yantai_port_news.html"
-    env_python = [sys.executable, "-m", "pipelines.cli", "extract", str(document), "--format", "json", "--database", str(warehouse.published_path)]
+    env_python = [
+        sys.executable,
+        "-m",
+        "pipelines.cli",
+        "extract",
+        str(document),
+        "--format",
+        "json",
+        "--database",
+        str(warehouse.published_path),
+    ]
     done = subprocess.run(env_python, capture_output=True, text=True, cwd=Path(__file__).parent.parent)
     assert done.returncode == 0, done.stderr
     rows = json.loads(done.stdout)
-    assert {"indicator_code", "region_code", "period", "value", "unit", "qualifier", "measure_type", "quote", "start", "end",
-            "confidence"} <= set(rows[0])
+    assert {
+        "indicator_code",
+        "region_code",
+        "period",
+        "value",
+        "unit",
+        "qualifier",
+        "measure_type",
+        "quote",
+        "start",
+        "end",
+        "confidence",
+    } <= set(rows[0])
     assert ("container_throughput", "370600", "2025", 5500000.0, "突破", "target") in {
-        (r["indicator_code"], r["region_code"], r["period"], r["value"], r["qualifier"], r["status"]) for r in rows}
-    missing = subprocess.run([*env_python[:4], "nowhere.md"], capture_output=True, text=True, cwd=Path(__file__).parent.parent)
+        (r["indicator_code"], r["region_code"], r["period"], r["value"], r["qualifier"], r["status"]) for r in rows
+    }
+    missing = subprocess.run(
+        [*env_python[:4], "nowhere.md"], capture_output=True, text=True, cwd=Path(__file__).parent.parent
+    )
     assert missing.returncode == 2 and "nowhere.md is not a file" in missing.stderr
 
 
@@ -188,11 +258,16 @@ def test_the_seed_page_matches_its_transcription_at_the_gold_level(catalog):
 
 def test_publisher_and_date_come_from_lines_of_their_own(tmp_path):
     path = tmp_path / "bulletin.md"
-    path.write_text("# 嘉兴市2025年国民经济和社会发展统计公报\n\n嘉兴市统计局\n\n全年地区生产总值增长5.8%。\n\n"
-                    "国家统计局嘉兴调查队\n2026年3月10日\n", encoding="utf-8")
+    path.write_text(
+        "# 嘉兴市2025年国民经济和社会发展统计公报\n\n嘉兴市统计局\n\n全年地区生产总值增长5.8%。\n\n"
+        "国家统计局嘉兴调查队\n2026年3月10日\n",
+        encoding="utf-8",
+    )
     document = read_document(path)
     assert (document.publisher, document.published_on, document.year) == ("嘉兴市统计局", date(2026, 3, 10), 2025)
-    path.with_name("bulletin.md.toml").write_text("publisher = '（虚构）出版者'\npublished_on = 2026-03-11\n", encoding="utf-8")
+    path.with_name("bulletin.md.toml").write_text(
+        "publisher = '（虚构）出版者'\npublished_on = 2026-03-11\n", encoding="utf-8"
+    )
     assert (read_document(path).publisher, read_document(path).published_on) == ("（虚构）出版者", date(2026, 3, 11))
 
 
@@ -223,36 +298,60 @@ def test_every_figure_a_bulletin_states_is_proposed_catalogued_or_not(catalog, t
     assert {c.period for c in found} == {"2025"} and {c.region_code for c in found} == {"330483"}
     assert all(c.flags and c.flags[0].startswith("uncatalogued") for c in found if not c.indicator_code)
     expected = {
-        ("莲藕产量", "level", "2025", 12500.0), ("莲藕产量增长", "growth", "2025", 4.2),
+        ("莲藕产量", "level", "2025", 12500.0),
+        ("莲藕产量增长", "growth", "2025", 4.2),
         ("莲藕产量平均增长", "growth_average", "2025", 3.1),  # a two-year average is not the year's growth
-        ("第一产业对经济增长的贡献率", "contribution", "2025", 6.1), ("第二产业对经济增长的贡献率", "contribution", "2025", -12.5),
+        ("第一产业对经济增长的贡献率", "contribution", "2025", 6.1),
+        ("第二产业对经济增长的贡献率", "contribution", "2025", -12.5),
         ("第三产业对经济增长的贡献率", "contribution", "2025", 106.4),
         # the unit printed once for a list; the names said once before (三次产业) and the verb said now
-        ("第一产业拉动经济", "contribution", "2025", 0.3), ("第二产业拉动经济", "contribution", "2025", -0.6),
+        ("第一产业拉动经济", "contribution", "2025", 0.3),
+        ("第二产业拉动经济", "contribution", "2025", -0.6),
         ("第三产业拉动经济", "contribution", "2025", 5.1),
         ("户籍人口增减", "change", "2025", 3584.0),  # a change in a level is not the level
         ("户籍人口男性", "level", "2025", 359000.0),
         ("总人口性别比", "level", "2025", 103.5),
-        ("0-17岁人口", "level", "2025", 12000.0), ("18-34岁人口", "level", "2025", 15000.0),
-        ("35-59岁人口", "level", "2025", 31000.0), ("60岁及以上人口", "level", "2025", 20000.0),
+        ("0-17岁人口", "level", "2025", 12000.0),
+        ("18-34岁人口", "level", "2025", 15000.0),
+        ("35-59岁人口", "level", "2025", 31000.0),
+        ("60岁及以上人口", "level", "2025", 20000.0),
         ("蚕茧产量", "level", "2025", 23000.0),  # 2·3: a middle dot is a decimal point
         ("农林牧渔业增加值", "level", "2025", 6.15e9),  # after 农林牧渔业总产值 (catalogued): the head names it
         ("农林牧渔业增加值增长", "growth", "2025", 2.9),
         # a table's cells (a space inside a name is the column's padding; the unit line gives each column's unit)
-        ("交通运输、仓储和邮政业", "level", "2025", 2.85932e9), ("交通运输、仓储和邮政业增长", "growth", "2025", 3.7),
+        ("交通运输、仓储和邮政业", "level", "2025", 2.85932e9),
+        ("交通运输、仓储和邮政业增长", "growth", "2025", 3.7),
     }
     assert expected <= uncatalogued(found), sorted(expected - uncatalogued(found))
     readings = {(c.indicator_code, c.measure_type, round(c.value, 6)) for c in found if c.indicator_code}
     # the table's rows the catalog knows: 地区生产总值 by its name, 建筑业 as the value added of a table of GDP by industry
-    assert {("gdp", "level", 8.805113e10), ("gdp_growth_yoy", "growth", 6.1), ("construction_va", "level", 5.73406e9),
-            ("construction_va_growth_yoy", "growth", -2.4), ("birth_rate", "share", 6.21)} <= readings
+    assert {
+        ("gdp", "level", 8.805113e10),
+        ("gdp_growth_yoy", "growth", 6.1),
+        ("construction_va", "level", 5.73406e9),
+        ("construction_va_growth_yoy", "growth", -2.4),
+        ("birth_rate", "share", 6.21),
+    } <= readings
     changes = {(c.label, round(c.value, 6)) for c in found if c.measure_type == "change"}
-    assert changes == {("第三产业增加值比重增减", 0.8), ("人口出生率增减", -1.05), ("户籍人口增减", 3584.0)}  # points are changes
+    assert changes == {
+        ("第三产业增加值比重增减", 0.8),
+        ("人口出生率增减", -1.05),
+        ("户籍人口增减", 3584.0),
+    }  # points are changes
     shares = {(c.label, c.value) for c in found if c.measure_type == "share" and not c.indicator_code}
     assert {("第一产业增加值占地区生产总值的比重", 2.2), ("第三产业增加值占地区生产总值的比重", 48.2)} <= shares
     printed = {c.printed for c in found}
-    assert not printed & {"10月", "1日", "十二届", "亿元", "12号", "2025年"}  # a date, an ordinal, a threshold, a document number
-    assert ("营业收入超亿元企业", "level", "2025", 206.0) in uncatalogued(found)  # the count above the threshold is a figure
+    assert not printed & {
+        "10月",
+        "1日",
+        "十二届",
+        "亿元",
+        "12号",
+        "2025年",
+    }  # a date, an ordinal, a threshold, a document number
+    assert ("营业收入超亿元企业", "level", "2025", 206.0) in uncatalogued(
+        found
+    )  # the count above the threshold is a figure
 
 
 def test_the_real_gold_set_keeps_facts_with_offsets_not_texts():
@@ -265,10 +364,15 @@ def test_the_real_gold_set_keeps_facts_with_offsets_not_texts():
     assert set(annotations) == {d.name for d in documents}
     for doc in documents:
         rows = annotations[doc.name]
-        characters = next(int(r["characters"]) for r in csv.DictReader((REAL_DIR / "manifest.csv").open(encoding="utf-8"))
-                          if r["document"] == doc.name)
+        characters = next(
+            int(r["characters"])
+            for r in csv.DictReader((REAL_DIR / "manifest.csv").open(encoding="utf-8"))
+            if r["document"] == doc.name
+        )
         assert rows and all(0 <= r["offset"] < characters for r in rows), doc.name
-        assert all(r["measure"] in MEASURE_GROUPS and len(r["label"]) <= 30 for r in rows), doc.name  # names, not sentences
+        assert all(r["measure"] in MEASURE_GROUPS and len(r["label"]) <= 30 for r in rows), (
+            doc.name
+        )  # names, not sentences
     assert not any(p.suffix == ".txt" for p in REAL_DIR.rglob("*") if "texts" not in p.parts)  # the texts stay outside
 
 
@@ -276,8 +380,12 @@ def test_the_real_documents_at_hand_score_high_on_those_tuned_on(catalog):
     from pipelines.extract_eval import evaluate_real, real_annotations, real_documents
 
     if not any(d.present(real_annotations()[d.name]) for d in real_documents()):
-        pytest.skip("no real document's text is at hand (tests/gold/real/texts or REGIND_GOLD_TEXTS): see tests/gold/real/README.md")
+        pytest.skip(
+            "no real document's text is at hand (tests/gold/real/texts or REGIND_GOLD_TEXTS): see tests/gold/real/README.md"
+        )
     result = evaluate_real(catalog)
     tuned = result["totals"]["tuned"]
     # the bar, on the documents tuned on (the held-out ones are reported by make eval-extract, not asserted)
-    assert tuned.precision >= 0.95 and tuned.recall >= 0.85, {n: (s.precision, s.recall) for n, (_, s, _) in result["documents"].items()}
+    assert tuned.precision >= 0.95 and tuned.recall >= 0.85, {
+        n: (s.precision, s.recall) for n, (_, s, _) in result["documents"].items()
+    }

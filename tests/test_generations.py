@@ -2,9 +2,8 @@
 warehouse.duckdb: every table and view of the build is there, equal, after each kind of change."""
 
 import shutil
-from pathlib import Path
-
 from datetime import datetime, timezone
+from pathlib import Path
 
 import duckdb
 
@@ -19,10 +18,15 @@ SEED = "2024-02_newspaper_regional_page.csv"
 def contents(path: Path) -> dict:
     """Every analyst-facing table's row count and checksum, and every view's row count."""
     with duckdb.connect(str(path), read_only=True) as con:
-        tables = con.execute("select schema_name || '.' || table_name from duckdb_tables() where not internal").fetchall()
+        tables = con.execute(
+            "select schema_name || '.' || table_name from duckdb_tables() where not internal"
+        ).fetchall()
         views = con.execute("select schema_name || '.' || view_name from duckdb_views() where not internal").fetchall()
-        found = {t: con.execute(f"select count(*), bit_xor(hash(t)) from {t} as t").fetchone()
-                 for (t,) in tables if not t.startswith(INTERNAL_TABLES) and t != "audit.builds"}  # the publish's own record comes after
+        found = {
+            t: con.execute(f"select count(*), bit_xor(hash(t)) from {t} as t").fetchone()
+            for (t,) in tables
+            if not t.startswith(INTERNAL_TABLES) and t != "audit.builds"
+        }  # the publish's own record comes after
         found.update({v: con.execute(f"select count(*) from {v}").fetchone() for (v,) in views})
         return found
 
@@ -42,7 +46,9 @@ def report_figures(result) -> dict:
 
 
 def publish_metadata(result) -> dict:
-    (event,) = [e for e in result.get_asset_materialization_events() if e.asset_key.to_user_string() == "published_warehouse"]
+    (event,) = [
+        e for e in result.get_asset_materialization_events() if e.asset_key.to_user_string() == "published_warehouse"
+    ]
     return {k: v.value for k, v in event.materialization.metadata.items()}
 
 
@@ -67,8 +73,11 @@ def test_each_publish_writes_what_changed_into_the_older_generation(tmp_path):
 
     # a new file: the first generation, two builds behind, gets the rows of the two changed files only
     added = raw / "observations" / "added.csv"
-    added.write_text("region_code,indicator_code,period,value,unit,source_code\n"
-                     "110101,gdp,2023,2211.7,亿元,2024-02_newspaper_regional_page\n", encoding="utf-8")
+    added.write_text(
+        "region_code,indicator_code,period,value,unit,source_code\n"
+        "110101,gdp,2023,2211.7,亿元,2024-02_newspaper_regional_page\n",
+        encoding="utf-8",
+    )
     result = refresh(warehouse)
     assert result.success
     written = publish_metadata(result)
@@ -88,8 +97,16 @@ def test_each_publish_writes_what_changed_into_the_older_generation(tmp_path):
     assert warehouse.published_path.stat().st_ino == second.stat().st_ino
     assert contents(warehouse.published_path) == contents(warehouse.build_path)
     with duckdb.connect(str(warehouse.published_path), read_only=True) as con:
-        assert con.execute("select count(*) from fact_observation where _file = 'observations/added.csv'").fetchone()[0] == 0
-        assert con.execute("select value from v_observation where indicator_code = 'gdp' and period_code = '2023'").fetchone()[0] == 3.46065e12
+        assert (
+            con.execute("select count(*) from fact_observation where _file = 'observations/added.csv'").fetchone()[0]
+            == 0
+        )
+        assert (
+            con.execute(
+                "select value from v_observation where indicator_code = 'gdp' and period_code = '2023'"
+            ).fetchone()[0]
+            == 3.46065e12
+        )
     assert report_is_as_built_afresh(warehouse)
 
 

@@ -28,10 +28,9 @@ import duckdb
 import pytest
 
 from pipelines import gx_duckdb
-from pipelines.validation import _gx_context, suite_columns
 from pipelines.assets import sources
 from pipelines.paths import DEFAULT_RAW_DIR, PROJECT_ROOT
-from pipelines.validation import SUITES_DIR, load_suite
+from pipelines.validation import SUITES_DIR, _gx_context, load_suite, suite_columns
 from tests.conftest import copy_published, refresh
 from tests.test_corpus import CASES, CORPUS, Error, Quarantined
 
@@ -48,26 +47,65 @@ USUAL_MIN = "unusual: the figure is below its indicator's usual range (kept, wit
 USUAL_MAX = "unusual: the figure is above its indicator's usual range (kept, with this warning)"
 SIX_DIGITS = "region_code is six digits (GB/T 2260)"
 OBSERVATION_INJECTIONS = [
-    ("a duplicate of a row with no entity: NULL in the uniqueness key", "entity is null and _region_code is not null", "",
-     {"one figure per region, entity, indicator, period and source"}),
+    (
+        "a duplicate of a row with no entity: NULL in the uniqueness key",
+        "entity is null and _region_code is not null",
+        "",
+        {"one figure per region, entity, indicator, period and source"},
+    ),
     ("a region_code of 5 digits", "region_code is not null", "'44030' as region_code", {SIX_DIGITS}),
     ("a region_code in full-width digits", "region_code is not null", "'４４０３００' as region_code", {SIX_DIGITS}),
-    ("a region_code and a final newline (Python's $ matches before it)", "region_code is not null",
-     "region_code || chr(10) as region_code", set()),
-    ("an indicator_code not in indicators.csv", "indicator_code is not null", "'NOT_AN_INDICATOR' as indicator_code",
-     {"indicator_code is an indicator of indicators.csv"}),
-    ("a status out of its set", "status = 'reported'", "'bogus' as status",
-     {"status is reported, provisional, revised, estimate, break or target (sql/staging/stg_obs_statuses.sql)"}),
-    ("an indicator registered from its file (kept, with a warning)", "_indicator_catalogued", "false as _indicator_catalogued",
-     {"the indicator is in the catalog (indicators.csv); else it is registered from the file, its name and unit as printed, "
-      "until mapped (regind map-indicator)"}),
-    ("a period before 1900", "_period is not null", "'1850' as _period", {"the period's year is between 1900 and 2099"}),
-    ("a figure below its indicator's minimum", "_min_value is not null and _usual_min is not null",
-     "_min_value - 1 as _value", {MINIMUM, USUAL_MIN}),
-    ("a figure above its indicator's maximum", "_max_value is not null and _usual_max is not null",
-     "_max_value * 10 + 1 as _value", {MAXIMUM, USUAL_MAX}),
-    ("a NaN figure (missing to pandas; a number above all others to DuckDB)", "_value is not null and _max_value is not null",
-     "'nan'::double as _value", set()),
+    (
+        "a region_code and a final newline (Python's $ matches before it)",
+        "region_code is not null",
+        "region_code || chr(10) as region_code",
+        set(),
+    ),
+    (
+        "an indicator_code not in indicators.csv",
+        "indicator_code is not null",
+        "'NOT_AN_INDICATOR' as indicator_code",
+        {"indicator_code is an indicator of indicators.csv"},
+    ),
+    (
+        "a status out of its set",
+        "status = 'reported'",
+        "'bogus' as status",
+        {"status is reported, provisional, revised, estimate, break or target (sql/staging/stg_obs_statuses.sql)"},
+    ),
+    (
+        "an indicator registered from its file (kept, with a warning)",
+        "_indicator_catalogued",
+        "false as _indicator_catalogued",
+        {
+            "the indicator is in the catalog (indicators.csv); else it is registered from the file, its name and unit as printed, "
+            "until mapped (regind map-indicator)"
+        },
+    ),
+    (
+        "a period before 1900",
+        "_period is not null",
+        "'1850' as _period",
+        {"the period's year is between 1900 and 2099"},
+    ),
+    (
+        "a figure below its indicator's minimum",
+        "_min_value is not null and _usual_min is not null",
+        "_min_value - 1 as _value",
+        {MINIMUM, USUAL_MIN},
+    ),
+    (
+        "a figure above its indicator's maximum",
+        "_max_value is not null and _usual_max is not null",
+        "_max_value * 10 + 1 as _value",
+        {MAXIMUM, USUAL_MAX},
+    ),
+    (
+        "a NaN figure (missing to pandas; a number above all others to DuckDB)",
+        "_value is not null and _max_value is not null",
+        "'nan'::double as _value",
+        set(),
+    ),
 ]
 
 
@@ -285,9 +323,15 @@ def test_both_engines_fail_the_same_rows(parity_db, table):
     failing = set().union(*(s.rows for s, p in zip(sql, pandas) if s.rows and p.rows))
     assert any(f == INJECTED for f, _, _ in failing), f"{table}: no injected row fails: the comparison proves little"
     if table == "observations":  # and the corpus's bad rows, where test_corpus.py sees them quarantined
-        quarantined = {(f"observations/{name}", line, 0) for name, case in CASES.items()
-                       if isinstance(case, Quarantined) for line in case.lines}
-        assert quarantined and quarantined <= failing, f"corpus rows that fail no expectation: {sorted(quarantined - failing)}"
+        quarantined = {
+            (f"observations/{name}", line, 0)
+            for name, case in CASES.items()
+            if isinstance(case, Quarantined)
+            for line in case.lines
+        }
+        assert quarantined and quarantined <= failing, (
+            f"corpus rows that fail no expectation: {sorted(quarantined - failing)}"
+        )
         reasons = [e.get("meta", {}).get("reason", e["type"]) for e in frame.suite["expectations"]]
 
         def flagged(key):  # the reasons a row fails on the SQL engine (the same on pandas: compared above)
@@ -358,7 +402,11 @@ print(json.dumps({
 }))
 """
     run = subprocess.run(
-        [sys.executable, "-c", code], cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=300,
+        [sys.executable, "-c", code],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
         env={**os.environ, "PYTHONPATH": str(PROJECT_ROOT)},
     )
     assert run.returncode == 0, f"install_duckdb_workarounds() failed in a fresh interpreter:\n{run.stderr[-4000:]}"
@@ -372,7 +420,14 @@ TINY_IN_SET = [f"c{i:03d}" for i in range(80)]  # above gx_duckdb.LARGE_IN_SET: 
 TINY_ROWS = [
     (1, "440300", "深圳市", "440300", "比亚迪", "c001"),
     (2, "44030", "深圳", "440300", None, "c079"),  # 5 digits; NULL-entity duplicate of line 3
-    (3, "440300\n", "Shenzhen", "440300", None, "c999"),  # Python's $ matches before a final newline; not CJK; not in set
+    (
+        3,
+        "440300\n",
+        "Shenzhen",
+        "440300",
+        None,
+        "c999",
+    ),  # Python's $ matches before a final newline; not CJK; not in set
     (4, "４４０３００", "深圳 市", "370215", None, None),  # full-width digits: [0-9] no, \d yes; a space
     (5, None, "·", None, None, "C001"),  # NULL code skipped; NULL key: a duplicate of line 6; in_set is case-sensitive
     (6, "x440300", None, None, None, "c000 "),  # NULL-keyed duplicate of line 5; a trailing space
@@ -381,16 +436,31 @@ TINY_ROWS = [
 TINY_SUITE = {
     "name": "tiny",
     "expectations": [
-        {"type": "expect_column_values_to_match_regex", "kwargs": {"column": "code", "regex": "^[0-9]{6}$"},
-         "meta": {"reason": "ascii six digits"}},
-        {"type": "expect_column_values_to_match_regex", "kwargs": {"column": "code", "regex": "^\\d{6}$"},
-         "meta": {"reason": "unicode six digits"}},
-        {"type": "expect_column_values_to_match_regex", "kwargs": {"column": "name", "regex": "^[\\u3400-\\u9fff·]+$"},
-         "meta": {"reason": "cjk name"}},
-        {"type": "expect_compound_columns_to_be_unique",
-         "kwargs": {"column_list": ["region", "entity"], "ignore_row_if": "never"}, "meta": {"reason": "unique key"}},
-        {"type": "expect_column_values_to_be_in_set", "kwargs": {"column": "kind", "value_set": {"$PARAMETER": "kinds"}},
-         "meta": {"reason": "large in_set"}},
+        {
+            "type": "expect_column_values_to_match_regex",
+            "kwargs": {"column": "code", "regex": "^[0-9]{6}$"},
+            "meta": {"reason": "ascii six digits"},
+        },
+        {
+            "type": "expect_column_values_to_match_regex",
+            "kwargs": {"column": "code", "regex": "^\\d{6}$"},
+            "meta": {"reason": "unicode six digits"},
+        },
+        {
+            "type": "expect_column_values_to_match_regex",
+            "kwargs": {"column": "name", "regex": "^[\\u3400-\\u9fff·]+$"},
+            "meta": {"reason": "cjk name"},
+        },
+        {
+            "type": "expect_compound_columns_to_be_unique",
+            "kwargs": {"column_list": ["region", "entity"], "ignore_row_if": "never"},
+            "meta": {"reason": "unique key"},
+        },
+        {
+            "type": "expect_column_values_to_be_in_set",
+            "kwargs": {"column": "kind", "value_set": {"$PARAMETER": "kinds"}},
+            "meta": {"reason": "large in_set"},
+        },
     ],
 }
 TINY_FAILING = {

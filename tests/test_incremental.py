@@ -10,7 +10,10 @@ from tests.conftest import copy_published, refresh
 SEED_SOURCE = "2024-02_newspaper_regional_page"
 HEADER = "region_code,indicator_code,period,value,unit,qualifier,entity,status,note,source_code\n"
 # 33 synthetic new rows, so that one bad row stays under the 5% a file may have
-NEW_ROWS = "".join(f"440300,gdp,{year},{year - 1000}.5,亿元,,,reported,synthetic test row,{SEED_SOURCE}\n" for year in range(1990, 2023))
+NEW_ROWS = "".join(
+    f"440300,gdp,{year},{year - 1000}.5,亿元,,,reported,synthetic test row,{SEED_SOURCE}\n"
+    for year in range(1990, 2023)
+)
 # the seed's 2023 GDP of Shenzhen again, with another value: both it and the seed's row must be quarantined
 DUPLICATE = f"440300,gdp,2023,1.0,亿元,,,reported,synthetic duplicate,{SEED_SOURCE}\n"
 
@@ -43,8 +46,11 @@ def from_scratch(warehouse: Warehouse, tmp_path) -> dict[str, list[tuple]]:
 
 
 def expectations_check(result):
-    (found,) = [e for e in result.get_asset_check_evaluations()
-                if e.asset_key.to_user_string() == "raw/observations" and e.check_name == "expectations"]
+    (found,) = [
+        e
+        for e in result.get_asset_check_evaluations()
+        if e.asset_key.to_user_string() == "raw/observations" and e.check_name == "expectations"
+    ]
     return found
 
 
@@ -75,14 +81,23 @@ def test_a_new_file_is_validated_and_built_alone_and_matches_a_rebuild(local, tm
         assert build_note(result, table).startswith("rebuilt only the rows of 2 changed file(s)")
     # Shenzhen's GDP changed: the rules naming GDP, on Shenzhen and on Guangdong (a sum of its cities)
     with duckdb.connect(str(local.build_path), read_only=True) as con:
-        gdp_rules = con.execute("select count(*) from staging.stg_rules where list_contains(list_prepend(indicator_code, inputs), 'gdp')").fetchone()[0]
+        gdp_rules = con.execute(
+            "select count(*) from staging.stg_rules where list_contains(list_prepend(indicator_code, inputs), 'gdp')"
+        ).fetchone()[0]
     for table in ("consistency_gap", "consistency_finding", "derived_observation"):
-        assert build_note(result, table).startswith(f"rebuilt only 2 region(s) x {gdp_rules} rule(s) whose figures changed")
+        assert build_note(result, table).startswith(
+            f"rebuilt only 2 region(s) x {gdp_rules} rule(s) whose figures changed"
+        )
     got = contents(local)
     quarantined = [(f, line) for f, line, _ in got["quarantine.observations"]]
-    assert ("observations/added.csv", 35) in quarantined and ("observations/2024-02_newspaper_regional_page.csv", 2) in quarantined
+    assert ("observations/added.csv", 35) in quarantined and (
+        "observations/2024-02_newspaper_regional_page.csv",
+        2,
+    ) in quarantined
     with duckdb.connect(str(local.published_path), read_only=True) as con:
-        assert con.execute("select value from staging.stg_observations where period_code = '2022' and _file like '%added.csv'").fetchone() == (1022.5e8,)
+        assert con.execute(
+            "select value from staging.stg_observations where period_code = '2022' and _file like '%added.csv'"
+        ).fetchone() == (1022.5e8,)
     assert got == from_scratch(local, tmp_path)
 
 
@@ -99,7 +114,12 @@ def test_removing_the_file_releases_the_row_it_duplicated(local, tmp_path):
     got = contents(local)
     assert got["quarantine.observations"] == []
     with duckdb.connect(str(local.published_path), read_only=True) as con:
-        assert con.execute("select count(*) from fact_observation where _line = 2 and _file like '%newspaper%'").fetchone()[0] == 1
+        assert (
+            con.execute(
+                "select count(*) from fact_observation where _line = 2 and _file like '%newspaper%'"
+            ).fetchone()[0]
+            == 1
+        )
     assert got == from_scratch(local, tmp_path)
 
 
@@ -121,7 +141,9 @@ def test_a_row_naming_its_region_and_indicator_duplicates_a_coded_one(local, tmp
     """Rows are the same observation when their region and indicator resolve alike, however they are printed:
     an incremental validation finds the coded seed row a named row duplicates, and releases it when it goes."""
     named = tmp_path / "raw" / "observations" / "named.csv"
-    rows = "".join(f"深圳市,地区生产总值,{year},{year - 1000}.5,亿元,{SEED_SOURCE}\n" for year in range(1990, 2024))  # 2023: the seed's
+    rows = "".join(
+        f"深圳市,地区生产总值,{year},{year - 1000}.5,亿元,{SEED_SOURCE}\n" for year in range(1990, 2024)
+    )  # 2023: the seed's
     named.write_text("地区,指标,period,value,unit,source_code\n" + rows, encoding="utf-8")
 
     result = refresh(local)

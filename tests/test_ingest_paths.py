@@ -17,7 +17,12 @@ CORPUS = Path(__file__).parent / "corpus"
 NOW = datetime(2026, 11, 27, tzinfo=timezone.utc)
 OBSERVATIONS = next(s for s in source_tables if s.name == "observations")
 CSV_FILES = sorted(
-    [*CORPUS.glob("*.csv"), *CORPUS.glob("*.tsv"), *CORPUS.glob("*.txt"), *(DEFAULT_RAW_DIR / "observations").glob("*.csv")]
+    [
+        *CORPUS.glob("*.csv"),
+        *CORPUS.glob("*.tsv"),
+        *CORPUS.glob("*.txt"),
+        *(DEFAULT_RAW_DIR / "observations").glob("*.csv"),
+    ]
 )
 
 
@@ -63,8 +68,15 @@ def test_duckdb_takes_the_plain_files():
     """The comparison above is not vacuous: DuckDB reads the seed and the plain corpus files itself."""
     con = duckdb.connect()
     taken = {p.name for p in CSV_FILES if not isinstance(_both_ways(con, p)[0], (type(None), Exception))}
-    assert {"2024-02_newspaper_regional_page.csv", "fullwidth.csv", "qualifiers_in_cell.csv", "chinese_headers.csv",
-            "semicolon.csv", "tab_separated.tsv", "large_one_bad_row.csv"} <= taken
+    assert {
+        "2024-02_newspaper_regional_page.csv",
+        "fullwidth.csv",
+        "qualifiers_in_cell.csv",
+        "chinese_headers.csv",
+        "semicolon.csv",
+        "tab_separated.tsv",
+        "large_one_bad_row.csv",
+    } <= taken
     assert not taken & {"gbk.csv", "gb18030.csv", "truncated_last_line.csv", "unquoted_comma.csv"}
 
 
@@ -79,10 +91,14 @@ def test_line_numbers_survive_a_parallel_read(tmp_path, in_transaction):
     con = duckdb.connect()
     con.execute("set threads = 4")
     if in_transaction:
-        con.execute("create temp table earlier as select range from range(1000); begin; create temp table other as select 1")
+        con.execute(
+            "create temp table earlier as select range from range(1000); begin; create temp table other as select 1"
+        )
     read = sources.read_csv_in_duckdb(con, OBSERVATIONS, path, path.name, path.read_bytes(), NOW, "_t")
     assert read is not None and read.rows == 400_000
-    wrong, title = con.execute(f"select count(*) filter (where _line <> value::bigint), any_value(_title) from ({read.relation})").fetchone()
+    wrong, title = con.execute(
+        f"select count(*) filter (where _line <> value::bigint), any_value(_title) from ({read.relation})"
+    ).fetchone()
     assert wrong == 0 and title == "标题:编号即行号"  # NFKC, as every title
 
 
@@ -91,7 +107,9 @@ def test_whitespace_class_is_pythons():
     con = duckdb.connect()
     chars = [chr(c) for c in range(1, 0x110000) if not 0xD800 <= c < 0xE000]
     con.execute("create table cp as select unnest(?) as c", [chars])
-    matched = {c for (c,) in con.execute(f"select c from cp where regexp_full_match(c, '{sources.WHITESPACE}')").fetchall()}
+    matched = {
+        c for (c,) in con.execute(f"select c from cp where regexp_full_match(c, '{sources.WHITESPACE}')").fetchall()
+    }
     assert matched == {c for c in chars if c.isspace()}
 
 
@@ -106,8 +124,14 @@ def test_a_refresh_reading_every_file_with_duckdb(tmp_path, monkeypatch):
     assert refresh(warehouse).success
     with duckdb.connect(warehouse.build_path, read_only=True) as con:
         quarantined = con.execute("select _file, _line, _reason from quarantine.observations order by all").fetchall()
-        loaded = dict(con.execute("select file, rows from audit.load_ledger where source_table = 'observations'").fetchall())
+        loaded = dict(
+            con.execute("select file, rows from audit.load_ledger where source_table = 'observations'").fetchall()
+        )
     assert [(f, line) for f, line, _ in quarantined] == [
-        ("observations/large_one_bad_row.csv", 12347), ("observations/truncated_last_line.csv", 42)]
+        ("observations/large_one_bad_row.csv", 12347),
+        ("observations/truncated_last_line.csv", 42),
+    ]
     assert "unit is known" in quarantined[0][2] and "the line has 3 fields" in quarantined[1][2]
-    assert loaded["observations/large_one_bad_row.csv"] == 20_000 and loaded["observations/truncated_last_line.csv"] == 41
+    assert (
+        loaded["observations/large_one_bad_row.csv"] == 20_000 and loaded["observations/truncated_last_line.csv"] == 41
+    )

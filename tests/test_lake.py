@@ -2,7 +2,6 @@
 writers, readers during swaps, conflicts and their retry, the SQL files within DuckLake's limits."""
 
 import multiprocessing
-import re
 import time
 from pathlib import Path
 
@@ -16,14 +15,26 @@ from pipelines.paths import PROJECT_ROOT
 from tests.conftest import publish_to_lake as publish
 
 # what DuckLake refuses (its documentation's list of unsupported features): none may appear in a SQL file
-REFUSED = {"PRIMARY": "PRIMARY KEY", "UNIQUE": "UNIQUE", "CHECK": "CHECK", "SEQUENCE": "SEQUENCE", "NEXTVAL": "nextval",
-           "INDEX": "INDEX", "ENUM": "ENUM"}
+REFUSED = {
+    "PRIMARY": "PRIMARY KEY",
+    "UNIQUE": "UNIQUE",
+    "CHECK": "CHECK",
+    "SEQUENCE": "SEQUENCE",
+    "NEXTVAL": "nextval",
+    "INDEX": "INDEX",
+    "ENUM": "ENUM",
+}
 
 
 def refused_features(sql: str) -> list[str]:
     """DuckLake's unsupported features in a SQL text, by token: not in comments, strings or quoted names."""
-    return [REFUSED[t.text.split()[0].upper()] for t in sqlglot.tokenize(sql, read="duckdb")
-            if t.token_type not in (TokenType.STRING, TokenType.IDENTIFIER) and t.text and t.text.split()[0].upper() in REFUSED]
+    return [
+        REFUSED[t.text.split()[0].upper()]
+        for t in sqlglot.tokenize(sql, read="duckdb")
+        if t.token_type not in (TokenType.STRING, TokenType.IDENTIFIER)
+        and t.text
+        and t.text.split()[0].upper() in REFUSED
+    ]
 
 
 def test_every_sql_file_stays_within_ducklake_limits():
@@ -32,8 +43,16 @@ def test_every_sql_file_stays_within_ducklake_limits():
     offending = {str(f.relative_to(PROJECT_ROOT)): refused_features(f.read_text(encoding="utf-8")) for f in files}
     assert {f: found for f, found in offending.items() if found} == {}
     # the scanner sees each feature (and not one named in a comment or a string)
-    assert refused_features("create table t (a int primary key, b int unique check (b > 0))") == ["PRIMARY KEY", "UNIQUE", "CHECK"]
-    assert refused_features("create sequence s; create index i on t (a); create type m as enum ('a')") == ["SEQUENCE", "INDEX", "ENUM"]
+    assert refused_features("create table t (a int primary key, b int unique check (b > 0))") == [
+        "PRIMARY KEY",
+        "UNIQUE",
+        "CHECK",
+    ]
+    assert refused_features("create sequence s; create index i on t (a); create type m as enum ('a')") == [
+        "SEQUENCE",
+        "INDEX",
+        "ENUM",
+    ]
     assert refused_features("select 'primary key' as x -- unique index\n") == []
 
 
@@ -54,14 +73,21 @@ def test_a_publish_swaps_whole_and_earlier_ones_stay_readable(lake, tmp_path):
         assert con.execute("select distinct build from v").fetchall() == [("B",)]
         assert con.execute("select build from quarantine.t1").fetchall() == [("B",)]
         # the stage of the earlier publish has left the current catalog
-        assert [s for (s,) in con.execute("select schema_name from duckdb_schemas() where database_name = 'warehouse' "
-                                          "and schema_name like 'p0%' order by 1").fetchall()] == ["p0b_main", "p0b_quarantine"]
+        assert [
+            s
+            for (s,) in con.execute(
+                "select schema_name from duckdb_schemas() where database_name = 'warehouse' "
+                "and schema_name like 'p0%' order by 1"
+            ).fetchall()
+        ] == ["p0b_main", "p0b_quarantine"]
         assert [p["publish_id"] for p in lk.publishes(con, "warehouse")] == ["0a", "0b"]
         with pytest.raises(duckdb.Error):  # read-only
             con.execute("create table t9 as select 1")
     with lk.read_lake(lake, snapshot=first) as con:  # time travel: the first publish, whole
-        assert con.execute("select distinct build from (select build from t1 union all select build from t3 union all "
-                           "select build from v)").fetchall() == [("A",)]
+        assert con.execute(
+            "select distinct build from (select build from t1 union all select build from t3 union all "
+            "select build from v)"
+        ).fetchall() == [("A",)]
     with pytest.raises(LookupError, match="older than the lake's first publish"):
         lk.read_lake(lake, snapshot=first - 1)
 
@@ -75,8 +101,10 @@ def _reader(catalog: str, data_path: str, ready, stop, queue) -> None:
     mixed, seen, reads = [], set(), 0
     while not stop.is_set():
         try:
-            builds = con.execute("select list(distinct build order by build) from (select build from t1 union all "
-                                 "select build from t2 union all select build from t3 union all select build from v)").fetchone()[0]
+            builds = con.execute(
+                "select list(distinct build order by build) from (select build from t1 union all "
+                "select build from t2 union all select build from t3 union all select build from v)"
+            ).fetchone()[0]
         except duckdb.CatalogException:  # before the first publish
             continue
         reads += 1
@@ -128,20 +156,26 @@ def test_three_parallel_writers_succeed(lake, tmp_path):
     lake.initialize()
     context = multiprocessing.get_context("spawn")
     barrier, queue = context.Barrier(3), context.Queue()
-    writers = [context.Process(target=_writer, args=(lake.catalog, lake.data_path, str(source), s, barrier, queue))
-               for s in ("main", "quarantine", "audit")]
+    writers = [
+        context.Process(target=_writer, args=(lake.catalog, lake.data_path, str(source), s, barrier, queue))
+        for s in ("main", "quarantine", "audit")
+    ]
     for writer in writers:
         writer.start()
     for writer in writers:
         writer.join(timeout=180)
     assert [w.exitcode for w in writers] == [0, 0, 0]
     results = {schema: (start, end, counts) for schema, start, end, counts in (queue.get(timeout=10) for _ in writers)}
-    assert {s: r[2] for s, r in results.items()} == {s: {"x": 200000, "y": 200000} for s in ("main", "quarantine", "audit")}
+    assert {s: r[2] for s, r in results.items()} == {
+        s: {"x": 200000, "y": 200000} for s in ("main", "quarantine", "audit")
+    }
     assert max(r[0] for r in results.values()) < min(r[1] for r in results.values())  # all three were writing at once
     lk.swap(lake, source, "3w", {"fingerprint": "3w"})
     with lk.read_lake(lake) as con:
-        assert con.execute("select count(*), count(distinct s) from (select s from main.x union all select s from "
-                           "quarantine.y union all select s from audit.x)").fetchone() == (600000, 3)
+        assert con.execute(
+            "select count(*), count(distinct s) from (select s from main.x union all select s from "
+            "quarantine.y union all select s from audit.x)"
+        ).fetchone() == (600000, 3)
 
 
 def test_a_conflicting_write_fails_cleanly_and_the_retry_recovers(lake, tmp_path):
@@ -149,7 +183,9 @@ def test_a_conflicting_write_fails_cleanly_and_the_retry_recovers(lake, tmp_path
     first, second = lake.connect(), lake.connect()
     first.execute("begin")
     first.execute("create or replace view lake.main.v as select 'first' as build")
-    lk.with_retry(second, lambda con: con.execute("create or replace view lake.main.v as select 'second' as build"), "second")
+    lk.with_retry(
+        second, lambda con: con.execute("create or replace view lake.main.v as select 'second' as build"), "second"
+    )
     with pytest.raises(duckdb.TransactionException, match="(?i)conflict"):
         first.execute("commit")
     with lk.read_lake(lake) as con:  # cleanly: the lake holds the write that won, nothing of the other
@@ -161,7 +197,9 @@ def test_a_conflicting_write_fails_cleanly_and_the_retry_recovers(lake, tmp_path
         attempts.append(len(attempts) + 1)
         con.execute("create or replace view lake.main.v as select 'first, retried' as build")
         if len(attempts) == 1:
-            lk.with_retry(second, lambda c: c.execute("create or replace view lake.main.v as select 'competing' as build"), "x")
+            lk.with_retry(
+                second, lambda c: c.execute("create or replace view lake.main.v as select 'competing' as build"), "x"
+            )
 
     lk.with_retry(first, work, "the first writer", log=logged.append)
     assert attempts == [1, 2] and len(logged) == 1 and "another writer committed first" in logged[0]
@@ -217,9 +255,14 @@ def test_the_same_build_gives_identical_tables_on_both_targets(template, lake):
     from pipelines.publish_lake import run_publish_lake
 
     directory = template / "warehouse"
-    config = {"resources": {"lake_writer": {"config": {"directory": str(directory), "catalog": lake.catalog,
-                                                        "data_path": lake.data_path}}},
-              "loggers": {"console": {"config": {"log_level": "ERROR"}}}}
+    config = {
+        "resources": {
+            "lake_writer": {
+                "config": {"directory": str(directory), "catalog": lake.catalog, "data_path": lake.data_path}
+            }
+        },
+        "loggers": {"console": {"config": {"log_level": "ERROR"}}},
+    }
     with dg.DagsterInstance.local_temp() as instance:
         result = run_publish_lake(instance, config)
         assert result.success, [e.message for e in result.all_events if e.is_failure]
@@ -232,14 +275,23 @@ def test_the_same_build_gives_identical_tables_on_both_targets(template, lake):
     writers = {k: v for k, v in spans.items() if k.startswith("lake__")}
     assert len(writers) == len(lk.PUBLISHED_SCHEMAS)
     assert len({v["STEP_START"][1] for v in writers.values()}) == len(writers)  # a process each
-    overlapping = [(a, b) for a in writers for b in writers if a < b and writers[a]["STEP_START"][0] < writers[b]["STEP_SUCCESS"][0]
-                   and writers[b]["STEP_START"][0] < writers[a]["STEP_SUCCESS"][0]]
+    overlapping = [
+        (a, b)
+        for a in writers
+        for b in writers
+        if a < b
+        and writers[a]["STEP_START"][0] < writers[b]["STEP_SUCCESS"][0]
+        and writers[b]["STEP_START"][0] < writers[a]["STEP_SUCCESS"][0]
+    ]
     assert overlapping, spans  # some wrote at the same time
 
     file = duckdb.connect(str(directory / "warehouse.duckdb"), read_only=True)
     with lk.read_lake(lake) as con:
         for schema in lk.PUBLISHED_SCHEMAS:
-            on_file, on_lake = lk.tables_checksums(file, "warehouse", schema), lk.tables_checksums(con, "warehouse", schema)
+            on_file, on_lake = (
+                lk.tables_checksums(file, "warehouse", schema),
+                lk.tables_checksums(con, "warehouse", schema),
+            )
             assert on_file == on_lake, schema
         assert con.execute("select count(*) from v_observation").fetchone()[0] > 90
         (publish,) = lk.publishes(con, "warehouse")
@@ -263,8 +315,10 @@ def _wait_for(instance, job: str, statuses: set, timeout: float):
         if runs and runs[0].status in statuses:
             return runs[0]
         time.sleep(1)
-    raise AssertionError(f"no {job} run reached {statuses} in {timeout} s: "
-                         f"{[(r.run_id, r.status) for r in instance.get_runs(filters=dg.RunsFilter(job_name=job))]}")
+    raise AssertionError(
+        f"no {job} run reached {statuses} in {timeout} s: "
+        f"{[(r.run_id, r.status) for r in instance.get_runs(filters=dg.RunsFilter(job_name=job))]}"
+    )
 
 
 def test_a_postgres_backed_dagster_run_goes_from_queue_to_success(template, postgres, lake, tmp_path, monkeypatch):
@@ -281,32 +335,58 @@ def test_a_postgres_backed_dagster_run_goes_from_queue_to_success(template, post
 
     warehouse = copy_published(template, tmp_path)
     (Path(warehouse.raw_dir) / "observations" / "extra.csv").write_text(  # something new for the refresh to build
-        "region_code,indicator_code,period,value,unit\n440300,gdp,2019,26927.09,亿元\n", encoding="utf-8")
+        "region_code,indicator_code,period,value,unit\n440300,gdp,2019,26927.09,亿元\n", encoding="utf-8"
+    )
     home = tmp_path / "dagster_home"
     home.mkdir()
     shutil.copy(PROJECT_ROOT / "deploy" / "dagster-postgres.yaml", home / "dagster.yaml")
     settings = {
-        "DAGSTER_HOME": str(home), "DAGSTER_PG_HOST": "127.0.0.1", "DAGSTER_PG_PORT": str(postgres.port),
-        "DAGSTER_PG_USER": "regind", "DAGSTER_PG_PASSWORD": "unused (trust)", "DAGSTER_PG_DB": postgres.create_database("dagster"),
-        "REGIND_TARGET": "ducklake", "REGIND_LAKE_CATALOG": lake.catalog, "REGIND_LAKE_DATA_PATH": lake.data_path,
-        "REGIND_RAW_DIR": warehouse.raw_dir, "REGIND_WAREHOUSE_DIR": warehouse.directory,
+        "DAGSTER_HOME": str(home),
+        "DAGSTER_PG_HOST": "127.0.0.1",
+        "DAGSTER_PG_PORT": str(postgres.port),
+        "DAGSTER_PG_USER": "regind",
+        "DAGSTER_PG_PASSWORD": "unused (trust)",
+        "DAGSTER_PG_DB": postgres.create_database("dagster"),
+        "REGIND_TARGET": "ducklake",
+        "REGIND_LAKE_CATALOG": lake.catalog,
+        "REGIND_LAKE_DATA_PATH": lake.data_path,
+        "REGIND_RAW_DIR": warehouse.raw_dir,
+        "REGIND_WAREHOUSE_DIR": warehouse.directory,
     }
     for name, value in settings.items():
         monkeypatch.setenv(name, value)
     bin_dir = Path(sys.executable).parent
     workspace = ["-w", str(PROJECT_ROOT / "deploy" / "workspace.yaml")]
-    launched = subprocess.run([str(bin_dir / "dagster"), "job", "launch", *workspace, "-j", "refresh_warehouse"],
-                              cwd=PROJECT_ROOT, env=os.environ, capture_output=True, text=True, timeout=300)
+    launched = subprocess.run(
+        [str(bin_dir / "dagster"), "job", "launch", *workspace, "-j", "refresh_warehouse"],
+        cwd=PROJECT_ROOT,
+        env=os.environ,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert launched.returncode == 0, launched.stderr[-3000:]
     with dg.DagsterInstance.get() as instance:
         assert type(instance.run_storage).__name__ == "PostgresRunStorage"
         queued = _wait_for(instance, "refresh_warehouse", {dg.DagsterRunStatus.QUEUED}, 10)  # no daemon yet: it waits
-        daemon = subprocess.Popen([str(bin_dir / "dagster-daemon"), "run", *workspace], cwd=PROJECT_ROOT, env=os.environ,
-                                  stdout=subprocess.DEVNULL, stderr=open(tmp_path / "daemon.log", "w"), start_new_session=True)
+        daemon = subprocess.Popen(
+            [str(bin_dir / "dagster-daemon"), "run", *workspace],
+            cwd=PROJECT_ROOT,
+            env=os.environ,
+            stdout=subprocess.DEVNULL,
+            stderr=open(tmp_path / "daemon.log", "w"),
+            start_new_session=True,
+        )
         try:
-            done = _wait_for(instance, "refresh_warehouse", {dg.DagsterRunStatus.SUCCESS, dg.DagsterRunStatus.FAILURE}, 600)
-            assert (done.run_id, done.status) == (queued.run_id, dg.DagsterRunStatus.SUCCESS), (tmp_path / "daemon.log").read_text()[-3000:]
-            published = _wait_for(instance, "publish_lake", {dg.DagsterRunStatus.SUCCESS, dg.DagsterRunStatus.FAILURE}, 600)
+            done = _wait_for(
+                instance, "refresh_warehouse", {dg.DagsterRunStatus.SUCCESS, dg.DagsterRunStatus.FAILURE}, 600
+            )
+            assert (done.run_id, done.status) == (queued.run_id, dg.DagsterRunStatus.SUCCESS), (
+                tmp_path / "daemon.log"
+            ).read_text()[-3000:]
+            published = _wait_for(
+                instance, "publish_lake", {dg.DagsterRunStatus.SUCCESS, dg.DagsterRunStatus.FAILURE}, 600
+            )
             assert published.status == dg.DagsterRunStatus.SUCCESS
             assert published.tags.get("dagster/sensor_name") == "publish_lake_after_refresh"
             # the raw-files sensor's first look may have asked for a refresh of its own, followed by another publish
@@ -315,8 +395,13 @@ def test_a_postgres_backed_dagster_run_goes_from_queue_to_success(template, post
             os.killpg(daemon.pid, 15)
             daemon.wait(timeout=60)
     with lk.read_lake(lake) as con:
-        assert con.execute("select count(*) from v_observation where period_code = '2019' and region_code = '440300' "
-                           "and indicator_code = 'gdp'").fetchone()[0] == 1
+        assert (
+            con.execute(
+                "select count(*) from v_observation where period_code = '2019' and region_code = '440300' "
+                "and indicator_code = 'gdp'"
+            ).fetchone()[0]
+            == 1
+        )
         assert lk.publishes(con, "warehouse")[-1]["run_id"] in lake_runs
 
 
@@ -332,7 +417,9 @@ def test_regind_reads_the_lake_and_its_earlier_publishes(template, lake, tmp_pat
 
     shutil.copy(source, changed)
     with duckdb.connect(str(changed)) as con:
-        con.execute("delete from fact_observation where observation_key = (select min(observation_key) from fact_observation)")
+        con.execute(
+            "delete from fact_observation where observation_key = (select min(observation_key) from fact_observation)"
+        )
     publish(lake, changed, "f2")
     monkeypatch.setenv("REGIND_TARGET", "ducklake")
     monkeypatch.setenv("REGIND_LAKE_CATALOG", lake.catalog)
@@ -353,7 +440,12 @@ def test_regind_reads_the_lake_and_its_earlier_publishes(template, lake, tmp_pat
     listed = regind("publishes")
     assert "f1" in listed and "f2" in listed and str(first) in listed
     tables = regind("tables")
-    assert "fact_observation" in tables and "quarantine.observations" in tables and "p0" not in tables and "pf" not in tables
+    assert (
+        "fact_observation" in tables
+        and "quarantine.observations" in tables
+        and "p0" not in tables
+        and "pf" not in tables
+    )
     assert "observations" in regind("status")
     assert "region_code" in regind("describe", "dim_region")
     assert main(["query", "--snapshot", str(first - 1), "select 1"]) == 2

@@ -71,7 +71,8 @@ def figures(con, source: str) -> dict[tuple, tuple]:
     return {
         (r[0], r[1], r[2]): r[3:]
         for r in con.execute(
-            "select region_code, indicator_code, period_code, value, obs_status from v_observation where source_code = ?", [source]
+            "select region_code, indicator_code, period_code, value, obs_status from v_observation where source_code = ?",
+            [source],
         ).fetchall()
     }
 
@@ -79,14 +80,19 @@ def figures(con, source: str) -> dict[tuple, tuple]:
 def test_regions_by_years_from_an_xlsx_with_a_title_a_unit_line_and_a_note(published):
     got = figures(published, "gdp_by_province")
     assert len(got) == 4 * 5  # every cell, the national total included
-    assert got[("110000", "gdp", "2023")] == (4.37607e12, "reported")  # the indicator from the title, 亿元 from the unit line
+    assert got[("110000", "gdp", "2023")] == (
+        4.37607e12,
+        "reported",
+    )  # the indicator from the title, 亿元 from the unit line
     assert got[("000000", "gdp", "2019")] == (9.865152e13, "reported")  # 全国 is China
     assert got[("120000", "gdp", "2023")] == (None, "missing")  # … is missing, never zero
     lineage = published.execute(
         "select _line, _column from fact_observation where _file like '%gdp_by_province.xlsx' and published_value = '43760.7'"
     ).fetchall()
     assert lineage == [(5, 6)]
-    source = published.execute("select citation, notes from dim_source where source_code = 'gdp_by_province'").fetchone()
+    source = published.execute(
+        "select citation, notes from dim_source where source_code = 'gdp_by_province'"
+    ).fetchone()
     assert source == ("测试用合成年鉴表。", "注:本表数据为合成测试数据。")  # the table's source line, and its note
 
 
@@ -108,12 +114,16 @@ def test_regions_by_indicators_with_units_in_the_header_and_the_year_in_the_titl
 
 
 def test_indicators_named_as_printed_resolve_and_an_unknown_one_lists_the_closest(published):
-    resolved = dict(published.execute(
-        "select published_indicator, indicator_code from v_observation where source_code = 'indicators_by_name' and period_code <= '2023'"
-        " and published_indicator <> '社会消费品零售总额'"
-    ).fetchall())
+    resolved = dict(
+        published.execute(
+            "select published_indicator, indicator_code from v_observation where source_code = 'indicators_by_name' and period_code <= '2023'"
+            " and published_indicator <> '社会消费品零售总额'"
+        ).fetchall()
+    )
     assert resolved == {
-        "生产总值": "gdp", "地区生产总值（亿元）": "gdp", "固定资产投资比上年增长（%）": "fixed_asset_investment_growth_yoy",
+        "生产总值": "gdp",
+        "地区生产总值（亿元）": "gdp",
+        "固定资产投资比上年增长（%）": "fixed_asset_investment_growth_yoy",
         "居民消费价格指数": "cpi",
     }
     (reason,) = published.execute(
@@ -125,8 +135,23 @@ def test_indicators_named_as_printed_resolve_and_an_unknown_one_lists_the_closes
 def test_the_catalog_covers_the_yearbooks_domains(published):
     domains = dict(published.execute("select category, count(*) from dim_indicator group by all").fetchall())
     assert sum(domains.values()) >= 150
-    for domain in ("macro", "population", "employment", "investment", "industry", "consumption", "prices", "trade",
-                   "public_finance", "banking", "households", "innovation", "education", "health", "energy"):
+    for domain in (
+        "macro",
+        "population",
+        "employment",
+        "investment",
+        "industry",
+        "consumption",
+        "prices",
+        "trade",
+        "public_finance",
+        "banking",
+        "households",
+        "innovation",
+        "education",
+        "health",
+        "energy",
+    ):
         assert domains.get(domain, 0) >= 2, domain
 
 
@@ -148,9 +173,12 @@ def test_a_shape_that_cannot_be_read_says_what_it_saw_and_how_to_declare_it(tmp_
 def test_a_sidecar_declares_what_detection_cannot_guess(tmp_path, template):
     warehouse = copy_published(template, tmp_path)
     folder = Path(warehouse.raw_dir) / "observations"
-    (folder / "short_names.csv").write_text("名称,2022,2023\n北京,41610.9,43760.7\n天津,16311.3,16737.3\n", encoding="utf-8")
+    (folder / "short_names.csv").write_text(
+        "名称,2022,2023\n北京,41610.9,43760.7\n天津,16311.3,16737.3\n", encoding="utf-8"
+    )
     (folder / "short_names.csv.toml").write_text(
-        'layout = "regions x periods"\nindicator = "地区生产总值"\nunit = "亿元"\ncitation = "合成测试数据"\n', encoding="utf-8"
+        'layout = "regions x periods"\nindicator = "地区生产总值"\nunit = "亿元"\ncitation = "合成测试数据"\n',
+        encoding="utf-8",
     )
 
     assert refresh(warehouse).success
@@ -163,10 +191,19 @@ def test_a_sidecar_declares_what_detection_cannot_guess(tmp_path, template):
 
 
 def test_melt_keeps_each_cells_line_and_column():
-    rows = [["深圳市主要经济指标"], ["指标", "单位", "2022年", "2023年"], ["地区生产总值", "亿元", "1", "2"], [""], ["注：x"]]
+    rows = [
+        ["深圳市主要经济指标"],
+        ["指标", "单位", "2022年", "2023年"],
+        ["地区生产总值", "亿元", "1", "2"],
+        [""],
+        ["注：x"],
+    ]
     melted = melt(rows, [1, 2, 3, 4, 5], "t.csv", None)
     assert melted.layout == "indicators x periods"
-    assert [(r["indicator"], r["period"], r["value"]) for r in melted.records] == [("地区生产总值", "2022年", "1"), ("地区生产总值", "2023年", "2")]
+    assert [(r["indicator"], r["period"], r["value"]) for r in melted.records] == [
+        ("地区生产总值", "2022年", "1"),
+        ("地区生产总值", "2023年", "2"),
+    ]
     assert (melted.lines, melted.columns, melted.notes) == ([3, 3], [3, 4], "注:x")
     with pytest.raises(LayoutError, match="has no data rows"):
         melt(rows[:2], [1, 2], "t.csv", None)

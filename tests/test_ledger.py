@@ -40,7 +40,9 @@ def test_an_unchanged_file_is_not_loaded_twice(local):
     assert again[:5] == first[:5]  # same version, same first and last load
     assert again[5] > first[5]  # seen again
     assert loaded_at(local) == stamps  # rows not re-read
-    (ingest,) = [e for e in result.get_asset_materialization_events() if e.asset_key.to_user_string() == "raw/observations"]
+    (ingest,) = [
+        e for e in result.get_asset_materialization_events() if e.asset_key.to_user_string() == "raw/observations"
+    ]
     metadata = ingest.materialization.metadata
     assert metadata["files_loaded"].value == [] and metadata["files_unchanged"].value == 1
 
@@ -56,14 +58,19 @@ def test_a_changed_file_is_a_new_version_and_the_ledger_keeps_both(local, tmp_pa
     assert old[0] != new[0] and old[2] == new[2] == 93
     assert new[3] > old[3]
     with duckdb.connect(str(local.published_path), read_only=True) as con:
-        gdp = con.execute("select value from v_observation where indicator_code = 'gdp' and period_code = '2023'").fetchall()
+        gdp = con.execute(
+            "select value from v_observation where indicator_code = 'gdp' and period_code = '2023'"
+        ).fetchall()
         versions = con.execute("select count(distinct _file_sha256) from raw.observations").fetchone()[0]
     assert gdp == [(3.46065e12,)] and versions == 1
 
 
 def test_a_removed_file_leaves_the_warehouse_and_stays_in_the_ledger(local, tmp_path):
     extra = tmp_path / "raw" / "observations" / "zz_more.csv"
-    extra.write_text("region_code,indicator_code,period,value,source_code\n511502,gdp,2023,1000.5,2024-02_newspaper_regional_page\n", encoding="utf-8")
+    extra.write_text(
+        "region_code,indicator_code,period,value,source_code\n511502,gdp,2023,1000.5,2024-02_newspaper_regional_page\n",
+        encoding="utf-8",
+    )
     assert refresh(local).success
     extra.unlink()
 
@@ -84,16 +91,36 @@ def test_validation_history_keeps_every_expectation_with_a_sample(local, tmp_pat
     assert refresh(local).success
 
     with duckdb.connect(str(local.published_path), read_only=True) as con:
-        runs = con.execute("select count(distinct run_id) from audit.validation_results where source_table = 'observations'").fetchone()[0]
+        runs = con.execute(
+            "select count(distinct run_id) from audit.validation_results where source_table = 'observations'"
+        ).fetchone()[0]
         failed = con.execute(
             "select expectation, columns, unexpected_count, unexpected_sample from audit.validation_results "
             "where source_table = 'observations' and not success order by validated_at desc limit 1"
         ).fetchone()
         suites = {r[0] for r in con.execute("select distinct suite from audit.validation_results").fetchall()}
     assert runs == 2
-    assert failed == ("expect_column_values_to_be_null", "_region_in_period", 1, ["_region_in_period='no region has the code 999999'"])
-    assert suites == {"observations", "regions", "indicators", "sources", "units", "qualifiers", "entities", "bounds",
-                      "region_code_revisions", "region_codes_2023", "rules", "reviews", "indicator_mappings"}
+    assert failed == (
+        "expect_column_values_to_be_null",
+        "_region_in_period",
+        1,
+        ["_region_in_period='no region has the code 999999'"],
+    )
+    assert suites == {
+        "observations",
+        "regions",
+        "indicators",
+        "sources",
+        "units",
+        "qualifiers",
+        "entities",
+        "bounds",
+        "region_code_revisions",
+        "region_codes_2023",
+        "rules",
+        "reviews",
+        "indicator_mappings",
+    }
 
 
 def test_data_docs_show_every_table(warehouse):
@@ -102,8 +129,21 @@ def test_data_docs_show_every_table(warehouse):
 
     index = (warehouse.docs_path / "index.html").read_text(encoding="utf-8")
     suites = set(re.findall(r"validations/(\w+)/", index))
-    assert suites == {"observations", "regions", "indicators", "sources", "units", "qualifiers", "entities", "bounds",
-                      "region_code_revisions", "region_codes_2023", "rules", "reviews", "indicator_mappings"}
+    assert suites == {
+        "observations",
+        "regions",
+        "indicators",
+        "sources",
+        "units",
+        "qualifiers",
+        "entities",
+        "bounds",
+        "region_code_revisions",
+        "region_codes_2023",
+        "rules",
+        "reviews",
+        "indicator_mappings",
+    }
     assert all(list((warehouse.docs_path / "validations" / s).rglob("*.html")) for s in suites)
 
 
@@ -114,13 +154,21 @@ def test_unchanged_inputs_keep_their_verdict_and_quarantine_without_revalidating
     again = refresh(local)
 
     assert again.success
+
     def expectations(result):
-        (found,) = [e for e in result.get_asset_check_evaluations()
-                    if e.asset_key.to_user_string() == "raw/observations" and e.check_name == "expectations"]
+        (found,) = [
+            e
+            for e in result.get_asset_check_evaluations()
+            if e.asset_key.to_user_string() == "raw/observations" and e.check_name == "expectations"
+        ]
         return found
+
     assert expectations(first).metadata["revalidated"].value is True
     assert expectations(again).metadata["revalidated"].value is False
-    assert (expectations(again).passed, expectations(again).severity) == (expectations(first).passed, expectations(first).severity)
+    assert (expectations(again).passed, expectations(again).severity) == (
+        expectations(first).passed,
+        expectations(first).severity,
+    )
     assert expectations(again).description == expectations(first).description
     with duckdb.connect(str(local.published_path), read_only=True) as con:
         assert con.execute("select _line from quarantine.observations").fetchall() == [(95,)]

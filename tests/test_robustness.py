@@ -15,7 +15,16 @@ from pipelines.resources import Warehouse
 from tests.conftest import GdpReader, refresh, sha256
 
 SEED = "observations/2024-02_newspaper_regional_page.csv"
-TIMESTAMP_COLUMNS = {"_ingested_at", "loaded_at", "checked_at", "validated_at", "first_loaded_at", "last_loaded_at", "last_seen_at", "removed_at"}
+TIMESTAMP_COLUMNS = {
+    "_ingested_at",
+    "loaded_at",
+    "checked_at",
+    "validated_at",
+    "first_loaded_at",
+    "last_loaded_at",
+    "last_seen_at",
+    "removed_at",
+}
 
 
 def change_gdp(warehouse: Warehouse, printed: str) -> None:
@@ -25,7 +34,9 @@ def change_gdp(warehouse: Warehouse, printed: str) -> None:
 
 def gdp(path: Path) -> float:
     with duckdb.connect(str(path), read_only=True) as con:
-        return con.execute("select value from v_observation where indicator_code = 'gdp' and period_code = '2023'").fetchone()[0]
+        return con.execute(
+            "select value from v_observation where indicator_code = 'gdp' and period_code = '2023'"
+        ).fetchone()[0]
 
 
 def cli(warehouse: Warehouse, *args: str) -> subprocess.Popen:
@@ -34,7 +45,11 @@ def cli(warehouse: Warehouse, *args: str) -> subprocess.Popen:
     env.update(REGIND_RAW_DIR=warehouse.raw_dir, REGIND_WAREHOUSE_DIR=warehouse.directory, COLUMNS="200")
     return subprocess.Popen(
         [sys.executable, "-m", "pipelines.cli", "refresh", *args],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, cwd=Path(__file__).parent.parent,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        cwd=Path(__file__).parent.parent,
     )
 
 
@@ -49,7 +64,9 @@ def test_a_reader_holding_the_published_file_sees_the_old_warehouse_and_never_fa
         assert gdp(published_once.published_path) == 3.46065e12  # a new reader sees the new one
 
 
-@pytest.mark.parametrize("step", ["raw__observations", "validate_observations", "fact_observation", "published_warehouse"])
+@pytest.mark.parametrize(
+    "step", ["raw__observations", "validate_observations", "fact_observation", "published_warehouse"]
+)
 def test_a_refresh_killed_at_any_point_leaves_the_published_warehouse_and_the_next_run_recovers(published_once, step):
     before = sha256(published_once.published_path)
     change_gdp(published_once, "34606.50")
@@ -98,9 +115,14 @@ def test_two_overlapping_refreshes_queue_on_the_run_lock(published_once):
 
 def test_a_lock_held_for_a_moment_is_retried(published_once):
     holder = subprocess.Popen(
-        [sys.executable, "-c", "import duckdb, sys, time\ncon = duckdb.connect(sys.argv[1])\nprint('held', flush=True)\ntime.sleep(3)\n",
-         str(published_once.build_path)],
-        stdout=subprocess.PIPE, text=True,
+        [
+            sys.executable,
+            "-c",
+            "import duckdb, sys, time\ncon = duckdb.connect(sys.argv[1])\nprint('held', flush=True)\ntime.sleep(3)\n",
+            str(published_once.build_path),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
     )
     assert holder.stdout.readline().strip() == "held"
     change_gdp(published_once, "34606.50")
@@ -121,13 +143,18 @@ def contents(path: Path) -> dict[str, list]:
         result = {}
         for schema, name in tables:
             columns = [
-                c for (c,) in con.execute(
+                c
+                for (c,) in con.execute(
                     "select column_name from information_schema.columns where table_schema = ? and table_name = ? "
-                    "order by ordinal_position", [schema, name],
-                ).fetchall() if c not in TIMESTAMP_COLUMNS
+                    "order by ordinal_position",
+                    [schema, name],
+                ).fetchall()
+                if c not in TIMESTAMP_COLUMNS
             ]
             select = ", ".join(f'"{c}"' for c in columns)
-            result[f"{schema}.{name}"] = con.execute(f'select {select} from "{schema}"."{name}" order by all').fetchall()
+            result[f"{schema}.{name}"] = con.execute(
+                f'select {select} from "{schema}"."{name}" order by all'
+            ).fetchall()
         return result
 
 
@@ -148,7 +175,9 @@ def test_a_refresh_with_nothing_changed_rebuilds_and_republishes_nothing(publish
     result = refresh(published_once)
 
     assert result.success
-    (publish,) = [e for e in result.get_asset_materialization_events() if e.asset_key.to_user_string() == "published_warehouse"]
+    (publish,) = [
+        e for e in result.get_asset_materialization_events() if e.asset_key.to_user_string() == "published_warehouse"
+    ]
     assert publish.materialization.metadata["republished"].value is False
     assert sha256(published_once.published_path) == before
     change_gdp(published_once, "34606.50")
@@ -159,6 +188,7 @@ def test_a_refresh_with_nothing_changed_rebuilds_and_republishes_nothing(publish
 def test_regind_refresh_with_nothing_changed_ends_without_starting_dagster(published_once):
     """The CLI's shortcut: after a refresh that published, a second one with the same inputs does nothing; a
     changed raw file, a removed published file or --force make it run again."""
+
     def run(*args: str) -> str:
         process = cli(published_once, *args)
         out, _ = process.communicate(timeout=600)
@@ -207,7 +237,9 @@ print(json.dumps({"seen": seen, "errors": errors, "last": row}), flush=True)
 
 def test_readers_querying_in_a_loop_during_a_full_refresh_each_see_one_whole_publish(published_once, tmp_path):
     with duckdb.connect(str(published_once.published_path), read_only=True) as con:
-        facts, periods = con.execute("select (select count(*) from fact_observation), (select count(*) from dim_period)").fetchone()
+        facts, periods = con.execute(
+            "select (select count(*) from fact_observation), (select count(*) from dim_period)"
+        ).fetchone()
     old, new = [3.46064e12, facts, periods], [3.46065e12, facts + 1, periods + 1]
     change_gdp(published_once, "34606.50")  # and a figure of a period not seen before: every table changes
     (Path(published_once.raw_dir) / "observations" / "zz_more.csv").write_text(
@@ -217,8 +249,12 @@ def test_readers_querying_in_a_loop_during_a_full_refresh_each_see_one_whole_pub
     published_once.build_path.unlink()  # a full refresh: every table rebuilt from the raw files, then published
     stop = tmp_path / "stop"
     readers = [
-        subprocess.Popen([sys.executable, "-c", READER, str(published_once.published_path), str(stop)],
-                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        subprocess.Popen(
+            [sys.executable, "-c", READER, str(published_once.published_path), str(stop)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         for _ in range(4)
     ]
     try:

@@ -51,7 +51,9 @@ def files_holding(secret: str, *roots: Path) -> list[str]:
     for root in roots:
         for path in sorted(p for p in Path(root).rglob("*") if p.is_file()):
             data = path.read_bytes()
-            if needle in data or (data.startswith(b"SQLite format 3") and any(needle in v for v in _texts_of_sqlite(path))):
+            if needle in data or (
+                data.startswith(b"SQLite format 3") and any(needle in v for v in _texts_of_sqlite(path))
+            ):
                 found.append(str(path))
     return found
 
@@ -66,9 +68,12 @@ def dagster_records_holding(secret: str, home: Path) -> list[str]:
         runs = instance.get_runs()
         assert runs, "no run recorded"
         for run in runs:
-            parts = {"run_config": json.dumps(run.run_config), "tags": json.dumps(run.tags),
-                     "job_snapshot": serialize_value(instance.get_job_snapshot(run.job_snapshot_id)),
-                     "event_log": "\n".join(serialize_value(record) for record in instance.all_logs(run.run_id))}
+            parts = {
+                "run_config": json.dumps(run.run_config),
+                "tags": json.dumps(run.tags),
+                "job_snapshot": serialize_value(instance.get_job_snapshot(run.job_snapshot_id)),
+                "event_log": "\n".join(serialize_value(record) for record in instance.all_logs(run.run_id)),
+            }
             found += [f"{run.job_name} {run.run_id}: {part}" for part, text in parts.items() if secret in text]
     return found
 
@@ -80,14 +85,17 @@ def catalog_rows_holding(secret: str, conninfo: str) -> list[str]:
     con = psycopg2.connect(conninfo)
     try:
         with con.cursor() as cursor:
-            cursor.execute("select table_schema, table_name from information_schema.tables "
-                           "where table_schema not in ('pg_catalog', 'information_schema')")
+            cursor.execute(
+                "select table_schema, table_name from information_schema.tables "
+                "where table_schema not in ('pg_catalog', 'information_schema')"
+            )
             tables = cursor.fetchall()
             assert any(t.startswith("ducklake_") for _, t in tables), tables
             found = []
             for schema, table in tables:
-                cursor.execute(f'select count(*) from "{schema}"."{table}" t where row_to_json(t)::text like %s',
-                               [f"%{secret}%"])
+                cursor.execute(
+                    f'select count(*) from "{schema}"."{table}" t where row_to_json(t)::text like %s', [f"%{secret}%"]
+                )
                 if cursor.fetchone()[0]:
                     found.append(f"{schema}.{table}")
             return found
@@ -126,14 +134,22 @@ def test_no_lake_command_shows_or_stores_the_password(template, postgres, analys
     shutil.copy(PROJECT_ROOT / "dagster-instance.yaml", home / "dagster.yaml")
     data_path = tmp_path / "lake"
     catalog = postgres.conninfo(postgres.create_database("secret", owner=role), role, password)
-    environment = {**os.environ, "DAGSTER_HOME": str(home), "REGIND_TARGET": "ducklake", "REGIND_LAKE_CATALOG": catalog,
-                   "REGIND_LAKE_DATA_PATH": str(data_path), "REGIND_RAW_DIR": warehouse.raw_dir,
-                   "REGIND_WAREHOUSE_DIR": warehouse.directory, "COLUMNS": "200"}
+    environment = {
+        **os.environ,
+        "DAGSTER_HOME": str(home),
+        "REGIND_TARGET": "ducklake",
+        "REGIND_LAKE_CATALOG": catalog,
+        "REGIND_LAKE_DATA_PATH": str(data_path),
+        "REGIND_RAW_DIR": warehouse.raw_dir,
+        "REGIND_WAREHOUSE_DIR": warehouse.directory,
+        "COLUMNS": "200",
+    }
     shown = []
 
     def regind(*args: str, expect: int = 0, **settings: str) -> str:
-        done = subprocess.run([REGIND, *args], env={**environment, **settings}, capture_output=True, text=True,
-                              timeout=900, cwd=tmp_path)
+        done = subprocess.run(
+            [REGIND, *args], env={**environment, **settings}, capture_output=True, text=True, timeout=900, cwd=tmp_path
+        )
         shown.append((args, done.stdout, done.stderr))
         assert done.returncode == expect, (args, done.stdout[-2000:], done.stderr[-2000:])
         return done.stdout + done.stderr
@@ -144,7 +160,9 @@ def test_no_lake_command_shows_or_stores_the_password(template, postgres, analys
     assert "│ " in regind("query", "select count(*) as n from fact_observation")
     assert "observations" in regind("status")
     # a catalog that cannot be reached: DuckDB's error quotes the connection string three times
-    unreachable = postgres.conninfo("nowhere", role, password).replace(f"port={postgres.port}", "port=1") + " connect_timeout=3"
+    unreachable = (
+        postgres.conninfo("nowhere", role, password).replace(f"port={postgres.port}", "port=1") + " connect_timeout=3"
+    )
     for command in (("publishes",), ("query", "select 1"), ("status",)):
         assert "cannot attach the DuckLake catalog" in regind(*command, expect=2, REGIND_LAKE_CATALOG=unreachable)
     # the lake publish failing inside Dagster: its steps' errors go to the event log
@@ -156,13 +174,19 @@ def test_no_lake_command_shows_or_stores_the_password(template, postgres, analys
         assert "there is no lake at" in regind(*command, expect=2, REGIND_LAKE_CATALOG=empty)
 
     assert len(shown) == 12
-    printed = [f"{' '.join(args)}: {stream}" for args, out, err in shown for stream, text in (("stdout", out), ("stderr", err))
-               if password in text]
+    printed = [
+        f"{' '.join(args)}: {stream}"
+        for args, out, err in shown
+        for stream, text in (("stdout", out), ("stderr", err))
+        if password in text
+    ]
     assert printed == []
     log = Path(warehouse.directory) / "publish_lake.log"
     assert log.stat().st_size > 0
     assert files_holding(password, tmp_path) == []  # Dagster's home, the warehouse, the lake's files, raw data
-    assert list(data_path.rglob("*.parquet")) and list(home.rglob("*.db"))  # the scan did read the lake's files and Dagster's
+    assert list(data_path.rglob("*.parquet")) and list(
+        home.rglob("*.db")
+    )  # the scan did read the lake's files and Dagster's
     assert dagster_records_holding(password, home) == []
     assert catalog_rows_holding(password, catalog) == []
     # the redacted form is what the user saw
@@ -197,7 +221,8 @@ def test_libpq_gives_the_catalog_its_password(way, template, postgres, analyst, 
         _passfile(tmp_path / ".pgpass", postgres, role, password)
     else:  # a service file names the server; the password file holds the password
         (tmp_path / "pg_service.conf").write_text(
-            f"[regind_lake]\nhost=127.0.0.1\nport={postgres.port}\ndbname={database}\nuser={role}\n")
+            f"[regind_lake]\nhost=127.0.0.1\nport={postgres.port}\ndbname={database}\nuser={role}\n"
+        )
         monkeypatch.setenv("PGSERVICEFILE", str(tmp_path / "pg_service.conf"))
         monkeypatch.setenv("PGSERVICE", "regind_lake")
         monkeypatch.delenv("REGIND_LAKE_CATALOG", raising=False)
@@ -214,16 +239,22 @@ def test_libpq_gives_the_catalog_its_password(way, template, postgres, analyst, 
 # --- the redaction itself -------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("dbname=lake host=db user=a password=s3cret port=5432", "dbname=lake host=db user=a password=*** port=5432"),
-    ("dbname=lake password = 's3 cr\\'et' user=a", "dbname=lake password = *** user=a"),
-    ("PASSWORD=s3cret", "PASSWORD=***"),
-    ("postgresql+psycopg2://dagster:s3cr%40t@db:5432/dagster", "postgresql+psycopg2://dagster:***@db:5432/dagster"),
-    ("postgres://u@db/x?sslmode=require&password=s3cret", "postgres://u@db/x?sslmode=require&password=***"),
-    ('at "postgres:dbname=x password=s3cret"Unable to connect', 'at "postgres:dbname=x password=***"Unable to connect'),
-    ("dbname=lake host=db user=a", "dbname=lake host=db user=a"),
-    ("no connection here: passwords are kept elsewhere", "no connection here: passwords are kept elsewhere"),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("dbname=lake host=db user=a password=s3cret port=5432", "dbname=lake host=db user=a password=*** port=5432"),
+        ("dbname=lake password = 's3 cr\\'et' user=a", "dbname=lake password = *** user=a"),
+        ("PASSWORD=s3cret", "PASSWORD=***"),
+        ("postgresql+psycopg2://dagster:s3cr%40t@db:5432/dagster", "postgresql+psycopg2://dagster:***@db:5432/dagster"),
+        ("postgres://u@db/x?sslmode=require&password=s3cret", "postgres://u@db/x?sslmode=require&password=***"),
+        (
+            'at "postgres:dbname=x password=s3cret"Unable to connect',
+            'at "postgres:dbname=x password=***"Unable to connect',
+        ),
+        ("dbname=lake host=db user=a", "dbname=lake host=db user=a"),
+        ("no connection here: passwords are kept elsewhere", "no connection here: passwords are kept elsewhere"),
+    ],
+)
 def test_redact_removes_every_form_of_a_password(text, expected, monkeypatch):
     for variable in ("REGIND_LAKE_CATALOG", "PGPASSWORD", "DAGSTER_PG_PASSWORD"):
         monkeypatch.delenv(variable, raising=False)
@@ -274,5 +305,7 @@ def test_a_password_in_the_lake_writers_run_config_is_refused(tmp_path, monkeypa
     assert isinstance(refused.value.user_exception, dg.Failure)
     assert "run history" in str(refused.value.user_exception) and "Hunter2" not in str(refused.value.user_exception)
     monkeypatch.setenv("REGIND_LAKE_CATALOG", catalog)  # {env: REGIND_LAKE_CATALOG}: Dagster stores the name only
-    with dg.build_resources({"lake_writer": LakeWriter(directory=str(tmp_path), catalog=dg.EnvVar("REGIND_LAKE_CATALOG"))}) as built:
+    with dg.build_resources(
+        {"lake_writer": LakeWriter(directory=str(tmp_path), catalog=dg.EnvVar("REGIND_LAKE_CATALOG"))}
+    ) as built:
         assert built.lake_writer.lake.shown == "dbname=lake host=127.0.0.1 user=a password=***"

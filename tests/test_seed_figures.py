@@ -53,7 +53,12 @@ def test_targets_are_not_outcomes(published):
     assert status == "target"
     targets = published.execute("select count(*) from v_observation where obs_status = 'target'").fetchone()[0]
     assert targets >= 7
-    assert published.execute("select count(*) from v_observation where period_code = '2024' and obs_status <> 'target'").fetchone()[0] == 0
+    assert (
+        published.execute(
+            "select count(*) from v_observation where period_code = '2024' and obs_status <> 'target'"
+        ).fetchone()[0]
+        == 0
+    )
 
 
 def test_company_figures_stay_apart_from_regional_totals(published):
@@ -66,10 +71,17 @@ def test_company_figures_stay_apart_from_regional_totals(published):
         "select count(*) from v_observation where indicator_code = 'vehicle_sales' and entity_name is null"
     ).fetchone()[0]
     assert regional == 0
-    kinds = dict(published.execute("select distinct entity_name, entity_kind from v_observation where entity_name is not null").fetchall())
+    kinds = dict(
+        published.execute(
+            "select distinct entity_name, entity_kind from v_observation where entity_name is not null"
+        ).fetchall()
+    )
     assert kinds == {
-        "比亚迪": "company", "深圳市巨创创新科技开发有限公司": "company", "青岛诗妮歌服饰有限公司": "company",
-        "光明科学城": "science_city", "深港穗科技集群": "cluster",
+        "比亚迪": "company",
+        "深圳市巨创创新科技开发有限公司": "company",
+        "青岛诗妮歌服饰有限公司": "company",
+        "光明科学城": "science_city",
+        "深港穗科技集群": "cluster",
     }
 
 
@@ -122,7 +134,8 @@ def test_the_seed_as_printed(published, region, indicator, period, entity, print
     _, _, _, _, value, unit = figure(published, region, indicator, period, entity)
     (qualifier,) = published.execute(
         "select coalesce(published_qualifier, '') from v_observation where region_code = ? and indicator_code = ? "
-        "and period_code = ? and entity_name is not distinct from ?", [region, indicator, period, entity]
+        "and period_code = ? and entity_name is not distinct from ?",
+        [region, indicator, period, entity],
     ).fetchone()
     assert as_printed(value, unit, qualifier) == printed
 

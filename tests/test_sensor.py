@@ -36,22 +36,34 @@ def test_new_changed_and_unchanged_files(tmp_path):
     assert unchanged.run_requests == [] and "no new, changed or removed files" in unchanged.skip_message
     assert unchanged.cursor in (None, first.cursor)
 
-    (raw / "observations" / "zz_new.csv").write_text("region_code,indicator_code,period,value\n440300,gdp,2022,32387.68\n", encoding="utf-8")
+    (raw / "observations" / "zz_new.csv").write_text(
+        "region_code,indicator_code,period,value\n440300,gdp,2022,32387.68\n", encoding="utf-8"
+    )
     new = evaluate(raw, first.cursor)
     keys = requested_keys(new)
-    assert {"raw/observations", "staging/stg_observations", "fact_observation", "v_observation", "published_warehouse"} <= keys
+    assert {
+        "raw/observations",
+        "staging/stg_observations",
+        "fact_observation",
+        "v_observation",
+        "published_warehouse",
+    } <= keys
     assert "raw/regions" not in keys and "staging/stg_regions" not in keys  # only what the new file feeds
     assert new.run_requests[0].tags["regind/changed_files"] == "observations/zz_new.csv"
 
     regions = raw / "regions" / "regions.csv"
-    regions.write_text(regions.read_text(encoding="utf-8") + "440100,广州市,Guangzhou,prefecture,440000,,\n", encoding="utf-8")
+    regions.write_text(
+        regions.read_text(encoding="utf-8") + "440100,广州市,Guangzhou,prefecture,440000,,\n", encoding="utf-8"
+    )
     changed = evaluate(raw, new.cursor)
     assert {"raw/regions", "dim_region", "published_warehouse"} <= requested_keys(changed)
     # observations are validated against the regions: their check runs again, with the tables it feeds
     assert {"raw/observations", "staging/stg_observations"} <= requested_keys(changed)
     assert "raw/units" not in requested_keys(changed)
 
-    (raw / "documents" / "bulletin.md").write_text("# 嘉兴市2025年统计公报\n\n全年地区生产总值7865.32亿元。\n", encoding="utf-8")
+    (raw / "documents" / "bulletin.md").write_text(
+        "# 嘉兴市2025年统计公报\n\n全年地区生产总值7865.32亿元。\n", encoding="utf-8"
+    )
     document = evaluate(raw, changed.cursor)
     assert {"review/candidates", "staging/stg_observations", "published_warehouse"} <= requested_keys(document)
     assert "raw/observations" not in requested_keys(document)

@@ -17,28 +17,50 @@ def deps_of(name: str) -> set[str]:
 
 def test_dependencies_come_from_the_sql():
     # the region version of a fact comes resolved from the validated frame (valid.observations)
-    assert deps_of("fact_observation") == {"staging/stg_observations", "dim_period", "dim_indicator", "dim_source", "dim_entity"}
+    assert deps_of("fact_observation") == {
+        "staging/stg_observations",
+        "dim_period",
+        "dim_indicator",
+        "dim_source",
+        "dim_entity",
+    }
     # and the candidates accepted from documents: review/candidates (pipelines/review.py), raw/reviews (decisions)
     # and the status flags a table's title or notes print (staging/stg_obs_statuses)
-    assert deps_of("stg_observations") == {"raw/observations", "staging/stg_qualifiers", "review/candidates", "raw/reviews", "dim_region",
-                                           "staging/stg_obs_statuses"}
+    assert deps_of("stg_observations") == {
+        "raw/observations",
+        "staging/stg_qualifiers",
+        "review/candidates",
+        "raw/reviews",
+        "dim_region",
+        "staging/stg_obs_statuses",
+    }
     assert deps_of("region_name") == {"dim_region"}
     assert deps_of("v_observation_current") == {"v_observation", "region_current"}
     assert deps_of("dim_region") == {"staging/stg_region_versions", "staging/stg_regions"}
     assert deps_of("v_observation_all") == {
-        "fact_observation", "dim_region", "dim_indicator", "dim_period", "dim_source", "dim_entity", "observation_revision"
+        "fact_observation",
+        "dim_region",
+        "dim_indicator",
+        "dim_period",
+        "dim_source",
+        "dim_entity",
+        "observation_revision",
     }
     assert deps_of("v_observation") == {"v_observation_all"}  # its current figures
 
 
 def test_cte_names_are_not_dependencies():
-    assert tables_read("with regions as (select * from staging.stg_regions) select * from regions") == {"staging.stg_regions"}
+    assert tables_read("with regions as (select * from staging.stg_regions) select * from regions") == {
+        "staging.stg_regions"
+    }
 
 
 def test_an_unknown_table_is_a_clear_error(tmp_path):
     path = tmp_path / "dim_oops.sql"
     model = SqlModel(name="dim_oops", layer="warehouse", path=path, sql="select * from staging.stg_nothing")
-    with pytest.raises(ValueError, match=r"dim_oops.sql: reads staging.stg_nothing, which no source folder or SQL file produces"):
+    with pytest.raises(
+        ValueError, match=r"dim_oops.sql: reads staging.stg_nothing, which no source folder or SQL file produces"
+    ):
         dependency_keys(model, producers)
 
 
@@ -56,7 +78,10 @@ def test_saved_queries_answer_from_the_published_file(published, path: Path):
 
 def test_rd_query_gives_spending_and_intensity_by_year(published):
     rows = published.execute((SQL_DIR / "queries" / "rd_spending_and_intensity.sql").read_text()).fetchall()
-    assert [(r[0], r[2], r[3], r[5]) for r in rows] == [("440300", 2014, 6.43e10, 4.02), ("440300", 2023, 1.8805e11, 5.81)]
+    assert [(r[0], r[2], r[3], r[5]) for r in rows] == [
+        ("440300", 2014, 6.43e10, 4.02),
+        ("440300", 2023, 1.8805e11, 5.81),
+    ]
 
 
 def test_shenzhen_query_pairs_levels_with_growth(published):
@@ -79,9 +104,16 @@ def test_directives_are_read_from_the_sql(tmp_path):
     (gap,) = [m for m in load_models() if m.name == "consistency_gap"]
     assert gap.scope == ("observations", "main.consistency_scope", "main.v_rule_figure")
     assert gap.settings() == ["set disabled_optimizers = ''", "set memory_limit = '1GB'"]
-    assert {"main.consistency_scope", "main.v_rule_figure"} <= gap.reads and not any(t.startswith("temp.") for t in gap.reads)
+    assert {"main.consistency_scope", "main.v_rule_figure"} <= gap.reads and not any(
+        t.startswith("temp.") for t in gap.reads
+    )
     (fact,) = [m for m in load_models() if m.name == "fact_observation"]
     assert fact.incremental_source == "observations" and fact.scope is None and fact.settings() == []
-    broken = SqlModel(name="x", layer="warehouse", path=tmp_path / "x.sql", sql="-- incremental by region and rule of observations\nselect 1")
+    broken = SqlModel(
+        name="x",
+        layer="warehouse",
+        path=tmp_path / "x.sql",
+        sql="-- incremental by region and rule of observations\nselect 1",
+    )
     with pytest.raises(ValueError, match=r"sql/warehouse/x.sql: write the directive as"):
         broken.scope

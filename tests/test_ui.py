@@ -37,11 +37,16 @@ def test_every_materialization_carries_schema_row_count_and_preview(tmp_path):
 
     result = refresh(Warehouse(directory=str(tmp_path / "warehouse"), data_docs=False))
     assert result.success
-    materialized = {m.asset_key.to_user_string(): m.materialization.metadata for m in result.get_asset_materialization_events()}
+    materialized = {
+        m.asset_key.to_user_string(): m.materialization.metadata for m in result.get_asset_materialization_events()
+    }
     assert set(materialized) == {spec.key.to_user_string() for spec in specs()}
     for name, metadata in materialized.items():
         assert isinstance(metadata["dagster/row_count"].value, int), name
-        assert isinstance(metadata["dagster/column_schema"].value, dg.TableSchema) and metadata["dagster/column_schema"].value.columns, name
+        assert (
+            isinstance(metadata["dagster/column_schema"].value, dg.TableSchema)
+            and metadata["dagster/column_schema"].value.columns
+        ), name
         assert metadata["preview"].value.strip(), name
     assert materialized["fact_observation"]["dagster/row_count"].value == 93
     assert materialized["report"]["charts"].value == 2

@@ -27,7 +27,11 @@ def test_shenzhen_units(published, indicator, period, entity, printed, expected_
 
 @pytest.mark.parametrize(
     "indicator, expected_value, expected_unit",
-    [("livestream_sessions", 142000.0, "session"), ("livestream_views", 2.9e9, "person-time"), ("livestream_anchors", 888.0, "person")],
+    [
+        ("livestream_sessions", 142000.0, "session"),
+        ("livestream_views", 2.9e9, "person-time"),
+        ("livestream_anchors", 888.0, "person"),
+    ],
 )
 def test_jimo_units(published, indicator, expected_value, expected_unit):
     row = published.execute(

@@ -18,7 +18,8 @@ def observations_file(warehouse: Warehouse) -> Path:
 
 def evaluation(result, asset: str, check: str = "expectations") -> dg.AssetCheckEvaluation:
     (found,) = [
-        e for e in result.get_asset_check_evaluations()
+        e
+        for e in result.get_asset_check_evaluations()
         if e.asset_key.to_user_string() == asset and e.check_name == check
     ]
     return found
@@ -107,9 +108,14 @@ def test_a_bad_row_is_quarantined_with_its_reason_and_the_rest_flow_on(published
         ).fetchone()
     seed = f"observations/{SEED_CSV}"
     assert [(q[0], q[1]) for q in quarantined] == [(seed, 96), (seed, 97), (seed, 98)]
-    assert "the region exists in the row's period (_region_in_period='no region has the code 999999')" in quarantined[0][3]
+    assert (
+        "the region exists in the row's period (_region_in_period='no region has the code 999999')" in quarantined[0][3]
+    )
     assert quarantined[0][4] == ["expect_column_values_to_be_null"]
-    assert "at most its indicator's plausible maximum (data/raw/bounds) (_max_value=100.0, _value=5000.0)" in quarantined[1][3]
+    assert (
+        "at most its indicator's plausible maximum (data/raw/bounds) (_max_value=100.0, _value=5000.0)"
+        in quarantined[1][3]
+    )
     assert "unit is known and measures what the indicator measures" in quarantined[2][3]
     assert raw == facts + len(quarantined) == 97
     assert gdp_2022 == (3.238768e12,)
@@ -118,7 +124,9 @@ def test_a_bad_row_is_quarantined_with_its_reason_and_the_rest_flow_on(published
 def test_a_file_with_too_many_bad_rows_is_an_error_naming_it(published_once):
     before = sha256(published_once.published_path)
     extra = observations_file(published_once).with_name("zz_extra.csv")
-    extra.write_text("region_code,indicator_code,period,value,unit,qualifier,entity,status,note\n" + BAD_ROWS, encoding="utf-8")
+    extra.write_text(
+        "region_code,indicator_code,period,value,unit,qualifier,entity,status,note\n" + BAD_ROWS, encoding="utf-8"
+    )
 
     result = refresh(published_once)
 
@@ -174,8 +182,10 @@ def test_a_warnings_table_of_an_older_build_loses_its_primary_key_and_keeps_its_
 
     con = duckdb.connect()
     con.execute("create schema warnings")
-    con.execute("create table warnings.t (_file varchar, _file_sha256 varchar, _line bigint, _column bigint, _reason varchar, "
-                "_rules varchar[], primary key (_file, _file_sha256, _line, _column))")
+    con.execute(
+        "create table warnings.t (_file varchar, _file_sha256 varchar, _line bigint, _column bigint, _reason varchar, "
+        "_rules varchar[], primary key (_file, _file_sha256, _line, _column))"
+    )
     con.execute("insert into warnings.t values ('a.csv', 'x', 2, 0, 'unusual', ['bounds'])")
     create_warnings_table(con, "warnings.t")
     assert con.execute("select count(*) from duckdb_constraints() where table_name = 't'").fetchone()[0] == 0

@@ -58,9 +58,12 @@ def loaded_problems(published: Path) -> list[str]:
 
     problems = []
     with duckdb.connect(str(published), read_only=True) as con:
-        tables = [t for (t,) in con.execute("select distinct source_table from audit.load_ledger order by 1").fetchall()]
+        tables = [
+            t for (t,) in con.execute("select distinct source_table from audit.load_ledger order by 1").fetchall()
+        ]
         for table in tables:
-            counts = con.execute(f"""
+            counts = con.execute(
+                f"""
                 with ledger as (
                     select file, rows from audit.load_ledger where source_table = ? and removed_at is null
                     qualify row_number() over (partition by file order by last_loaded_at desc) = 1
@@ -73,10 +76,14 @@ def loaded_problems(published: Path) -> list[str]:
                 left join raw on raw._file = ledger.file
                 left join valid on valid._file = ledger.file
                 left join quarantined on quarantined._file = ledger.file
-            """, [table]).fetchall()
+            """,
+                [table],
+            ).fetchall()
             for file, read, raw, valid, quarantined in counts:
                 if not read == raw == valid + quarantined:
-                    problems.append(f"{file}: {read} rows read, {raw} in raw.{table}, {valid} valid + {quarantined} quarantined")
+                    problems.append(
+                        f"{file}: {read} rows read, {raw} in raw.{table}, {valid} valid + {quarantined} quarantined"
+                    )
         bad = con.execute("""
             select
                 count(*) filter (where f.value is not null and not isfinite(f.value)),
@@ -113,7 +120,11 @@ def run_case(case: Case, base: Path, work: Path) -> dict:
     try:
         result = refresh(warehouse)
     except Exception:  # materialize itself raised: nothing the user would see but a traceback
-        return {"outcome": "crash", "problems": [traceback.format_exc(limit=5)], "seconds": time.perf_counter() - started}
+        return {
+            "outcome": "crash",
+            "problems": [traceback.format_exc(limit=5)],
+            "seconds": time.perf_counter() - started,
+        }
     seconds = time.perf_counter() - started
     if result.success:
         published = warehouse.published_path
@@ -134,9 +145,16 @@ def run_case(case: Case, base: Path, work: Path) -> dict:
             error = event.step_failure_data.error
             cause = error.cause or error
             if error.cls_name not in OWN_ERRORS:
-                problems.append(f"{event.step_key} failed with an unexpected {cause.cls_name}: {cause.message.strip()[:300]}")
+                problems.append(
+                    f"{event.step_key} failed with an unexpected {cause.cls_name}: {cause.message.strip()[:300]}"
+                )
     _ = dg  # imported here so that a worker pays the import once, before its first case
-    return {"outcome": "refused", "problems": problems, "message": messages[0][:300] if messages else "", "seconds": seconds}
+    return {
+        "outcome": "refused",
+        "problems": problems,
+        "message": messages[0][:300] if messages else "",
+        "seconds": seconds,
+    }
 
 
 def _worker(connection, base: str, scratch: str) -> None:
@@ -196,7 +214,11 @@ class Pool:
             for worker in self.workers:
                 if worker["task"] is not None and time.monotonic() - worker["since"] > limit:
                     index = worker["task"][0]
-                    verdicts[index] = {"outcome": "hang", "problems": [f"no verdict after {limit:.0f} s"], "seconds": limit}
+                    verdicts[index] = {
+                        "outcome": "hang",
+                        "problems": [f"no verdict after {limit:.0f} s"],
+                        "seconds": limit,
+                    }
                     worker["task"] = None
                     self._replace(worker)
                     report(index, cases[index], verdicts[index], len(verdicts), len(cases))
@@ -218,7 +240,9 @@ class Pool:
                 worker["process"].kill()
 
 
-def fuzz(seed: int = DEFAULT_SEED, workers: int = 2, limit: float = CASE_SECONDS, only: str = "", report=None) -> list[dict]:
+def fuzz(
+    seed: int = DEFAULT_SEED, workers: int = 2, limit: float = CASE_SECONDS, only: str = "", report=None
+) -> list[dict]:
     """Every case of the seed, judged: a list of {name, family, outcome, problems, ...}."""
     from pipelines.paths import DEFAULT_RAW_DIR
 
@@ -249,7 +273,9 @@ def summary(results: list[dict]) -> dict:
 
 def _print_progress(index: int, case: Case, verdict: dict, done: int, total: int) -> None:
     mark = "ok" if not verdict["problems"] and verdict["outcome"] in ("loaded", "refused") else "DEFECT"
-    print(f"[{done}/{total}] {verdict['outcome']:8s} {verdict['seconds']:5.1f} s {mark:6s} {case.name[:90]}", flush=True)
+    print(
+        f"[{done}/{total}] {verdict['outcome']:8s} {verdict['seconds']:5.1f} s {mark:6s} {case.name[:90]}", flush=True
+    )
     for problem in verdict["problems"]:
         print(f"      {problem[:1000]}", flush=True)
 
@@ -266,8 +292,12 @@ def main(argv: list[str] | None = None) -> int:
     results = fuzz(args.seed, args.workers, args.limit, args.only, report=_print_progress)
     totals = summary(results)
     if args.json:
-        Path(args.json).write_text(json.dumps({"seed": args.seed, **totals, "results": results}, ensure_ascii=False, indent=1))
-    print(json.dumps({k: totals[k] for k in ("cases", "outcomes", "families", "slowest")}, ensure_ascii=False, indent=1))
+        Path(args.json).write_text(
+            json.dumps({"seed": args.seed, **totals, "results": results}, ensure_ascii=False, indent=1)
+        )
+    print(
+        json.dumps({k: totals[k] for k in ("cases", "outcomes", "families", "slowest")}, ensure_ascii=False, indent=1)
+    )
     print(f"{len(totals['defects'])} defect(s) in {time.perf_counter() - started:.0f} s")
     return 1 if totals["defects"] else 0
 

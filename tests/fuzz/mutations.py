@@ -14,8 +14,13 @@ from pathlib import Path
 SEED_FILE = "observations/2024-02_newspaper_regional_page.csv"
 SEED_SOURCE = "2024-02_newspaper_regional_page"
 LOOKUP_FILES = [
-    "indicators/indicators.csv", "units/units.csv", "regions/regions.csv", "bounds/bounds.csv",
-    "qualifiers/qualifiers.csv", "sources/sources.csv", "entities/entities.csv",
+    "indicators/indicators.csv",
+    "units/units.csv",
+    "regions/regions.csv",
+    "bounds/bounds.csv",
+    "qualifiers/qualifiers.csv",
+    "sources/sources.csv",
+    "entities/entities.csv",
 ]
 
 
@@ -85,7 +90,9 @@ class Mutator:
         for i in range(count):
             start = self.position(self.seed_bytes)
             length = self.random.choice([1, 3, 17, 200])
-            self.add("bytes deleted", f"{length} at {start}", self.seed_bytes[:start] + self.seed_bytes[start + length:])
+            self.add(
+                "bytes deleted", f"{length} at {start}", self.seed_bytes[:start] + self.seed_bytes[start + length :]
+            )
 
     def bytes_inserted(self, count: int) -> None:
         pieces = [b"\x00", b"\xff\xfe", b'"', b",", b"\n", b"\r", b",,,,", b'"\n"', b"\xe4\xb8", b"\t", b";", b"\x1a"]
@@ -172,14 +179,28 @@ class Mutator:
             self.add("columns", f"{n:,} extra column(s)", self.csv_bytes(wide))
         for column in ("value", "period", "region_code"):
             at = header.index(column)
-            self.add("columns", f"required column {column} removed", self.csv_bytes([r[:at] + r[at + 1:] for r in self.rows]))
-        self.add("columns", "a column twice in the header", self.csv_bytes([header + ["value"]] + [r + ["1"] for r in body]))
+            self.add(
+                "columns",
+                f"required column {column} removed",
+                self.csv_bytes([r[:at] + r[at + 1 :] for r in self.rows]),
+            )
+        self.add(
+            "columns", "a column twice in the header", self.csv_bytes([header + ["value"]] + [r + ["1"] for r in body])
+        )
         order = list(range(len(header)))
         self.random.shuffle(order)
         self.add("columns", "columns shuffled", self.csv_bytes([[r[j] for j in order] for r in self.rows]))
-        chinese = {"region_code": "地区代码", "indicator_code": "指标代码", "period": "时期", "value": "数值", "unit": "单位"}
+        chinese = {
+            "region_code": "地区代码",
+            "indicator_code": "指标代码",
+            "period": "时期",
+            "value": "数值",
+            "unit": "单位",
+        }
         self.add("columns", "Chinese header", self.csv_bytes([[chinese.get(c, c) for c in header]] + body))
-        self.add("columns", "header in capitals with spaces", self.csv_bytes([[f" {c.upper()} " for c in header]] + body))
+        self.add(
+            "columns", "header in capitals with spaces", self.csv_bytes([[f" {c.upper()} " for c in header]] + body)
+        )
         self.add("columns", "blank header cells", self.csv_bytes([header[:-1] + [""]] + body))
         self.add("columns", "header only", self.csv_bytes([header]))
         self.add("columns", "no header", self.csv_bytes(body))
@@ -188,22 +209,37 @@ class Mutator:
     def huge(self) -> None:
         big = "9" * 2_000_000
         for column in ("value", "note", "region_code", "unit"):
-            self.add("huge field", f"2,000,000 characters in {column}", self.with_cells({(self.some_rows(1)[0], column): big}))
-        self.add("huge field", "2,000,000 characters of Chinese in note", self.with_cells({(0, "note"): "深" * 2_000_000}))
+            self.add(
+                "huge field",
+                f"2,000,000 characters in {column}",
+                self.with_cells({(self.some_rows(1)[0], column): big}),
+            )
+        self.add(
+            "huge field", "2,000,000 characters of Chinese in note", self.with_cells({(0, "note"): "深" * 2_000_000})
+        )
         header, body = self.rows[0], self.rows[1:]
         months = [f"20{y:02d}-{m:02d}" for y in range(10, 24) for m in range(1, 13)]
         period = header.index("period")
         regional = list({(r[0], r[1]): r for r in body if not r[6]}.values())  # one figure per month of each series
-        large = [header] + [r[:period] + [month] + r[period + 1:] for month in months for r in regional]
-        self.add("huge field", f"a large file ({len(large) - 1:,} rows, over 1 MB: Arrow's path)", self.csv_bytes(large))
+        large = [header] + [r[:period] + [month] + r[period + 1 :] for month in months for r in regional]
+        self.add(
+            "huge field", f"a large file ({len(large) - 1:,} rows, over 1 MB: Arrow's path)", self.csv_bytes(large)
+        )
 
     def file_names(self) -> None:
         # the seed's rows under another name: their source is named in the file, since a name is its own source
         header = self.rows[0] + ["source_code"]
         rows = [header] + [r + [SEED_SOURCE] for r in self.rows[1:]]
         data = self.csv_bytes(rows)
-        for name in ["深圳 2023 GDP figures.csv", "x" * 200 + ".csv", "-leading dash.csv", "it's; drop table raw.csv",
-                     "UPPER.CSV", "emoji 📈.csv", "tab\tin name.csv"]:
+        for name in [
+            "深圳 2023 GDP figures.csv",
+            "x" * 200 + ".csv",
+            "-leading dash.csv",
+            "it's; drop table raw.csv",
+            "UPPER.CSV",
+            "emoji 📈.csv",
+            "tab\tin name.csv",
+        ]:
             self.add("file name", repr(name[:40]), data, path=f"observations/{name}", removes=[SEED_FILE])
         self.add("file name", "hidden file (ignored)", self.seed_bytes[:50], path="observations/.hidden.csv")
         self.add("file name", "Excel lock file (ignored)", b"\x00" * 100, path="observations/~$locked.xlsx")
@@ -214,8 +250,12 @@ class Mutator:
         self.add("not a table", "gzip of the file", gzip.compress(self.seed_bytes, mtime=0))
         self.add("not a table", "PNG header", b"\x89PNG\r\n\x1a\n" + bytes(200))
         self.add("not a table", "CSV text named .xlsx", self.seed_bytes, path="observations/figures.xlsx")
-        self.add("not a table", "a damaged XLSX", b"PK\x03\x04" + bytes(self.random.randrange(256) for _ in range(300)),
-                 path="observations/damaged.xlsx")
+        self.add(
+            "not a table",
+            "a damaged XLSX",
+            b"PK\x03\x04" + bytes(self.random.randrange(256) for _ in range(300)),
+            path="observations/damaged.xlsx",
+        )
         self.add("not a table", "only blank lines", b"\n\n\n   \n")
         self.add("not a table", "one line of prose", "深圳市2023年地区生产总值34606.40亿元。".encode())
 
@@ -230,48 +270,108 @@ class Mutator:
             self.add(family, f"{indicator} = {text[:40]!r}{f' {unit}' if unit else ''}", self.with_cells(edits))
 
     def semantic(self) -> None:
-        self.values("extremes", ["9" * 400, "-" + "9" * 400, "1e308", "1e309", "-1e308", "1e-400", "5e-324", "0", "-0",
-                                 "9007199254740993", "1" + "0" * 30, "0.", ".5", "1" * 20 + "." + "1" * 20])
+        self.values(
+            "extremes",
+            [
+                "9" * 400,
+                "-" + "9" * 400,
+                "1e308",
+                "1e309",
+                "-1e308",
+                "1e-400",
+                "5e-324",
+                "0",
+                "-0",
+                "9007199254740993",
+                "1" + "0" * 30,
+                "0.",
+                ".5",
+                "1" * 20 + "." + "1" * 20,
+            ],
+        )
         self.values("extremes", ["1e15"], unit="亿元")
         self.values("extremes", ["1"], unit="元")
         self.values("non-finite", ["NaN", "nan", "Infinity", "-Infinity", "inf", "∞", "−∞", "#DIV/0!"])
         self.values("exponents", ["3.46064E+12"], unit="元")
         self.values("exponents", ["1e5", "1E-3", "1e+400", "2.5e", "e5", "3.4e4.5", "1e99999999999"])
-        self.values("formula text", ["=1+1", '=HYPERLINK("http://x","y")', "+cmd|' /C calc'!A0", "@SUM(A1:A2)", "-2+3",
-                                     '=CONCAT("a";"b")'])
-        injections = ["'; drop table fact_observation; --", "' or '1'='1", "robert'); DROP TABLE raw.observations;--",
-                      "$$; select 1; $$", "\\x27 union select * from audit.load_ledger"]
+        self.values(
+            "formula text",
+            ["=1+1", '=HYPERLINK("http://x","y")', "+cmd|' /C calc'!A0", "@SUM(A1:A2)", "-2+3", '=CONCAT("a";"b")'],
+        )
+        injections = [
+            "'; drop table fact_observation; --",
+            "' or '1'='1",
+            "robert'); DROP TABLE raw.observations;--",
+            "$$; select 1; $$",
+            "\\x27 union select * from audit.load_ledger",
+        ]
         for i, text in enumerate(injections):
             column = ["region_code", "indicator_code", "note", "unit", "entity"][i]
             self.add("SQL text", f"{column} = {text[:30]!r}", self.with_cells({(self.some_rows(1)[0], column): text}))
         self.add("SQL text", "value", self.with_cells({(self.row_of("gdp"), "value"): "1; drop table dim_region"}))
-        controls = [("\u202e044034", "region_code"), ("34606\u200b.40", "value"), ("\x1b[31m34606.40", "value"),
-                    ("\x07", "note"), ("line\u2028separator", "note"), ("\ufeff440300", "region_code"),
-                    ("gd\u00adp", "indicator_code"), ("6\u0301", "value"), ("ab\x00cd", "note")]
+        controls = [
+            ("\u202e044034", "region_code"),
+            ("34606\u200b.40", "value"),
+            ("\x1b[31m34606.40", "value"),
+            ("\x07", "note"),
+            ("line\u2028separator", "note"),
+            ("\ufeff440300", "region_code"),
+            ("gd\u00adp", "indicator_code"),
+            ("6\u0301", "value"),
+            ("ab\x00cd", "note"),
+        ]
         for text, column in controls:
             row = self.row_of("gdp") if column == "value" else self.some_rows(1)[0]
             self.add("Unicode controls", f"{column} = {text!r}", self.with_cells({(row, column): text}))
-        for text, column in [("🙂", "value"), ("34606.40 📈", "value"), ("深圳🙂", "note"), ("440300🇨🇳", "region_code"),
-                             ("亿元💰", "unit")]:
+        for text, column in [
+            ("🙂", "value"),
+            ("34606.40 📈", "value"),
+            ("深圳🙂", "note"),
+            ("440300🇨🇳", "region_code"),
+            ("亿元💰", "unit"),
+        ]:
             row = self.row_of("gdp") if column in ("value", "unit") else self.some_rows(1)[0]
             self.add("emoji", f"{column} = {text!r}", self.with_cells({(row, column): text}))
-        for text, column in [("gdр", "indicator_code"), ("٣٤٦٠٦٫٤٠", "value"), ("३४६०६", "value"), ("４４０３００", "region_code"),
-                             ("二〇二三年", "period"), ("亿元", "unit"), ("ΑΒΓ", "unit"), ("Ｓｈｅｎｚｈｅｎ", "entity")]:
+        for text, column in [
+            ("gdр", "indicator_code"),
+            ("٣٤٦٠٦٫٤٠", "value"),
+            ("३४६०६", "value"),
+            ("４４０３００", "region_code"),
+            ("二〇二三年", "period"),
+            ("亿元", "unit"),
+            ("ΑΒΓ", "unit"),
+            ("Ｓｈｅｎｚｈｅｎ", "entity"),
+        ]:
             row = self.row_of("gdp")
             self.add("mixed scripts", f"{column} = {text!r}", self.with_cells({(row, column): text}))
         for text in ["0000", "9999", "2023-00", "2023-Q0", "-2023", "2023-02-30", "1800", "2023年13月"]:
             self.add("periods", repr(text), self.with_cells({(self.row_of("gdp"), "period"): text}))
-        implausible = [("gdp_growth_yoy", "5000"), ("gdp_growth_yoy", "-150"), ("gdp_growth_yoy", "45"),
-                       ("show_drone_global_market_share", "150"), ("pct_applications_rank", "0"),
-                       ("pct_applications_rank_streak", "500"), ("high_tech_enterprises", "2.5"), ("gdp", "-34606.40"),
-                       ("rd_intensity", "1e9")]
+        implausible = [
+            ("gdp_growth_yoy", "5000"),
+            ("gdp_growth_yoy", "-150"),
+            ("gdp_growth_yoy", "45"),
+            ("show_drone_global_market_share", "150"),
+            ("pct_applications_rank", "0"),
+            ("pct_applications_rank_streak", "500"),
+            ("high_tech_enterprises", "2.5"),
+            ("gdp", "-34606.40"),
+            ("rd_intensity", "1e9"),
+        ]
         for indicator, text in implausible:
             row = next(i for i, r in enumerate(self.rows[1:]) if r[1] == indicator)
             unit = self.rows[1 + row][4]
-            self.add("implausible", f"{indicator} = {text} {unit}", self.with_cells({(row, "value"): text, (row, "unit"): unit}))
+            self.add(
+                "implausible",
+                f"{indicator} = {text} {unit}",
+                self.with_cells({(row, "value"): text, (row, "unit"): unit}),
+            )
         body = self.rows[1:]
         self.add("duplicates", "a row twice", self.csv_bytes(self.rows + [body[0]]))
-        self.add("duplicates", "a row twice with another value", self.csv_bytes(self.rows + [body[0][:3] + ["1"] + body[0][4:]]))
+        self.add(
+            "duplicates",
+            "a row twice with another value",
+            self.csv_bytes(self.rows + [body[0][:3] + ["1"] + body[0][4:]]),
+        )
         self.add("duplicates", "every row twice", self.csv_bytes(self.rows + body))
         half = {(i, "value"): "garbage" for i in self.some_rows(len(body) // 2)}
         self.add("many bad rows", "half the values unreadable", self.with_cells(half))
@@ -289,8 +389,11 @@ class Mutator:
             ("units/units.csv", "亿元,CNY,100000000,", "亿元,CNY,0,"),
             ("units/units.csv", "亿元,CNY,100000000,", "亿元,CNY,1e400,"),
             ("units/units.csv", "亿元,CNY,100000000,", "亿元,CNY,1e37,"),
-            ("indicators/indicators.csv", "gdp,地区生产总值,Gross domestic product,CNY,亿元,level",
-             "gdp,地区生产总值,Gross domestic product,CNY,亿元,NaN"),
+            (
+                "indicators/indicators.csv",
+                "gdp,地区生产总值,Gross domestic product,CNY,亿元,level",
+                "gdp,地区生产总值,Gross domestic product,CNY,亿元,NaN",
+            ),
             ("bounds/bounds.csv", "level,CNY,gdp,1e6,1e15", "level,CNY,gdp,1e15,1e6"),
             ("bounds/bounds.csv", "level,CNY,gdp,1e6,1e15", "level,CNY,gdp,1e6,inf"),
             ("bounds/bounds.csv", "level,CNY,gdp,1e6,1e15", "level,CNY,gdp,-1e999,1e15"),
@@ -302,8 +405,12 @@ class Mutator:
             assert old in text, (path, old)
             self.add("lookup cells", f"{path}: {new[:40]!r}", text.replace(old, new, 1).encode(), path=path)
         growth = (self.raw_dir / "bounds/bounds.csv").read_text(encoding="utf-8").splitlines(keepends=True)
-        self.add("lookup cells", "bounds: growth rows removed",
-                 "".join(line for line in growth if not line.startswith("growth_yoy")).encode(), path="bounds/bounds.csv")
+        self.add(
+            "lookup cells",
+            "bounds: growth rows removed",
+            "".join(line for line in growth if not line.startswith("growth_yoy")).encode(),
+            path="bounds/bounds.csv",
+        )
 
 
 def generate_cases(raw_dir: Path, seed: int) -> list[Case]:

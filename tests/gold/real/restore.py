@@ -35,7 +35,9 @@ def _line_variants(text: str) -> Iterator[str]:
     stripped = [line.strip() for line in lines]
     for candidate in (lines, stripped, [line for line in stripped if line]):
         yield "\n".join(candidate)
-        for i in range(min(len(candidate), 12)):  # a site header line dropped (选择区域:…>>), and the blank lines after it
+        for i in range(
+            min(len(candidate), 12)
+        ):  # a site header line dropped (选择区域:…>>), and the blank lines after it
             after = i + 1
             while after < len(candidate) and not candidate[after].strip():
                 after += 1
@@ -67,7 +69,9 @@ def main(argv: list[str]) -> int:
     document, copy_path = argv[1], Path(argv[2])
     entry = next((d for d in real_documents() if d.name == document), None)
     if entry is None:
-        print(f"{document}: not in {REAL_DIR / 'manifest.csv'}; give a name from its `document` column", file=sys.stderr)
+        print(
+            f"{document}: not in {REAL_DIR / 'manifest.csv'}; give a name from its `document` column", file=sys.stderr
+        )
         return 2
     figures = real_annotations()[document]
     text, exact = restore(copy_path.read_text(encoding="utf-8"), entry.characters, entry.sha256, figures)
