@@ -45,7 +45,8 @@ def main() -> None:
         if " - INFO - " in line or " - ERROR - " in line or "STEP_START" in line:
             text = line.split(" - ", 5)[-1].strip()[:150]
             print(
-                f"{time.perf_counter() - started:7.1f}s rss {rss_mb(process.pid):6.0f} peak-so-far {peak[0]:6.0f}  {text}",
+                f"{time.perf_counter() - started:7.1f}s rss {rss_mb(process.pid):6.0f} peak-so-far {peak[0]:6.0f}  "
+                f"{text}",
                 flush=True,
             )
     process.wait()

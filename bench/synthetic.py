@@ -46,7 +46,8 @@ def write_observations(
         "create table counties as select unnest(?) as code, generate_subscripts(?, 1) - 1 as i", [counties, counties]
     )
     indicators = con.execute(
-        f"select indicator_code, published_unit, measure_type from read_csv('{DEFAULT_RAW_DIR}/indicators/indicators.csv', all_varchar=true)"
+        "select indicator_code, published_unit, measure_type "
+        f"from read_csv('{DEFAULT_RAW_DIR}/indicators/indicators.csv', all_varchar=true)"
     ).fetchall()
     con.execute("create table indicators (code varchar, unit varchar, measure varchar, i integer)")
     con.executemany("insert into indicators values (?, ?, ?, ?)", [(*row, i) for i, row in enumerate(indicators)])

@@ -214,11 +214,13 @@ def tables(args: argparse.Namespace) -> int:
 
     with open_warehouse(args) as con:
         listed = con.execute(
-            "select * from (select schema_name, table_name, 'table' as kind, comment from duckdb_tables() where not internal "
-            "and database_name = current_database() union all select schema_name, view_name, 'view', comment from duckdb_views() "
+            "select * from (select schema_name, table_name, 'table' as kind, comment from duckdb_tables() "
+            "where not internal and database_name = current_database() union all select schema_name, view_name, "
+            "'view', comment from duckdb_views() "
             # not the lake's stage schemas behind its published views (pipelines/lake.py)
-            f"where not internal and database_name = current_database()) where not regexp_full_match(schema_name, '{STAGE_SCHEMA.pattern}') "
-            "order by case schema_name when 'main' then 0 when 'staging' then 1 when 'quarantine' then 2 else 3 end, 1, 2"
+            "where not internal and database_name = current_database()) where not regexp_full_match(schema_name, "
+            f"'{STAGE_SCHEMA.pattern}') order by case schema_name when 'main' then 0 when 'staging' then 1 "
+            "when 'quarantine' then 2 else 3 end, 1, 2"
         ).fetchall()
         rows = []
         for schema, name, kind, comment in listed:
@@ -236,21 +238,23 @@ def describe(args: argparse.Namespace) -> int:
     schema = schema or "main"
     with open_warehouse(args) as con:
         found = con.execute(
-            "select comment from duckdb_tables() where schema_name = ? and table_name = ? and database_name = current_database() "
-            "union all select comment from duckdb_views() where schema_name = ? and view_name = ? and database_name = current_database()",
+            "select comment from duckdb_tables() where schema_name = ? and table_name = ? "
+            "and database_name = current_database() union all select comment from duckdb_views() where schema_name = ? "
+            "and view_name = ? and database_name = current_database()",
             [schema, name, schema, name],
         ).fetchall()
         if not found:
             known = [
                 r[0]
                 for r in con.execute(
-                    "select table_name from duckdb_tables() where schema_name = 'main' and database_name = current_database() union "
-                    "select view_name from duckdb_views() where schema_name = 'main' and not internal and database_name = current_database() "
-                    "order by 1"
+                    "select table_name from duckdb_tables() where schema_name = 'main' "
+                    "and database_name = current_database() union select view_name from duckdb_views() "
+                    "where schema_name = 'main' and not internal and database_name = current_database() order by 1"
                 ).fetchall()
             ]
             raise UsageError(
-                f"no table {args.table} in the warehouse. Tables: {', '.join(known)} (and staging.*, quarantine.*, audit.*: regind tables)"
+                f"no table {args.table} in the warehouse. Tables: "
+                f"{', '.join(known)} (and staging.*, quarantine.*, audit.*: regind tables)"
             )
         columns = con.execute(
             "select column_name, data_type, is_nullable, comment from duckdb_columns() "
@@ -278,14 +282,17 @@ def status(args: argparse.Namespace) -> int:
         quarantined = quarantine_counts(con)
         facts = con.execute("select count(*) from fact_observation").fetchone()[0]
         findings = con.execute(
-            "select severity, rule_code, coalesce(region_code, '') || coalesce(' ' || entity_name, '') || ' ' || period_code, "
+            "select severity, rule_code, "
+            "coalesce(region_code, '') || coalesce(' ' || entity_name, '') || ' ' || period_code, "
             "printf('%.6g', published_value), printf('%.6g', recomputed_value), explanation_text "
-            "from consistency_finding order by severity = 'info', severity = 'warning', rule_code, region_code, period_code limit 20"
+            "from consistency_finding "
+            "order by severity = 'info', severity = 'warning', rule_code, region_code, period_code limit 20"
         ).fetchall()
         (findings_total,) = con.execute("select count(*) from consistency_finding").fetchone()
         revised, conflicts, superseded = con.execute(
             "select count(*) filter (where is_current and change_from_first is distinct from 0), "
-            "count(*) filter (where change_type = 'conflict'), count(*) filter (where not is_current) from observation_revision"
+            "count(*) filter (where change_type = 'conflict'), "
+            "count(*) filter (where not is_current) from observation_revision"
         ).fetchone()
         if reads_lake(args):  # the lake: its publishes say when
             from pipelines.lake import publishes
@@ -359,7 +366,8 @@ def refresh(args: argparse.Namespace) -> int:
     if since:
         console.print(
             f"[bold]Nothing to refresh[/]: no file under {_shown(DEFAULT_RAW_DIR)}, no suite, SQL file or code "
-            f"changed since the refresh of {since}, and its published warehouse stands (--force runs every step anyway)."
+            f"changed since the refresh of {since}, "
+            "and its published warehouse stands (--force runs every step anyway)."
         )
         show_published(f"in {time.perf_counter() - started:.1f} s")
         return 0
@@ -448,7 +456,8 @@ def publish_to_lake(instance) -> bool:
             console.print(f"[red]{step}[/]: {message}")
         console.print(
             f"[red]The lake publish failed[/] (its log: {_shown(log)}): the lake still reads its last publish; the "
-            "warehouse file is published. Run `regind refresh` again (the writers redo their schemas; nothing else reruns)."
+            "warehouse file is published. "
+            "Run `regind refresh` again (the writers redo their schemas; nothing else reruns)."
         )
         return False
     console.print(f"Published to the lake in {time.perf_counter() - started:.1f} s")
@@ -611,7 +620,8 @@ def review(args: argparse.Namespace) -> int:
 
 
 def _map_candidate(con, args: argparse.Namespace) -> int:
-    """`regind review map ID CATALOG_CODE`: an uncatalogued candidate's name becomes a synonym of a catalog indicator."""
+    """`regind review map ID CATALOG_CODE`: an uncatalogued candidate's name becomes a synonym of a catalog
+    indicator."""
     from pipelines.extract import unmeasured
     from pipelines.review import append_mappings
 
@@ -667,8 +677,8 @@ def map_indicator(args: argparse.Namespace) -> int:
 
     with open_warehouse(args) as con:
         registered = con.execute(
-            "select i.*, (select count(*) from fact_observation as f where f.indicator_key = i.indicator_key) as figures "
-            "from dim_indicator as i where indicator_origin = 'registered from file' order by indicator_code"
+            "select i.*, (select count(*) from fact_observation as f where f.indicator_key = i.indicator_key) "
+            "as figures from dim_indicator as i where indicator_origin = 'registered from file' order by indicator_code"
         ).to_arrow_table()
         if args.printed is None:
             write_result(
@@ -681,7 +691,8 @@ def map_indicator(args: argparse.Namespace) -> int:
         if args.indicator_code is None:
             raise UsageError("give the catalog indicator to map it to: regind map-indicator NAME_OR_CODE CATALOG_CODE")
         catalog = con.execute(
-            "select indicator_code, name_zh, published_unit from dim_indicator where indicator_origin = 'catalog' and indicator_code = ?",
+            "select indicator_code, name_zh, published_unit from dim_indicator where indicator_origin = 'catalog' "
+            "and indicator_code = ?",
             [args.indicator_code],
         ).fetchone()
         if catalog is None:
@@ -694,14 +705,15 @@ def map_indicator(args: argparse.Namespace) -> int:
             printed = [
                 r[0]
                 for r in con.execute(
-                    "select distinct published_indicator from fact_observation as f join dim_indicator as i using (indicator_key) "
-                    "where i.indicator_code = ? and published_indicator is not null order by 1",
+                    "select distinct published_indicator from fact_observation as f join dim_indicator as i "
+                    "using (indicator_key) where i.indicator_code = ? and published_indicator is not null order by 1",
                     [args.printed],
                 ).fetchall()
             ]
             if not printed:
                 raise UsageError(
-                    f"no indicator registered from a file has the code {args.printed}: `regind map-indicator` lists them"
+                    f"no indicator registered from a file has the code {args.printed}: "
+                    "`regind map-indicator` lists them"
                 )
     path = append_mappings(DEFAULT_RAW_DIR, printed, args.indicator_code, args.note, os.environ.get("USER"))
     console.print(

@@ -25,8 +25,9 @@ where indicators.price_basis = 'comparable' and scope.indicator_code in (
 """
 
 EXAMPLES_SQL = """
-select rule_code || ' ' || coalesce(region_code, '') || coalesce(' ' || entity_name, '') || ' ' || period_code || ': published '
-    || printf('%.6g', published_value) || ', recomputed ' || printf('%.6g', recomputed_value) || ' (' || explanation_text || ')'
+select rule_code || ' ' || coalesce(region_code, '') || coalesce(' ' || entity_name, '') || ' ' || period_code
+    || ': published ' || printf('%.6g', published_value) || ', recomputed ' || printf('%.6g', recomputed_value)
+    || ' (' || explanation_text || ')'
 from consistency_finding
 order by severity = 'info', severity = 'warning', abs(coalesce(relative_gap, 0)) desc
 limit 5

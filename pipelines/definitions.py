@@ -10,7 +10,8 @@ from pipelines.review import review_candidates
 from pipelines.schedules import nightly_refresh, refresh_warehouse
 from pipelines.sensors import build_raw_files_sensor
 
-# REGIND_TARGET=ducklake: the warehouse file is also published to the lake, by parallel writers (pipelines/publish_lake.py)
+# REGIND_TARGET=ducklake: the warehouse file is also published to the lake, by parallel writers
+# (pipelines/publish_lake.py)
 if target() == "ducklake":
     from pipelines.publish_lake import LakeWriter, lake_assets, publish_lake, publish_lake_after_refresh
 

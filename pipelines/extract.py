@@ -69,7 +69,8 @@ FIGURE = re.compile(
     r"(?P<pre>超过|突破|接近|大约|超|逾|近|约|上)?"
     r"(?P<num>\d+(?:,\d{3})*(?:\.\d+)?|[零〇一二两三四五六七八九十百千万亿]+)"
 )
-# a verb a bulletin prints between a name's subject and its head (规模以上工业实现增加值, 实现营业收入): the same indicator
+# a verb a bulletin prints between a name's subject and its head
+# (规模以上工业实现增加值, 实现营业收入): the same indicator
 VERB_HEADS = ("增加值", "营业收入", "利润总额", "总产值", "产值", "零售额", "收入", "总额")
 VERBS_INSIDE = ("累计实现", "累计完成", "实现", "完成")
 CONTRIBUTION_WORDS = r"(拉动|贡献)"
@@ -126,7 +127,8 @@ HEADS = (
 COUNTED = ("count", "enterprise", "person", "piece", "household", "head")
 COUNTED_AFTER = re.compile(r"([\u4e00-\u9fff]{2,8}?)(?:全部|均|已|被|实现|通过|获得|入选|成功|[，,。；;、])")
 LISTED = re.compile(r"(?:\s*[、和及与]\s*[-−]?\d+(?:\.\d+)?)+(?=\s*\D)")  # the numbers after a bare one in a list
-# the words an uncatalogued figure's name gets for what it measures (registered_measure_type in sql/macros.sql reads them)
+# the words an uncatalogued figure's name gets for what it measures
+# (registered_measure_type in sql/macros.sql reads them)
 MEASURE_SUFFIXES = {
     "growth_average": "平均增长",
     "growth": "增长",
@@ -252,7 +254,8 @@ class Catalog:
         indicators = {
             row[0]: Indicator(*row)
             for row in con.execute(
-                "select indicator_code, name_zh, measure_type, base_indicator_code, unit, published_unit, price_basis from staging.stg_indicators"
+                "select indicator_code, name_zh, measure_type, base_indicator_code, unit, published_unit, price_basis "
+                "from staging.stg_indicators"
             ).fetchall()
         }
         names, alternatives = {}, {}
@@ -390,7 +393,8 @@ class Reading:
     def __init__(self, text: str):
         self.text = text
         self.norm = "".join(n if len(n := unicodedata.normalize("NFKC", c)) == 1 else c for c in text).lower()
-        # a middle dot between digits is a decimal point, as some bulletins print it (上涨2·3%): same length, same offsets
+        # a middle dot between digits is a decimal point, as some bulletins print it (上涨2·3%):
+        # same length, same offsets
         self.norm = MIDDLE_DOT.sub(".", self.norm)
         # traditional characters read as simplified ones (糧食產量 as 粮食产量), one for one: the offsets stay
         simplified = _simplified()
@@ -604,8 +608,9 @@ class Extractor:
 
     def variant(self, code: str, figure: Figure, context: str = "") -> str | None:
         """The indicator itself if the figure's unit fits it, else the one of the same name in that unit
-        (实际使用外资28.6亿美元 -> 实际使用外资金额（美元）); among indicators printed by the same name (出口, 国家和地区)
-        that fit, the one whose name shares most characters with the sentence (有贸易往来 -> 贸易往来国家和地区数)."""
+        (实际使用外资28.6亿美元 -> 实际使用外资金额（美元）); among indicators printed by the same name
+        (出口, 国家和地区) that fit, the one whose name shares most characters with the sentence
+        (有贸易往来 -> 贸易往来国家和地区数)."""
         indicator = self.catalog.indicators[code]
         options = [code, *sorted(self.catalog.siblings.get(code, ()))]
         options += [
@@ -1052,7 +1057,8 @@ class Extractor:
                     cut.group(1).strip(),
                 )
             ):
-                leading = []  # 在第三产业中，批发和零售业增加值增长5.1%: the clause names its own subject, not the one before
+                # 在第三产业中，批发和零售业增加值增长5.1%: the clause names its own subject, not the one before
+                leading = []
             # 24个重大科技创新载体, 4万平方米的专业无人机生产制造基地: the name after the figure
             following = [
                 n
@@ -1102,7 +1108,8 @@ class Extractor:
             elif leading and (
                 qualified := self._qualified(s, self._segment_start(s, lead_from, item), leading[-1], item)
             ):
-                # 对香港出口, 机电产品出口值, 城镇常住人口: words before a catalog name narrow it to an indicator of its own
+                # 对香港出口, 机电产品出口值, 城镇常住人口:
+                # words before a catalog name narrow it to an indicator of its own
                 segment = self._segment_start(s, lead_from, item)
                 qualified = (
                     aka.group(1) if (aka := ALSO_CALLED.search(lead)) else qualified
@@ -1129,7 +1136,8 @@ class Extractor:
                     and re.search(ADDED_WORDS, clause + s[leading[-1][1] : item.start])
                     and not re.search(ADDED_WORDS, self.catalog.indicators[code].name_zh)
                 ):
-                    # 新增国家高新技术企业186家: the additions, not the total the indicator counts (总数达到 after it is)
+                    # 新增国家高新技术企业186家: the additions,
+                    # not the total the indicator counts (总数达到 after it is)
                     label = _clean_label(s[self._segment_start(s, lead_from, item) : item.start], self)
                     uncatalogued(item, "level", pattern, label, subject_start)
                     done(item, code, subject_start)
@@ -1246,8 +1254,8 @@ class Extractor:
                     and (self.catalog.unit(figure.unit) or ("",))[0]
                     not in ("", self.catalog.indicators[base_subject].unit)
                 ):
-                    # 粮食播种面积10477.1万亩 (the catalog's is in hectares), 人均生产总值约合20533美元: another unit that does not
-                    # convert at a fixed rate, registered apart by its base unit
+                    # 粮食播种面积10477.1万亩 (the catalog's is in hectares), 人均生产总值约合20533美元: another unit
+                    # that does not convert at a fixed rate, registered apart by its base unit
                     label = self.catalog.indicators[base_subject].name_zh
                 elif base_subject and kind == "level" and leading and not inherited:
                     # 规模以上工业企业资产负债率为78.0%: words after a catalog name make another indicator of it
@@ -1405,8 +1413,8 @@ class Extractor:
 
     @staticmethod
     def _structures(s: str) -> list[re.Match]:
-        """The three industries' structure printed as a ratio (三次产业结构比为7.2:40.0:52.8; 由2018年的5.7:49.3:45.0调整为
-        2019年的6.6:45.8:47.6), when its parts add up to 100."""
+        """The three industries' structure printed as a ratio (三次产业结构比为7.2:40.0:52.8;
+        由2018年的5.7:49.3:45.0调整为2019年的6.6:45.8:47.6), when its parts add up to 100."""
         out = []
         for m in STRUCTURE_RATIO.finditer(s):
             said = re.search(
@@ -1422,9 +1430,9 @@ class Extractor:
         return max(lead_from, max(s.rfind(c, 0, item.start) for c in LABEL_BREAKS) + 1)
 
     def _after_subject(self, words: str, subject: Item, figure: Figure, part: bool = False) -> str | None:
-        """The name of a level printed right after another's figure, if it is one: a part after 其中 (户籍人口...，其中：
-        男性61.11万人 -> 户籍人口男性), the same level in another currency (人均地区生产总值19763元，按平均汇率计算为2865美元),
-        not the same figure said again (首次突破5万亿元大关)."""
+        """The name of a level printed right after another's figure, if it is one: a part after 其中
+        (户籍人口...，其中：男性61.11万人 -> 户籍人口男性), the same level in another currency
+        (人均地区生产总值19763元，按平均汇率计算为2865美元), not the same figure said again (首次突破5万亿元大关)."""
         if (
             re.search(r"(按.{0,16}(计算|折算)|汇率(计算|折算)|约合|折合)", words) or words.strip() in ("(", "（")
         ) and subject.label:
@@ -1440,8 +1448,8 @@ class Extractor:
         return (subject.label or "") + label if part else label
 
     def _qualified(self, s: str, segment: int, name: tuple, item: Item) -> str | None:
-        """The name printed when words the sentence does not otherwise explain (not 全年, 全市, a region, 实现, 规模以上)
-        stand right before a catalog name: an indicator of its own, uncatalogued (对香港出口 is not 出口)."""
+        """The name printed when words the sentence does not otherwise explain (not 全年, 全市, a region, 实现,
+        规模以上) stand right before a catalog name: an indicator of its own, uncatalogued (对香港出口 is not 出口)."""
         before = s[segment : name[0]]
         if ZONE.search(before) and re.search(r"(区|圈|带|群)$", before.rstrip()):
             return _clean_label(s[segment : item.start], self)  # 成都平原经济区地区生产总值: a zone's, not the region's
@@ -1450,7 +1458,8 @@ class Extractor:
         if len(name[2]) > 5 or any(
             segment <= st < name[0] for st, _, _ in self._mentions(self.catalog._entity_pattern, s)
         ):
-            return None  # a long name is specific already (民用...驾驶员训练机构); an entity is read as the figure's entity
+            # a long name is specific already (民用...驾驶员训练机构); an entity is read as the figure's entity
+            return None
         prefix = _clean_label(before + "某某", self)
         prefix = prefix[:-2] if prefix and prefix.endswith("某某") else None
         if (
@@ -2023,8 +2032,8 @@ def _clean_label(text: str, extractor: "Extractor") -> str | None:
 
 
 def _listed(text: str, figures: int) -> list[str]:
-    """The items of a list before 分别: split at 、 and at 和, 及, 与 (批发和零售、住宿和餐饮及金融业: split at 、, then at the
-    last 和 or 及 if one item is still missing, so names holding 和 stay whole)."""
+    """The items of a list before 分别: split at 、 and at 和, 及, 与 (批发和零售、住宿和餐饮及金融业: split at 、, then
+    at the last 和 or 及 if one item is still missing, so names holding 和 stay whole)."""
 
     def kept(items):
         return [t for t in items if t.strip() and not re.fullmatch(r"\s*(同比|比上年|较上年|比去年|与上年相比)\s*", t)]
@@ -2050,8 +2059,8 @@ def _headed(text: str, listed: list) -> str:
 
 
 def _spelled_out(items: list[str], figures: int) -> list[str]:
-    """The names of a list a bulletin prints elliptically: 第一、二、三产业增加值 -> 第一产业增加值, 第二产业增加值, 第三产业
-    增加值; 三次产业贡献率 (before three figures) -> the same of 第一产业, 第二产业, 第三产业."""
+    """The names of a list a bulletin prints elliptically: 第一、二、三产业增加值 -> 第一产业增加值, 第二产业增加值,
+    第三产业增加值; 三次产业贡献率 (before three figures) -> the same of 第一产业, 第二产业, 第三产业."""
     if len(items) == 1 and figures == 3 and (m := re.match(r"(.*?)三次产业(.*)$", items[0])):
         return [f"{m.group(1)}第{n}产业{m.group(2)}" for n in "一二三"]
     if (
@@ -2134,7 +2143,8 @@ def merge(candidates: list[Candidate]) -> list[Candidate]:
             kept[key] = candidate
         elif candidate.confidence > kept[key].confidence:
             kept[key] = candidate
-    # a table's row restating a figure the prose read as a catalog indicator (居民消费价格 | 1.1 after 居民消费价格上涨1.1%)
+    # a table's row restating a figure the prose read as a catalog indicator
+    # (居民消费价格 | 1.1 after 居民消费价格上涨1.1%)
     read = {(c.region_code, c.period, c.measure_type, round(c.value, 6)): c for c in kept.values() if c.indicator_code}
     prose = {}
     for c in kept.values():

@@ -221,7 +221,8 @@ def main() -> int:
 
     console.print(
         table(
-            f"Gold set ({GOLD_DIR.relative_to(PROJECT_ROOT)}): {len(result['errors']) - bool(result['seed'])} documents",
+            f"Gold set ({GOLD_DIR.relative_to(PROJECT_ROOT)}): "
+            f"{len(result['errors']) - bool(result['seed'])} documents",
             result["patterns"],
             result["overall"],
         )
@@ -245,7 +246,8 @@ def main() -> int:
         )
     else:
         console.print(
-            f"[yellow]The seed page is not at {SEED_PAGE}[/]: set REGIND_SEED_PAGE to score it against its transcription."
+            f"[yellow]The seed page is not at {SEED_PAGE}[/]: "
+            "set REGIND_SEED_PAGE to score it against its transcription."
         )
     real = evaluate_real(catalog)
     console.print(real_table(real))
@@ -268,9 +270,13 @@ def main() -> int:
         for name, found in result["errors"].items():
             for what, item in found:
                 shown = (
-                    f"{item.indicator_code} {item.region_code} {item.period} {item.value:g} {item.entity or ''} «{item.quote}»"
+                    f"{item.indicator_code} {item.region_code} {item.period} {item.value:g} {item.entity or ''} "
+                    f"«{item.quote}»"
                     if isinstance(item, Candidate)
-                    else f"{item['indicator_code']} {item['region_code']} {item['period']} {item['value']}{item['unit']} {item.get('entity') or ''}"
+                    else (
+                        f"{item['indicator_code']} {item['region_code']} {item['period']} "
+                        f"{item['value']}{item['unit']} {item.get('entity') or ''}"
+                    )
                 )
                 console.print(f"{name}: {what}: {shown}", highlight=False)
     else:
@@ -404,7 +410,8 @@ def readings_of(candidate: Candidate, names: dict[str, set[str]], catalog: Catal
 
 
 def _unnoted(label: str) -> str:
-    """A gold label without the annotator's notes: where it was printed (蛋(图2表)) and the table's numbering (二、衣着)."""
+    """A gold label without the annotator's notes: where it was printed (蛋(图2表)) and the table's numbering
+    (二、衣着)."""
     return re.sub(r"^([一二三四五六七八九十]+、|#+)", "", re.sub(r"[（(][^)）]*[表图][^)）]*[)）]$", "", label.strip()))
 
 
@@ -439,8 +446,8 @@ def gold_period(printed: str) -> str:
 
 
 def observations(gold: list[dict]) -> list[dict]:
-    """The gold figures as observations: a figure printed twice (in the prose and in its table: 地区生产总值 617.50 亿元)
-    is one, found when either printing is read."""
+    """The gold figures as observations: a figure printed twice (in the prose and in its table:
+    地区生产总值 617.50 亿元) is one, found when either printing is read."""
     out: list[dict] = []
     shares = [r for r in gold if r["measure"] == "share"]
     for row in sorted(gold, key=lambda r: r["offset"]):

@@ -2,11 +2,11 @@
 
 A page keeps a bulletin's table in one of three shapes, all read here:
 
-    表1 2019年玉环市生产总值                     表1  2024年全县生产总值及增长情况          表1 2021年居民消费价格比上年涨跌幅度
-    | 绝 对 数 (亿元) | 比上年增长 (%) |          单位:万元,%                              指 标
-    地区生产总值 | 617.50 | 5.2 |                指  标 2024年 比上年增长                  比上年上涨(%)
-    第一产业 | 37.11 | 2.6 |                     地区生产总值 7311113 6.0                  居民消费价格
-                                                 工  业 1430156 9.0                        1.1
+    表1 2019年玉环市生产总值                 表1  2024年全县生产总值及增长情况      表1 2021年居民消费价格比上年涨跌幅度
+    | 绝 对 数 (亿元) | 比上年增长 (%) |      单位:万元,%                          指 标
+    地区生产总值 | 617.50 | 5.2 |            指  标 2024年 比上年增长              比上年上涨(%)
+    第一产业 | 37.11 | 2.6 |                 地区生产总值 7311113 6.0              居民消费价格
+                                             工  业 1430156 9.0                    1.1
 
 (cells between bars; cells between spaces, a space inside a word being the page's padding; one cell per line). A
 table begins at its caption (表N) or at a header row of bars; its columns say what their figures measure: a year
@@ -263,8 +263,8 @@ def _header(lines: list[tuple[int, str]], i: int) -> bool:
 
 
 def _titled(lines: list[tuple[int, str]], i: int) -> bool:
-    """Whether line i is a table's title without a number (主要产品产量), its column titles on the lines after it (2023年,
-    较上年增长(%)), one per line."""
+    """Whether line i is a table's title without a number (主要产品产量), its column titles on the lines after it
+    (2023年, 较上年增长(%)), one per line."""
     line = lines[i][1].strip()
     if not line or len(line) > 24 or PROSE.search(line) or NUMBER.search(line):
         return False
@@ -295,7 +295,8 @@ def _table(lines: list[tuple[int, str]], i: int) -> tuple[list[Cell], int]:
         units = [
             f"{index_base.group(1)}=100"
         ]  # 表1 各类价格指数(以上年为100): every cell an index, previous year = 100
-    # a table of percentages under a sentence of growth (全年居民消费价格比上年上涨1.6%，其中城市...): its growth by part
+    # a table of percentages under a sentence of growth
+    # (全年居民消费价格比上年上涨1.6%，其中城市...): its growth by part
     growing = (
         bool(before)
         and not caption

@@ -64,8 +64,8 @@ def _tables(con: duckdb.DuckDBPyConnection, catalog: str) -> dict[str, list[tupl
     rows = con.execute(
         "select schema_name || '.' || table_name, list((column_name, data_type) order by column_index) "
         "from duckdb_columns() where database_name = ? and not internal "
-        "and (schema_name, table_name) in (select (schema_name, table_name) from duckdb_tables() where database_name = ? and not temporary) "
-        "group by 1",
+        "and (schema_name, table_name) in (select (schema_name, table_name) from duckdb_tables() "
+        "where database_name = ? and not temporary) group by 1",
         [catalog, catalog],
     ).fetchall()
     return {
@@ -184,7 +184,8 @@ def _copy_catalog(con: duckdb.DuckDBPyConnection, build: str) -> None:
     """Macros, views (every one again: they are cheap, and may read what changed) and comments."""
     macros = (PROJECT_ROOT / "sql" / "macros.sql").read_text(encoding="utf-8")
     views = con.execute(
-        "select schema_name, view_name, sql, comment from duckdb_views() where database_name = ? and not internal and not temporary",
+        "select schema_name, view_name, sql, comment from duckdb_views() where database_name = ? and not internal "
+        "and not temporary",
         [build],
     ).fetchall()
     for schema, name in con.execute(

@@ -188,7 +188,8 @@ def with_retry(
                 raise
             if log:
                 log(
-                    f"{what}: another writer committed first ({redact(str(error).splitlines()[-1][:160])}); retry {attempt}"
+                    f"{what}: another writer committed first ({redact(str(error).splitlines()[-1][:160])}); "
+                    f"retry {attempt}"
                 )
             time.sleep(0.2 * 2 ** (attempt - 1))
     raise AssertionError("unreachable")
@@ -254,8 +255,9 @@ def swap(lake: Lake, source: Path, publish_id: str, info: dict, log: Callable[[s
         comments = {
             (s, t): c
             for s, t, c in con.execute(
-                "select schema_name, table_name, comment from duckdb_tables() where database_name = 'src' and comment is not null "
-                "union all select schema_name, view_name, comment from duckdb_views() where database_name = 'src' and comment is not null"
+                "select schema_name, table_name, comment from duckdb_tables() where database_name = 'src' "
+                "and comment is not null union all select schema_name, view_name, comment from duckdb_views() "
+                "where database_name = 'src' and comment is not null"
             ).fetchall()
         }
         staged = {
@@ -277,7 +279,8 @@ def swap(lake: Lake, source: Path, publish_id: str, info: dict, log: Callable[[s
                 (s, n, k)
                 for s, n, k in con.execute(
                     "select schema_name, table_name, 'table' from duckdb_tables() where database_name = 'lake' "
-                    "union all select schema_name, view_name, 'view' from duckdb_views() where database_name = 'lake' and not internal"
+                    "union all select schema_name, view_name, 'view' from duckdb_views() where database_name = 'lake' "
+                    "and not internal"
                 ).fetchall()
             }
             keep = {(s, t) for s, tables in wanted.items() for t in tables} | {(s, v) for s, v, _ in views}
@@ -295,7 +298,7 @@ def swap(lake: Lake, source: Path, publish_id: str, info: dict, log: Callable[[s
                         con.execute(
                             f'comment on view lake."{schema}"."{table}" is \'{_quote(comments[schema, table])}\''
                         )
-            for schema, name, sql in in_dependency_order(views):  # as the build defined them, over the published names
+            for schema, _name, sql in in_dependency_order(views):  # as the build defined them, over the published names
                 con.execute(f'use lake."{schema}"')
                 con.execute(re.sub(r"^\s*create\s+view\s", "create or replace view ", sql, count=1, flags=re.I))
             # earlier publishes' stages leave the current catalog in the same snapshot, so that the publish stays the
@@ -385,7 +388,8 @@ def tables_checksums(con: duckdb.DuckDBPyConnection, catalog: str, schema: str =
         n
         for (n,) in con.execute(
             "select table_name from duckdb_tables() where database_name = ? and schema_name = ? "
-            "union select view_name from duckdb_views() where database_name = ? and schema_name = ? and not internal order by 1",
+            "union select view_name from duckdb_views() where database_name = ? and schema_name = ? and not internal "
+            "order by 1",
             [catalog, schema, catalog, schema],
         ).fetchall()
     ]

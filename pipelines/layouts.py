@@ -7,9 +7,10 @@ without configuration:
     regions x indicators   地区 | 地区生产总值（亿元） | ...     the period from the title (2023年...)
 
 The statistics bureau's portal (data.stats.gov.cn) exports these shapes with labelled lines above the header, which
-say what the title would: 指标：地区生产总值(亿元) (the indicator of a regions x periods table), 地区：上海市 (the region of
-an indicators x periods one; none, in its national database 年度数据, means China), 时间：2023年 (the period of a regions x
-indicators one), 数据库：分省年度数据; its 数据来源： line under the table is the citation, like 资料来源：.
+say what the title would: 指标：地区生产总值(亿元) (the indicator of a regions x periods table), 地区：上海市
+(the region of an indicators x periods one; none, in its national database 年度数据, means China), 时间：2023年
+(the period of a regions x indicators one), 数据库：分省年度数据; its 数据来源： line under the table is the
+citation, like 资料来源：.
 
 Every cell becomes one row (region or indicator from its row, period or indicator from its column) keeping its
 line and column. What the table does not say (the region of a title, the indicator of a title) is left empty: the
@@ -140,7 +141,8 @@ def _footer(rows: list[list[str]]) -> tuple[int, str | None, str | None]:
 
 
 def _portal_lines(rows: list[list[str]]) -> dict[str, str]:
-    """The portal's labelled lines above a header: {'指标': '地区生产总值(亿元)', '地区': '上海市', '数据库': ..., '时间': ...}."""
+    """The portal's labelled lines above a header:
+    {'指标': '地区生产总值(亿元)', '地区': '上海市', '数据库': ..., '时间': ...}."""
     found = {}
     for row in rows:
         first = next((_text(c) for c in row if _text(c)), "")

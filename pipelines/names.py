@@ -210,7 +210,8 @@ GROWTH_WORDS = [
 
 
 def name_key(text: str | None) -> str | None:
-    """How names are compared: NFKC (full-width to ASCII), lower case, no spaces: 地区生产总值（亿元） -> 地区生产总值(亿元)."""
+    """How names are compared: NFKC (full-width to ASCII), lower case, no spaces:
+    地区生产总值（亿元） -> 地区生产总值(亿元)."""
     if not isinstance(text, str):
         return None
     key = "".join(unicodedata.normalize("NFKC", text).lower().split())
@@ -231,8 +232,8 @@ def indicator_parts(printed: str) -> tuple[str | None, str | None, str | None, s
 
 
 def add_indicator_keys(frame: "pd.DataFrame") -> "pd.DataFrame":
-    """Observation rows naming their indicator -> _indicator_key, _indicator_bare, _indicator_name_unit, _indicator_level
-    (see indicator_parts), computed once per distinct name."""
+    """Observation rows naming their indicator -> _indicator_key, _indicator_bare, _indicator_name_unit,
+    _indicator_level (see indicator_parts), computed once per distinct name."""
     made = {value: indicator_parts(value) for value in frame["indicator"].dropna().unique()}
     columns = zip(
         *(made.get(value, (None,) * 4) if isinstance(value, str) else (None,) * 4 for value in frame["indicator"])
@@ -265,7 +266,8 @@ def add_catalog_names(frame: "pd.DataFrame") -> "pd.DataFrame":
 
 def add_mapped_names(frame: "pd.DataFrame") -> "pd.DataFrame":
     """Indicator mapping rows (a name as printed -> a catalog code) -> _name_key, the printed name's key, and _names:
-    the keys it becomes a synonym by, the name with and without its unit in brackets (房地产开发投资额(亿元);房地产开发投资额)."""
+    the keys it becomes a synonym by, the name with and without its unit in brackets
+    (房地产开发投资额(亿元);房地产开发投资额)."""
     parts = [indicator_parts(v) if isinstance(v, str) else (None,) * 4 for v in frame["printed"]]
     return frame.assign(
         _name_key=pd.Series([p[0] for p in parts], index=frame.index, dtype="str"),

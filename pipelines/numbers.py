@@ -146,7 +146,8 @@ def parse_printed(cell: str | None) -> PrintedNumber:
             ) from None
     else:
         raise NumberFormatError(
-            f"'{_clipped(original)}' is not a number as printed (expected e.g. 34606.40, 超2.4万, 3800余, 下降3.2%, or — for missing)"
+            f"'{_clipped(original)}' is not a number as printed (expected e.g. 34606.40, 超2.4万, 3800余, 下降3.2%, "
+            "or — for missing)"
         )
     suffix, rest = _strip_prefix(rest, SUFFIX_QUALIFIERS[2:])  # 余/多 right after the number: 3800余家
     trailing, rest = _strip_suffix(rest, SUFFIX_QUALIFIERS[:2])  # 以上/左右 at the end: 1000家以上
@@ -229,7 +230,8 @@ def read_figures(values, units, qualifiers) -> list[tuple]:
             printed = parse_printed(value if isinstance(value, str) else None)
             if printed.qualifier and cell_qualifier and printed.qualifier != cell_qualifier:
                 raise NumberFormatError(
-                    f"qualifier '{printed.qualifier}' in the value disagrees with the qualifier column ('{cell_qualifier}')"
+                    f"qualifier '{printed.qualifier}' in the value disagrees with the qualifier column "
+                    f"('{cell_qualifier}')"
                 )
             figures.append(
                 (

@@ -64,16 +64,18 @@ def last_verdict(con: duckdb.DuckDBPyConnection, check: str, fingerprint: str) -
 def latest_verdicts(con: duckdb.DuckDBPyConnection) -> list[tuple]:
     """Each check's latest verdict: (check, passed, blocks_publish, summary, checked_at)."""
     return con.execute(
-        "select check_name, arg_max(passed, checked_at), arg_max(blocks_publish, checked_at), arg_max(summary, checked_at), "
-        "max(checked_at) from audit.check_results where passed is not null group by 1 order by 1"
+        "select check_name, arg_max(passed, checked_at), arg_max(blocks_publish, checked_at), "
+        "arg_max(summary, checked_at), max(checked_at) from audit.check_results where passed is not null "
+        "group by 1 order by 1"
     ).fetchall()
 
 
 def quarantine_counts(con: duckdb.DuckDBPyConnection) -> list[tuple[str, int]]:
     """(table, rows) of every quarantine table (views of the lake's stage tables, on the lake)."""
     tables = con.execute(
-        "select table_name from duckdb_tables() where schema_name = 'quarantine' and database_name = current_database() union "
-        "select view_name from duckdb_views() where schema_name = 'quarantine' and database_name = current_database() order by 1"
+        "select table_name from duckdb_tables() where schema_name = 'quarantine' "
+        "and database_name = current_database() union select view_name from duckdb_views() "
+        "where schema_name = 'quarantine' and database_name = current_database() order by 1"
     ).fetchall()
     return [(t, con.execute(f'select count(*) from quarantine."{t}"').fetchone()[0]) for (t,) in tables]
 
@@ -156,7 +158,8 @@ def file_states(con: duckdb.DuckDBPyConnection, table: str) -> dict[str, str]:
         select l.file, l.sha256 || ':' || coalesce(q.lines::varchar, '0') || ':' || coalesce(q.mix::varchar, '')
         from audit.load_ledger as l
         left join (
-            select _file, _file_sha256, count(*) as lines, bit_xor(hash(_line, _column)) as mix from quarantine.{table} group by all
+            select _file, _file_sha256, count(*) as lines, bit_xor(hash(_line, _column)) as mix
+            from quarantine.{table} group by all
         ) as q on q._file = l.file and q._file_sha256 = l.sha256
         where l.source_table = ? and l.removed_at is null
         """,

@@ -23,10 +23,12 @@ MAX_CHARTS_PER_REGION = 12
 # table's own column, which keeps the page quick on tens of millions of rows. Current figures only (a figure published
 # several times shows its latest release, tagged revised, its first release in the tag's tooltip).
 FACTS_SQL = """
-select r.region_code, f.entity_name, e.name_en as entity_name_en, i.indicator_code, i.name_zh, coalesce(i.name_en, i.name_zh) as name_en, i.measure_type,
-       i.base_indicator_code, i.unit, p.period_code, f.value, f.qualifier, f.published_value, f.published_unit,
+select r.region_code, f.entity_name, e.name_en as entity_name_en, i.indicator_code, i.name_zh,
+       coalesce(i.name_en, i.name_zh) as name_en, i.measure_type, i.base_indicator_code, i.unit, p.period_code,
+       f.value, f.qualifier, f.published_value, f.published_unit,
        f.obs_status, s.source_code, s.title, p.start_date, p.end_date, f.observation_key,
-       v.releases > 1 and f.value is distinct from v.first_released_value as is_revised, v.first_released_value, v.releases
+       v.releases > 1 and f.value is distinct from v.first_released_value as is_revised, v.first_released_value,
+       v.releases
 from fact_observation as f
 join dim_region as r on r.region_key = f.region_key
 left join dim_entity as e on e.entity_key = f.entity_key
@@ -68,7 +70,8 @@ limit 5000
 REVISIONS_SQL = """
 select first.region_code, first.entity_name, first.indicator_code, first.period_code, now.releases, first.value,
        first.source_code, now.value, now.source_code, now.change_from_first_pct,
-       (select list(distinct change_type) from observation_revision as r where r.figure_key = now.figure_key and r.release_sequence > 1)
+       (select list(distinct change_type) from observation_revision as r
+        where r.figure_key = now.figure_key and r.release_sequence > 1)
 from observation_revision as now
 join observation_revision as first on first.figure_key = now.figure_key and first.release_sequence = 1
 where now.is_current
@@ -78,10 +81,11 @@ limit 200
 
 REGIONS_SQL = """
 with counts as (
-    select region_key, count(*) as n, bit_xor(hash(f)) as mix from fact_observation as f where region_key is not null group by 1
+    select region_key, count(*) as n, bit_xor(hash(f)) as mix from fact_observation as f
+    where region_key is not null group by 1
 )
-select r.region_code, any_value(r.name_zh), any_value(r.name_en), any_value(r.level), sum(counts.n)::bigint, list(r.region_key),
-       bit_xor(counts.mix)::varchar
+select r.region_code, any_value(r.name_zh), any_value(r.name_en), any_value(r.level), sum(counts.n)::bigint,
+       list(r.region_key), bit_xor(counts.mix)::varchar
 from counts join dim_region as r on r.region_key = counts.region_key
 group by 1 order by 5 desc, 1
 """
@@ -94,14 +98,15 @@ select (select bit_xor(hash(t)) from dim_indicator as t) || ':' || (select bit_x
 """
 
 CSS = """
-body { font: 15px/1.45 system-ui, "Noto Sans CJK SC", "Microsoft YaHei", sans-serif; margin: 2rem auto; max-width: 72rem;
-       padding: 0 1rem; color: #1d232b; }
+body { font: 15px/1.45 system-ui, "Noto Sans CJK SC", "Microsoft YaHei", sans-serif; margin: 2rem auto;
+       max-width: 72rem; padding: 0 1rem; color: #1d232b; }
 h1 { margin-bottom: .2rem; } h2 { margin-top: 2.5rem; border-bottom: 2px solid #dde3ea; padding-bottom: .2rem; }
 .muted { color: #5f6b78; } table { border-collapse: collapse; width: 100%; margin: .6rem 0 1rem; }
 th, td { text-align: left; padding: .25rem .5rem; border-bottom: 1px solid #e6eaef; vertical-align: top; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 .ok { color: #17743a; font-weight: 600; } .bad { color: #b42318; font-weight: 600; }
-.charts { display: flex; flex-wrap: wrap; gap: 1rem; } figure.chart { margin: 0; border: 1px solid #e6eaef; padding: .5rem; }
+.charts { display: flex; flex-wrap: wrap; gap: 1rem; }
+figure.chart { margin: 0; border: 1px solid #e6eaef; padding: .5rem; }
 figcaption { font-size: 13px; color: #3b4652; max-width: 360px; } nav a { margin-right: .8rem; }
 .tag { font-size: 12px; background: #eef2f6; border-radius: 3px; padding: 0 .3rem; }
 """
@@ -145,7 +150,8 @@ def line_chart(points: list[tuple], title: str, unit: str) -> str:
 
     path = " ".join(f"{'M' if i == 0 else 'L'}{x(d):.1f},{y(v):.1f}" for i, (d, v) in enumerate(zip(days, values)))
     dots = "".join(
-        f'<circle cx="{x(d):.1f}" cy="{y(v):.1f}" r="4" fill="{"#fff" if p[3] == "target" else "#2358a6"}" stroke="#2358a6" stroke-width="2">'
+        f'<circle cx="{x(d):.1f}" cy="{y(v):.1f}" r="4" fill="{"#fff" if p[3] == "target" else "#2358a6"}" '
+        'stroke="#2358a6" stroke-width="2">'
         f"<title>{_e(p[1])}: {_number(v)} {_e(unit)}{' (target)' if p[3] == 'target' else ''}</title></circle>"
         for d, v, p in zip(days, values, points)
     )
@@ -155,8 +161,10 @@ def line_chart(points: list[tuple], title: str, unit: str) -> str:
     )
     axis = (
         f'<line x1="{left}" y1="{y(low):.1f}" x2="{width - right}" y2="{y(low):.1f}" stroke="#c5ced8"/>'
-        f'<text x="{left - 6}" y="{y(high) + 4:.1f}" text-anchor="end" font-size="11" fill="#5f6b78">{_compact(high)}</text>'
-        f'<text x="{left - 6}" y="{y(low) + 4:.1f}" text-anchor="end" font-size="11" fill="#5f6b78">{_compact(low)}</text>'
+        f'<text x="{left - 6}" y="{y(high) + 4:.1f}" text-anchor="end" font-size="11" '
+        f'fill="#5f6b78">{_compact(high)}</text>'
+        f'<text x="{left - 6}" y="{y(low) + 4:.1f}" text-anchor="end" font-size="11" '
+        f'fill="#5f6b78">{_compact(low)}</text>'
     )
     return (
         f'<figure class="chart"><svg xmlns="http://www.w3.org/2000/svg" role="img" width="{width}" height="{height}" '
@@ -172,7 +180,7 @@ def _region_sections(con: duckdb.DuckDBPyConnection, regions: list[tuple], findi
     latest = con.execute(LATEST_SQL, {"keys": keys}).fetchall()
     series = con.execute(SERIES_SQL, {"keys": keys}).fetchall()
     flagged = {}  # observation key -> what contradicts it
-    for rule, region, entity, period, published, recomputed, severity, text, observation_keys in findings:
+    for rule, _region, _entity, _period, published, recomputed, severity, text, observation_keys in findings:
         for key in observation_keys:
             flagged.setdefault(key, []).append(
                 f"{rule} ({severity}): published {_number(published)}, recomputed {_number(recomputed)}; {text}"
@@ -216,8 +224,9 @@ def _region_sections(con: duckdb.DuckDBPyConnection, regions: list[tuple], findi
                 status += f" <span class='tag bad' title='{_e(' | '.join(flagged[row[17]]))}'>finding</span>"
             parts.append(
                 f"<tr><td>{_e(row[5])}<br><span class='muted'>{_e(row[4])}</span></td><td>{_e(row[2] or row[1])}</td>"
-                f"<td>{_e(row[9])}{status}</td><td class='num'>{_e(row[11])}{_number(row[10])}</td><td>{_e(row[8])}</td>"
-                f"<td>{_e(row[12])}{_e(row[13])}</td><td class='num'>{_number(match[10]) if match else ''}</td>"
+                f"<td>{_e(row[9])}{status}</td><td class='num'>{_e(row[11])}{_number(row[10])}</td>"
+                f"<td>{_e(row[8])}</td><td>{_e(row[12])}{_e(row[13])}</td>"
+                f"<td class='num'>{_number(match[10]) if match else ''}</td>"
                 f"<td class='muted' title='{_e(row[16])}'>{_e(row[15])}</td></tr>"
             )
         parts.append("</tbody></table>")
@@ -253,7 +262,8 @@ def build_report(
     region_of = (
         dict(
             con.execute(
-                "select f.observation_key, r.region_code from fact_observation as f join dim_region as r on r.region_key = f.region_key "
+                "select f.observation_key, r.region_code from fact_observation as f "
+                "join dim_region as r on r.region_key = f.region_key "
                 "where f.observation_key in (select unnest($keys))",
                 {"keys": named},
             ).fetchall()
@@ -281,8 +291,9 @@ def build_report(
         "<meta name='viewport' content='width=device-width, initial-scale=1'>",
         f"<title>Regional indicators report</title><style>{CSS}</style></head><body>",
         "<h1>Regional indicators</h1>",
-        f"<p class='muted'>Published {published_at:%Y-%m-%d %H:%M %Z}; {observations:,} observations of {len(regions):,} regions "
-        f"from {files[0]} source file(s). Values are in each indicator's base unit; the printed figure is beside it.</p>",
+        f"<p class='muted'>Published {published_at:%Y-%m-%d %H:%M %Z}; {observations:,} observations of "
+        f"{len(regions):,} regions from {files[0]} source file(s). Values are in each indicator's base unit; "
+        "the printed figure is beside it.</p>",
         "<nav><a href='#quality'>Data quality</a><a href='#findings'>Findings</a>"
         + "".join(f"<a href='#r{_e(r[0])}'>{_e(r[2] or r[0])}</a>" for r in shown[:20])
         + "</nav>",
@@ -305,14 +316,16 @@ def build_report(
         else "",
         "<table><thead><tr><th>check</th><th>outcome</th><th>summary</th></tr></thead><tbody>",
         *(
-            f"<tr><td>{_e(name)}</td><td class='{'ok' if ok else 'bad'}'>{'passed' if ok else ('blocked' if blocks else 'warning')}</td>"
+            f"<tr><td>{_e(name)}</td>"
+            f"<td class='{'ok' if ok else 'bad'}'>{'passed' if ok else ('blocked' if blocks else 'warning')}</td>"
             f"<td>{_e((summary or '')[:400])}</td></tr>"
             for name, ok, blocks, summary, _ in checks
         ),
         "</tbody></table>",
         f"<h3 id='findings'>Figures that disagree ({findings_total:,})</h3>"
-        "<p class='muted'>Consistency rules (data/raw/rules): published figures that contradict each other beyond the rule's "
-        "tolerance and the rounding of the printed figures. Nothing is changed or dropped; the likeliest explanation is given.</p>"
+        "<p class='muted'>Consistency rules (data/raw/rules): published figures that contradict each other beyond "
+        "the rule's tolerance and the rounding of the printed figures. Nothing is changed or dropped; the likeliest "
+        "explanation is given.</p>"
         "<table><thead><tr><th>rule</th><th>region</th><th>period</th><th>published</th><th>recomputed</th><th>severity</th>"
         "<th>explanation</th></tr></thead><tbody>",
         *(
@@ -324,19 +337,36 @@ def build_report(
         "</tbody></table>",
         f"<h3 id='revisions'>Figures published more than once ({revised_total:,})</h3>"
         "<p class='muted'>The current figure is the latest release (of one day, the publication of higher precedence: "
-        "census revision, yearbook, portal export, bulletin, news and prose); every release is in observation_revision.</p>"
+        "census revision, yearbook, portal export, bulletin, news and prose); every release is in "
+        "observation_revision.</p>"
         "<table><thead><tr><th>region</th><th>indicator</th><th>period</th><th>releases</th><th>first released</th>"
         "<th>current</th><th>change %</th><th>changes</th></tr></thead><tbody>",
         *(
-            f"<tr><td>{_e(region)}{' ' + _e(entity) if entity else ''}</td><td>{_e(indicator)}</td><td>{_e(period)}</td>"
-            f"<td class='num'>{releases}</td><td class='num' title='{_e(first_source)}'>{_number(first)}</td>"
+            f"<tr><td>{_e(region)}{' ' + _e(entity) if entity else ''}</td><td>{_e(indicator)}</td>"
+            f"<td>{_e(period)}</td><td class='num'>{releases}</td>"
+            f"<td class='num' title='{_e(first_source)}'>{_number(first)}</td>"
             f"<td class='num' title='{_e(source)}'>{_number(value)}</td>"
-            f"<td class='num'>{'' if change is None else f'{change:+.2f}'}</td><td>{_e(', '.join(kinds or []))}</td></tr>"
-            for region, entity, indicator, period, releases, first, first_source, value, source, change, kinds in revisions
+            f"<td class='num'>{'' if change is None else f'{change:+.2f}'}</td>"
+            f"<td>{_e(', '.join(kinds or []))}</td></tr>"
+            for (
+                region,
+                entity,
+                indicator,
+                period,
+                releases,
+                first,
+                first_source,
+                value,
+                source,
+                change,
+                kinds,
+            ) in revisions
         ),
-        "</tbody></table><table><thead><tr><th>quarantine table</th><th>rows kept aside, with reasons</th></tr></thead><tbody>",
+        "</tbody></table><table><thead><tr><th>quarantine table</th><th>rows kept aside, with reasons</th></tr>"
+        "</thead><tbody>",
         *(f"<tr><td>quarantine.{_e(t)}</td><td class='num'>{n:,}</td></tr>" for t, n in quarantined),
-        "</tbody></table><p class='muted'>Great Expectations' own pages: <a href='../docs/index.html'>Data Docs</a>.</p>",
+        "</tbody></table><p class='muted'>Great Expectations' own pages: "
+        "<a href='../docs/index.html'>Data Docs</a>.</p>",
         "</section></body></html>",
     ]
     figures = {

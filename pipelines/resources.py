@@ -102,7 +102,9 @@ def hold_run_lock(path: Path, mode: int, context: dg.InitResourceContext | None 
             except BlockingIOError:
                 if time.monotonic() > deadline:
                     os.close(fd)
-                    raise dg.Failure(f"gave up after {RUN_LOCK_WAIT_S} s waiting for the run holding {path} ({holder})")
+                    raise dg.Failure(
+                        f"gave up after {RUN_LOCK_WAIT_S} s waiting for the run holding {path} ({holder})"
+                    ) from None
                 time.sleep(0.5)
     if mode == fcntl.LOCK_EX:
         os.ftruncate(fd, 0)

@@ -46,12 +46,14 @@ create or replace table review.documents (
 );
 create or replace table review.candidates (
     candidate_id varchar primary key, document varchar, indicator_code varchar, region_code varchar, period varchar,
-    value double, unit varchar, base_unit varchar, qualifier varchar, measure_type varchar, quote varchar, "start" integer, "end" integer,
-    line integer, confidence double, printed varchar, entity varchar, status varchar, price_basis varchar,
-    pattern varchar, flags varchar, label varchar, registered_code varchar
+    value double, unit varchar, base_unit varchar, qualifier varchar, measure_type varchar, quote varchar,
+    "start" integer, "end" integer, line integer, confidence double, printed varchar, entity varchar, status varchar,
+    price_basis varchar, pattern varchar, flags varchar, label varchar, registered_code varchar
 );
-comment on table review.documents is 'Documents read from data/raw/documents/ (title, kind, reference year, publication date), how many candidates each gave, or why it could not be read';
-comment on table review.candidates is 'Observations proposed from documents'' prose, with the quote and its character offsets; none is a fact until accepted in data/raw/reviews/ (regind review)';
+comment on table review.documents is 'Documents read from data/raw/documents/ (title, kind, reference year, '
+    'publication date), how many candidates each gave, or why it could not be read';
+comment on table review.candidates is 'Observations proposed from documents'' prose, with the quote and its '
+    'character offsets; none is a fact until accepted in data/raw/reviews/ (regind review)';
 """
 
 
@@ -174,9 +176,9 @@ def write_review_tables(con, documents, candidates, ledger) -> None:
         con.executemany(f"insert into review.candidates values ({', '.join(['?'] * 23)})", candidates)
     for name, sha256, size in ledger:
         con.execute(
-            "insert into audit.load_ledger (source_table, file, sha256, size_bytes, rows, first_loaded_at, last_loaded_at, "
-            "last_seen_at) values ('documents', ?, ?, ?, null, ?, ?, ?) on conflict do update set last_seen_at = excluded.last_seen_at, "
-            "removed_at = null",
+            "insert into audit.load_ledger (source_table, file, sha256, size_bytes, rows, first_loaded_at, "
+            "last_loaded_at, last_seen_at) values ('documents', ?, ?, ?, null, ?, ?, ?) on conflict do update "
+            "set last_seen_at = excluded.last_seen_at, removed_at = null",
             [name, sha256, size, now, now, now],
         )
     current = [[n for n, _, _ in ledger], [s for _, s, _ in ledger]]
@@ -208,7 +210,8 @@ def documents(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.Mat
         metadata = table_metadata(con, "review.candidates")
         undecided = (
             con.execute(
-                "select count(*) from review.candidates where candidate_id not in (select candidate_id from valid.reviews)"
+                "select count(*) from review.candidates "
+                "where candidate_id not in (select candidate_id from valid.reviews)"
             ).fetchone()[0]
             if con.execute(
                 "select count(*) from duckdb_views() where schema_name = 'valid' and view_name = 'reviews'"
@@ -228,8 +231,8 @@ def documents(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.Mat
             "candidates": len(candidates),
             "awaiting a decision": undecided,
             "candidates (first 40)": dg.MetadataValue.md(
-                "| id | document | indicator | region | period | printed | confidence |\n|---|---|---|---|---|---|---|\n"
-                + preview
+                "| id | document | indicator | region | period | printed | confidence |\n"
+                "|---|---|---|---|---|---|---|\n" + preview
             ),
             "seconds": round(time.perf_counter() - started, 2),
         }

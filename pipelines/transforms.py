@@ -65,9 +65,9 @@ class SqlModel:
     @property
     def scope(self) -> tuple[str, str, str] | None:
         """`-- incremental by region and rule of <source table>, through <scope table> and <figures>`: each row is one
-        rule's (rule_key) on one region's figures (region_code), read from temp.scope_figure (a table of the figures, which are a view).
-        The scope table has a checksum per region and indicator, and when only the source's files change, only the
-        rows of regions and rules whose figures changed are rebuilt (see define_scope)."""
+        rule's (rule_key) on one region's figures (region_code), read from temp.scope_figure (a table of the figures,
+        which are a view). The scope table has a checksum per region and indicator, and when only the source's files
+        change, only the rows of regions and rules whose figures changed are rebuilt (see define_scope)."""
         value = self.directive("incremental by region and rule of")
         if value is None or self.is_view:
             return None
@@ -128,7 +128,8 @@ def dependency_keys(model: SqlModel, producers: dict[str, dg.AssetKey]) -> list[
         if table not in producers:
             raise ValueError(
                 f"{model.path.relative_to(PROJECT_ROOT) if model.path.is_relative_to(PROJECT_ROOT) else model.path}: "
-                f"reads {table}, which no source folder or SQL file produces. Known tables: {', '.join(sorted(producers))}."
+                f"reads {table}, which no source folder or SQL file produces. Known tables: "
+                f"{', '.join(sorted(producers))}."
             )
         keys.append(producers[table])
     return sorted(set(keys), key=lambda k: k.to_user_string())
@@ -163,8 +164,8 @@ def build_sql_asset(
                 "expectations",
                 asset=model.key,
                 blocking=True,
-                description=f"Great Expectations suite gx/expectations/{model.name}.json on the built table; ERROR (blocks the "
-                "publish) when any row fails.\n\n"
+                description=f"Great Expectations suite gx/expectations/{model.name}.json on the built table; "
+                "ERROR (blocks the publish) when any row fails.\n\n"
                 + "\n".join(f"- {e.get('meta', {}).get('reason', e['type'])}" for e in suite["expectations"]),
             )
         ]
@@ -219,7 +220,8 @@ def build_sql_asset(
                 con.execute("commit")
                 build = (
                     f"rebuilt only the rows of {len(changed)} changed file(s) of {source} in "
-                    f"{time.perf_counter() - started:.1f} s: {', '.join(changed[:5])}{' ...' if len(changed) > 5 else ''}"
+                    f"{time.perf_counter() - started:.1f} s: "
+                    f"{', '.join(changed[:5])}{' ...' if len(changed) > 5 else ''}"
                 )
             elif exists and model.scope and last_base == base and _exists(con, snapshot):
                 # before the transaction: DuckDB has no statistics on tables written inside one, and misjudges joins
@@ -234,7 +236,8 @@ def build_sql_asset(
                     if batches <= 1:
                         con.execute(f"delete from {model.qualified_name} where {IN_SCOPE}")
                         con.execute(
-                            f"insert into {model.qualified_name} select * from (\n{model.sql}\n) as model where {IN_SCOPE}"
+                            f"insert into {model.qualified_name} select * from (\n{model.sql}\n) as model "
+                            f"where {IN_SCOPE}"
                         )
                 con.execute(f"create or replace table {snapshot} as select * from {model.scope[1]}")
                 record_build(con, model.qualified_name, fingerprint, base)
@@ -352,7 +355,10 @@ def _build_in_batches(con, model: SqlModel, batches: int) -> None:
     size = -(-len(regions) // batches)
     for start in range(0, len(regions), size):
         _scope_batch(con, regions[start : start + size], model.scope[2])
-        rows = f"select * from (\n{model.sql}\n) as model where region_code in (select region_code from temp.scope_rebuilt)"
+        rows = (
+            f"select * from (\n{model.sql}\n) as model where region_code "
+            "in (select region_code from temp.scope_rebuilt)"
+        )
         if start == 0:
             con.execute(f"create or replace table {model.qualified_name} as {rows}")
         else:
@@ -364,7 +370,8 @@ def define_scope(con, scope_table: str, figures: str, snapshot: str | None = Non
     (the regions whose rows it builds), and scope_figure (the figures it reads, read once into a table: of those
     regions and their subdivisions, and of the indicators those rules name). Without a snapshot, every rule, region
     and figure. With one (the scope table at the model's last build), the rules naming an indicator whose figures
-    changed in some region, and those regions and the regions above them (a sum of subdivisions). Returns how many regions and rules are rebuilt."""
+    changed in some region, and those regions and the regions above them (a sum of subdivisions). Returns how many
+    regions and rules are rebuilt."""
     if snapshot is None:
         con.execute("create or replace temp table scope_rule as select rule_key from staging.stg_rules")
         con.execute("create or replace temp table scope_rebuilt as select distinct region_code from dim_region")
@@ -373,7 +380,8 @@ def define_scope(con, scope_table: str, figures: str, snapshot: str | None = Non
     else:
         con.execute(f"""
             create or replace temp table scope_changed as
-            select coalesce(now.region_code, was.region_code) as region_code, coalesce(now.indicator_code, was.indicator_code) as indicator_code
+            select coalesce(now.region_code, was.region_code) as region_code,
+                coalesce(now.indicator_code, was.indicator_code) as indicator_code
             from {scope_table} as now
             full join {snapshot} as was on was.region_code = now.region_code and was.indicator_code = now.indicator_code
             where now.checksum is distinct from was.checksum or now.figures is distinct from was.figures
@@ -381,7 +389,9 @@ def define_scope(con, scope_table: str, figures: str, snapshot: str | None = Non
         con.execute("""
             create or replace temp table scope_rule as
             select rule_key from staging.stg_rules
-            where list_has_any(list_prepend(indicator_code, inputs), (select list(distinct indicator_code) from temp.scope_changed))
+            where list_has_any(
+                list_prepend(indicator_code, inputs), (select list(distinct indicator_code) from temp.scope_changed)
+            )
         """)
         con.execute("""
             create or replace temp table scope_rebuilt as

@@ -382,7 +382,8 @@ def build_validation_checks(source: SourceTable, inputs: CheckInputs) -> dg.Asse
                 blocks = bool(outcome.table_failures or too_many)
                 passed = not blocks and not quarantined
                 files = con.execute(  # the table's files, emptiest first: a table-level failure names them
-                    "select file, rows from audit.load_ledger where source_table = ? and removed_at is null order by rows, file",
+                    "select file, rows from audit.load_ledger where source_table = ? and removed_at is null "
+                    "order by rows, file",
                     [source.name],
                 ).fetchall()
                 summary = _summary(source, outcome, too_many, quarantined, plan, files, lookups)
@@ -674,7 +675,8 @@ def replace_quarantine(con, source: SourceTable, plan: ValidationPlan, outcome: 
         con.execute(
             f"delete from {table} where (_file, _file_sha256) not in {current} "
             f"or (_file, _file_sha256) in (from _fresh) "
-            f"or ({VERSION}, _line, _column) in (select {VERSION}, _line, _column from {source.raw_table} where rowid in (select _rid from _plan_keys))",
+            f"or ({VERSION}, _line, _column) in (select {VERSION}, _line, "
+            f"_column from {source.raw_table} where rowid in (select _rid from _plan_keys))",
             {"table": source.name},
         )
     if outcome.row_failures:
@@ -693,7 +695,8 @@ def replace_quarantine(con, source: SourceTable, plan: ValidationPlan, outcome: 
         con.execute(
             f"delete from {warnings} where (_file, _file_sha256) not in {current} "
             f"or (_file, _file_sha256) in (from _fresh) "
-            f"or ({VERSION}, _line, _column) in (select {VERSION}, _line, _column from {source.raw_table} where rowid in (select _rid from _plan_keys))",
+            f"or ({VERSION}, _line, _column) in (select {VERSION}, _line, "
+            f"_column from {source.raw_table} where rowid in (select _rid from _plan_keys))",
             {"table": source.name},
         )
     if outcome.row_warnings:
@@ -817,8 +820,8 @@ def validate_in_database(
                     summary["sample"].append(values)
         if outcome.rows != plan.rows:
             outcome.table_failures.append(
-                f"the validation frame of data/raw/{source.name}/source.toml gave {outcome.rows:,} rows for {plan.rows:,} raw "
-                "rows: it must give one row per raw row (a lookup it joins has duplicate keys?)"
+                f"the validation frame of data/raw/{source.name}/source.toml gave {outcome.rows:,} rows for "
+                f"{plan.rows:,} raw rows: it must give one row per raw row (a lookup it joins has duplicate keys?)"
             )
         return outcome
     finally:
@@ -912,12 +915,12 @@ def _summary(
     if too_many:
         files = ", ".join(f"{f} ({share:.1%})" for f, share in too_many.items())
         return (
-            f"{after}too many rows failed (more than {source.max_bad_share:.0%}) in {files}: fix the file(s); each row's "
-            f"line and reason are in {source.quarantine_table}. {outcome.examples()}"
+            f"{after}too many rows failed (more than {source.max_bad_share:.0%}) in {files}: fix the file(s); "
+            f"each row's line and reason are in {source.quarantine_table}. {outcome.examples()}"
         )
     if quarantined:
         return (
-            f"{after}{outcome.rows} rows validated{scope}, {len(outcome.row_failures)} of them failed; {quarantined} rows are in "
-            f"{source.quarantine_table} and the rest flow on. {outcome.examples()}"
+            f"{after}{outcome.rows} rows validated{scope}, {len(outcome.row_failures)} of them failed; "
+            f"{quarantined} rows are in {source.quarantine_table} and the rest flow on. {outcome.examples()}"
         )
     return f"all {outcome.rows} rows validated{scope} passed {len(outcome.expectations)} expectations."

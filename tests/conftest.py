@@ -49,9 +49,9 @@ class GdpReader:
                 (
                     "import duckdb, sys\n"
                     "con = duckdb.connect(sys.argv[1], read_only=True)\n"
-                    "query = \"select value from v_observation where indicator_code = 'gdp' and period_code = '2023'\"\n"
-                    "for _ in sys.stdin:\n"
-                    "    print(con.execute(query).fetchone()[0], flush=True)\n"
+                    "query = \"select value from v_observation where indicator_code = 'gdp' "
+                    "and period_code = '2023'\"\n"
+                    "for _ in sys.stdin:\n    print(con.execute(query).fetchone()[0], flush=True)\n"
                 ),
                 str(path),
             ],

@@ -21,7 +21,8 @@ def _binary(name: str) -> str:
     path = found[-1] if found else shutil.which(name)
     if not path:
         raise RuntimeError(
-            f"{name} not found: the lake tests need Debian's PostgreSQL (tests/install-debian.sh, which `make test` runs)"
+            f"{name} not found: the lake tests need Debian's PostgreSQL (tests/install-debian.sh, "
+            "which `make test` runs)"
         )
     return path
 

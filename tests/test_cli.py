@@ -42,7 +42,10 @@ def test_a_missing_or_unknown_parameter_is_named(run):
 
 
 def test_json_and_parquet_outputs_hold_the_same_rows(run, tmp_path):
-    sql = "select indicator_code, value from v_observation where region_code = '440300' and period_code = '2023' order by 1"
+    sql = (
+        "select indicator_code, value from v_observation where region_code = '440300' and period_code = '2023' "
+        "order by 1"
+    )
     code, _, _ = run("query", sql, "--format", "json", "--output", str(tmp_path / "out.json"))
     assert code == 0
     records = json.loads((tmp_path / "out.json").read_text(encoding="utf-8"))

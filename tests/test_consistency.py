@@ -189,7 +189,8 @@ def test_explanations(checked):
     with duckdb.connect(str(warehouse.published_path), read_only=True) as con:
         fits = dict(
             con.execute(
-                "select region_code, fits_period || ': ' || explanation_text from consistency_finding where region_code in ('360000', '370000')"
+                "select region_code, fits_period || ': ' || explanation_text from consistency_finding "
+                "where region_code in ('360000', '370000')"
             ).fetchall()
         )
     assert fits["360000"].startswith(
@@ -207,7 +208,8 @@ def test_findings_name_their_observations(checked):
     warehouse, _, _ = checked
     with duckdb.connect(str(warehouse.published_path), read_only=True) as con:
         keys, places = con.execute(
-            "select observation_keys, places from consistency_finding where rule_code = 'nominal_growth' and region_code = '230000'"
+            "select observation_keys, places from consistency_finding where rule_code = 'nominal_growth' "
+            "and region_code = '230000'"
         ).fetchone()
         printed = con.execute(
             "select list(indicator_code || ' ' || period_code || ' ' || published_value order by observation_key) "
@@ -265,7 +267,8 @@ def test_the_seed_has_one_finding_and_another_years_figure_explains_it(tmp_path,
     with duckdb.connect(str(warehouse.published_path), read_only=True) as con:
         fits = con.execute("select fits_period, explanation_text from consistency_finding").fetchall()
         after = con.execute(
-            "select * exclude (loaded_at) from fact_observation where _file not like '%shenzhen_2022%' order by observation_key"
+            "select * exclude (loaded_at) from fact_observation where _file not like '%shenzhen_2022%' "
+            "order by observation_key"
         ).fetchall()
     assert findings(warehouse)[("rd_intensity", "440300", "2023")][0] == "other_period"
     assert fits[0][0] == "2022" and "gdp of 2022" in fits[0][1]

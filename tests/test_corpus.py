@@ -177,7 +177,8 @@ def test_corpus_file(tmp_path, template, name):
         figures = {
             (r[0], r[1], r[2], r[3]): tuple(r[4:])
             for r in con.execute(
-                "select region_code, indicator_code, period_code, entity_name, value, unit, qualifier, obs_status from v_observation"
+                "select region_code, indicator_code, period_code, entity_name, value, unit, qualifier, obs_status "
+                "from v_observation"
             ).fetchall()
         }
     assert read == loaded + len(quarantined)  # nothing lost
@@ -220,7 +221,9 @@ def test_a_file_with_thousands_of_unknown_columns_is_refused_naming_it(tmp_path)
     seed = (CORPUS.parent.parent / "data" / "raw" / "observations" / SEED).read_text(encoding="utf-8").splitlines()
     wide = tmp_path / "wide.csv"
     wide.write_text(
-        "\n".join([seed[0] + "".join(f",extra_{j}" for j in range(10_000))] + [l + ",x" * 10_000 for l in seed[1:]])
+        "\n".join(
+            [seed[0] + "".join(f",extra_{j}" for j in range(10_000))] + [line + ",x" * 10_000 for line in seed[1:]]
+        )
     )
     with pytest.raises(
         SourceFileError, match=r"wide.csv: 10,000 columns that data/raw/observations/source.toml does not list"

@@ -128,8 +128,8 @@ def test_targets_changes_and_thresholds_are_told_apart(catalog, tmp_path):
         ("gdp_growth_yoy", "330483", "2026", 6.0, "左右"),
         ("energy_intensity_change", "330483", "2026", -3.0, ""),
     }
-    # the additions, and the enterprises above a threshold, are figures of their own, proposed with their names as printed:
-    # the catalog has no indicator of them (the threshold itself, 亿元, is not a figure)
+    # the additions, and the enterprises above a threshold, are figures of their own, proposed with their names as
+    # printed: the catalog has no indicator of them (the threshold itself, 亿元, is not a figure)
     assert uncatalogued(found) == {
         ("新增国家高新技术企业", "level", "2025", 186.0),
         ("营业收入超亿元企业", "level", "2025", 612.0),
@@ -324,7 +324,8 @@ def test_every_figure_a_bulletin_states_is_proposed_catalogued_or_not(catalog, t
     }
     assert expected <= uncatalogued(found), sorted(expected - uncatalogued(found))
     readings = {(c.indicator_code, c.measure_type, round(c.value, 6)) for c in found if c.indicator_code}
-    # the table's rows the catalog knows: 地区生产总值 by its name, 建筑业 as the value added of a table of GDP by industry
+    # the table's rows the catalog knows: 地区生产总值 by its name,
+    # 建筑业 as the value added of a table of GDP by industry
     assert {
         ("gdp", "level", 8.805113e10),
         ("gdp_growth_yoy", "growth", 6.1),
@@ -381,7 +382,8 @@ def test_the_real_documents_at_hand_score_high_on_those_tuned_on(catalog):
 
     if not any(d.present(real_annotations()[d.name]) for d in real_documents()):
         pytest.skip(
-            "no real document's text is at hand (tests/gold/real/texts or REGIND_GOLD_TEXTS): see tests/gold/real/README.md"
+            "no real document's text is at hand (tests/gold/real/texts or REGIND_GOLD_TEXTS): "
+            "see tests/gold/real/README.md"
         )
     result = evaluate_real(catalog)
     tuned = result["totals"]["tuned"]

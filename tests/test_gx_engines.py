@@ -78,8 +78,8 @@ OBSERVATION_INJECTIONS = [
         "_indicator_catalogued",
         "false as _indicator_catalogued",
         {
-            "the indicator is in the catalog (indicators.csv); else it is registered from the file, its name and unit as printed, "
-            "until mapped (regind map-indicator)"
+            "the indicator is in the catalog (indicators.csv); else it is registered from the file, "
+            "its name and unit as printed, until mapped (regind map-indicator)"
         },
     ),
     (
@@ -341,7 +341,8 @@ def test_both_engines_fail_the_same_rows(parity_db, table):
             line = INJECTED_LINE + offset
             copy_fails, original_fails = flagged((INJECTED, line, 0)), flagged(frame.copied[line])
             assert added <= copy_fails and copy_fails - added <= original_fails, (
-                f"{what}: fails {sorted(copy_fails)}; its original {sorted(original_fails)}; expected in addition {sorted(added)}"
+                f"{what}: fails {sorted(copy_fails)}; its original {sorted(original_fails)}; "
+                f"expected in addition {sorted(added)}"
             )
 
 
@@ -364,8 +365,8 @@ def test_the_engines_are_the_tested_versions():
     assert not untested, (
         f"untested versions {untested} (tested: {TESTED_VERSIONS}). pipelines/gx_duckdb.py monkeypatches internals of "
         "these packages: before changing the pin in pyproject.toml / requirements.lock, re-run the parity test "
-        "(tests/test_gx_engines.py) and review each workaround W1-W9 of pipelines/gx_duckdb.py against the new version, "
-        "then update TESTED_VERSIONS here."
+        "(tests/test_gx_engines.py) and review each workaround W1-W9 of pipelines/gx_duckdb.py against the new "
+        "version, then update TESTED_VERSIONS here."
     )
 
 
@@ -383,7 +384,9 @@ from great_expectations.expectations.metrics.column_map_metrics.column_values_in
 from great_expectations.expectations.metrics.column_pair_map_metrics.column_pair_values_greater import (
     ColumnPairValuesAGreaterThanB,
 )
-from great_expectations.expectations.metrics.multicolumn_map_metrics.compound_columns_unique import CompoundColumnsUnique
+from great_expectations.expectations.metrics.multicolumn_map_metrics.compound_columns_unique import (
+    CompoundColumnsUnique,
+)
 engine = see.SqlAlchemyExecutionEngine
 
 def metric_fn(registered):  # the function a registered metric partial calls

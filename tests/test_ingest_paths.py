@@ -59,7 +59,8 @@ def test_duckdb_reads_a_file_as_python_does_or_hands_it_over(path):
     con.execute(f"create table by_duckdb as select {columns} from ({read.relation})")
     con.execute(f"create table by_python as select {columns} from frame")
     differing = con.execute(
-        "select count(*) from ((from by_duckdb except all from by_python) union all (from by_python except all from by_duckdb))"
+        "select count(*) from ((from by_duckdb except all from by_python) union all (from by_python except all "
+        "from by_duckdb))"
     ).fetchone()[0]
     assert differing == 0, con.execute("from by_duckdb except all from by_python limit 3").fetchall()
 

@@ -71,7 +71,8 @@ def figures(con, source: str) -> dict[tuple, tuple]:
     return {
         (r[0], r[1], r[2]): r[3:]
         for r in con.execute(
-            "select region_code, indicator_code, period_code, value, obs_status from v_observation where source_code = ?",
+            "select region_code, indicator_code, period_code, value, obs_status from v_observation "
+            "where source_code = ?",
             [source],
         ).fetchall()
     }
@@ -87,7 +88,8 @@ def test_regions_by_years_from_an_xlsx_with_a_title_a_unit_line_and_a_note(publi
     assert got[("000000", "gdp", "2019")] == (9.865152e13, "reported")  # 全国 is China
     assert got[("120000", "gdp", "2023")] == (None, "missing")  # … is missing, never zero
     lineage = published.execute(
-        "select _line, _column from fact_observation where _file like '%gdp_by_province.xlsx' and published_value = '43760.7'"
+        "select _line, _column from fact_observation where _file like '%gdp_by_province.xlsx' "
+        "and published_value = '43760.7'"
     ).fetchall()
     assert lineage == [(5, 6)]
     source = published.execute(
@@ -116,8 +118,8 @@ def test_regions_by_indicators_with_units_in_the_header_and_the_year_in_the_titl
 def test_indicators_named_as_printed_resolve_and_an_unknown_one_lists_the_closest(published):
     resolved = dict(
         published.execute(
-            "select published_indicator, indicator_code from v_observation where source_code = 'indicators_by_name' and period_code <= '2023'"
-            " and published_indicator <> '社会消费品零售总额'"
+            "select published_indicator, indicator_code from v_observation where source_code = 'indicators_by_name' "
+            "and period_code <= '2023' and published_indicator <> '社会消费品零售总额'"
         ).fetchall()
     )
     assert resolved == {

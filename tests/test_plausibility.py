@@ -126,7 +126,11 @@ def test_an_indicator_without_bounds_has_its_figures_quarantined(tmp_path, templ
     warehouse = copy_published(template, tmp_path)
     bounds = Path(warehouse.raw_dir) / "bounds" / "bounds.csv"
     bounds.write_text(
-        "".join(l for l in bounds.read_text(encoding="utf-8").splitlines(keepends=True) if not l.startswith("streak")),
+        "".join(
+            line
+            for line in bounds.read_text(encoding="utf-8").splitlines(keepends=True)
+            if not line.startswith("streak")
+        ),
         encoding="utf-8",
     )
     before = sha256(warehouse.published_path)

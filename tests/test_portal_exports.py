@@ -120,8 +120,8 @@ def loaded(con, file: str) -> dict[tuple, tuple]:
     return {
         (r[0], r[1], r[2]): r[3:]
         for r in con.execute(
-            "select region_code, indicator_code, period_code, value, indicator_origin, published_indicator from v_observation_all"
-            " join dim_indicator using (indicator_code) where source_code = ?",
+            "select region_code, indicator_code, period_code, value, indicator_origin, published_indicator "
+            "from v_observation_all join dim_indicator using (indicator_code) where source_code = ?",
             [file],
         ).fetchall()
     }
@@ -195,8 +195,8 @@ def test_indicators_the_catalog_lacks_are_registered_from_the_file(portal):
         registered = {
             r[0]: r[1:]
             for r in con.execute(
-                "select name_zh, unit, published_unit, measure_type, indicator_origin, registered_from, closest, min_value"
-                " from dim_indicator where indicator_origin <> 'catalog'"
+                "select name_zh, unit, published_unit, measure_type, indicator_origin, registered_from, closest, "
+                "min_value from dim_indicator where indicator_origin <> 'catalog'"
             ).fetchall()
         }
         green = registered["城市绿地面积"]

@@ -10,8 +10,9 @@ import pytest
 from tests.conftest import copy_published, refresh
 
 PROVINCES = (
-    "北京市 天津市 河北省 山西省 内蒙古自治区 辽宁省 吉林省 黑龙江省 上海市 江苏省 浙江省 安徽省 福建省 江西省 山东省 河南省 "
-    "湖北省 湖南省 广东省 广西壮族自治区 海南省 重庆市 四川省 贵州省 云南省 西藏自治区 陕西省 甘肃省 青海省 宁夏回族自治区 新疆维吾尔自治区"
+    "北京市 天津市 河北省 山西省 内蒙古自治区 辽宁省 吉林省 黑龙江省 上海市 江苏省 浙江省 安徽省 福建省 江西省 山东省 "
+    "河南省 湖北省 湖南省 广东省 广西壮族自治区 海南省 重庆市 四川省 贵州省 云南省 西藏自治区 陕西省 甘肃省 青海省 "
+    "宁夏回族自治区 新疆维吾尔自治区"
 ).split()
 # by_name.csv: line -> (region, parent, period); the lines after them are ordinary figures by code
 BY_NAME = {
@@ -72,7 +73,8 @@ def test_dim_region_holds_every_code_of_the_history(published):
 
 def versions(con, code: str) -> list[tuple]:
     return con.execute(
-        "select name_zh, valid_from::varchar, valid_to::varchar, is_current from dim_region where region_code = ? order by valid_from nulls first",
+        "select name_zh, valid_from::varchar, valid_to::varchar, is_current from dim_region where region_code = ? "
+        "order by valid_from nulls first",
         [code],
     ).fetchall()
 
@@ -136,7 +138,8 @@ def test_names_are_english_compiled_or_generated(published):
 def test_a_file_of_all_31_provinces_by_chinese_name_loads(published):
     con, _ = published
     loaded = con.execute(
-        "select published_region, region_code, region_level from v_observation where source_code = 'provinces_2023' order by region_code"
+        "select published_region, region_code, region_level from v_observation where source_code = 'provinces_2023' "
+        "order by region_code"
     ).fetchall()
     assert len(loaded) == 31
     assert {level for _, _, level in loaded} == {"province"}
@@ -147,7 +150,8 @@ def test_names_resolve_to_the_region_of_their_period(published):
     con, _ = published
     resolved = dict(
         con.execute(
-            "select _line, region_code from fact_observation join dim_region using (region_key) where _file like '%by_name.csv' and _line <= 10"
+            "select _line, region_code from fact_observation join dim_region using (region_key) "
+            "where _file like '%by_name.csv' and _line <= 10"
         ).fetchall()
     )
     assert resolved == {3: "110105", 4: "370282", 5: "370215", 6: "440300", 7: "220000", 8: "522600", 9: "320323"}
@@ -173,7 +177,8 @@ def test_facts_meet_the_version_of_their_period_and_restate_one_to_one(published
     con, _ = published
     current = dict(
         con.execute(
-            "select published_region || ' ' || period_code, restatement from v_observation_current where published_region in ('即墨', '铜山县')"
+            "select published_region || ' ' || period_code, restatement from v_observation_current "
+            "where published_region in ('即墨', '铜山县')"
         ).fetchall()
     )
     assert current["即墨 2016"] == "restated: 370282 -> 370215 (county-to-district 2017-11-01)"
@@ -183,7 +188,8 @@ def test_facts_meet_the_version_of_their_period_and_restate_one_to_one(published
         and "merge into 320312 铜山区 on 2010-10-01" in current["铜山县 2005"]
     )
     (old_code_figure,) = con.execute(
-        "select region_code, current_region_code, restated from v_observation_current where source_code = 'by_name' and period_code = '2015'"
+        "select region_code, current_region_code, restated from v_observation_current where source_code = 'by_name' "
+        "and period_code = '2015'"
     ).fetchall()
     assert old_code_figure == ("370282", "370215", True)  # reported under the old code, restated on today's
 
@@ -192,7 +198,8 @@ def test_the_seed_figures_land_where_they_did(published):
     con, _ = published
     seed = dict(
         con.execute(
-            "select region_code, count(*) from v_observation where source_code = '2024-02_newspaper_regional_page' group by all"
+            "select region_code, count(*) from v_observation where source_code = '2024-02_newspaper_regional_page' "
+            "group by all"
         ).fetchall()
     )
     assert seed == {"440300": 75, "370215": 17, "511502": 1}

@@ -20,7 +20,9 @@ SEED_SOURCE = "2024-02_newspaper_regional_page"
 
 FILES = {
     # a yearbook of 2024-12-20 revising the seed page's Shenzhen GDP 2023 (34606.40亿元)
-    "sz_yearbook_2024.csv": "region_code,indicator_code,period,value,unit,note\n440300,gdp,2023,34802.00,亿元,MADE-UP revision\n",
+    "sz_yearbook_2024.csv": (
+        "region_code,indicator_code,period,value,unit,note\n440300,gdp,2023,34802.00,亿元,MADE-UP revision\n"
+    ),
     "sz_yearbook_2024.csv.toml": 'published_on = 2024-12-20\nrelease_kind = "yearbook"\n',
     # a district bulletin: 2023 preliminary (its note), 2022 final; then the yearbook's final 2023
     "jimo_bulletin_2024.csv": (
@@ -28,7 +30,9 @@ FILES = {
         "region_code,indicator_code,period,value,unit\n370215,gdp,2023,1500.00,亿元\n370215,gdp,2022,1400.00,亿元\n"
     ),
     "jimo_bulletin_2024.csv.toml": "published_on = 2024-03-15\n",
-    "jimo_yearbook_2024.csv": "region_code,indicator_code,period,value,unit,note\n370215,gdp,2023,1512.30,亿元,MADE-UP\n",
+    "jimo_yearbook_2024.csv": (
+        "region_code,indicator_code,period,value,unit,note\n370215,gdp,2023,1512.30,亿元,MADE-UP\n"
+    ),
     "jimo_yearbook_2024.csv.toml": 'published_on = 2024-11-30\nrelease_kind = "yearbook"\n',
     # two news pages of the same day that disagree: a conflict
     "news_a.csv": "region_code,indicator_code,period,value,unit,note\n370215,gdp,2021,1300.00,亿元,MADE-UP\n",
@@ -156,8 +160,8 @@ def test_a_preliminary_figure_then_the_yearbooks_final_one(releases):
 def test_a_census_revision_loaded_after_first_releases(releases):
     con, _ = releases
     revisions = con.execute(
-        "select region_code, source_code, change_type, is_current from observation_revision where indicator_code = 'gdp' "
-        "and region_code in ('440000', '370000') order by region_code, release_sequence"
+        "select region_code, source_code, change_type, is_current from observation_revision "
+        "where indicator_code = 'gdp' and region_code in ('440000', '370000') order by region_code, release_sequence"
     ).fetchall()
     assert revisions == [
         ("370000", "provinces_bulletin", "first release", False),
@@ -212,8 +216,9 @@ def test_findings_are_not_duplicated_by_a_revision(releases):
     figures, not a second one against the yearbook's revised GDP."""
     con, _ = releases
     findings = con.execute(
-        "select f.rule_code, list(distinct o.source_code) from consistency_finding as f, unnest(f.observation_keys) as k(key) "
-        "join v_observation_all as o on o.observation_key = k.key where f.rule_code = 'rd_intensity' group by all"
+        "select f.rule_code, list(distinct o.source_code) from consistency_finding as f, "
+        "unnest(f.observation_keys) as k(key) join v_observation_all as o on o.observation_key = k.key "
+        "where f.rule_code = 'rd_intensity' group by all"
     ).fetchall()
     assert findings == [("rd_intensity", [SEED_SOURCE])]
     assert con.execute("select count(*) from consistency_finding").fetchone()[0] == 2  # that one and the conflict
@@ -281,7 +286,10 @@ def test_regind_query_as_of(releases):
         )
         return done.returncode, done.stdout.splitlines()[1:] or done.stderr
 
-    sql = "select value / 1e8 as gdp from v_observation where indicator_code = 'gdp' and region_code = '440300' and period_code = '2023'"
+    sql = (
+        "select value / 1e8 as gdp from v_observation where indicator_code = 'gdp' and region_code = '440300' "
+        "and period_code = '2023'"
+    )
     assert regind("--as-of", "2024-06-30", sql) == (0, ["34606.4"])
     assert regind("--as-of", "2025-01-01", sql) == (0, ["34802"])
     assert regind(sql) == (0, ["34802"])

@@ -69,8 +69,10 @@ def test_candidates_wait_for_review_and_only_accepted_ones_become_observations(p
     rows = published(
         published_once,
         """
-        select v.indicator_code, v.region_code, v.period_code, v.value, f._file, f._quote_start, f._quote_end, s.source_code
-        from fact_observation as f join v_observation as v using (observation_key) join dim_source as s on s.source_key = f.source_key
+        select v.indicator_code, v.region_code, v.period_code, v.value, f._file, f._quote_start, f._quote_end,
+            s.source_code
+        from fact_observation as f join v_observation as v using (observation_key)
+        join dim_source as s on s.source_key = f.source_key
         where f._candidate_id is not null order by 1""",
     )
     assert [r[:4] for r in rows] == [("gdp", "330400", "2025", 7865.32e8), ("gdp_growth_yoy", "330400", "2025", 5.8)]
@@ -172,7 +174,8 @@ def test_an_uncatalogued_figure_is_proposed_with_its_name_and_accepting_it_regis
         published_once,
         """
         select i.name_zh, i.measure_type, i.indicator_origin, i.registered_from, v.value
-        from fact_observation as f join v_observation as v using (observation_key) join dim_indicator as i using (indicator_key)
+        from fact_observation as f join v_observation as v using (observation_key)
+        join dim_indicator as i using (indicator_key)
         where f._candidate_id is not null order by 1""",
     )
     assert registered == [

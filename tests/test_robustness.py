@@ -215,7 +215,8 @@ import json, sys, time
 import duckdb
 path, stop = sys.argv[1], sys.argv[2]
 query = (
-    "select (select value from v_observation where indicator_code = 'gdp' and period_code = '2023' and entity_name is null), "
+    "select (select value from v_observation where indicator_code = 'gdp' and period_code = '2023' "
+    "and entity_name is null), "
     "(select count(*) from fact_observation), (select count(*) from dim_period)"
 )
 seen, errors = {}, []

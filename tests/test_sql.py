@@ -116,4 +116,4 @@ def test_directives_are_read_from_the_sql(tmp_path):
         sql="-- incremental by region and rule of observations\nselect 1",
     )
     with pytest.raises(ValueError, match=r"sql/warehouse/x.sql: write the directive as"):
-        broken.scope
+        _ = broken.scope

@@ -35,7 +35,8 @@ def test_shenzhen_units(published, indicator, period, entity, printed, expected_
 )
 def test_jimo_units(published, indicator, expected_value, expected_unit):
     row = published.execute(
-        "select value, unit from v_observation where region_code = '370215' and indicator_code = ? and period_code = '2023'",
+        "select value, unit from v_observation where region_code = '370215' and indicator_code = ? "
+        "and period_code = '2023'",
         [indicator],
     ).fetchone()
     assert row == (expected_value, expected_unit)
@@ -56,6 +57,7 @@ def test_unit_defaults_to_the_indicators_published_unit(tmp_path, template):
 
     with duckdb.connect(str(warehouse.published_path), read_only=True) as con:
         row = con.execute(
-            "select published_unit, value, unit from v_observation where region_code = '511502' and indicator_code = 'gdp'"
+            "select published_unit, value, unit from v_observation where region_code = '511502' "
+            "and indicator_code = 'gdp'"
         ).fetchone()
     assert row == ("亿元", 1.0005e11, "CNY")

@@ -99,12 +99,14 @@ def test_a_bad_row_is_quarantined_with_its_reason_and_the_rest_flow_on(published
     assert evaluation(result, "raw/observations", "rows_conserved").passed
     with duckdb.connect(str(published_once.published_path), read_only=True) as con:
         quarantined = con.execute(
-            "select _file, _line, region_code, _reason, _failed_expectations from quarantine.observations order by _line"
+            "select _file, _line, region_code, _reason, _failed_expectations from quarantine.observations "
+            "order by _line"
         ).fetchall()
         raw = con.execute("select count(*) from raw.observations").fetchone()[0]
         facts = con.execute("select count(*) from fact_observation").fetchone()[0]
         gdp_2022 = con.execute(
-            "select value from v_observation where region_code = '440300' and indicator_code = 'gdp' and period_code = '2022'"
+            "select value from v_observation where region_code = '440300' and indicator_code = 'gdp' "
+            "and period_code = '2022'"
         ).fetchone()
     seed = f"observations/{SEED_CSV}"
     assert [(q[0], q[1]) for q in quarantined] == [(seed, 96), (seed, 97), (seed, 98)]

@@ -55,13 +55,15 @@ def corpus() -> None:
     )
     write(
         "qualifiers_in_cell.csv",
-        HEADER
-        + "440300,high_tech_enterprises,2023,超2.4万,家,,,,\n370215,textile_apparel_enterprises,2024-02,3800余,家,,,,\n440300,drone_pilots_trained_per_year,2024-02,近万,人,,,,\n370215,garment_output_per_year,2024-02,约8亿,件,,,,\n",
+        HEADER + "440300,high_tech_enterprises,2023,超2.4万,家,,,,\n"
+        "370215,textile_apparel_enterprises,2024-02,3800余,家,,,,\n"
+        "440300,drone_pilots_trained_per_year,2024-02,近万,人,,,,\n"
+        "370215,garment_output_per_year,2024-02,约8亿,件,,,,\n",
     )
     write(
         "missing_markers.csv",
-        HEADER
-        + "440300,gdp,2019,—,亿元,,,,\n440300,gdp,2020,-,亿元,,,,\n440300,gdp,2021,…,亿元,,,,\n440300,gdp,2022,,亿元,,,,\n440300,gdp,2018,NA,亿元,,,,\n",
+        HEADER + "440300,gdp,2019,—,亿元,,,,\n440300,gdp,2020,-,亿元,,,,\n440300,gdp,2021,…,亿元,,,,\n"
+        "440300,gdp,2022,,亿元,,,,\n440300,gdp,2018,NA,亿元,,,,\n",
     )
     write(
         "chinese_headers.csv",

@@ -87,7 +87,7 @@ class Mutator:
             self.add("bytes flipped", f"{flips} byte(s), #{i}", bytes(data))
 
     def bytes_deleted(self, count: int) -> None:
-        for i in range(count):
+        for _ in range(count):
             start = self.position(self.seed_bytes)
             length = self.random.choice([1, 3, 17, 200])
             self.add(
@@ -155,7 +155,7 @@ class Mutator:
 
     def field_counts(self) -> None:
         lines = self.seed_text.splitlines()
-        for i, k in enumerate([1, 3, 40]):
+        for k in [1, 3, 40]:
             dropped = list(lines)
             for at in self.random.sample(range(1, len(lines)), k):
                 dropped[at] = dropped[at].rsplit(",", 1)[0]

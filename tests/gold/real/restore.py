@@ -9,8 +9,8 @@ then:
 The text as annotated is the copy in NFKC form, cut to the manifest's length. Copies differ in small ways (where
 they start, a site header line, blank lines, spaces at line ends), so this tries each of those and keeps the one
 whose SHA-256 is the manifest's; failing that, the one of the manifest's length (or shorter, where the copy ends
-sooner) with every annotated figure's number at its offset (a copy that differs only in a stray mark no figure is printed in). Either way, a text it
-writes has the annotated offsets, and `make eval-extract` scores it.
+sooner) with every annotated figure's number at its offset (a copy that differs only in a stray mark no figure is
+printed in). Either way, a text it writes has the annotated offsets, and `make eval-extract` scores it.
 """
 
 from __future__ import annotations
