@@ -405,8 +405,8 @@ class Reading:
         return len(self.text[start:end].strip()) <= FRAGMENT
 
     def paragraphs(self, title: str = "") -> list[tuple[bool, list[tuple[int, int]]]]:
-        """[(is_heading, [(start, end) of each line of the paragraph])]. A '#' line, a section's line (一、综 合) and the
-        title are headings."""
+        """[(is_heading, [(start, end) of each line of the paragraph])]. A '#' line, a section's line (一、综 合)
+        and the title are headings."""
         out, current = [], []
         offset = 0
         for line in self.text.split("\n"):
@@ -528,7 +528,7 @@ class Extractor:
             if unit is None and not chinese and (chain := LISTED.match(s, pos)):
                 unit = self._unit(s[chain.end() :].lstrip(" "))  # 分别拉动0.9、-0.6和1.4个百分点: the unit printed once
                 gap = -len(unit) if unit else 0
-            if unit == "个" and (points := POINTS_LISTED.match(s, pos + gap + 1)):
+            if unit == "个" and POINTS_LISTED.match(s, pos + gap + 1):
                 unit, gap = "个百分点", gap + 1 - len("个百分点")  # 分别提高3.6个、1.0个、4.3个百分点: points, each
             if unit is None:
                 continue
@@ -1582,8 +1582,8 @@ class Extractor:
         share_of = not items and kind == "share" and verb.strip().startswith("占")
         grew = not items and kind == "growth"  # 事故3起，死亡4人，同比分别下降50%、42.9%
         if not before and (measure_word or share_of or grew) and len(self._named) >= len(group) > 1:
-            # A增长13.5%，B增长13.9%，增幅分别比上年提高3.6个、1.0个百分点; 男性3459万人，女性3168万人，分别占总人口的52.2%、
-            # 47.8%: the names said before
+            # the names said before: A增长13.5%，B增长13.9%，增幅分别比上年提高3.6个、1.0个百分点;
+            # 男性3459万人，女性3168万人，分别占总人口的52.2%、47.8%
             said = (
                 items[0].strip() if measure_word else re.sub(r"的?\s*$", "", verb.strip()) + "比重" if share_of else ""
             )
@@ -1937,9 +1937,9 @@ PARTS_OF_YEAR = {"前三季度": "Q1-Q3", "上半年": "H1", "下半年": "H2"}
 
 
 def _part_of_year(s: str, before: int) -> str | None:
-    """The part of the year the words since the last full stop or semicolon before a figure name last (一季度: Q1, 上半年:
-    H1, 前三季度: Q1-Q3), or None where they name the year (全年, 年末, 2017年, 由一季度的下降转为), or compare with a part
-    (降幅比一季度收窄), or name nothing."""
+    """The part of the year the words since the last full stop or semicolon before a figure name last
+    (一季度: Q1, 上半年: H1, 前三季度: Q1-Q3), or None where they name the year (全年, 年末, 2017年,
+    由一季度的下降转为), or compare with a part (降幅比一季度收窄), or name nothing."""
     segment = s[max(s.rfind(c, 0, before) for c in "。；;") + 1 : before]
     said = PART_OF_YEAR.findall(segment)
     if not said and (

@@ -438,8 +438,8 @@ def gold_value(printed: str, unit: str, catalog: Catalog) -> float | None:
 
 
 def gold_period(printed: str) -> str:
-    """2021, 2021-06, 2021-Q1, 2021-H1, 2021-Q1-Q3 as they are; 2021年末 -> 2021; 2020-2021 (a two-year average) -> 2021,
-    the year it is reported for."""
+    """2021, 2021-06, 2021-Q1, 2021-H1, 2021-Q1-Q3 as they are; 2021年末 -> 2021; 2020-2021 (a two-year
+    average) -> 2021, the year it is reported for."""
     if span := re.fullmatch(r"\d{4}\s*[-—~至]\s*(\d{4})", printed.strip()):
         return span.group(1)
     return re.match(r"\d{4}(-\d{2}|-Q[1-4](-Q[1-4])?|-H[12])?", printed).group(0)
@@ -470,8 +470,8 @@ def observations(gold: list[dict]) -> list[dict]:
                 for share, offset in zip(same, at):
                     share.setdefault("also", []).append(offset)
                 continue
-        # the same figure again: its label agrees, or it is a table's cell restating a level of the prose (年末总人口 506427 人,
-        # then 全市总人口 | 506427 in the table; 88.30 and 88.3)
+        # the same figure again: its label agrees, or it is a table's cell restating a level of the prose
+        # (年末总人口 506427 人, then 全市总人口 | 506427 in the table; 88.30 and 88.3)
         same = next(
             (
                 o
