@@ -1,11 +1,14 @@
 -- Scalar macros shared by the SQL files and the validation frames (and usable by analysts in the published
 -- file): created on every connection to the build database (pipelines/resources.py).
+-- Indentation is not linted here: sqlfluff's DuckDB dialect would put each macro's body at column 0.
+-- noqa: disable=LT02
 
 -- The first and last day of a period as the pipeline writes it: '2023', '2023-Q1', '2023-01'.
 create or replace macro period_start(period) as
     case
         when length(period) = 4 then make_date(cast(period as integer), 1, 1)
-        when period like '____-Q_' then make_date(cast(left(period, 4) as integer), 3 * cast(right(period, 1) as integer) - 2, 1)
+        when period like '____-Q_'
+            then make_date(cast(left(period, 4) as integer), 3 * cast(right(period, 1) as integer) - 2, 1)
         else make_date(cast(left(period, 4) as integer), cast(right(period, 2) as integer), 1)
     end;
 
@@ -54,8 +57,9 @@ create or replace macro release_date_in(text) as
     );
 
 -- What an indicator registered from a file measures, told from its name as printed and its base unit:
--- 比上年增长 in % a growth rate (两年平均增长 an average one), 拉动 or 贡献 a contribution, 增加 or 减少 (or percentage points) a change in a
--- level, 上年=100 an index, a 率 or 比重 in % a share; anything else a level. The bounds of data/raw/bounds follow.
+-- 比上年增长 in % a growth rate (两年平均增长 an average one), 拉动 or 贡献 a contribution, 增加 or 减少 (or percentage
+-- points) a change in a level, 上年=100 an index, a 率 or 比重 in % a share; anything else a level. The bounds of
+-- data/raw/bounds follow.
 create or replace macro registered_measure_type(name, base_unit) as
     case
         when base_unit = 'index' then 'index'
@@ -82,7 +86,8 @@ create or replace macro observation_as_of(as_of, releases_view := 'v_observation
     contested as (  -- of a figure released several times, the latest of them then, and how many there were
         select * replace (
             count(*) over (partition by figure_key) as releases,
-            obs_status = 'revised' or count(*) over (partition by figure_key) > 1 and value is distinct from first_released_value as is_revised
+            obs_status = 'revised'
+            or count(*) over (partition by figure_key) > 1 and value is distinct from first_released_value as is_revised
         )
         from known
         where releases > 1

@@ -46,9 +46,13 @@ select
     candidates.candidate_id,
     candidates.document,
     case
-        when decisions.decision = 'accept' and (coalesce(decisions.region_code, candidates.region_code) is null
-            or coalesce(decisions.period, candidates.period) is null
-            or coalesce(candidates.indicator_code, candidates.registered_code) is null)
+        when
+            decisions.decision = 'accept'
+            and (
+                coalesce(decisions.region_code, candidates.region_code) is null
+                or coalesce(decisions.period, candidates.period) is null
+                or coalesce(candidates.indicator_code, candidates.registered_code) is null
+            )
             then 'accepted, waiting for a region or period'
         when decisions.decision = 'accept' then 'accepted'
         when decisions.decision = 'reject' then 'rejected'

@@ -46,14 +46,17 @@ described as (
         sources.released_on,
         sources.release_kind,
         coalesce(revisions.is_current, true) as is_current,
-        facts.obs_status = 'revised' or coalesce(revisions.releases > 1 and facts.value is distinct from revisions.first_released_value, false)
+        facts.obs_status = 'revised'
+        or coalesce(revisions.releases > 1 and facts.value is distinct from revisions.first_released_value, false)
             as is_revised,
         coalesce(revisions.first_released_value, facts.value) as first_released_value,
         coalesce(revisions.releases, 1) as releases,
         coalesce(revisions.release_sequence, 1) as release_sequence,
         revisions.superseded_by,
-        coalesce(revisions.figure_key, hash(facts.region_key, coalesce(facts.entity_name, ''), facts.indicator_key,
-            facts.period_key, facts.obs_status = 'target')) as figure_key,
+        coalesce(revisions.figure_key, hash(
+            facts.region_key, coalesce(facts.entity_name, ''), facts.indicator_key,
+            facts.period_key, facts.obs_status = 'target'
+        )) as figure_key,
         facts.loaded_at
     from facts
     left join dim_region as regions on regions.region_key = facts.region_key

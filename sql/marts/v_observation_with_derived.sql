@@ -23,7 +23,8 @@ derived as (
         indicators.category,
         indicators.unit,
         derived.period_code,
-        case when length(derived.period_code) = 4 then 'A' when derived.period_code like '%-Q%' then 'Q' else 'M' end as freq,
+        case when length(derived.period_code) = 4 then 'A' when derived.period_code like '%-Q%' then 'Q' else 'M' end
+            as freq,
         cast(left(derived.period_code, 4) as integer) as year,
         derived.value,
         derived.qualifier,

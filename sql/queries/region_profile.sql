@@ -1,4 +1,5 @@
--- Every figure published for one region, newest period first: regind query -f sql/queries/region_profile.sql --param region=440300
+-- Every figure published for one region, newest period first:
+-- regind query -f sql/queries/region_profile.sql --param region=440300
 select
     period_code,
     indicator_code,

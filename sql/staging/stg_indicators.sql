@@ -20,7 +20,8 @@ renamed as (
         price_basis,
         category,
         synonyms,
-        portal_node,  -- database:code of the portal's tree node it sits under (fsnd:A050D), data/reference/nbs_portal_tree.csv
+        -- database:code of the portal's tree node it sits under (fsnd:A050D), data/reference/nbs_portal_tree.csv
+        portal_node,
         _names as name_keys
     from source
 ),
@@ -38,10 +39,11 @@ bounded as (
         on bounds.measure_type = renamed.measure_type
         and bounds.unit in (renamed.unit, '*')
         and coalesce(bounds.indicator_code, renamed.indicator_code) = renamed.indicator_code
-    qualify row_number() over (
-        partition by renamed.indicator_code
-        order by bounds.indicator_code is not null desc, bounds.unit = '*'
-    ) = 1
+    qualify
+        row_number() over (
+            partition by renamed.indicator_code
+            order by bounds.indicator_code is not null desc, bounds.unit = '*'
+        ) = 1
 )
 
 select * from bounded

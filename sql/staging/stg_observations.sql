@@ -51,7 +51,9 @@ printed_status as (  -- a status printed in a table's title or a note, for the y
     where not regexp_matches(clauses.clause, '(19|20)[0-9]{2}')
         or list_contains(regexp_extract_all(clauses.clause, '((?:19|20)[0-9]{2})', 1), clauses.year)
         or list_bool_or([  -- 1992年-2023年: a range of years
-            clauses.year between start_year and regexp_extract_all(clauses.clause, '([0-9]{4})\s*年?\s*[-—–~至到]\s*([0-9]{4})', 2)[i]
+            clauses.year between start_year and regexp_extract_all(
+                clauses.clause, '([0-9]{4})\s*年?\s*[-—–~至到]\s*([0-9]{4})', 2
+            )[i]
             for start_year, i in regexp_extract_all(clauses.clause, '([0-9]{4})\s*年?\s*[-—–~至到]\s*([0-9]{4})', 1)
         ])
     group by all
@@ -71,10 +73,14 @@ typed as (
         flagged._value_upper as value_upper,  -- a range's upper bound (三四千件); value is its lower bound
         flagged._unit_base as unit,
         -- half the last printed digit, in the base unit: 34606.40 亿元 is exact to 5e5 CNY, 2.4万家 to 500 enterprises
-        case when flagged._value_number <> 0 then
-            abs(flagged._value / flagged._value_number) * 0.5 * pow(10, coalesce(
-                try_cast(regexp_extract(lower(flagged._number), 'e([+-]?[0-9]+)', 1) as int), 0
-            ) - length(regexp_extract(flagged._number, '\.([0-9]+)', 1)))
+        case
+            when flagged._value_number <> 0
+                then
+                    abs(flagged._value / flagged._value_number) * 0.5 * pow(
+                        10,
+                        coalesce(try_cast(regexp_extract(lower(flagged._number), 'e([+-]?[0-9]+)', 1) as int), 0)
+                        - length(regexp_extract(flagged._number, '\.([0-9]+)', 1))
+                    )
         end as precision,
         flagged.value as published_value,
         flagged._printed_unit as published_unit,
@@ -152,10 +158,12 @@ from_documents as (  -- an accepted candidate with no region or period yet waits
         on qualifiers.qualifier = accepted.qualifier
     left join dim_region as at_end
         on at_end.region_code = accepted.settled_region
-        and period_end(accepted.settled_period) between coalesce(at_end.valid_from, date '0001-01-01') and coalesce(at_end.valid_to, date '9999-12-31')
+        and period_end(accepted.settled_period)
+        between coalesce(at_end.valid_from, date '0001-01-01') and coalesce(at_end.valid_to, date '9999-12-31')
     left join dim_region as at_start
         on at_start.region_code = accepted.settled_region
-        and period_start(accepted.settled_period) between coalesce(at_start.valid_from, date '0001-01-01') and coalesce(at_start.valid_to, date '9999-12-31')
+        and period_start(accepted.settled_period)
+        between coalesce(at_start.valid_from, date '0001-01-01') and coalesce(at_start.valid_to, date '9999-12-31')
     where accepted.settled_region is not null
         and accepted.settled_period is not null
         and coalesce(accepted.indicator_code, accepted.registered_code) is not null

@@ -27,13 +27,27 @@ indexed as (
 smoothed as (
     select
         * replace (
-            case when lag(name_zh) over code_runs = lead(name_zh) over code_runs and isolated then lag(name_zh) over code_runs else name_zh end as name_zh,
-            case when lag(parent_code) over code_runs = lead(parent_code) over code_runs and isolated then lag(parent_code) over code_runs else parent_code end as parent_code
+            case
+                when
+                    lag(name_zh) over code_runs = lead(name_zh) over code_runs and isolated
+                    then lag(name_zh) over code_runs
+                else name_zh
+            end as name_zh,
+            case
+                when
+                    lag(parent_code) over code_runs = lead(parent_code) over code_runs and isolated
+                    then lag(parent_code) over code_runs
+                else parent_code
+            end as parent_code
         )
     from (
         select
             *,
-            coalesce(lag(revision_index) over code_runs = revision_index - 1 and lead(revision_index) over code_runs = revision_index + 1, false) as isolated
+            coalesce(
+                lag(revision_index) over code_runs = revision_index - 1
+                and lead(revision_index) over code_runs = revision_index + 1,
+                false
+            ) as isolated
         from indexed
         window code_runs as (partition by region_code order by revision_index)
     )
@@ -87,7 +101,9 @@ select
     versions.level,
     versions.parent_code,
     case when versions.first_revision > 1 then first.revision_date end as valid_from,
-    case when versions.last_revision < versions.revisions then cast(following.revision_date - interval 1 day as date) end as valid_to,
+    case
+        when versions.last_revision < versions.revisions then cast(following.revision_date - interval 1 day as date)
+    end as valid_to,
     versions.origin
 from versions
 left join revisions as first

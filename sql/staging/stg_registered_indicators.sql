@@ -29,9 +29,12 @@ typed as (
 ),
 
 closest as (  -- the three catalog entries nearest in spelling: what to map it to, if it is one of them
-    select indicator_code, string_agg(name_zh || ' (' || catalog_code || ')', ', ' order by score desc, catalog_code) as closest
+    select
+        indicator_code,
+        string_agg(name_zh || ' (' || catalog_code || ')', ', ' order by score desc, catalog_code) as closest
     from (
-        select typed.indicator_code, names.indicator_code as catalog_code, any_value(names.name_zh) as name_zh,
+        select
+            typed.indicator_code, names.indicator_code as catalog_code, any_value(names.name_zh) as name_zh,
             max(jaro_winkler_similarity(lower(replace(typed.name_zh, ' ', '')), names.name_key)) as score
         from typed
         cross join indicator_name as names

@@ -5,7 +5,8 @@
 -- kind of highest precedence that matches, the first listed of equal ones).
 with kinds as (
     select *
-    from (values
+    from (
+        values
         (1, 'census revision', '普查修订', 5, ['普查后', '普查修订', '系统修订', 'census revision']),
         (2, 'yearbook', '统计年鉴', 4, ['年鉴', 'yearbook']),
         (3, 'portal export', '数据库导出', 3, ['数据库', '国家数据', 'data.stats.gov.cn', 'portal']),
@@ -13,7 +14,7 @@ with kinds as (
         (5, 'news', '新闻', 1, ['新闻', '日报', '晚报', '报道', 'newspaper', 'news']),
         (6, 'work report', '政府工作报告', 1, ['工作报告', 'work report']),
         (7, 'document', '其他文件', 1, [])
-    ) as kinds(ordinal, release_kind, name_zh, precedence, words)
+    ) as kinds (ordinal, release_kind, name_zh, precedence, words)
 )
 
 select * from kinds

@@ -28,7 +28,8 @@ files as (
         min(release_date(published_on)) as declared_on,
         min(release_kind) as declared_kind,
         min(release_date_in(concat_ws(' ', _title, _notes))) as printed_on,
-        string_agg(distinct concat_ws(' ', _title, _notes, _citation, regexp_extract(_file, '[^/]+$')), ' ') as described,
+        string_agg(distinct concat_ws(' ', _title, _notes, _citation, regexp_extract(_file, '[^/]+$')), ' ')
+            as described,
         cast(min(_ingested_at) as date) as first_loaded_on
     from file_tables
     group by source_code
@@ -44,7 +45,8 @@ renamed as (
         listed.licence,
         files.notes,
         'sources.csv' as registered_from,
-        coalesce(release_date(listed.published_on), files.declared_on, files.printed_on, files.first_loaded_on) as released_on,
+        coalesce(release_date(listed.published_on), files.declared_on, files.printed_on, files.first_loaded_on)
+            as released_on,
         case
             when release_date(listed.published_on) is not null then 'sources.csv'
             when files.declared_on is not null then 'sidecar or column'

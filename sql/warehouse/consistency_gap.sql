@@ -8,8 +8,9 @@
 -- check mixing its figures with another publication's current ones is dropped (the seed page's R&D intensity against
 -- a yearbook's revised GDP says nothing about either). Two publications of the same day that disagree are a check of
 -- their own (rule type conflict: observation_revision).
--- incremental by region and rule of observations, through consistency_scope and v_rule_figure: the runner fills temp.scope_rule and
--- temp.scope_figure (v_rule_figure) with every rule and figure, or with the rules and regions whose figures changed
+-- incremental by region and rule of observations, through consistency_scope and v_rule_figure: the runner fills
+-- temp.scope_rule and temp.scope_figure (v_rule_figure) with every rule and figure, or with the rules and regions
+-- whose figures changed
 -- duckdb chooses join sides: its estimates keep the hash tables on the small side here
 -- duckdb memory limit: 1GB (every check of 10 million random figures fails: 816,000 findings at 10M rows)
 with rules as (
@@ -22,15 +23,17 @@ observed as not materialized (  -- figures printed without a qualifier
 
 observed_once as not materialized (  -- one figure per region, entity, indicator and period, for sums
     select * from observed
-    qualify row_number() over (
-        partition by release_group, region_code, entity_name, period_code, indicator_code order by observation_key
-    ) = 1
+    qualify
+        row_number() over (
+            partition by release_group, region_code, entity_name, period_code, indicator_code order by observation_key
+        ) = 1
 ),
 
-ratio_inputs as (  -- each ratio rule's numerators and denominators, by rule: joins on the rule never pair two indicators
+-- each ratio rule's numerators and denominators, by rule: joins on the rule never pair two indicators
+ratio_inputs as (
     select rules.rule_key, rules.scale, position, observed.*
     from rules
-    join (values (1), (2)) as inputs(position) on true
+    join (values (1), (2)) as inputs (position) on true
     join observed on observed.indicator_code = rules.inputs[position]
     where rules.rule_type = 'ratio'
 ),
@@ -41,7 +44,8 @@ ratio_checks as (  -- result = scale x numerator / denominator
         [r.observation_key, a.observation_key, b.observation_key] as observation_keys,
         r.value as published_value,
         rules.scale * a.value / b.value as recomputed_value,
-        r.precision + abs(rules.scale * a.value / b.value) * (a.precision / abs(a.value) + b.precision / abs(b.value)) as rounding,
+        r.precision
+        + abs(rules.scale * a.value / b.value) * (a.precision / abs(a.value) + b.precision / abs(b.value)) as rounding,
         [a.value, b.value] as input_values,
         r.release_group,
         r.is_current and a.is_current and b.is_current as all_current,
@@ -72,10 +76,21 @@ part_checks as (  -- part <= whole: published is the part, recomputed the whole
 ),
 
 parts as (  -- each part of a sum_of rule once per region, entity and period
-    select rules.rule_key, parts.release_group, parts.group_region, parts.region_code, parts.entity_name, parts.period_code,
+    select
+        rules.rule_key,
+        parts.release_group,
+        parts.group_region,
+        parts.region_code,
+        parts.entity_name,
+        parts.period_code,
         list(parts.observation_key order by parts.indicator_code) as observation_keys,
-        bool_and(parts.is_current) as all_current, min(parts.source_key) as source_key, max(parts.source_key) = min(parts.source_key) as one_source,
-        sum(parts.value) as total, sum(parts.precision) as precision, count(*) as found, any_value(len(rules.inputs)) as wanted
+        bool_and(parts.is_current) as all_current,
+        min(parts.source_key) as source_key,
+        max(parts.source_key) = min(parts.source_key) as one_source,
+        sum(parts.value) as total,
+        sum(parts.precision) as precision,
+        count(*) as found,
+        any_value(len(rules.inputs)) as wanted
     from rules
     join observed_once as parts
         on list_contains(rules.inputs, parts.indicator_code)
@@ -88,7 +103,9 @@ sum_checks as (
         rules.rule_key, rules.rule_code, whole.region_code, whole.entity_name, whole.period_code, whole.indicator_code,
         list_prepend(whole.observation_key, parts.observation_keys),
         whole.value, parts.total, whole.precision + parts.precision, null::double[],
-        whole.release_group, whole.is_current and parts.all_current, parts.one_source and parts.source_key = whole.source_key
+        whole.release_group,
+        whole.is_current and parts.all_current,
+        parts.one_source and parts.source_key = whole.source_key
     from rules
     join observed as whole on whole.indicator_code = rules.indicator_code
     join parts
@@ -103,7 +120,8 @@ growth_checks as (  -- growth = 100 x (level / level a year before - 1)
         [g.observation_key, now.observation_key, before.observation_key],
         g.value,
         rules.scale * (now.value / before.value - 1),
-        g.precision + rules.scale * abs(now.value / before.value) * (now.precision / abs(now.value) + before.precision / abs(before.value)),
+        g.precision + rules.scale * abs(now.value / before.value)
+        * (now.precision / abs(now.value) + before.precision / abs(before.value)),
         null::double[],
         g.release_group, g.is_current and now.is_current and before.is_current,
         g.source_key = now.source_key and now.source_key = before.source_key
@@ -116,12 +134,18 @@ growth_checks as (  -- growth = 100 x (level / level a year before - 1)
         and now.entity_name is not distinct from g.entity_name and now.period_code = g.period_code
     join observed as before
         on before.indicator_code = rules.inputs[1] and before.group_region = g.group_region
-        and before.entity_name is not distinct from g.entity_name and before.period_code = period_shift(g.period_code, -1)
+        and before.entity_name is not distinct from g.entity_name
+        and before.period_code = period_shift(g.period_code, -1)
     where rules.rule_type = 'growth' and before.value <> 0 and now.value <> 0
 ),
 
 multiples as (  -- each published multiple with the level it divides and its baseline period
-    select rules.rule_key, rules.rule_code, rules.inputs[1] as level_code, rules.baseline_period || substr(k.period_code, 5) as base_period, k.*
+    select
+        rules.rule_key,
+        rules.rule_code,
+        rules.inputs[1] as level_code,
+        rules.baseline_period || substr(k.period_code, 5) as base_period,
+        k.*
     from rules
     join observed as k on k.indicator_code = rules.indicator_code
     where rules.rule_type = 'multiple'
@@ -151,7 +175,8 @@ children as (  -- the subdivisions of a region in a period, and which of them ha
     select
         rules.rule_key, parent.observation_key as parent_key, count(distinct versions.region_code) as wanted,
         count(distinct child.region_code) as found,
-        list(child.observation_key order by child.region_code) filter (where child.observation_key is not null) as observation_keys,
+        list(child.observation_key order by child.region_code) filter (where child.observation_key is not null)
+            as observation_keys,
         coalesce(bool_and(child.is_current), true) as all_current, min(child.source_key) as source_key,
         coalesce(max(child.source_key) = min(child.source_key), true) as one_source,
         sum(child.value) as total, coalesce(sum(child.precision), 0) as precision
@@ -171,7 +196,12 @@ children as (  -- the subdivisions of a region in a period, and which of them ha
 
 children_checks as (
     select
-        rules.rule_key, rules.rule_code, parent.region_code, parent.entity_name, parent.period_code, parent.indicator_code,
+        rules.rule_key,
+        rules.rule_code,
+        parent.region_code,
+        parent.entity_name,
+        parent.period_code,
+        parent.indicator_code,
         list_prepend(parent.observation_key, children.observation_keys),
         parent.value, children.total, parent.precision + children.precision, null::double[],
         parent.release_group, parent.is_current and children.all_current,

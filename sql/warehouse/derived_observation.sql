@@ -33,7 +33,12 @@ derived as (
     union all
     -- the baseline of a multiple: level / multiple
     select
-        rules.rule_key, rules.rule_code, now.region_code, now.entity_name, now.indicator_code, rules.baseline_period || substr(k.period_code, 5),
+        rules.rule_key,
+        rules.rule_code,
+        now.region_code,
+        now.entity_name,
+        now.indicator_code,
+        rules.baseline_period || substr(k.period_code, 5),
         now.value / k.value, now.qualifier,
         [k.observation_key, now.observation_key]
     from rules
@@ -73,10 +78,12 @@ unpublished as (  -- only where nothing is published for it (any status, any qua
         and published.indicator_code = derived.indicator_code
         and published.period_code = derived.period_code
     -- one value per rule and target: from the first inputs, when two sources print the inputs
-    qualify row_number() over (
-        partition by derived.rule_key, derived.region_code, derived.entity_name, derived.indicator_code, derived.period_code
-        order by derived.derived_from
-    ) = 1
+    qualify
+        row_number() over (
+            partition by
+                derived.rule_key, derived.region_code, derived.entity_name, derived.indicator_code, derived.period_code
+            order by derived.derived_from
+        ) = 1
 )
 
 select
@@ -98,7 +105,9 @@ from unpublished
 join dim_indicator as indicators on indicators.indicator_code = unpublished.indicator_code
 left join dim_region as at_end
     on at_end.region_code = unpublished.region_code
-    and period_end(unpublished.period_code) between coalesce(at_end.valid_from, date '0001-01-01') and coalesce(at_end.valid_to, date '9999-12-31')
+    and period_end(unpublished.period_code)
+    between coalesce(at_end.valid_from, date '0001-01-01') and coalesce(at_end.valid_to, date '9999-12-31')
 left join dim_region as at_start
     on at_start.region_code = unpublished.region_code
-    and period_start(unpublished.period_code) between coalesce(at_start.valid_from, date '0001-01-01') and coalesce(at_start.valid_to, date '9999-12-31')
+    and period_start(unpublished.period_code)
+    between coalesce(at_start.valid_from, date '0001-01-01') and coalesce(at_start.valid_to, date '9999-12-31')

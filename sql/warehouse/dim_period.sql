@@ -21,7 +21,9 @@ keyed as (
     select
         -- stable whatever else is observed (facts are rebuilt per file): 2023 -> 20230188, 2023-Q1 -> 20230197,
         -- 2023-01 -> 20230199; ordering by it sorts by start, the longer period first
-        year * 10000 + month(start_date) * 100 + (100 - case freq when 'A' then 12 when 'Q' then 3 else 1 end) as period_key,
+        year * 10000
+        + month(start_date) * 100
+        + (100 - case freq when 'A' then 12 when 'Q' then 3 else 1 end) as period_key,
         period_code,
         freq,
         start_date,

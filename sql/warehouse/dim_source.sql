@@ -30,7 +30,10 @@ documents as (  -- a document read from data/raw/documents/: the source of the f
 all_sources as (
     select * from sources
     union all by name
-    select documents.* exclude (kind), coalesce(kinds.release_kind, 'document') as release_kind, coalesce(kinds.precedence, 1) as precedence
+    select
+        documents.* exclude (kind),
+        coalesce(kinds.release_kind, 'document') as release_kind,
+        coalesce(kinds.precedence, 1) as precedence
     from documents
     left join kinds on kinds.release_kind = documents.kind
 ),

@@ -46,6 +46,7 @@ joined as (
 )
 
 select
-    case when _candidate_id is null then hash(_file, _line, _column) else hash(_file, _candidate_id) end as observation_key,
+    case when _candidate_id is null then hash(_file, _line, _column) else hash(_file, _candidate_id) end
+        as observation_key,
     *
 from joined

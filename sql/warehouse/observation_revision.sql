@@ -68,7 +68,9 @@ ordered as (
         releases.*,
         row_number() over figure as release_sequence,
         count(*) over (partition by figure_key) as releases,
-        first_value(value ignore nulls) over (figure rows between unbounded preceding and unbounded following) as first_released_value,
+        first_value(value ignore nulls)
+            over (figure rows between unbounded preceding and unbounded following)
+            as first_released_value,
         lag(value) over figure as previous_value,
         lag(precision) over figure as previous_precision,
         lag(released_on) over figure as previous_released_on,
@@ -86,7 +88,8 @@ classified as (
     select
         ordered.*,
         value - previous_value as change_from_previous,
-        case when previous_value <> 0 then 100 * (value - previous_value) / abs(previous_value) end as change_from_previous_pct,
+        case when previous_value <> 0 then 100 * (value - previous_value) / abs(previous_value) end
+            as change_from_previous_pct,
         value - first_released_value as change_from_first,
         case when first_released_value <> 0 then 100 * (value - first_released_value) / abs(first_released_value) end
             as change_from_first_pct,
@@ -95,10 +98,15 @@ classified as (
             when value is null or previous_value is null then 'missing'
             when value = previous_value then 'unchanged'
             when abs(value - previous_value) <= coalesce(precision, 0) + coalesce(previous_precision, 0) then 'rounding'
-            when released_on = previous_released_on and source_key is distinct from previous_source_key then 'conflict'
-            when previous_value <> 0 and list_bool_or(
-                [abs(value / previous_value / factor - 1) <= 0.01 for factor in [1e4, 1e8, 1e-4, 1e-8]]
-            ) then 'unit slip'
+            -- (brackets for sqlfluff: its DuckDB dialect does not parse IS DISTINCT FROM unbracketed in a select list)
+            when released_on = previous_released_on and (source_key is distinct from previous_source_key)
+                then 'conflict'
+            when
+                previous_value <> 0
+                and list_bool_or(
+                    [abs(value / previous_value / factor - 1) <= 0.01 for factor in [1e4, 1e8, 1e-4, 1e-8]]
+                )
+                then 'unit slip'
             else 'revision'
         end as change_type
     from ordered

@@ -49,16 +49,20 @@ renamed as (
 
 retired as (
     select * from ended
-    where not exists (
-        select 1 from started where started.region_code = ended.region_code and started.effective_from = ended.effective_from
-    )
+    where
+        not exists (
+            select 1 from started
+            where started.region_code = ended.region_code and started.effective_from = ended.effective_from
+        )
 ),
 
 appeared as (
     select * from started
-    where not exists (
-        select 1 from ended where ended.region_code = started.region_code and ended.effective_from = started.effective_from
-    )
+    where
+        not exists (
+            select 1 from ended
+            where ended.region_code = started.region_code and ended.effective_from = started.effective_from
+        )
 ),
 
 linked as (
@@ -92,7 +96,8 @@ groups as (
     group by all
 ),
 
-merged_or_split as (  -- beside a matched pair, the other codes of its group ending (into one new code) or appearing (from one)
+-- beside a matched pair, the other codes of its group ending (into one new code) or appearing (from one)
+merged_or_split as (
     select
         retired.region_code as old_code,
         retired.name_zh as old_name_zh,
@@ -153,7 +158,11 @@ appearing as (
         region_code as new_code,
         name_zh as new_name_zh,
         case
-            when exists (select 1 from ended where ended.region_code = appeared.region_code and ended.effective_from < appeared.effective_from)
+            when
+                exists (
+                    select 1 from ended
+                    where ended.region_code = appeared.region_code and ended.effective_from < appeared.effective_from
+                )
                 then 'reuse'
             else 'new'
         end as change_type,

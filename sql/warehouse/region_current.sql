@@ -17,7 +17,7 @@ one_to_one as (
         and later.name_zh = earlier.name_zh
 ),
 
-chain(region_key, code, since, path, hops) as (
+chain (region_key, code, since, path, hops) as (
     select
         region_key,
         region_code,
@@ -30,7 +30,8 @@ chain(region_key, code, since, path, hops) as (
         chain.region_key,
         one_to_one.new_code,
         one_to_one.effective_from,
-        chain.path || ' -> ' || one_to_one.new_code || ' (' || one_to_one.change_type || ' ' || one_to_one.effective_from || ')',
+        chain.path || ' -> ' || one_to_one.new_code
+        || ' (' || one_to_one.change_type || ' ' || one_to_one.effective_from || ')',
         chain.hops + 1
     from chain
     join one_to_one
@@ -58,7 +59,8 @@ ended_by as (  -- the change that ended a code without a one-to-one successor
     select
         old_code,
         effective_from,
-        change_type || coalesce(' into ' || string_agg(new_code || ' ' || new_name_zh, ', ' order by new_code), '') || ' on ' || effective_from as what
+        change_type || coalesce(' into ' || string_agg(new_code || ' ' || new_name_zh, ', ' order by new_code), '')
+        || ' on ' || effective_from as what
     from region_code_change
     where change_type in ('merge', 'split', 'abolish')
     group by old_code, change_type, effective_from
@@ -72,7 +74,8 @@ select
     current_versions.region_code is not null as restated,
     case
         when len(ends.codes) > 1 then 'not restated: several successors (' || array_to_string(ends.codes, ', ') || ')'
-        when current_versions.region_code is null then 'not restated: ' || ends.path || coalesce(' then ' || ended_by.what, ' ended')
+        when current_versions.region_code is null
+            then 'not restated: ' || ends.path || coalesce(' then ' || ended_by.what, ' ended')
         when ends.path = ends.codes[1] then 'unchanged'
         else 'restated: ' || ends.path
     end as restatement

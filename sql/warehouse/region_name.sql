@@ -47,8 +47,11 @@ select
     regions.valid_to,
     regions.parent_code,
     parents.name_zh as parent_name_zh,
-    case when regions.level = 'county' then list_sort(list_distinct([regions.parent_code, left(regions.region_code, 2) || '0000']))
-        else [regions.parent_code] end as ancestor_codes,
+    case
+        when regions.level = 'county'
+            then list_sort(list_distinct([regions.parent_code, left(regions.region_code, 2) || '0000']))
+        else [regions.parent_code]
+    end as ancestor_codes,
     list_sort(list_distinct(flatten([
         coalesce(parent_names.names, []),
         case when regions.level = 'county' then coalesce(province_names.names, []) else [] end
