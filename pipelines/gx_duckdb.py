@@ -513,9 +513,9 @@ def validate_table(
     rows = probe.execute(f"select count(*) from {table}").fetchone()[0]
     query = batch_query(probe, table)
     if context is None:
-        from pipelines.validation import _gx_context  # the project's ephemeral context, without Data Docs
+        from pipelines.gx_context import gx_context  # the project's ephemeral context, without Data Docs
 
-        context = _gx_context(None)
+        context = gx_context(None)
     datasource = None
     try:
         gx_suite = context.suites.add_or_update(gx.ExpectationSuite(**suite))

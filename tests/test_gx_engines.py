@@ -29,8 +29,9 @@ import pytest
 
 from pipelines import gx_duckdb
 from pipelines.assets import sources
+from pipelines.gx_context import gx_context
 from pipelines.paths import DEFAULT_RAW_DIR, PROJECT_ROOT
-from pipelines.validation import SUITES_DIR, _gx_context, load_suite, suite_columns
+from pipelines.validation import SUITES_DIR, load_suite, suite_columns
 from tests.conftest import copy_published, refresh
 from tests.test_corpus import CASES, CORPUS, Error, Quarantined
 
@@ -133,7 +134,7 @@ def run_pandas(con: duckdb.DuckDBPyConnection, table: str, suite: dict, paramete
     import great_expectations as gx
 
     frame = con.sql(f"select * from {table}").to_arrow_table().to_pandas()
-    context = _gx_context(None)
+    context = gx_context(None)
     gx_suite = context.suites.add_or_update(gx.ExpectationSuite(**copy.deepcopy(suite)))
     batch = (
         context.data_sources.add_pandas("frames")
