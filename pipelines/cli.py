@@ -275,7 +275,7 @@ def describe(args: argparse.Namespace) -> int:
 def status(args: argparse.Namespace) -> int:
     from datetime import datetime
 
-    from pipelines.publish import latest_verdicts, quarantine_counts  # imports Dagster: only here
+    from pipelines.ledger import latest_verdicts, quarantine_counts
 
     with open_warehouse(args) as con:
         checks = latest_verdicts(con)

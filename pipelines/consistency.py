@@ -43,7 +43,7 @@ limit 5
     "(explained by the rounding of printed figures) are counted, not warned about.",
 )
 def consistency_check(context: dg.AssetCheckExecutionContext, warehouse: Warehouse) -> dg.AssetCheckResult:
-    from pipelines.publish import record_check
+    from pipelines.ledger import record_check
 
     with warehouse.connect() as con:
         summary = con.execute(SUMMARY_SQL).fetchall()

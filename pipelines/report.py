@@ -12,7 +12,7 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 
-from pipelines.publish import latest_verdicts, quarantine_counts
+from pipelines.ledger import latest_verdicts, quarantine_counts
 from pipelines.resources import Warehouse
 
 MAX_REGIONS = 50  # the regions with the most observations; the rest are counted, not shown

@@ -23,6 +23,7 @@ import pandas as pd
 
 from pipelines.generations import log_change
 from pipelines.layouts import LayoutError, Sidecar, melt
+from pipelines.ledger import record_check
 from pipelines.memory import release_memory
 from pipelines.metadata import table_metadata
 from pipelines.names import (
@@ -42,7 +43,6 @@ from pipelines.numbers import (
     read_figures,
 )
 from pipelines.paths import DEFAULT_RAW_DIR
-from pipelines.publish import record_check
 from pipelines.resources import Warehouse
 
 DESCRIPTOR = "source.toml"

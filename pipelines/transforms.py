@@ -430,13 +430,13 @@ def _exists(con, table: str) -> bool:
 
 def check_model(con, context, model: SqlModel, suite: dict, fingerprint: str) -> dg.AssetCheckResult:
     """The model's suite on its rows, once per build: a verdict reached on the same inputs stands."""
-    from pipelines.publish import last_verdict, record_check
+    from pipelines.ledger import last_verdict, record_check
     from pipelines.validation import validate_frame
 
     name = model_check_name(model)
     previous = last_verdict(con, name, fingerprint)
     if previous:
-        passed, blocks, summary, _ = previous
+        passed, blocks, summary = previous.passed, previous.blocks_publish, previous.summary
     else:
         frame = con.sql(suite.get("meta", {}).get("frame") or f"select * from {model.qualified_name}").df()
         outcome = validate_frame(frame, suite, {})

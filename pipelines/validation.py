@@ -17,8 +17,8 @@ import numpy as np
 import pandas as pd
 
 from pipelines.gx_context import DocsSite, gx_context
+from pipelines.ledger import last_verdict, latest_verdict, loaded_versions, record_check
 from pipelines.memory import release_memory
-from pipelines.publish import last_verdict, latest_verdict, loaded_versions, record_check
 from pipelines.resources import PROJECT_ROOT, Warehouse
 from pipelines.sources import SourceTable, define_valid_view, raw_asset_key
 
@@ -284,7 +284,12 @@ def build_validation_checks(source: SourceTable, inputs: CheckInputs) -> dg.Asse
             base = inputs_fingerprint(con, suite, source, read_tables, inputs.model_sql, exclude_own_files=True)
             previous = last_verdict(con, source.check_name, fingerprint)
             if previous:  # nothing it reads has changed since: its verdict and quarantine stand
-                passed, blocks, summary, run_id = previous
+                passed, blocks, summary, run_id = (
+                    previous.passed,
+                    previous.blocks_publish,
+                    previous.summary,
+                    previous.run_id,
+                )
                 record_check(con, context.run.run_id, source.check_name, passed, blocks, fingerprint, summary, base)
                 context.log.info(f"{source.raw_table}: inputs unchanged since run {run_id[:8]}; its validation stands")
                 outcome = None
@@ -539,9 +544,9 @@ def plan_validation(con, source: SourceTable, suite: dict, base: str) -> Validat
         why = "first validation"
     elif not con.execute(f"select count(*) from {source.raw_table}").fetchone()[0]:
         why = "the table is empty"  # which only the whole table's expectations can say
-    elif last[1]:
+    elif last.blocks_publish:
         why = "the last verdict blocked"
-    elif last[5] != base:
+    elif last.base_fingerprint != base:
         why = "the suite, the frame or a lookup table changed"
     elif not kept:
         why = "no row keys kept yet"

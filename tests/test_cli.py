@@ -110,6 +110,21 @@ def test_status_shows_checks_and_quarantine(run):
     assert "quarantine" in out.lower()
 
 
+def test_status_reads_the_ledger_without_starting_dagster(warehouse):
+    """`regind status` reads verdicts from the audit trail (pipelines/ledger.py): the orchestrator is not imported."""
+    import subprocess
+    import sys
+
+    script = (
+        "import sys\n"
+        "from pipelines.cli import main\n"
+        f"code = main(['status', '--database', {str(warehouse.published_path)!r}])\n"
+        "print('dagster imported:', 'dagster' in sys.modules, 'code:', code)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout
+    assert "dagster imported: False code: 0" in out
+
+
 def test_a_failed_step_is_told_by_its_cause_not_dagsters_wrapper():
     import dagster as dg
 

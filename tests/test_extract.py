@@ -355,6 +355,46 @@ def test_every_figure_a_bulletin_states_is_proposed_catalogued_or_not(catalog, t
     )  # the count above the threshold is a figure
 
 
+PARTS_AND_PLACES = """嘉兴市2025年国民经济和社会发展统计公报
+
+全市地区生产总值增速在一季度(5.1%)平稳开局、上半年(5.6%)稳中有升，前三季度(5.9%)持续向好；全年增长6.2%，比全省快0.4个百分点。
+各县市区生产总值：南湖区812.3亿元，秀洲区(含经济开发区)701.5亿元，海宁市1405.2亿元。
+海宁市、平湖市、桐乡市新建商品住宅销售价格同比分别上涨1.4%、2.5%和3.6%。
+第二产业投资增长8%。全年农业总产值95.20亿元，比上年多增3.10亿元。
+"""
+
+
+def test_parts_of_the_year_lists_of_places_and_gaps_are_read(catalog, tmp_path):
+    """A quarter's figure has its quarter (the halves and quarters together are flagged: the warehouse holds years,
+    quarters and months); each place of a list has its own figure; a gap is named after the growth it compares."""
+    found = candidates(catalog, tmp_path, PARTS_AND_PLACES, sidecar="year = 2025\n")
+    gdp_growth = {c.period: c.value for c in found if c.indicator_code == "gdp_growth_yoy"}
+    assert gdp_growth == {"2025-Q1": 5.1, "2025-H1": 5.6, "2025-Q1-Q3": 5.9, "2025": 6.2}
+    assert any(f.startswith("a period of quarters together") for c in found if c.period == "2025-H1" for f in c.flags)
+    assert ("地区生产总值增速(比全省快)增减", "change", "2025", 0.4) in uncatalogued(found)
+    gdp = {c.region_code: c.value for c in found if c.indicator_code == "gdp"}
+    assert gdp == {"330402": 812.3e8, "330411": 701.5e8, "330481": 1405.2e8}
+    prices = {c.region_code: c.value for c in found if c.label.startswith("新建商品住宅销售价格")}
+    assert prices == {"330481": 1.4, "330482": 2.5, "330483": 3.6}
+    assert ("第二产业投资增长", "growth", "2025", 8.0) in uncatalogued(found)  # investment, not value added
+    assert ("农业总产值增减", "change", "2025", 3.1e8) in uncatalogued(found)
+
+
+def test_a_real_text_is_restored_from_a_copy_that_differs_in_small_ways():
+    """restore.py: a copy with a site's header line (and the blank line after it), full-width digits and no final
+    newline gives back the text as annotated, checked by its SHA-256; a copy with a figure changed does not."""
+    import hashlib
+
+    from tests.gold.real.restore import restore
+
+    text = "某县2024年统计公报\n全年地区生产总值123.4亿元,增长5.6%。\n"  # NFKC, as annotated
+    figures = [{"offset": text.index("123.4"), "value": "123.4"}, {"offset": text.index("5.6"), "value": "5.6"}]
+    sha = hashlib.sha256(text.encode()).hexdigest()
+    copy = "选择区域:某县>>\n\n某县２０２４年统计公报\n全年地区生产总值１２３.４亿元，增长５.６%。"
+    assert restore(copy, len(text), sha, figures) == (text, True)
+    assert restore(copy.replace("１２３.４", "１２３.５"), len(text), sha, figures) == (None, False)
+
+
 def test_the_real_gold_set_keeps_facts_with_offsets_not_texts():
     from pipelines.extract_eval import MEASURE_GROUPS, REAL_DIR, real_annotations, real_documents
 

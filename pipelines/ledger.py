@@ -1,0 +1,98 @@
+"""The audit trail the pipeline keeps in the build database: each check's verdicts, the loaded file versions and the
+quarantine. Plain DuckDB, no Dagster: `regind status` and the report read it without starting the orchestrator.
+
+    record_check(con, run_id, "observations_suite", passed=True, blocks_publish=False, fingerprint="ab12...")
+    latest_verdict(con, "observations_suite").passed       # True
+    last_verdict(con, "observations_suite", "ab12...")     # the same verdict: reached on these inputs
+    last_verdict(con, "observations_suite", "cd34...")     # None: the inputs changed since
+"""
+
+from typing import NamedTuple
+
+import duckdb
+
+
+class Verdict(NamedTuple):
+    """A check's verdict as recorded (a tuple too: passed, blocks_publish, summary, run_id, ...)."""
+
+    passed: bool
+    blocks_publish: bool
+    summary: str | None
+    run_id: str
+    fingerprint: str | None
+    base_fingerprint: str | None
+
+
+def ensure_check_log(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute(
+        "create schema if not exists audit; "
+        "create table if not exists audit.check_results (run_id varchar, check_name varchar, passed boolean, "
+        "blocks_publish boolean, checked_at timestamptz default current_timestamp); "
+        "alter table audit.check_results add column if not exists fingerprint varchar; "
+        "alter table audit.check_results add column if not exists summary varchar; "
+        "alter table audit.check_results add column if not exists base_fingerprint varchar"
+    )
+
+
+def record_check(
+    con: duckdb.DuckDBPyConnection,
+    run_id: str,
+    check: str,
+    passed: bool | None,
+    blocks_publish: bool,
+    fingerprint: str | None = None,
+    summary: str | None = None,
+    base_fingerprint: str | None = None,
+) -> None:
+    """Keep each check's verdict in the build database, so a publish in any later run can ask for it.
+    passed is None for rows loaded but not checked yet."""
+    ensure_check_log(con)
+    con.execute(
+        "insert into audit.check_results (run_id, check_name, passed, blocks_publish, fingerprint, summary, "
+        "base_fingerprint) values (?, ?, ?, ?, ?, ?, ?)",
+        [run_id, check, passed, blocks_publish, fingerprint, summary, base_fingerprint],
+    )
+
+
+def latest_verdict(con: duckdb.DuckDBPyConnection, check: str) -> Verdict | None:
+    """A check's latest verdict."""
+    ensure_check_log(con)
+    row = con.execute(
+        "select passed, blocks_publish, summary, run_id, fingerprint, base_fingerprint from audit.check_results "
+        "where check_name = ? and passed is not null order by checked_at desc limit 1",
+        [check],
+    ).fetchone()
+    return Verdict(*row) if row else None
+
+
+def last_verdict(con: duckdb.DuckDBPyConnection, check: str, fingerprint: str) -> Verdict | None:
+    """The latest verdict of a check, if it was reached on inputs with this fingerprint."""
+    verdict = latest_verdict(con, check)
+    return verdict if verdict and verdict.fingerprint == fingerprint else None
+
+
+def latest_verdicts(con: duckdb.DuckDBPyConnection) -> list[tuple]:
+    """Each check's latest verdict: (check, passed, blocks_publish, summary, checked_at)."""
+    return con.execute(
+        "select check_name, arg_max(passed, checked_at), arg_max(blocks_publish, checked_at), "
+        "arg_max(summary, checked_at), max(checked_at) from audit.check_results where passed is not null "
+        "group by 1 order by 1"
+    ).fetchall()
+
+
+def quarantine_counts(con: duckdb.DuckDBPyConnection) -> list[tuple[str, int]]:
+    """(table, rows) of every quarantine table (views of the lake's stage tables, on the lake)."""
+    tables = con.execute(
+        "select table_name from duckdb_tables() where schema_name = 'quarantine' "
+        "and database_name = current_database() union select view_name from duckdb_views() "
+        "where schema_name = 'quarantine' and database_name = current_database() order by 1"
+    ).fetchall()
+    return [(t, con.execute(f'select count(*) from quarantine."{t}"').fetchone()[0]) for (t,) in tables]
+
+
+def loaded_versions(con: duckdb.DuckDBPyConnection) -> list[tuple]:
+    """Every file version in the warehouse now, and when it was loaded: what all built data derives from."""
+    return con.execute(
+        "select source_table, file, sha256, last_loaded_at::varchar from audit.load_ledger "
+        "where removed_at is null order by all"
+    ).fetchall()
