@@ -101,9 +101,13 @@ GAP = re.compile(
     r"(高于|低于|快于|慢于|比全国|比全省|比全市|比全州|较)"
 )  # a gap to another figure: 比全国快0.1个百分点
 SINCE = re.compile(r"(上半年|下半年|[一二三四]季度|年?底|年?末|\d{1,2}月份?)?(以来|起|开始)")
-PART_SAID = re.compile(
-    r"(?<![比较于])(前三季度|上半年|下半年|第?[一二三四]季度|全年)\s*[(（]?\s*(为|增长|下降|同比增长)?\s*$"
+PARTS_OF_YEAR_SAID = (
+    r"前三季度|上半年|下半年|第?[一二三四]季度"  # 一季度(6.1%)、上半年(6.9%): figures of a part of the year
 )
+MONTH = r"(?:1[0-2]|[1-9])月份?"  # 12月份
+MONTH_SAID = MONTH + r"(?![\d\-—~至])"  # a month, not the start of a span (3月-5月)
+MORE_THAN_LAST_YEAR = r"(比|较)(上年|去年|上年同期|去年同期)(多增|少增|多|少)了?"  # 比上年多增115人: a change
+PART_SAID = re.compile(rf"(?<![比较于])({PARTS_OF_YEAR_SAID}|全年)\s*[(（]?\s*(为|增长|下降|同比增长)?\s*$")
 INDEX_NAMED = re.compile(r"(环比|同比)?(?:价格)?指数(?:为|是)?\s*$")
 SECTION_LINE = re.compile(
     r"([一二三四五六七八九十]+、|[(（][一二三四五六七八九十]+[)）])[^，,。；;:：\d]{1,12}"
@@ -521,7 +525,7 @@ class Extractor:
                     else "上年=100"
                     if index.group(1) is None
                     else "上年同月=100"
-                    if re.search(r"(?<![\d\-—~至])(1[0-2]|[1-9])月份?", s[:start])
+                    if re.search(rf"(?<![\d\-—~至]){MONTH}", s[:start])
                     else "上年同期=100"
                 )
                 gap = -len(unit)
@@ -1276,11 +1280,7 @@ class Extractor:
                     label = _clean_label(words, self) if not base_subject else None
                     if (aka := ALSO_CALLED.search(words)) and not base_subject:
                         label = aka.group(1)  # 占全市户籍人口的比重(户籍人口城镇化率)为27.33%: the name in brackets
-                    if (
-                        label
-                        and re.fullmatch(r"(比|较)(上年|去年|上年同期|去年同期)(多增|少增|多|少)了?", label)
-                        and prior
-                    ):
+                    if label and re.fullmatch(MORE_THAN_LAST_YEAR, label) and prior:
                         label = prior  # 夏粮产量…，比上年多0.07万吨: the change of the name before
                     if (
                         label is None
@@ -1526,7 +1526,7 @@ class Extractor:
                 return "growth", "growth"
             if re.search(r"(比重|比例|占比)", lead) or re.search(r"占[^，,；;。]{1,16}$", tail):
                 return "share", "share"
-        elif re.search(r"(比|较)(上年|去年|上年同期|去年同期)(多增|少增|多|少)了?$", tail):
+        elif re.search(MORE_THAN_LAST_YEAR + "$", tail):
             return "change", "change"  # 比上年多增115人: the change of the level before
         elif tail.endswith(GROWTH_UP + GROWTH_DOWN + ("净增", "净减")) and not tail.endswith(("新增",)):
             return "change", "change"  # 比上年末增加45公顷: a change in a level, not the level
@@ -1930,8 +1930,7 @@ class Extractor:
 
 
 PART_OF_YEAR = re.compile(
-    r"(?<![比较于前\d\-—~至])(前三季度|上半年|下半年|第?[一二三四]季度|全年|年末|年底|转为|(?:19|20)\d{2}年|"
-    r"(?:1[0-2]|[1-9])月份?(?![\d\-—~至]))"
+    rf"(?<![比较于前\d\-—~至])({PARTS_OF_YEAR_SAID}|全年|年末|年底|转为|(?:19|20)\d{{2}}年|{MONTH_SAID})"
 )
 PARTS_OF_YEAR = {"前三季度": "Q1-Q3", "上半年": "H1", "下半年": "H2"}
 

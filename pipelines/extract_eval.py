@@ -515,10 +515,8 @@ def _region_agrees(code: str | None, region_code: str | None, labels: list[str],
 
 def _same_number(a: str, b: str) -> bool:
     """Two printings of one number, sign aside: 88.30 and 88.3."""
-    try:
-        return abs(Decimal(a.replace(",", ""))) == abs(Decimal(b.replace(",", "")))
-    except ArithmeticError:
-        return a.lstrip("-−") == b.lstrip("-−")
+    x, y = gold_number(a), gold_number(b)
+    return x == y if x is not None and y is not None else a.lstrip("-−") == b.lstrip("-−")
 
 
 def score_real(
