@@ -100,6 +100,11 @@ NOUN_AFTER_NAME = re.compile(
 GAP = re.compile(
     r"(高于|低于|快于|慢于|比全国|比全省|比全市|比全州|较)"
 )  # a gap to another figure: 比全国快0.1个百分点
+GAP_AHEAD = re.compile(r"(高于|低于|快于|慢于|超过|超出|领先)\S")  # 高于GDP增速3.6个百分点: a gap to a named figure
+GAP_NOTE = re.compile(
+    r"[(（](高于|低于|快于|慢于|超过|超出|领先|比|较)[^()（）]*[)）]$"
+)  # (比全国快) after a name: a gap's note
+RANK_MOVED = re.compile(r"(比|较)(上年|去年|上年同期)(提升|提高|上升|前移|前进|后移|下降|后退)了?")
 SINCE = re.compile(r"(上半年|下半年|[一二三四]季度|年?底|年?末|\d{1,2}月份?)?(以来|起|开始)")
 PARTS_OF_YEAR_SAID = (
     r"前三季度|上半年|下半年|第?[一二三四]季度"  # 一季度(6.1%)、上半年(6.9%): figures of a part of the year
@@ -107,6 +112,7 @@ PARTS_OF_YEAR_SAID = (
 MONTH = r"(?:1[0-2]|[1-9])月份?"  # 12月份
 MONTH_SAID = MONTH + r"(?![\d\-—~至])"  # a month, not the start of a span (3月-5月)
 MORE_THAN_LAST_YEAR = r"(比|较)(上年|去年|上年同期|去年同期)(多增|少增|多|少)了?"  # 比上年多增115人: a change
+FROM = r"由|从(?!业|事|严|而|中|此|未|来|小|头|事)"  # 由/从 N 增加到 M opens a pair (从业人员 does not)
 PART_SAID = re.compile(rf"(?<![比较于])({PARTS_OF_YEAR_SAID}|全年)\s*[(（]?\s*(为|增长|下降|同比增长)?\s*$")
 INDEX_NAMED = re.compile(r"(环比|同比)?(?:价格)?指数(?:为|是)?\s*$")
 SECTION_LINE = re.compile(
@@ -441,6 +447,10 @@ class Reading:
         return out
 
 
+GOES_ON = re.compile(r"(按可比价格?计算|扣除价格因素后?|按不变价格?计算)[，,]?(比上年|同比|较上年)?(增长|下降)\d")
+# a sentence opening with only the growth of what the last one stated
+
+
 def _sentences(reading: Reading, lines: list[tuple[int, int]]) -> list[tuple[str, list[int]]]:
     """A paragraph's sentences: (text, offset of each character), split after 。！？；."""
     chars, origin = [], []
@@ -452,6 +462,8 @@ def _sentences(reading: Reading, lines: list[tuple[int, int]]) -> list[tuple[str
     sentences, begin = [], 0
     for i, c in enumerate(chars):
         closes = c in SENTENCE_END and not (i + 1 < len(chars) and chars[i + 1] in "”」』")
+        if closes and c == "。" and GOES_ON.match("".join(chars[i + 1 : i + 24])):
+            continue  # 总量居全省第二位。按可比价格计算增长9.0%: the growth before, in a new sentence
         if closes or (c in "”」』" and i > 0 and chars[i - 1] in SENTENCE_END) or i == len(chars) - 1:
             text = "".join(chars[begin : i + 1])
             if text.strip():
@@ -713,6 +725,7 @@ class Extractor:
             paragraph = {
                 "place": section_places,
                 "year": None,
+                "pair": None,
                 "entity": None,
                 "status": self.catalog.printed_status(reading.norm[lines[0][0] : lines[-1][1]]),
             }
@@ -843,7 +856,8 @@ class Extractor:
             m
             for m in YEAR.finditer(s)
             if not (m.group("rest") or "").strip()[:1].isdigit()
-            and not s[: m.start()].endswith(("于", "自", "从", "在", "按"))
+            and not s[: m.start()].endswith(("于", "自", "在", "按"))
+            and not (s[: m.start()].endswith("从") and m.group("rest") != "的")  # 从2016年的N增加到: the year's N
             and not SINCE.match(s, m.end())
         ]
         out: list[Candidate] = []
@@ -851,14 +865,15 @@ class Extractor:
         last_named: Item | None = (
             None  # the last item read with a name: 增速全省排列第92位，两年平均增长5.6% averages the GDP's
         )
+        last_subject: Item | None = None  # the last item read as a measure of an indicator
         pair: list | None = None  # the years of a 由...到 pair being read, and of the last one read
         pair_kind: str | None = None
-        last_pair: list | None = None
+        last_pair: list | None = paragraph.get("pair")  # a pair without years in the next sentence takes its years
 
         def done(
             item: Item, subject: str | None, start: int | None, code: str | None = None, label: str | None = None
         ) -> None:
-            nonlocal previous, last_named
+            nonlocal previous, last_named, last_subject
             item.subject, item.subject_start, item.code = subject, start, code
             item.label = (
                 label
@@ -867,6 +882,7 @@ class Extractor:
             )
             previous = item
             last_named = item if item.label else last_named
+            last_subject = item if item.subject else last_subject
             if item.label and item.figure and (not self._named or self._named[-1].label != item.label):
                 self._named.append(item)
 
@@ -912,11 +928,28 @@ class Extractor:
                     if previous and previous.subject
                     else last_named
                     if last_named and last_named.subject
-                    else None
+                    else last_subject  # 增长15.8%，比全省平均水平高5.6个百分点，居全省第1位: the growth's rank
                 )
                 before = None if any(lead_from <= e[0] < item.start for e in entities) else before
+                # 进口完成119.5亿元，增长38%，居河北省第二位: the rank of the uncatalogued figure before
+                printed_before = (
+                    previous.label
+                    if previous and previous.label and not previous.subject and not GAP.search(previous.label)
+                    else None
+                )  # (not of a gap: 增速比全国快0.2个百分点，居全国第8位 is the growth's rank)
                 out += self._ranks(
-                    document, s, origin, item, before, names, lead_from, paragraph, places, entities, years
+                    document,
+                    s,
+                    origin,
+                    item,
+                    None if printed_before else before,
+                    names,
+                    lead_from,
+                    paragraph,
+                    places,
+                    entities,
+                    years,
+                    printed_before,
                 )
                 done(item, item.subject, item.subject_start)
                 continue
@@ -1109,6 +1142,19 @@ class Extractor:
                 )
             ):
                 code, subject_start, pattern = self.catalog.names[following[0][2]], following[0][0], "count"
+            elif (
+                figure.unit in POINTS
+                and previous is not None
+                and previous.label
+                and GAP_AHEAD.match(gap := s[self._segment_start(s, lead_from, item) : item.start].strip())
+            ):
+                # 增长10%，高于GDP增速3.6个百分点; 占GDP的比重达49.5%，超过第二产业6.5个百分点: the gap of the figure
+                # before to the one named, not a figure of the one named
+                segment = self._segment_start(s, lead_from, item)
+                label = _gap_label(previous.label, gap, figure, previous)
+                uncatalogued(item, "change", pattern, label, segment)
+                done(item, None, segment, label=label)
+                continue
             elif leading and (
                 qualified := self._qualified(s, self._segment_start(s, lead_from, item), leading[-1], item)
             ):
@@ -1217,7 +1263,7 @@ class Extractor:
                     self.variant(paired, figure, s),
                 )  # 由4.02%提高至5.81%: the second of a pair is what the first is
             to_next = (
-                "由" in lead
+                re.search(FROM, lead)
                 and following_item is not None
                 and following_item.figure is not None
                 and re.search(r"(到|至)", s[item.end : following_item.start])
@@ -1234,6 +1280,7 @@ class Extractor:
                     pair[1] = own[-1] if own else None
                     year = pair[1] or (last_pair[1] if last_pair else None)
                     last_pair, pair = (pair if pair[0] and pair[1] else last_pair), None
+                    paragraph["pair"] = last_pair
             if code is None:
                 if base_subject and kind != "level":  # the change or contribution of a catalogued level
                     label = self.catalog.indicators[base_subject].name_zh
@@ -1250,6 +1297,8 @@ class Extractor:
                         label += "比重"  # 第三产业增加值比重比上年提高0.8个百分点: the share's change
                     if aka := ALSO_CALLED.search(lead):
                         label = aka.group(1)  # 占全市户籍人口的比重(户籍人口城镇化率)为27.33%: the name in brackets
+                    if figure.unit == "位" and (moved := RANK_MOVED.search(lead)):
+                        label = f"{label}位次({moved.group()})"  # 居全省第1位，比上年提升10位: the rank's change
                 elif (
                     base_subject
                     and kind == "level"
@@ -1314,19 +1363,29 @@ class Extractor:
                         label = last_named.label  # ...增长8.7%，两年平均增长5.6%: the same name's average
                     elif label and re.match(r"(降幅|增幅|增速|涨幅)", label) and prior:
                         label = prior + label  # 增长8.1%，增幅比上年提高2.2个百分点: the change of that growth
-                    elif label and GAP.match(label) and prior:
-                        # 增长7%，比全国快0.1个百分点: the gap of that growth, named as tables name it
-                        grew = previous is not None and previous.figure is not None and previous.figure.unit == "%"
-                        stem = prior + "增速" if grew and not re.search(r"(增速|增幅|涨幅|率|比重)$", prior) else prior
-                        label = f"{stem}({label})"
+                    elif label and GAP.match(label.removeprefix("总量")) and prior:
+                        # 增长7%，比全国快0.1个百分点: the gap of that growth, named as tables name it; 34411元，
+                        # 总量比全省平均水平高1195元: the gap of that level
+                        label, kind = (
+                            _gap_label(prior, label.removeprefix("总量"), figure, previous),
+                            ("change" if kind == "level" else kind),
+                        )
+                    elif label and RANK_MOVED.fullmatch(label) and figure.unit == "位" and prior:
+                        # 居全省第1位，比上年提升10位: the change of that rank
+                        label = f"{GAP_NOTE.sub('', prior).removesuffix('位次')}位次({label})"
                     if (
                         label
-                        and label.startswith("对")
+                        and label.startswith(("对", "拉动"))
                         and re.search(CONTRIBUTION_WORDS, label)
                         and previous
                         and previous.label
                     ):
-                        stem = previous.label if _stem(previous.label) is None else _stem(previous.label)
+                        # 服务业占GDP的比重达49.5%，超过第二产业6.5个百分点，对经济增长的贡献率: 服务业's
+                        whole = (
+                            re.sub(r"(占[^占]*(比重|比例)|对[^对]*贡献率?)$", "", GAP_NOTE.sub("", previous.label))
+                            or previous.label
+                        )
+                        stem = whole if _stem(whole) is None else _stem(whole)
                         label = (
                             stem.rsplit("_", 1)[0] + label
                         )  # 第一产业增加值...，对GDP增长贡献率为12.6%: the first industry's
@@ -1482,7 +1541,7 @@ class Extractor:
             r"(19|20)\d{2}年(的|末|底)?|同比|比上年末?|比年初|较上年|按[^，,]{0,8}计算|首次|其中|分别|总数|总量|累计|全年|年末|"
             r"两年平均|三年平均|年均|扣除价格因素|实际|可比|与|相比|"
             r"增长|下降|提高|增加|减少|回落|上升|增速|增幅|达到|达|实现|为|了|是|的|超过|突破|接近|大约|超|逾|近|约|"
-            r"由|到|至|跃升|升至|降至|大关|[\s，,；;：:、▲■●“”\"'（）()]",
+            rf"{FROM}|到|至|跃升|升至|降至|大关|[\s，,；;：:、▲■●“”\"'（）()]",
             "",
             lead,
         )
@@ -1668,7 +1727,9 @@ class Extractor:
             else code
         )
 
-    def _ranks(self, document, s, origin, item, previous, names, lead_from, paragraph, places, entities, years):
+    def _ranks(
+        self, document, s, origin, item, previous, names, lead_from, paragraph, places, entities, years, label=None
+    ):
         match = item.rank
         groups = match.groupdict()
         if "nth" in groups:
@@ -1687,6 +1748,27 @@ class Extractor:
         if not codes and previous is not None and previous.subject:
             codes = [(previous.subject, previous.subject_start)]
         out = []
+        if not codes and label:  # the rank of a figure the catalog does not hold, with its name as printed
+            figure = Figure(match.start(), match.end(), Decimal(value), None, "位", "", s[match.start() : match.end()])
+            name = re.sub(r"[(（][^()（）]*[)）]$", "", label)  # 增速(高于全省): the figure's, not the gap's
+            return [
+                self._candidate(
+                    document,
+                    s,
+                    origin,
+                    figure,
+                    None,
+                    "rank",
+                    "rank",
+                    lead_from,
+                    paragraph,
+                    places,
+                    entities,
+                    years,
+                    inherited=True,
+                    label=_measure_label(name, "rank"),
+                )
+            ]
         for code, start in codes:
             rank = self.measure_of(code, "rank")
             if rank is None:  # 增速全省排列第92位: a rank the catalog does not hold, proposed with its subject's name
@@ -1770,7 +1852,14 @@ class Extractor:
 
     @staticmethod
     def _comparison(s: str, year: re.Match) -> bool:
-        return s[: year.start()].rstrip().endswith(COMPARISON_BEFORE_YEAR) and not s[year.end() :].startswith(("以来",))
+        before = s[: year.start()].rstrip()
+        return (
+            before.endswith(COMPARISON_BEFORE_YEAR)
+            and not re.search(
+                r"(调整|优化|变|转|提高|提升|上升|增加|下降|降|升)为$", before
+            )  # 调整为2018年的: its year
+            and not s[year.end() :].startswith(("以来",))
+        )
 
     def _candidate(
         self,
@@ -2085,6 +2174,17 @@ def _spelled_out(items: list[str], figures: int) -> list[str]:
             return [{"城": "城镇", "乡": "农村"}[t.strip()[:1]] + tail for t in items]  # 城、乡居民人均可支配收入
         return [t.strip() + tail for t in items[:-1]] + [items[-1].strip()]
     return items
+
+
+def _gap_label(prior: str, gap: str, figure: Figure, previous: "Item | None") -> str:
+    """The name of a gap to another figure, as tables name it: 地区生产总值增速(比全国快) for 增长7%，比全国快0.1个
+    百分点; a level's for a gap in its unit (总量比全省平均水平高1195元)."""
+    prior = GAP_NOTE.sub("", prior)  # 比全国快…，比全省高…: each gap of the figure, not of the gap before
+    grew = figure.unit in POINTS or (
+        figure.unit == "%" and previous is not None and previous.figure is not None and previous.figure.unit == "%"
+    )
+    stem = prior + "增速" if grew and not re.search(r"(增速|增幅|涨幅|率|比重)$", prior) else prior
+    return f"{stem}({gap})"
 
 
 def unmeasured(label: str, shortest: int = 2) -> str:

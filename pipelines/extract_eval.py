@@ -403,10 +403,12 @@ def readings_of(candidate: Candidate, names: dict[str, set[str]], catalog: Catal
         return names.get(candidate.indicator_code, set()) | {_key(candidate.label)}
     label = _key(candidate.label)
     level = unmeasured(label)
-    code = catalog.names.get(level) or catalog.names.get(
-        level.split("_")[0]
+    # a note in brackets after the name is not part of it, as in the gold's labels: 地区生产总值增速(比全国快)
+    unnoted = unmeasured(re.sub(r"[（(][^()（）]*[)）]$", "", level)) if level.endswith((")", "）")) else level
+    code = next(
+        (catalog.names[n] for n in (level, level.split("_")[0], unnoted) if n in catalog.names), None
     )  # 居民消费价格指数_城市: a part of a catalogued whole
-    return {label, level} | (names.get(code, set()) if code else set())
+    return {label, level, unnoted} | (names.get(code, set()) if code else set())
 
 
 def _unnoted(label: str) -> str:
