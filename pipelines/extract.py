@@ -100,6 +100,10 @@ NOUN_AFTER_NAME = re.compile(
 GAP = re.compile(
     r"(高于|低于|快于|慢于|比全国|比全省|比全市|比全州|较)"
 )  # a gap to another figure: 比全国快0.1个百分点
+FASTER_THAN_ITS = re.compile(r"(明显|远|略)?(快于|高于|低于|慢于)(?P<other>[^全本\d][^，,]{1,15}?)的")
+GAP_AFTER_NAME = re.compile(
+    r"(总量|绝对额|绝对值)?(?P<gap>(比|较)(全国|全省|全市|全州|全区|全盟)[^，,。；;\d]{0,8}?(高|低|多|少|快|慢))(出|了)?"
+)
 GAP_AHEAD = re.compile(r"(高于|低于|快于|慢于|超过|超出|领先)\S")  # 高于GDP增速3.6个百分点: a gap to a named figure
 GAP_NOTE = re.compile(
     r"[(（](高于|低于|快于|慢于|超过|超出|领先|比|较)[^()（）]*[)）]$"
@@ -447,6 +451,7 @@ class Reading:
         return out
 
 
+HEADLINE_FIGURE = re.compile(r"\d(\.\d+)?\s*(%|‰|亿|万|元|个百分点)")
 GOES_ON = re.compile(r"(按可比价格?计算|扣除价格因素后?|按不变价格?计算)[，,]?(比上年|同比|较上年)?(增长|下降)\d")
 # a sentence opening with only the growth of what the last one stated
 
@@ -559,6 +564,8 @@ class Extractor:
             pos += len(trailing)
             if re.match(r"(的)?(企业|项目|城市|县|乡镇|村)", s[pos:]):
                 continue  # 营业收入超亿元企业: a threshold describing what is counted, not a figure
+            if before in "≤≥<>＜＞" or s.startswith("以内", pos):
+                continue  # 城镇登记失业率≤4%, 控制在6‰以内: a bound (a goal's), not a figure
             if re.search(r"(跨越|迈上|站上|跃上)$", s[max(0, start - 3) : start]) or (
                 trailing and re.search(r"(保持在|稳定在|均在|控制在)$", s[max(0, start - 4) : start])
             ):
@@ -721,7 +728,8 @@ class Extractor:
                     section_places = named[-1]
                     if place := self.resolve(section_places, str(document.year) if document.year else None):
                         context = list(dict.fromkeys([*context, place.code]))
-                continue
+                if not HEADLINE_FIGURE.search(reading.norm[start:end]):
+                    continue  # (a headline stating a figure is read: 2024年GDP预期增长目标4.5%左右)
             paragraph = {
                 "place": section_places,
                 "year": None,
@@ -1142,6 +1150,13 @@ class Extractor:
                 )
             ):
                 code, subject_start, pattern = self.catalog.names[following[0][2]], following[0][0], "count"
+            elif leading and (gapped := GAP_AFTER_NAME.fullmatch(s[leading[-1][1] : item.start])):
+                # 城镇居民人均可支配收入总量比全省平均水平高1500元: the name's gap to the province, not its level
+                segment = self._segment_start(s, lead_from, item)
+                label = _gap_label(s[leading[-1][0] : leading[-1][1]], gapped.group("gap"), figure, None)
+                uncatalogued(item, "change", pattern, label, segment)
+                done(item, self.catalog.names[leading[-1][2]], leading[-1][0], label=label)  # (a rank after: its)
+                continue
             elif (
                 figure.unit in POINTS
                 and previous is not None
@@ -1363,6 +1378,15 @@ class Extractor:
                         label = last_named.label  # ...增长8.7%，两年平均增长5.6%: the same name's average
                     elif label and re.match(r"(降幅|增幅|增速|涨幅)", label) and prior:
                         label = prior + label  # 增长8.1%，增幅比上年提高2.2个百分点: the change of that growth
+                    elif (
+                        label
+                        and (other := FASTER_THAN_ITS.fullmatch(label))
+                        and figure.unit == "%"
+                        and not GAP.match(other.group("other"))
+                    ):
+                        label = other.group("other")  # 增速达到7%，明显快于重工业的3.9%: the other's own figure
+                        if re.search(r"(增速|增幅|增长)", s[max(0, item.start - 24) : item.start]):
+                            kind = "growth"
                     elif label and GAP.match(label.removeprefix("总量")) and prior:
                         # 增长7%，比全国快0.1个百分点: the gap of that growth, named as tables name it; 34411元，
                         # 总量比全省平均水平高1195元: the gap of that level
@@ -1563,6 +1587,7 @@ class Extractor:
             if tail.endswith(q):
                 tail = tail[: -len(q)]
         tail = re.sub(r"(了|为|达到|达|约为|分别为)$", "", tail)
+        tail = re.sub(r"(预期)?目标$", "", tail)  # GDP预期增长目标4.5%左右: the growth's target
         clause = re.split(r"[，,；;。]", lead)[-1]
         if figure.unit == "年":
             return "streak", "streak"
@@ -1598,7 +1623,8 @@ class Extractor:
         lead = s[lead_from : item.start]
         at = lead.rfind("分别")
         if at >= 0:
-            verb = re.sub(r"^(仅|只|均|也|还|又)", "", lead[at + 2 :])  # 分别仅增长2.0%、2.8%
+            # 分别仅增长2.0%、2.8%; 分别同比增长9.3%、10.5%
+            verb = re.sub(r"^(仅|只|均|也|还|又)?(同比|比上年同期|比上年|较上年)?", "", lead[at + 2 :])
         elif self._last_respectively and re.fullmatch(
             r"\s*[，,]\s*(同比|比上年)?(增长|下降|增加|减少|提高|上涨)\s*", lead
         ):

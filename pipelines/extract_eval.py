@@ -430,6 +430,8 @@ def _agrees(label: str, names: set[str]) -> bool:
 def gold_value(printed: str, unit: str, catalog: Catalog) -> float | None:
     """A gold figure's value in the base unit of the unit read: 25002.79 (亿元), -0.8, 第一 (a rank: 1); None for what
     is no number (7.2:40.0:52.8)."""
+    if re.fullmatch(r"首位?|榜首", printed):  # 位居全市首位: the first
+        return 1.0
     if re.fullmatch(r"第?[一二三四五六七八九十]+", printed):
         from pipelines.extract import _int
 

@@ -47,7 +47,7 @@ MEASURE_TITLES = {
     "构成",
 }
 LABEL_TITLES = {"指标", "项目", "项目名称", "名称", "类别", "指标名称", "分组", "地区", "产品名称", "单位", "计量单位"}
-GROWTH_TITLES = re.compile(r"(增长|增速|上涨|涨跌|增幅|增减|涨幅)")
+GROWTH_TITLES = re.compile(r"(增长|增速|上涨|涨跌|增幅|增减|涨幅|±)")
 SHARE_TITLES = re.compile(r"(比重|占比|构成)")
 YEAR_TITLE = re.compile(r"^((?:19|20)\d{2})\s*年")
 BRACKETED_UNIT = re.compile(r"[(（]\s*([^()（）]+?)\s*[)）]")
@@ -265,10 +265,14 @@ def _header(lines: list[tuple[int, str]], i: int) -> bool:
 def _titled(lines: list[tuple[int, str]], i: int) -> bool:
     """Whether line i is a table's title without a number (主要产品产量), its column titles on the lines after it
     (2023年, 较上年增长(%)), one per line."""
-    line = lines[i][1].strip()
-    if not line or len(line) > 24 or PROSE.search(line) or NUMBER.search(line):
+    line = YEAR_TITLE.sub("", lines[i][1].strip())  # 2016年主要农产品产量: a title may open with its year
+    if not line or len(line) > 24 or PROSE.search(line) or NUMBER.search(line) or "|" in line:
         return False
-    after = [text.strip() for _, text in lines[i + 1 : i + 8] if text.strip()][:2]
+    after = [
+        t
+        for _, text in lines[i + 1 : i + 8]
+        if (t := _unpadded(text.strip().strip("|"))) and not UNIT_LINE.match(t) and t not in LABEL_TITLES
+    ][:2]  # (单位:万吨 and 指 标 | may come between)
     return len(after) == 2 and all(YEAR_TITLE.fullmatch(t) or (GROWTH_TITLES.search(t) and len(t) <= 16) for t in after)
 
 

@@ -380,6 +380,48 @@ def test_parts_of_the_year_lists_of_places_and_gaps_are_read(catalog, tmp_path):
     assert ("农业总产值增减", "change", "2025", 3.1e8) in uncatalogued(found)
 
 
+FIVE_YEARS_AND_GAPS = """某区2025年政府工作报告
+
+全区地区生产总值从2020年的500.5亿元增加到2025年的800.8亿元，年均增长9.9%。规上工业总产值从600亿元增加到900.9亿元。
+全区地区生产总值总量居全省第四位。按可比价格计算增长7.1%，比全省平均水平高1.2个百分点，居全省第二位。
+服务业增加值增长8.8%，高于GDP增速1.7个百分点。全社会固定资产投资增长12.3%，居全省第2位，比上年提升6位。
+城镇居民人均可支配收入40000元，农村居民人均可支配收入20000元，分别同比增长6.6%、7.7%；城镇居民人均可支配收入总量比全省平均水平高1500元。
+城镇登记失业率≤4%，人口自然增长率控制在5‰以内。三次产业结构由2024年的5.1:40.2:54.7调整为2025年的4.9:39.8:55.3。
+"""
+
+
+def test_five_year_pairs_gaps_ranks_and_bounds_are_read(catalog, tmp_path):
+    """从…增加到 pairs give each figure its year (a pair without years takes the last pair's); a growth opening a
+    sentence is the figure's before it; a gap to a named figure or in a level's unit is the figure's change; a rank
+    after a gap is the growth's, and its change is named; 分别同比增长 spreads over the levels named before; bounds
+    (≤4%, 以内) are not figures; 调整为2025年的 is that year's structure."""
+    found = candidates(catalog, tmp_path, FIVE_YEARS_AND_GAPS, sidecar='year = 2025\nregion = "永川区"\n')
+    gdp = {c.period: c.value for c in found if c.indicator_code == "gdp"}
+    assert gdp == {"2020": 500.5e8, "2025": 800.8e8}
+    output = {c.period: c.value for c in found if c.indicator_code == "industrial_output_above_size"}
+    assert output == {"2020": 600e8, "2025": 900.9e8}
+    assert ("gdp_growth_yoy", 7.1) in {(c.indicator_code, c.value) for c in found}
+    changes = uncatalogued(found)
+    assert ("地区生产总值增速(比全省平均水平高)增减", "change", "2025", 1.2) in changes
+    assert any(label.lower().startswith("第三产业增加值增速(高于gdp增速)") and v == 1.7 for label, _, _, v in changes)
+    assert ("城镇居民人均可支配收入(比全省平均水平高)增减", "change", "2025", 1500) in changes
+    assert ("固定资产投资位次(比上年提升)增减", "change", "2025", 6) in changes
+    ranks = {(c.label, c.value) for c in found if c.measure_type == "rank"}
+    assert ("地区生产总值位次", 2) in ranks and ("固定资产投资位次", 2) in ranks
+    income = {
+        c.indicator_code: c.value
+        for c in found
+        if c.indicator_code and c.indicator_code.endswith("income_per_capita_growth_yoy")
+    }
+    assert income == {
+        "urban_disposable_income_per_capita_growth_yoy": 6.6,
+        "rural_disposable_income_per_capita_growth_yoy": 7.7,
+    }
+    assert not any(c.indicator_code in ("urban_registered_unemployment_rate", "natural_growth_rate") for c in found)
+    shares = {(c.period, c.value) for c in found if c.indicator_code == "primary_industry_share"}
+    assert shares == {("2024", 5.1), ("2025", 4.9)}
+
+
 def test_a_real_text_is_restored_from_a_copy_that_differs_in_small_ways():
     """restore.py: a copy with a site's header line (and the blank line after it), full-width digits and no final
     newline gives back the text as annotated, checked by its SHA-256; a copy with a figure changed does not."""
