@@ -101,6 +101,7 @@ GAP = re.compile(
     r"(高于|低于|快于|慢于|比全国|比全省|比全市|比全州|较)"
 )  # a gap to another figure: 比全国快0.1个百分点
 FASTER_THAN_ITS = re.compile(r"(明显|远|略)?(快于|高于|低于|慢于)(?P<other>[^全本\d][^，,]{1,15}?)的")
+WHOLE_THEN_PARTS = re.compile(r"\s*[\u4e00-\u9fff]{1,8}(产业|工业|服务业|行业|消费品|商品)(中|里)(?=\S)")
 GAP_AFTER_NAME = re.compile(
     r"(总量|绝对额|绝对值)?(?P<gap>(比|较)(全国|全省|全市|全州|全区|全盟)[^，,。；;\d]{0,8}?(高|低|多|少|快|慢))(出|了)?"
 )
@@ -572,6 +573,8 @@ class Extractor:
                 continue  # 跨越130亿元 (a milestone), 保持在80%以上 (a floor): not figures
             if pre == "上" and not chinese:
                 pre, start = "", start + 1
+            if not chinese and len(num.split(".")[0]) > 10 and "," not in num:
+                continue  # 分别为23323395346268亿元: numbers a page glued together, which no reading can split
             try:
                 parsed = parse_printed(("一" + num) if chinese and num[0] in "十百千万亿" else num)
             except (NumberFormatError, ValueError):
@@ -1289,7 +1292,11 @@ class Extractor:
                     y.group("year") for y in years if lead_from <= y.start() < item.start and not self._comparison(s, y)
                 ]
                 if to_next:
-                    pair, pair_kind = [own[-1] if own else None, None], kind
+                    last_year = re.search(r"(由|从)上年的?\s*$", lead) and document.year  # 由上年的45009元提高到
+                    pair, pair_kind = (
+                        [own[-1] if own else str(int(document.year) - 1) if last_year else None, None],
+                        kind,
+                    )
                     year = pair[0] or (last_pair[0] if last_pair else None)
                 else:
                     pair[1] = own[-1] if own else None
@@ -1602,8 +1609,9 @@ class Extractor:
         if figure.unit in ("%", "‰"):
             if GROWTH_LIST.search(before):
                 return "growth", "growth"  # 上涨的有：交通通信3.2%、教育文化娱乐2.6%: a list of growth rates
-            if tail.endswith(
-                GROWTH_UP + GROWTH_DOWN + ("增速", "增幅", "增长率", "上涨", "涨幅", "降幅", "涨")
+            if (
+                tail.endswith(GROWTH_UP + GROWTH_DOWN + ("增速", "增幅", "增长率", "上涨", "涨幅", "降幅", "涨"))
+                or (tail.endswith("增") and not tail.endswith(("新增", "净增", "多增", "少增")))  # 增7.6%
             ) and not tail.endswith("自然增长率"):
                 if re.search(r"(两年|三年|年)平均|年均|平均每年", clause):
                     return "growth_average", "growth"  # 两年平均增长4.5%: not the year's growth, a measure of its own
@@ -1646,6 +1654,15 @@ class Extractor:
             group.append(other)
         clause_start = max(lead.rfind(c, 0, at) for c in "，,。；;：:") + 1
         items = _spelled_out(_listed(lead[clause_start:at], len(group)), len(group))
+        if len(items) > 1 and (whole := WHOLE_THEN_PARTS.match(items[0])):
+            items[0] = items[0][
+                whole.end() :
+            ]  # 第三产业中交通运输仓储和邮政、批发和零售…分别增长: the parts, not the whole
+        if not items and (earlier := lead.rfind("分别", 0, clause_start)) >= 0:
+            # 第一、二、三产业增加值分别为(figures the page glued together)，分别增长4.2%、5.0%、6.7%: the items before
+            since = max(lead.rfind(c, 0, earlier) for c in "，,。；;：:") + 1
+            named = _spelled_out(_listed(lead[since:earlier], len(group)), len(group))
+            items, clause_start = (named, since) if len(named) == len(group) else (items, clause_start)
         kind = "growth" if verb.startswith(GROWTH_UP + GROWTH_DOWN + ("上涨", "下跌")) else "level"
         if kind == "growth" and group[0].figure.unit not in ("%", "‰", "倍", *POINTS):
             kind = "change"  # 分别增加1.2万人、0.8万人: the changes of levels
@@ -1870,7 +1887,13 @@ class Extractor:
         named = [p for _, _, p, _ in places if p]
         if named:
             paragraph["place"] = named[-1]
-        stated = [y for y in years if not self._comparison(s, y) and not y.group("rest")]
+        stated = [
+            y
+            for y in years
+            if not self._comparison(s, y)
+            and not (y.group("rest") or "").strip(" 的")
+            and not s[: y.start()].endswith(("由", "从"))  # 由2018年的…优化为…: the year it left, not the one it is in
+        ]
         if stated:
             paragraph["year"] = stated[-1].group("year")
         if entities:
@@ -1926,6 +1949,8 @@ class Extractor:
                 if y.end() <= before
                 and not self._comparison(s, y)
                 and not (y.group("rest") or "").strip().endswith("日")
+                # 由2018年的5.7:49.3:45.0优化为6.6:45.8:47.6，第三产业占比提高2.6个百分点: not 2018's
+                and not (s[: y.start()].endswith(("由", "从")) and re.search(r"(到|至|为)", s[y.end() : before]))
             ]
             months = [y for y in stated if (y.group("rest") or "").strip().endswith("月")]
             plain = [y for y in stated if not (y.group("rest") or "").strip()[:1].isdigit()]
