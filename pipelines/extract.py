@@ -101,6 +101,7 @@ GAP = re.compile(
     r"(高于|低于|快于|慢于|比全国|比全省|比全市|比全州|较)"
 )  # a gap to another figure: 比全国快0.1个百分点
 FASTER_THAN_ITS = re.compile(r"(明显|远|略)?(快于|高于|低于|慢于)(?P<other>[^全本\d][^，,]{1,15}?)的")
+NEWLY = re.compile(r"(新登记|新增|新设立?|新注册|新认定|新发展|新开业)")  # a flow's name: 新登记市场主体
 WHOLE_THEN_PARTS = re.compile(r"\s*[\u4e00-\u9fff]{1,8}(产业|工业|服务业|行业|消费品|商品)(中|里)(?=\S)")
 GAP_AFTER_NAME = re.compile(
     r"(总量|绝对额|绝对值)?(?P<gap>(比|较)(全国|全省|全市|全州|全区|全盟)[^，,。；;\d]{0,8}?(高|低|多|少|快|慢))(出|了)?"
@@ -164,6 +165,7 @@ LABEL_AFTER = re.compile(
     r"(比上年末?|比去年|比年初|较上年末?|同比|与上年相比|比上年同期)?(增长|下降|上涨|提高|增加|减少|回落|上升|下滑|降低|"
     r"净增|净减|增速|增幅|涨幅|降幅|涨)?(为|达到|达|实现|完成|共|有|总计|合计|约合|折合|约|分别为|分别|了|累计|已)*$"
 )
+FROM_AFTER = re.compile(r"(由|从)(上年末?|去年|(19|20)\d{2}年末?)?的?$")  # 占…的比重由上年的17.8%: the pair's start
 LABEL_SHAPE = re.compile(r"[\u4e00-\u9fff0-9][\u4e00-\u9fffA-Za-z0-9\-—+·“”\"、_()（）]*[\u4e00-\u9fffA-Za-z]")
 PARTS = {
     "城市",
@@ -905,6 +907,7 @@ class Extractor:
             label_start: int | None,
             inherited: bool = False,
             place_before: int | None = None,
+            year: str | None = None,
         ):
             """Proposes a figure no catalog indicator reads, with the name as printed: an analyst cannot review what is
             never shown."""
@@ -926,6 +929,7 @@ class Extractor:
                         inherited=inherited,
                         label=_measure_label(label, kind),
                         place_before=place_before,
+                        year=year,
                     )
                 )
 
@@ -1351,8 +1355,24 @@ class Extractor:
                     label = _clean_label(words, self) if not base_subject else None
                     if (aka := ALSO_CALLED.search(words)) and not base_subject:
                         label = aka.group(1)  # 占全市户籍人口的比重(户籍人口城镇化率)为27.33%: the name in brackets
+                    if (
+                        label
+                        and pairing
+                        and pair_kind
+                        and previous
+                        and previous.label
+                        and re.fullmatch(r"(提高|下降|上升|增加|减少|降低|回落|扩大|缩小|提升|增长)?(到|至)了?", label)
+                    ):
+                        label, kind = previous.label, pair_kind  # 比重由上年的17.8%提高至19.2%: the same, a year on
                     if label and re.fullmatch(MORE_THAN_LAST_YEAR, label) and prior:
                         label = prior  # 夏粮产量…，比上年多0.07万吨: the change of the name before
+                    if (
+                        label is None
+                        and prior
+                        and re.fullmatch(r"\s*[，,]?\s*(年末|年底)?(实有|共有|累计|总数)(达到|达|为)?\s*", words)
+                        and (flow := NEWLY.match(prior))
+                    ):
+                        label = "实有" + prior[flow.end() :]  # 新登记市场主体11428户，年末实有66094户: the stock
                     if (
                         label is None
                         and kind == "share"
@@ -1444,7 +1464,7 @@ class Extractor:
                     and following_item is None
                     and re.match(r"[^，,。；;]{0,4}(以上|以下|及以上)", s[item.end :])
                 ):
-                    uncatalogued(item, kind, pattern, label, subject_start)
+                    uncatalogued(item, kind, pattern, label, subject_start, year=year)
                 done(item, base_subject, subject_start, label=label)  # the name as printed, for what follows
                 continue
             out.append(
@@ -2145,7 +2165,7 @@ def _clean_label(text: str, extractor: "Extractor") -> str | None:
             if start == 0 or not label[:start].strip("全年末底 "):
                 label = label[end:]  # 湘阴县农林牧渔总产值: the region is not part of the name
                 break
-        label = LABEL_AFTER.sub("", LABEL_BEFORE.sub("", label)).strip()
+        label = LABEL_AFTER.sub("", LABEL_BEFORE.sub("", FROM_AFTER.sub("", label))).strip()
     label = re.sub(r"[(（][^()（）]*[)）]$", "", label).strip()  # 地区生产总值(GDP): an abbreviation after the name
     label = re.sub(r"^[^\u4e00-\u9fff0-9]+", "", label)
     for start, end, _, _ in reversed(extractor.places(label, [])):
@@ -2163,7 +2183,8 @@ def _clean_label(text: str, extractor: "Extractor") -> str | None:
         return (
             re.sub(r"\s+", "", label) + "人口"
         )  # 0-14岁 (a row of a table of population by age): the people of that age
-    if not (2 <= len(label) <= 20) or not LABEL_SHAPE.fullmatch(label) or NOT_NAMES.match(label):
+    longest = 32 if re.search(r"占.+(比重|比例)$", label) else 20  # 六大高耗能行业产值占规模以上工业总产值的比重
+    if not (2 <= len(label) <= longest) or not LABEL_SHAPE.fullmatch(label) or NOT_NAMES.match(label):
         return None
     if sum("\u4e00" <= c <= "\u9fff" for c in label) < 2:
         return None
