@@ -159,12 +159,14 @@ LABEL_BREAKS = "，,；;：:。、"  # brackets stay inside a name: 蔬菜(含�
 # words around a name as a bulletin prints it, not part of it: 其中，全年全县完成...；...比上年增长
 LABEL_BEFORE = re.compile(
     r"^(其中|但|而|并且|同时|和|及|与|以及|全体|力争|争取|预计|计划|目标|今年|明年|去年|上年|拥有|现有|已有|全年|年末|年底|年初|全县|全市|全区|全省|全旗|全州|全盟|全国|城乡|累计|合计|共有|共|当年|本年|"
-    r"按[^，,]{1,12}(计算|折算)|[^，,]{0,8}汇率(计算|折算)|实现|完成|(19|20)\d{2}年(末|底|度)?|[\s“”\"'])+"
+    r"按[^，,]{1,12}(计算|折算)|[^，,]{0,8}汇率(计算|折算)|实现|完成|(19|20)\d{2}年(末|底|度)?|[\s“”\"']|"
+    r"前三季度|上半年|下半年|第?[一二三四]季度|1\s*[-—~至]\s*\d{1,2}月份?)+"
 )
 LABEL_AFTER = re.compile(
     r"(比上年末?|比去年|比年初|较上年末?|同比|与上年相比|比上年同期)?(增长|下降|上涨|提高|增加|减少|回落|上升|下滑|降低|"
     r"净增|净减|增速|增幅|涨幅|降幅|涨)?(为|达到|达|实现|完成|共|有|总计|合计|约合|折合|约|分别为|分别|了|累计|已)*$"
 )
+ACCORDING_TO = re.compile(r"(根据|按照|依据)[^，,。；;]{0,30}(核算|结果|数据|资料|口径|反馈)")
 FROM_AFTER = re.compile(r"(由|从)(上年末?|去年|(19|20)\d{2}年末?)?的?$")  # 占…的比重由上年的17.8%: the pair's start
 LABEL_SHAPE = re.compile(r"[\u4e00-\u9fff0-9][\u4e00-\u9fffA-Za-z0-9\-—+·“”\"、_()（）]*[\u4e00-\u9fffA-Za-z]")
 PARTS = {
@@ -720,6 +722,7 @@ class Extractor:
     def extract(self, document: Document) -> list[Candidate]:
         self._year = str(document.year) if document.year else None  # names of places that no longer existed are words
         reading = Reading(document.text)
+        self._release_part = _release_part(document, reading.norm)
         doc_places = self._document_places(document)
         doc_place = self.resolve(doc_places, str(document.year) if document.year else None)
         context = [doc_place.code] if doc_place else []
@@ -863,7 +866,9 @@ class Extractor:
             ]
             names.sort()
         entities = self._mentions(self.catalog._entity_pattern, s)
-        places = self.places(s, context)
+        # 根据广东省地区生产总值统一核算结果: the place whose accounts are followed, not the figures' region
+        sources = [m.span() for m in ACCORDING_TO.finditer(s)]
+        places = [p for p in self.places(s, context) if not any(a <= p[0] < b for a, b in sources)]
         # 于2020年投资建设, 2020年以来, 2016年下半年以来: the year of an event or a start, not a figure's period
         years = [
             m
@@ -1995,7 +2000,10 @@ class Extractor:
             else:
                 flags.append("no reference period in the text, title or sidecar; set it")
                 confidence -= 0.3
-        if year is None and period and re.fullmatch(r"\d{4}", period) and (part := _part_of_year(s, before)):
+        part = _part_of_year(s, before) if year is None and period and re.fullmatch(r"\d{4}", period) else ""
+        if part is None and self._release_part and period == str(document.year):
+            part = self._release_part  # a release on the first half: its figures are the half's unless said otherwise
+        if part:
             # 一季度(6.1%)、上半年(6.9%)、前三季度(7.2%)；全年增长7%: the quarters' figures are not the year's
             period = f"{period}-{part}"
             if part not in ("Q1", "Q2", "Q3", "Q4") and not part.isdigit():
@@ -2095,6 +2103,30 @@ PART_OF_YEAR = re.compile(
 PARTS_OF_YEAR = {"前三季度": "Q1-Q3", "上半年": "H1", "下半年": "H2"}
 
 
+MONTHS_SINCE_JANUARY = re.compile(r"1\s*[-—~至]\s*([369])\s*月")  # 1-6月: the first half
+RELEASE_PARTS = {"3": "Q1", "6": "H1", "9": "Q1-Q3"}
+
+
+def _release_part(document: "Document", text: str) -> str | None:
+    """The part of the year a release is about, when its title or its opening names one and no year
+    (上半年河北省生产总值…, 2023年前三季度佛山市经济运行情况, 一季度GDP同比增长0.3%): H1, Q1-Q3, Q1. A bulletin's
+    or a report's figures are the year's."""
+    if document.kind in ("bulletin", "report"):
+        return None
+    opening = f"{document.title or ''}\n{text[:160]}"
+    said = PART_OF_YEAR.search(opening) or MONTHS_SINCE_JANUARY.search(opening)
+    while said and re.fullmatch(r"(19|20)\d{2}年", said.group(0)):
+        said = PART_OF_YEAR.search(opening, said.end()) or MONTHS_SINCE_JANUARY.search(opening, said.end())
+    if said is None or said.group(0) in ("全年", "年末", "年底", "转为"):
+        return None
+    if said.re is MONTHS_SINCE_JANUARY:
+        return RELEASE_PARTS[said.group(1)]
+    part = said.group(0)
+    if part[0].isdigit():
+        return None  # a month's release: each figure names its month
+    return PARTS_OF_YEAR.get(part) or f"Q{'一二三四'.index(part.lstrip('第')[0]) + 1}"
+
+
 def _part_of_year(s: str, before: int) -> str | None:
     """The part of the year the words since the last full stop or semicolon before a figure name last
     (一季度: Q1, 上半年: H1, 前三季度: Q1-Q3), or None where they name the year (全年, 年末, 2017年,
@@ -2105,8 +2137,10 @@ def _part_of_year(s: str, before: int) -> str | None:
         heading := re.match(r"\s*(" + PART_OF_YEAR.pattern + r")\s*[，,]", s[s.rfind("。", 0, before) + 1 : before])
     ):
         said = [heading.group(1)]  # 12月份，A为99.9；B为100.5: a part of the year said first is the whole sentence's
-    if not said or said[-1] in ("全年", "年末", "年底", "转为") or re.fullmatch(r"\d{4}年", said[-1]):
+    if not said:
         return None
+    if said[-1] in ("全年", "年末", "年底", "转为") or re.fullmatch(r"\d{4}年", said[-1]):
+        return ""  # the year named
     part = said[-1]
     if part[0].isdigit():
         return f"{int(part.rstrip('月份')):02d}"  # 12月份，新建商品住宅销售价格环比指数为99.9: the month's
