@@ -19,7 +19,7 @@ Constructions (the `pattern` of a candidate, scored apart by `make eval-extract`
 import functools
 import re
 import unicodedata
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from decimal import Decimal
 
 from pipelines.documents import Document
@@ -166,6 +166,12 @@ LABEL_AFTER = re.compile(
     r"(比上年末?|比去年|比年初|较上年末?|同比|与上年相比|比上年同期)?(增长|下降|上涨|提高|增加|减少|回落|上升|下滑|降低|"
     r"净增|净减|增速|增幅|涨幅|降幅|涨)?(为|达到|达|实现|完成|共|有|总计|合计|约合|折合|约|分别为|分别|了|累计|已)*$"
 )
+PARENT_IN_BRACKETS = re.compile(
+    r"(?P<gap>(比|较|高于|低于|快于|慢于)(全国|全省|全市|全州|全盟)(、(全国|全省|全市|全州|全盟))*(平均水平|平均)?)\s*[(（](均为|为)?\s*$"
+)
+SCOPE_ABOVE = re.compile(r"全国|全省|全市|全州|全盟")  # a figure of the region above the document's
+SCOPE_LEVELS = {"全国": "country", "全省": "province", "全市": "prefecture", "全州": "prefecture", "全盟": "prefecture"}
+LEVELS = ("country", "province", "prefecture", "county")
 ACCORDING_TO = re.compile(r"(根据|按照|依据)[^，,。；;]{0,30}(核算|结果|数据|资料|口径|反馈)")
 FROM_AFTER = re.compile(r"(由|从)(上年末?|去年|(19|20)\d{2}年末?)?的?$")  # 占…的比重由上年的17.8%: the pair's start
 LABEL_SHAPE = re.compile(r"[\u4e00-\u9fff0-9][\u4e00-\u9fffA-Za-z0-9\-—+·“”\"、_()（）]*[\u4e00-\u9fffA-Za-z]")
@@ -217,6 +223,9 @@ class Place:
     ancestors: tuple[str, ...]  # codes
     valid_from: str | None
     valid_to: str | None
+
+
+COUNTRY = Place("000000", "中国", "country", None, (), None, None)  # dim_region's row for the whole country
 
 
 @dataclass
@@ -503,6 +512,8 @@ class Item:
     code: str | None = None  # the indicator it was read as
     label: str | None = None  # the name it was read with, as printed, when the catalog has no indicator of it
     restates: "Item | None" = None  # the figure before it that it restates in another unit: 1.09万公顷(16.35万亩)
+    scope_gap: str | None = None  # 比全国 before a figure of the region above in brackets: 比全国(8.1%)
+    compared: tuple | None = None  # (code, label, kind) of the figure a region above's figure and its gap compare with
 
 
 class Extractor:
@@ -682,7 +693,13 @@ class Extractor:
                 continue  # 对香港出口38.57亿元: a trading partner, not the region the figure is of
             if s.rfind("《", 0, start) > s.rfind("》", 0, start):
                 continue  # 《赤峰市区第七次全国人口普查公报》: a publication's title, not the figure's region
-            if len(name) <= 2 and start > 0 and "\u4e00" <= s[start - 1] <= "\u9fff":
+            if (
+                len(name) <= 2
+                and start > 0
+                and "\u4e00" <= s[start - 1] <= "\u9fff"
+                and s[start - 1] != "在"  # (在四川全省)
+                and not (i > 0 and mentions[i - 1][1] == start)  # (四川宜宾一季度GDP)
+            ):
                 continue  # 玉东新区: the end of a longer name, not the county named 新区
             if GENERIC_DISTRICT.fullmatch(name):
                 continue  # 一区四中心, 新区, 城区: common words first, a place's name rarely
@@ -1040,6 +1057,30 @@ class Extractor:
                 ):
                     following_item.figure = None
                 previous = item
+                continue
+            if previous is not None and previous.label and (bracket := PARENT_IN_BRACKETS.search(s, 0, item.start)):
+                # 增长6.8%，比全国(8.1%)低1.3个百分点: the region above's figure of what the one before measures
+                compared = previous.compared or (
+                    previous.code,
+                    previous.label,
+                    "growth" if previous.figure and previous.figure.unit == "%" else "level",
+                )
+                self._figure_above(
+                    document, s, origin, item, compared, bracket, paragraph, places, entities, years, out
+                )
+                item.scope_gap, item.compared = bracket.group("gap"), compared
+                previous = item
+                continue
+            if (
+                previous is not None
+                and previous.scope_gap
+                and (moved := re.fullmatch(r"\s*[)）]\s*(低|高|快|慢|多|少)?了?\s*", lead))
+            ):
+                # …(8.1%)低1.3个百分点, 低于全市平均水平(3.5%)2.9个百分点: the gap to it
+                label = _gap_label(previous.compared[1], previous.scope_gap + (moved.group(1) or ""), figure, None)
+                uncatalogued(item, "change", "gap", label, lead_from)
+                item.compared = previous.compared  # (比全省、全州(均为7.3%) after it: the same figure's)
+                done(item, None, lead_from, label=label)
                 continue
             respectively = self._respectively(s, lead_from, item, items[index:])
             if respectively:
@@ -1907,6 +1948,60 @@ class Extractor:
                 )
         return out
 
+    def _figure_above(self, document, s, origin, item, compared, bracket, paragraph, places, entities, years, out):
+        """Proposes the figure in brackets after a region above the document's (比全国(8.1%), 比全省、全州(均为7.3%),
+        低于全市平均水平(3.5%)) for each region named: the indicator of the figure compared, (code, label, kind)."""
+        code, label, kind = compared
+        home = self.resolve(paragraph["place"], str(document.year) if document.year else None)
+        for scope in re.findall(r"全国|全省|全市|全州|全盟", bracket.group("gap")):
+            above = self._region_above(home, scope) if home else None
+            if above is None:
+                continue
+            found = self._candidate(
+                document,
+                s,
+                origin,
+                item.figure,
+                code,
+                kind,
+                "parent",
+                item.start,
+                paragraph,
+                places,
+                entities,
+                years,
+                label=None if code else _measure_label(label, kind),
+            )
+            out.append(replace(found, region_code=above.code))
+
+    def _scope_above(self, s: str, subject_start: int | None, before: int, place: Place) -> Place | None:
+        """The region above the document's that a figure's subject names by its scope (全省 in a city's release, 全市
+        in a district's, 全国), when the words do not compare with it or measure a part of it (比全省, 占全市)."""
+        start = subject_start if subject_start is not None and subject_start < before else before
+        clause = s[max(s.rfind(c, 0, start) for c in "，,。；;：:") + 1 : before]
+        scope = SCOPE_ABOVE.search(clause)
+        if (
+            scope is None
+            or not re.fullmatch(r"\s*(在|其中)?[\u4e00-\u9fff]{0,4}\s*", clause[: scope.start()])  # (在四川)全省
+            or re.search(r"(比|较|高于|低于|快于|慢于|占|于|居(?!民)|排|位|为|与)", clause[: scope.start()])
+            or re.search(r"\d", clause[scope.end() :])  # 24个全国重点镇、21个文化小镇: a name's
+            or re.search(r"(占|比重|比例|之比|位次|排名|居(全|第|前))", clause[scope.end() :])
+        ):
+            return None
+        return self._region_above(place, scope.group())
+
+    def _region_above(self, place: Place, scope: str) -> Place | None:
+        """The region 全国, 全省 or 全市 names in a document of `place`, when it is above it (全市 in 玉环市's bulletin
+        is 玉环市 itself, 全省 in a province's the province)."""
+        level = SCOPE_LEVELS[scope]
+        if (scope == "全市" and place.name.endswith("市")) or LEVELS.index(level) >= LEVELS.index(place.level):
+            return None
+        if level == "country":
+            return COUNTRY
+        codes = (place.parent_code, *place.ancestors)
+        above = {p.code: p for ps in self.catalog.regions.values() for p in ps if p.code in codes and p.level == level}
+        return next(iter(above.values()), None)
+
     def _carry(self, s, paragraph, places, entities, years):
         """What the next sentences of the paragraph inherit: the last region, year and entity named."""
         named = [p for _, _, p, _ in places if p]
@@ -2043,6 +2138,8 @@ class Extractor:
                 )
             else:
                 confidence -= 0.05
+        if place is not None and (parent := self._scope_above(s, subject_start, before, place)):
+            place = parent  # 在四川全省一季度GDP同比下降3%的情况下 in 宜宾's release: the province's figure
         region_code = place.code if place else None
         if region_flag:
             flags.append(region_flag)
@@ -2196,7 +2293,7 @@ def _clean_label(text: str, extractor: "Extractor") -> str | None:
         label = chunks[-1]  # 二、农业 全年农业总产值: a heading the page ran into the sentence
     for _ in range(3):
         for start, end, _, _ in reversed(extractor.places(label, [])):
-            if start == 0 or not label[:start].strip("全年末底 "):
+            if start == 0 or not label[:start].strip("全年末底在 "):  # (在四川全省…: 在 too)
                 label = label[end:]  # 湘阴县农林牧渔总产值: the region is not part of the name
                 break
         label = LABEL_AFTER.sub("", LABEL_BEFORE.sub("", FROM_AFTER.sub("", label))).strip()

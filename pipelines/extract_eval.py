@@ -20,7 +20,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from pipelines.documents import read_document
-from pipelines.extract import VERB_INSIDE_LABEL, Candidate, Catalog, Extractor, _key, _simplified, unmeasured
+from pipelines.extract import COUNTRY, VERB_INSIDE_LABEL, Candidate, Catalog, Extractor, _key, _simplified, unmeasured
 from pipelines.numbers import parse_printed
 from pipelines.paths import DEFAULT_WAREHOUSE_DIR, PROJECT_ROOT, read_published
 
@@ -510,6 +510,15 @@ def _region_agrees(code: str | None, region_code: str | None, labels: list[str],
     if not region_code or code == region_code:
         return True
     place = places.get(code)
+    if place is None and code == COUNTRY.code:
+        place = COUNTRY
+    home = places.get(region_code)
+    if place is not None and home is not None and code in (home.parent_code, *home.ancestors, COUNTRY.code):
+        # 全省地区生产总值 in a city's release: the gold keeps the document's region and scopes its label
+        scope = {"country": ("全国",), "province": ("全省",), "prefecture": ("全市", "全州", "全盟")}.get(
+            place.level, ()
+        )
+        return any(_key(label).startswith(scope) or _key(place.name)[:2] in _key(label)[:4] for label in labels)
     return (
         place is not None
         and region_code in (place.parent_code, *place.ancestors)
