@@ -80,13 +80,13 @@ INSTITUTION = re.compile(
     r"(统计局|调查总队|调查队|人民政府|政府|人大|政协|党委|委员会|发改委|财政厅|财政局|商务厅|商务局|海关)"
 )
 GROWTH_LIST = re.compile(r"(上涨|增长|上升)的?(有|为|是)?\s*[:：][^。；;：:]*$")
-VERB_INSIDE_LABEL = re.compile(r"(?<=[\u4e00-\u9fff])(累计实现|累计完成|实现|完成)(?=[\u4e00-\u9fff]{2})")
+VERB_INSIDE_LABEL = re.compile(r"(?<=[\u4e00-\u9fff])(累计实现|累计完成|实现|完成|创造)(?=[\u4e00-\u9fff]{2})")
 ZONE = re.compile(
     r"[\u4e00-\u9fff]{0,6}?(经济区|经济圈|经济带|都市圈|城市群|示范区|片区|新区|开发区|高新区|园区|试验区)"
 )
 PARTNER_BEFORE = ("对", "向", "赴", "与", "同", "来自", "面向", "从")
 ALSO_CALLED = re.compile(r"[(（]([\u4e00-\u9fff]{2,12}(?:率|比重|比例|占比))[)）]\s*(?:为|是|达到?)?\s*$")
-TARGET_DONE = re.compile(r"(分别)?(完成)?(全年)?(工作)?(目标|任务)(任务)?的?")
+TARGET_DONE = re.compile(r"(分别)?(完成)?(全年|年度)?(工作)?(目标|任务)(任务)?的?")
 AGE_GROUP = re.compile(r"\d{1,2}\s*[-—~至]\s*\d{1,2}\s*周?岁|\d{1,2}\s*周?岁\s*(及以上|以上|以下|及以下)")
 STRUCTURE_RATIO = re.compile(
     r"(?<![\d.:：∶])(\d{1,2}(?:\.\d+)?)%?\s*[:：∶]\s*(\d{1,2}(?:\.\d+)?)%?\s*[:：∶]\s*(\d{1,2}(?:\.\d+)?)%?(?![\d.:：∶])"
@@ -1429,7 +1429,7 @@ class Extractor:
                     if label and TARGET_DONE.fullmatch(label) and prior:
                         label = prior + "完成目标比例"  # 城镇新增就业…，完成全年目标的120.5%
                     if (
-                        label is None
+                        (label is None or "汇率" in label)  # (按年末汇率折合1983美元)
                         and kind == "level"
                         and prior
                         and "美元" in figure.unit
@@ -1730,6 +1730,8 @@ class Extractor:
             named = _spelled_out(_listed(lead[since:earlier], len(group)), len(group))
             items, clause_start = (named, since) if len(named) == len(group) else (items, clause_start)
         kind = "growth" if verb.startswith(GROWTH_UP + GROWTH_DOWN + ("上涨", "下跌")) else "level"
+        if kind == "level" and group[0].figure.unit == "%" and re.search(r"(增速|增幅|增长率|涨幅)\s*$", lead[:at]):
+            kind = "growth"  # …等支出同比增速分别为-9.4%、23.0%
         if kind == "growth" and group[0].figure.unit not in ("%", "‰", "倍", *POINTS):
             kind = "change"  # 分别增加1.2万人、0.8万人: the changes of levels
         if (
@@ -2349,6 +2351,11 @@ def _headed(text: str, listed: list) -> str:
     return text + head.group(1)
 
 
+HEAD_AFTER_LIST = re.compile(
+    r"(等|的)+(?P<head>支出|收入|投资|产值|增加值|产量|贷款|存款)(同比|比上年)?(增速|增幅|增长率)?$"
+)
+
+
 def _spelled_out(items: list[str], figures: int) -> list[str]:
     """The names of a list a bulletin prints elliptically: 第一、二、三产业增加值 -> 第一产业增加值, 第二产业增加值,
     第三产业增加值; 三次产业贡献率 (before three figures) -> the same of 第一产业, 第二产业, 第三产业."""
@@ -2362,6 +2369,12 @@ def _spelled_out(items: list[str], figures: int) -> list[str]:
     ):
         tail = items[-1].strip()[1:]
         return [f"第{t.strip()[-1]}{tail}" for t in items[:-1]] + [f"第{items[-1].strip()}"]
+    head = HEAD_AFTER_LIST.search(items[-1].strip()) if len(items) > 1 else None
+    if head and not any(t.strip().endswith(head.group("head")) for t in items[:-1]):
+        # 一般公共服务、教育…、社会保障和就业等支出; 用于农林水事务、…、社会保障与就业的支出: each item's 支出
+        last = items[-1].strip()
+        every = [t.strip() for t in items[:-1]] + [last[: head.start()]]
+        return [re.sub(r"^用于", "", t) + head.group("head") for t in every]
     short = {len(t.strip()) for t in items[:-1]}
     if (
         len(items) > 1
