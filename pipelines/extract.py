@@ -98,8 +98,9 @@ NOUN_AFTER_NAME = re.compile(
     r"(项目)?(投资|用电量|税收|贷款余额|贷款|营业收入|利润总额|从业人员)"
 )  # 第三产业投资: another indicator
 GAP = re.compile(
-    r"(高于|低于|快于|慢于|比全国|比全省|比全市|比全州|较)"
-)  # a gap to another figure: 比全国快0.1个百分点
+    r"(高于|低于|快于|慢于|比全国|比全省|比全市|比全州|较|"
+    r"比(上月|上季度|[一二三]季度|上半年|前三季度|(1[0-2]|[1-9])(\s*[-—~至]\s*(1[0-2]|[1-9]))?月份?))"
+)  # a gap to another figure: 比全国快0.1个百分点, 比1-2月提升2.5个百分点
 FASTER_THAN_ITS = re.compile(r"(明显|远|略)?(快于|高于|低于|慢于)(?P<other>[^全本\d][^，,]{1,15}?)的")
 NEWLY = re.compile(r"(新登记|新增|新设立?|新注册|新认定|新发展|新开业)")  # a flow's name: 新登记市场主体
 WHOLE_THEN_PARTS = re.compile(r"\s*[\u4e00-\u9fff]{1,8}(产业|工业|服务业|行业|消费品|商品)(中|里)(?=\S)")
@@ -466,7 +467,10 @@ class Reading:
 
 
 HEADLINE_FIGURE = re.compile(r"\d(\.\d+)?\s*(%|‰|亿|万|元|个百分点)")
-GOES_ON = re.compile(r"(按可比价格?计算|扣除价格因素后?|按不变价格?计算)[，,]?(比上年|同比|较上年)?(增长|下降)\d")
+GOES_ON = re.compile(
+    r"((按可比价格?计算|扣除价格因素后?|按不变价格?计算)[，,]?|其中[，,]?\s*(1[0-2]|[1-9])月份?[，,]?)"
+    r"(比上年|同比|较上年)?(增长|下降)\d"
+)
 # a sentence opening with only the growth of what the last one stated
 
 
@@ -1189,6 +1193,13 @@ class Extractor:
             inherit = (
                 previous
                 if previous and previous.subject and self._bare(said) and not any(lead_from <= e[0] for e in entities)
+                else last_subject  # 增长2.8%，比1-2月提升2.5个百分点。其中，3月增长6.3%: the growth's, past its gap
+                if previous
+                and not previous.subject
+                and previous.label
+                and GAP_NOTE.search(previous.label)
+                and last_subject
+                and self._bare(said)
                 else None
             )
             pairing = pair is not None and pair[1] is None and re.search(r"(到|至)", lead)
@@ -1635,7 +1646,7 @@ class Extractor:
             r"^\s*[(（][^()（）]*[)）]", "", lead
         )  # 1.09万公顷(16.35万亩)，增长10.1%: an aside restating the figure
         rest = re.sub(
-            r"(19|20)\d{2}年(的|末|底)?|同比|比上年末?|比年初|较上年|按[^，,]{0,8}计算|首次|其中|分别|总数|总量|累计|全年|年末|"
+            r"(19|20)\d{2}年(的|末|底)?|(1[0-2]|[1-9])月份?|同比|比上年末?|比年初|较上年|按[^，,]{0,8}计算|首次|其中|分别|总数|总量|累计|全年|年末|"
             r"两年平均|三年平均|年均|扣除价格因素|实际|可比|与|相比|"
             r"增长|下降|提高|增加|减少|回落|上升|增速|增幅|达到|达|实现|为|了|是|的|超过|突破|接近|大约|超|逾|近|约|"
             rf"{FROM}|到|至|跃升|升至|降至|大关|[\s，,；;：:、▲■●“”\"'（）()]",
