@@ -1731,6 +1731,16 @@ class Extractor:
             group.append(other)
         clause_start = max(lead.rfind(c, 0, at) for c in "，,。；;：:") + 1
         items = _spelled_out(_listed(lead[clause_start:at], len(group)), len(group))
+        if len(group) >= 3 and len(items) < len(group):
+            # 行业中，橡胶和塑料制品业，专用设备制造业，…，纺织业分别增长: items a page set apart by commas
+            pieces = re.split(r"[，,]", lead[:at])
+            listed = pieces[-len(group) :]
+            if (
+                len(pieces) > len(group)
+                and all(0 < len(p.strip()) <= 16 and not re.search(r"\d", p) for p in listed)
+                and re.search(r"(中|里|有)\s*$", pieces[-len(group) - 1])
+            ):
+                items, clause_start = listed, len(",".join(pieces[: -len(group)])) + 1
         if len(items) > 1 and (whole := WHOLE_THEN_PARTS.match(items[0])):
             items[0] = items[0][
                 whole.end() :
