@@ -422,6 +422,33 @@ def test_five_year_pairs_gaps_ranks_and_bounds_are_read(catalog, tmp_path):
     assert shares == {("2024", 5.1), ("2025", 4.9)}
 
 
+HALF_YEAR_RELEASE = """上半年某市经济运行情况
+
+上半年，全市地区生产总值1000.5亿元，同比增长5.1%，比全国(5.5%)低0.4个百分点。第一产业增加值80.2亿元，增长3.3%。
+全市规模以上工业增加值同比增长6.0%，比1-5月提升0.5个百分点。其中，6月同比增长7.2%。
+工业增加值排名靠前的行业中，纺织业，化学原料和化学制品制造业，汽车制造业分别增长9.1%、8.2%、7.3%。
+一般公共服务、教育、社会保障和就业等支出同比增速分别为2.1%、3.2%、4.3%。
+"""
+
+
+def test_a_release_on_half_a_year_regions_above_and_lists_are_read(catalog, tmp_path):
+    """A release about the first half gives its figures that period unless one names another (6月: June); a figure
+    in brackets after 比全国 is the country's; a gap to an earlier period is named; items set apart by commas after
+    中, and a list whose last item carries the head (…等支出), give each item its figure."""
+    found = candidates(catalog, tmp_path, HALF_YEAR_RELEASE, sidecar='year = 2025\nregion = "宜宾市"\nkind = "news"\n')
+    by_code = {(c.indicator_code, c.region_code, c.period): c.value for c in found if c.indicator_code}
+    assert by_code[("gdp", "511500", "2025-H1")] == 1000.5e8
+    assert by_code[("primary_industry_va_growth_yoy", "511500", "2025-H1")] == 3.3
+    assert by_code[("gdp_growth_yoy", "000000", "2025-H1")] == 5.5  # the country's, in brackets
+    assert by_code[("industrial_va_above_size_growth_yoy", "511500", "2025-06")] == 7.2
+    changes = uncatalogued(found)
+    assert ("地区生产总值增速(比全国低)增减", "change", "2025-H1", 0.4) in changes
+    assert ("规模以上工业增加值增速(比1-5月提升)增减", "change", "2025-H1", 0.5) in changes
+    growth = {label: v for label, kind, _, v in changes if kind == "growth"}
+    assert growth["纺织业增长"] == 9.1 and growth["汽车制造业增长"] == 7.3
+    assert growth["教育支出增长"] == 3.2 and growth["社会保障和就业支出增长"] == 4.3
+
+
 def test_a_real_text_is_restored_from_a_copy_that_differs_in_small_ways():
     """restore.py: a copy with a site's header line (and the blank line after it), full-width digits and no final
     newline gives back the text as annotated, checked by its SHA-256; a copy with a figure changed does not."""
