@@ -167,6 +167,9 @@ LABEL_AFTER = re.compile(
     r"(比上年末?|比去年|比年初|较上年末?|同比|与上年相比|比上年同期)?(增长|下降|上涨|提高|增加|减少|回落|上升|下滑|降低|"
     r"净增|净减|增速|增幅|涨幅|降幅|涨)?(为|达到|达|实现|完成|共|有|总计|合计|约合|折合|约|分别为|分别|了|累计|已)*$"
 )
+AMONG = re.compile(
+    r"(?P<n>\d+)个(?P<what>[\u4e00-\u9fff]{2,8}?)中[，,]?\s*有?(?P<m>\d+)个(?P<said>[^，,。；;]{2,16}?)(?=[，,。；;]|$)"
+)  # 全市32个大类行业中有14个增加值保持增长
 PARENT_IN_BRACKETS = re.compile(
     r"(?P<gap>(比|较|高于|低于|快于|慢于)(全国|全省|全市|全州|全盟)(、(全国|全省|全市|全州|全盟))*(平均水平|平均)?)\s*[(（](均为|为)?\s*$"
 )
@@ -1068,6 +1071,11 @@ class Extractor:
                 ):
                     following_item.figure = None
                 previous = item
+                continue
+            if figure.unit == "个" and (among := self._of_how_many(s, item)):
+                # 全市32个大类行业中有14个增加值保持增长: the industries counted, and those that grew
+                uncatalogued(item, "level", "count", among, lead_from)
+                done(item, None, lead_from, label=among)
                 continue
             if previous is not None and previous.label and (bracket := PARENT_IN_BRACKETS.search(s, 0, item.start)):
                 # 增长6.8%，比全国(8.1%)低1.3个百分点: the region above's figure of what the one before measures
@@ -1983,6 +1991,18 @@ class Extractor:
                     )
                 )
         return out
+
+    @staticmethod
+    def _of_how_many(s: str, item: Item) -> str | None:
+        """The name of a count of the form N个X中(有)M个Y (35个行业大类中19个行业大类同比增长): X for N, Y的X for M."""
+        for m in AMONG.finditer(s):
+            what = m.group("what")
+            if m.start("n") == item.start:
+                return what
+            if m.start("m") == item.start:
+                said = re.sub(r"^\s*" + re.escape(what), "", m.group("said")).strip()
+                return f"{said}的{what}" if said else None
+        return None
 
     def _figure_above(self, document, s, origin, item, compared, bracket, paragraph, places, entities, years, out):
         """Proposes the figure in brackets after a region above the document's (比全国(8.1%), 比全省、全州(均为7.3%),
