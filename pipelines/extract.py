@@ -1760,12 +1760,26 @@ class Extractor:
             items[0] = items[0][
                 whole.end() :
             ]  # 第三产业中交通运输仓储和邮政、批发和零售…分别增长: the parts, not the whole
+        suffix = ""
+        if (
+            len(items) == 1
+            and len(group) > 1
+            and (gap := re.fullmatch(r"\s*(增速|增幅|涨幅|降幅)((比|较)\S+)", items[0]))
+        ):
+            # A、B、C回升明显，增速较上半年分别加快2.7、1.9和1.4个百分点: each one's gap, named as gaps are
+            items, suffix = [], f"{gap.group(1)}({gap.group(2)})"
         if not items and clause_start > 0 and (earlier := lead.rfind("分别", 0, clause_start)) < 0:
             # 液晶显示模组、电子元件等高新高端产品产量大幅增长，分别增长504.6%、13.8%: the list of the clause before
             since = max(lead.rfind(c, 0, clause_start - 1) for c in "，,。；;：:") + 1
-            said = re.sub(r"(大幅|较快|明显|稳步|快速)?(增长|下降|提高|回升|回落)$", "", lead[since : clause_start - 1])
-            named = _spelled_out(_listed(said, len(group)), len(group)) if "、" in said else []
-            items, clause_start = (named, since) if len(named) == len(group) else (items, clause_start)
+            said = re.sub(
+                r"(均|都)?(保持|实现)?(大幅|较快|明显|稳步|快速|较高)?(增长|下降|提高|回升|回落|增速)$",
+                "",
+                lead[since : clause_start - 1],
+            )  # (新材料制造业和先进轻纺制造业均保持较高增速，同比分别增长13.3%和8.9%)
+            said = re.sub(r"(回升|恢复|增长|下降)?(明显|较快|较好)$", "", said)
+            named = _spelled_out(_listed(said, len(group)), len(group)) if re.search(r"[、和与及]", said) else []
+            if len(named) == len(group):
+                items, clause_start = [t.strip() + suffix for t in named], since
         if not items and (earlier := lead.rfind("分别", 0, clause_start)) >= 0:
             # 第一、二、三产业增加值分别为(figures the page glued together)，分别增长4.2%、5.0%、6.7%: the items before
             since = max(lead.rfind(c, 0, earlier) for c in "，,。；;：:") + 1
