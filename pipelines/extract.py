@@ -878,6 +878,17 @@ class Extractor:
             if not (i.figure and i.figure.unit == "年" and any(j.rank and j.start <= i.start < j.end for j in items))
         ]
         names = self._mentions(self.catalog._name_pattern, s)
+        names = [
+            n
+            for i, n in enumerate(names)
+            if not (
+                i
+                and names[i - 1][1] + 1 == n[0]
+                and s[n[0] - 1 : n[0]] in "(（"
+                and s[n[1] : n[1] + 1] in ")）"
+                and self.catalog.names[_key(n[2])] == self.catalog.names[_key(names[i - 1][2])]
+            )
+        ]  # 生产总值(gdp): the name again, abbreviated
         if SCOPE in s:  # after 规模以上, a name of the list it heads is of that scope
             after = s.index(SCOPE)
             names = [
