@@ -1404,6 +1404,14 @@ class Extractor:
                         label = printed  # 第一产业比重下降2.5个百分点: the name as printed
                     elif kind == "change" and re.search(r"(比重|占比)", lead) and not re.search(r"(比重|占比)", label):
                         label += "比重"  # 第三产业增加值比重比上年提高0.8个百分点: the share's change
+                    elif (
+                        kind == "change"
+                        and inherited
+                        and (rate := re.match(r"\s*[，,]?\s*(涨幅|增幅|增速|降幅)", lead))
+                        and (said := next((n for n in names if n[0] == subject_start), None))
+                    ):
+                        # 居民消费价格上涨1.1%，涨幅回落0.7个百分点: 居民消费价格涨幅
+                        label = LABEL_AFTER.sub("", s[said[0] : said[1]]) + rate.group(1)
                     if aka := ALSO_CALLED.search(lead):
                         label = aka.group(1)  # 占全市户籍人口的比重(户籍人口城镇化率)为27.33%: the name in brackets
                     if figure.unit == "位" and (moved := RANK_MOVED.search(lead)):
