@@ -587,13 +587,6 @@ class Extractor:
             pos += len(trailing)
             if re.match(r"(的)?(企业|项目|城市|县|乡镇|村)", s[pos:]):
                 continue  # 营业收入超亿元企业: a threshold describing what is counted, not a figure
-            if (
-                unit in ("个", "家", "项", "类")
-                and num.isdigit()
-                and int(num) > 1
-                and _listed_before(s, start) == int(num)
-            ):
-                continue  # 计算机电子设备制造业、…、专用设备制造业4个行业: the count of the names listed, a name's
             if before in "≤≥<>＜＞" or s.startswith("以内", pos):
                 continue  # 城镇登记失业率≤4%, 控制在6‰以内: a bound (a goal's), not a figure
             if re.search(r"(跨越|迈上|站上|跃上)$", s[max(0, start - 3) : start]) or (
@@ -2441,12 +2434,6 @@ def _headed(text: str, listed: list) -> str:
 HEAD_AFTER_LIST = re.compile(
     r"(等[\u4e00-\u9fff]{0,6}?|的)+(?P<head>支出|收入|投资|产值|增加值|产量|贷款|存款)(同比|比上年)?(增速|增幅|增长率)?$"
 )  # 社会保障和就业等支出, 电子元件等高新高端产品产量
-
-
-def _listed_before(s: str, at: int) -> int:
-    """How many names the clause before `at` lists with 、 (A、B、C: 3), or 0."""
-    clause = s[max(s.rfind(c, 0, at) for c in "，,。；;：:") + 1 : at]
-    return clause.count("、") + 1 if "、" in clause and not re.search(r"\d", clause) else 0
 
 
 def _spelled_out(items: list[str], figures: int) -> list[str]:
