@@ -23,7 +23,7 @@ import pandas as pd
 
 from pipelines.generations import log_change
 from pipelines.layouts import LayoutError, Sidecar, melt
-from pipelines.ledger import record_check
+from pipelines.ledger import ensure_audit, record_check
 from pipelines.memory import release_memory
 from pipelines.metadata import table_metadata
 from pipelines.names import (
@@ -851,18 +851,6 @@ def _too_many_columns(source: SourceTable, name: str, extra: list[str]) -> None:
     )
 
 
-LEDGER_DDL = """
-create schema if not exists audit;
-create table if not exists audit.load_ledger (
-    source_table varchar, file varchar, sha256 varchar, size_bytes bigint, rows bigint, encoding varchar,
-    delimiter varchar, header_line bigint, extra_columns varchar[], first_loaded_at timestamptz,
-    last_loaded_at timestamptz, last_seen_at timestamptz, removed_at timestamptz,
-    primary key (source_table, file, sha256)
-);
-create table if not exists audit.validated_versions (source_table varchar, file varchar, sha256 varchar)
-"""
-
-
 def _package_root(source: SourceTable) -> Path:
     from importlib.metadata import PackageNotFoundError, distribution
 
@@ -927,7 +915,7 @@ def load_source_table(
         "create schema if not exists raw; create schema if not exists quarantine; create schema if not exists valid; "
         "create schema if not exists warnings"
     )
-    con.execute(LEDGER_DDL)
+    ensure_audit(con)
     paths = source_files(source, raw_dir)
     exists = con.execute(
         "select count(*) from information_schema.tables where table_schema = 'raw' and table_name = ?", [source.name]

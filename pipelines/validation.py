@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from pipelines.gx_context import DocsSite, gx_context
-from pipelines.ledger import last_verdict, latest_verdict, loaded_versions, record_check
+from pipelines.ledger import ensure_audit, last_verdict, latest_verdict, loaded_versions, record_check
 from pipelines.memory import release_memory
 from pipelines.resources import PROJECT_ROOT, Warehouse
 from pipelines.sources import SourceTable, define_valid_view, raw_asset_key
@@ -203,14 +203,6 @@ from ledger
 left join loaded on loaded._file = ledger.file
 left join quarantined on quarantined._file = ledger.file
 order by ledger.file
-"""
-
-RESULTS_DDL = """
-create schema if not exists audit;
-create table if not exists audit.validation_results (
-    run_id varchar, source_table varchar, suite varchar, expectation varchar, columns varchar, success boolean,
-    unexpected_count bigint, unexpected_sample varchar[], reason varchar, validated_at timestamptz
-)
 """
 
 
@@ -787,7 +779,7 @@ def _failing_values(con, table: str, rows: frozenset, columns: list[str]) -> lis
 
 def record_results(con, run_id: str, source: SourceTable, outcome: ValidationOutcome) -> None:
     """Every expectation's result, kept in audit.validation_results: the validation history."""
-    con.execute(RESULTS_DDL)
+    ensure_audit(con)
     rows = [
         (
             run_id,
