@@ -744,7 +744,7 @@ def validate_in_database(
                     summary["sample"].append(values)
         if outcome.rows != plan.rows:
             outcome.table_failures.append(
-                f"the validation frame of data/raw/{source.name}/source.toml gave {outcome.rows:,} rows for "
+                f"the validation frame of {source.frame_origin} gave {outcome.rows:,} rows for "
                 f"{plan.rows:,} raw rows: it must give one row per raw row (a lookup it joins has duplicate keys?)"
             )
         return outcome
