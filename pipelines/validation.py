@@ -272,8 +272,8 @@ def build_validation_checks(source: SourceTable, inputs: CheckInputs) -> dg.Asse
             # nothing here needs rows in insertion order; keeping it held 30M rows' writes past the memory limit
             con.execute("set preserve_insertion_order = false")
             define_valid_view(con, source)
-            fingerprint = inputs_fingerprint(con, suite, source, read_tables, inputs.model_sql)
-            base = inputs_fingerprint(con, suite, source, read_tables, inputs.model_sql, exclude_own_files=True)
+            fingerprint = validation_fingerprint(con, suite, source, read_tables, inputs.model_sql)
+            base = validation_fingerprint(con, suite, source, read_tables, inputs.model_sql, exclude_own_files=True)
             previous = last_verdict(con, source.check_name, fingerprint)
             if previous:  # nothing it reads has changed since: its verdict and quarantine stand
                 passed, blocks, summary, run_id = (
@@ -448,7 +448,7 @@ def build_validation_checks(source: SourceTable, inputs: CheckInputs) -> dg.Asse
     return checks
 
 
-def inputs_fingerprint(
+def validation_fingerprint(
     con,
     suite: dict,
     source: SourceTable,
@@ -456,9 +456,10 @@ def inputs_fingerprint(
     model_sql: tuple[str, ...] = (),
     exclude_own_files: bool = False,
 ) -> str:
-    """What a table's validation depends on: the loaded file versions of the source tables it reads (its
-    own and its lookups), the suite and the frame's SQL. With exclude_own_files, all of it but the table's
-    own files: while that part is unchanged, only the table's new rows need validating."""
+    """What a table's validation depends on (not a whole refresh's: that is inputs.refresh_fingerprint): the loaded
+    file versions of the source tables it reads (its own and its lookups), the suite and the frame's SQL. With
+    exclude_own_files, all of it but the table's own files: while that part is unchanged, only the table's new rows
+    need validating."""
     import hashlib
 
     versions = [v for v in loaded_versions(con) if v[0] in tables and not (exclude_own_files and v[0] == source.name)]
