@@ -55,8 +55,12 @@ def _behind(table: str, through_checks: bool = False) -> tuple[frozenset[str], t
 def check_inputs(source) -> CheckInputs:
     """What a source's validation reads besides its own rows (its frame and parameter queries): raw lookup
     tables, or staging models (validated lookups) and the source tables behind them."""
-    queries = [source.frame_sql, *source.validation_parameters.values()]
-    read = set().union(*(tables_read(q, f"data/raw/{source.name}/source.toml") for q in queries))
+    descriptor = f"data/raw/{source.name}/source.toml"  # where the parameter queries are written
+    queries = [
+        (source.frame_sql, source.frame_origin),
+        *((q, descriptor) for q in source.validation_parameters.values()),
+    ]
+    read = set().union(*(tables_read(q, origin) for q, origin in queries))
     keys = {producers.get(t, table_key(t)) for t in read} - {raw_asset_key(source)}
     behind = [_behind(t) for t in sorted(read)]
     return CheckInputs(

@@ -361,7 +361,7 @@ def refresh(args: argparse.Namespace) -> int:
     from pipelines import inputs
 
     started = time.perf_counter()
-    fingerprint = inputs.inputs_fingerprint(DEFAULT_RAW_DIR)
+    fingerprint = inputs.refresh_fingerprint(DEFAULT_RAW_DIR)
     since = None if args.force else inputs.unchanged_since_last_refresh(DEFAULT_RAW_DIR, DEFAULT_WAREHOUSE_DIR)
     if since:
         console.print(

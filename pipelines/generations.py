@@ -14,6 +14,7 @@ from pathlib import Path
 
 import duckdb
 
+from pipelines.ledger import ensure_audit
 from pipelines.paths import PROJECT_ROOT
 
 GENERATIONS = ("a", "b")
@@ -27,12 +28,6 @@ INTERNAL_TABLES = (
     "audit.publish_state",
     "audit.build_identity",
 )
-CHANGES_DDL = """
-create schema if not exists audit;
-create table if not exists audit.table_changes (seq bigint, table_name varchar, key_column varchar, keys varchar[]);
-create table if not exists audit.generations (generation varchar primary key, seq bigint);
-create table if not exists audit.build_identity as select uuid()::varchar as id
-"""
 
 
 def log_change(
@@ -40,7 +35,7 @@ def log_change(
 ) -> None:
     """Note that a table changed: only the rows whose key_column is in keys (rows deleted, inserted or both), or,
     without them, all of it. A writer calls this in the transaction that changes the table."""
-    con.execute(CHANGES_DDL)
+    ensure_audit(con)
     con.execute(
         "insert into audit.table_changes select coalesce(max(seq), 0) + 1, ?, ?, ? from audit.table_changes",
         [table, key_column if keys is not None else None, keys],
@@ -83,7 +78,7 @@ def sync_generation(con: duckdb.DuckDBPyConnection, target: Path, build_path: Pa
     """Bring the generation file `target` up to date with the build `con` is connected to, in one transaction on
     it. A generation that is missing, or that cannot be opened for writing, starts again as a copy of the build
     file (checkpointed), without its bookkeeping. Returns what was written."""
-    con.execute(CHANGES_DDL)
+    ensure_audit(con)
     build = con.execute("select current_database()").fetchone()[0]
     newest = con.execute("select coalesce(max(seq), 0) from audit.table_changes").fetchone()[0]
     (identity,) = con.execute("select id from audit.build_identity").fetchone()

@@ -24,7 +24,9 @@ def _stat(path: Path) -> str:
     return f"{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}:{st.st_ino}"
 
 
-def inputs_fingerprint(raw_dir: Path) -> str:
+def refresh_fingerprint(raw_dir: Path) -> str:
+    """Everything a refresh reads, as the module docstring lists it (not a table's validation inputs: that is
+    validation.validation_fingerprint)."""
     digest = hashlib.sha256()
     packages = []
     for path in sorted(p for p in raw_dir.rglob("*") if p.is_file()):
@@ -77,7 +79,7 @@ def unchanged_since_last_refresh(raw_dir: Path, warehouse_dir: Path) -> str | No
         return None
     if state.get("lake") != _lake_state() or state.get("lake") == "unreachable":
         return None
-    return state.get("at") if state.get("inputs") == inputs_fingerprint(raw_dir) else None
+    return state.get("at") if state.get("inputs") == refresh_fingerprint(raw_dir) else None
 
 
 def record_refresh(raw_dir: Path, warehouse_dir: Path, inputs: str) -> None:

@@ -3,6 +3,8 @@
 import dagster as dg
 import duckdb
 
+from pipelines.ledger import ensure_audit
+
 PREVIEW_ROWS = 10
 
 
@@ -13,7 +15,7 @@ def table_metadata(
     kept as it was), take them from there: counting a view over ten million facts on every run costs seconds."""
     columns = con.execute(f"describe {qualified_name}").fetchall()
     if stored:
-        con.execute(STORED_DDL)
+        ensure_audit(con)
     kept = (
         stored
         and reuse
@@ -38,9 +40,3 @@ def table_metadata(
         "table": dg.MetadataValue.text(qualified_name),
         "preview": dg.MetadataValue.md(preview),
     }
-
-
-STORED_DDL = (
-    "create schema if not exists audit; create table if not exists audit.table_metadata "
-    "(qualified_name varchar primary key, row_count bigint, preview varchar)"
-)

@@ -7,7 +7,7 @@ import dagster as dg
 import duckdb
 
 from pipelines.generations import copy_generation, link_published, next_generation, sync_generation
-from pipelines.ledger import ensure_check_log, loaded_versions
+from pipelines.ledger import ensure_audit, loaded_versions
 from pipelines.metadata import table_metadata
 from pipelines.resources import Warehouse
 
@@ -38,14 +38,6 @@ def build_fingerprint(
     return digest.hexdigest()
 
 
-BUILDS_DDL = """
-create schema if not exists audit;
-create table if not exists audit.builds (target varchar primary key, fingerprint varchar, built_at timestamptz);
-alter table audit.builds add column if not exists base_fingerprint varchar;
-alter table audit.builds add column if not exists file_states json
-"""
-
-
 def last_build(con: duckdb.DuckDBPyConnection, target: str) -> str | None:
     return last_build_state(con, target)[0]
 
@@ -54,7 +46,7 @@ def last_build_state(con: duckdb.DuckDBPyConnection, target: str) -> tuple[str |
     """(fingerprint, base fingerprint, file states) of the target's last build."""
     import json
 
-    con.execute(BUILDS_DDL)
+    ensure_audit(con)
     row = con.execute(
         "select fingerprint, base_fingerprint, file_states from audit.builds where target = ?", [target]
     ).fetchone()
@@ -68,7 +60,7 @@ def record_build(
 ) -> None:
     import json
 
-    con.execute(BUILDS_DDL)
+    ensure_audit(con)
     con.execute(
         "insert or replace into audit.builds (target, fingerprint, built_at, base_fingerprint, file_states) "
         "values (?, ?, current_timestamp, ?, ?)",
@@ -96,7 +88,7 @@ def file_states(con: duckdb.DuckDBPyConnection, table: str) -> dict[str, str]:
 
 def blocking_failures(con: duckdb.DuckDBPyConnection, checks: list[str]) -> list[str]:
     """Checks whose latest verdict blocks the publish, or that have never run on this build."""
-    ensure_check_log(con)
+    ensure_audit(con)
     latest = dict(
         con.execute(
             "select check_name, arg_max(blocks_publish, checked_at) from audit.check_results group by 1"

@@ -11,6 +11,7 @@ import dagster as dg
 import duckdb
 from dagster_duckdb import DuckDBResource
 
+from pipelines.ledger import ensure_audit
 from pipelines.paths import DEFAULT_RAW_DIR, DEFAULT_WAREHOUSE_DIR, PROJECT_ROOT
 
 RUN_LOCK_WAIT_S = 6 * 3600
@@ -124,12 +125,13 @@ def release_run_lock(path: Path) -> None:
 
 def define_macros(con: duckdb.DuckDBPyConnection) -> None:
     """(Re)create the macros of sql/macros.sql when the file changed since they were created: a write on every
-    connection would make every step's close checkpoint the whole database."""
+    connection would make every step's close checkpoint the whole database. The audit tables (sql/audit.sql, where
+    audit.macros keeps the file's digest) are created first where missing, which writes nothing once they exist."""
     import hashlib
 
     text = MACROS_SQL.read_text(encoding="utf-8")
     digest = hashlib.sha256(text.encode()).hexdigest()
-    con.execute("create schema if not exists audit; create table if not exists audit.macros (sha256 varchar)")
+    ensure_audit(con)
     if con.execute("select sha256 from audit.macros").fetchall() != [(digest,)]:
         con.execute(text)
         con.execute("delete from audit.macros; insert into audit.macros values (?)", [digest])

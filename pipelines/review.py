@@ -164,11 +164,11 @@ def read_candidates(con, raw_dir: Path, log=print) -> tuple[list[tuple], list[tu
 def write_review_tables(con, documents, candidates, ledger) -> None:
     """The review tables, whole, and the documents' versions in the load ledger (what a build is a function of)."""
     from pipelines.generations import log_change
-    from pipelines.sources import LEDGER_DDL
+    from pipelines.ledger import ensure_audit
 
     now = datetime.now(timezone.utc)
     con.execute("begin")
-    con.execute(LEDGER_DDL)
+    ensure_audit(con)
     con.execute(DDL)
     if documents:
         con.executemany("insert into review.documents values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", documents)

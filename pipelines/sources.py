@@ -23,7 +23,7 @@ import pandas as pd
 
 from pipelines.generations import log_change
 from pipelines.layouts import LayoutError, Sidecar, melt
-from pipelines.ledger import record_check
+from pipelines.ledger import ensure_audit, record_check
 from pipelines.memory import release_memory
 from pipelines.metadata import table_metadata
 from pipelines.names import (
@@ -42,7 +42,7 @@ from pipelines.numbers import (
     normalise_period,
     read_figures,
 )
-from pipelines.paths import DEFAULT_RAW_DIR
+from pipelines.paths import DEFAULT_RAW_DIR, PROJECT_ROOT
 from pipelines.resources import Warehouse
 
 DESCRIPTOR = "source.toml"
@@ -102,6 +102,7 @@ class SourceTable:
     aliases: dict = field(default_factory=dict)
     defaults: dict = field(default_factory=dict)
     validation_frame: str = ""
+    validation_frame_file: str = ""  # where validation_frame was read from: a file under sql/frames/, or none
     validation_parameters: dict = field(default_factory=dict)
     max_bad_share: float = 0.05
 
@@ -138,6 +139,11 @@ class SourceTable:
         """The rows the suite validates: the raw table, or a descriptor's query adding lookups."""
         return self.validation_frame or f"select * from {self.raw_table}"
 
+    @property
+    def frame_origin(self) -> str:
+        """Where the frame's SQL is written, for messages: its .sql file, or the descriptor."""
+        return self.validation_frame_file or f"data/raw/{self.name}/{DESCRIPTOR}"
+
     @classmethod
     def from_folder(cls, folder: Path) -> "SourceTable":
         path = folder / DESCRIPTOR
@@ -156,7 +162,8 @@ class SourceTable:
         try:
             source = cls(
                 **{k: tuple(v) if k.endswith("_columns") else v for k, v in spec.items()},
-                validation_frame=validation.get("frame", ""),
+                validation_frame=_validation_frame(path, validation),
+                validation_frame_file=validation.get("frame_file", ""),
                 validation_parameters=validation.get("parameters", {}),
                 max_bad_share=validation.get("max_bad_share", 0.05),
             )
@@ -175,6 +182,23 @@ class SourceTable:
             if name == column or name in {unicodedata.normalize("NFKC", n).strip().lower() for n in names}:
                 return column
         return name
+
+
+def _validation_frame(descriptor: Path, validation: dict) -> str:
+    """The frame's SQL: written in the descriptor (`frame`, a few lines), or in the file `frame_file` names, relative
+    to the project's root (sql/frames/<table>.sql: a long query, read and linted as SQL)."""
+    if "frame_file" not in validation:
+        return validation.get("frame", "")
+    name = validation["frame_file"]
+    if "frame" in validation:
+        raise ValueError(f"{descriptor}: [validation] has both frame and frame_file = '{name}'; keep one.")
+    try:
+        return (PROJECT_ROOT / name).read_text(encoding="utf-8")
+    except (FileNotFoundError, IsADirectoryError):
+        raise ValueError(
+            f"{descriptor}: [validation] frame_file = '{name}', but {PROJECT_ROOT / name} is not a file: write the "
+            "frame's SQL there, or correct the path (relative to the project's root, e.g. sql/frames/<table>.sql)."
+        ) from None
 
 
 # folders of the landing zone that are not tables: prose read by pipelines/review.py
@@ -851,18 +875,6 @@ def _too_many_columns(source: SourceTable, name: str, extra: list[str]) -> None:
     )
 
 
-LEDGER_DDL = """
-create schema if not exists audit;
-create table if not exists audit.load_ledger (
-    source_table varchar, file varchar, sha256 varchar, size_bytes bigint, rows bigint, encoding varchar,
-    delimiter varchar, header_line bigint, extra_columns varchar[], first_loaded_at timestamptz,
-    last_loaded_at timestamptz, last_seen_at timestamptz, removed_at timestamptz,
-    primary key (source_table, file, sha256)
-);
-create table if not exists audit.validated_versions (source_table varchar, file varchar, sha256 varchar)
-"""
-
-
 def _package_root(source: SourceTable) -> Path:
     from importlib.metadata import PackageNotFoundError, distribution
 
@@ -927,7 +939,7 @@ def load_source_table(
         "create schema if not exists raw; create schema if not exists quarantine; create schema if not exists valid; "
         "create schema if not exists warnings"
     )
-    con.execute(LEDGER_DDL)
+    ensure_audit(con)
     paths = source_files(source, raw_dir)
     exists = con.execute(
         "select count(*) from information_schema.tables where table_schema = 'raw' and table_name = ?", [source.name]

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from pipelines.gx_context import DocsSite, gx_context
-from pipelines.ledger import last_verdict, latest_verdict, loaded_versions, record_check
+from pipelines.ledger import ensure_audit, last_verdict, latest_verdict, loaded_versions, record_check
 from pipelines.memory import release_memory
 from pipelines.resources import PROJECT_ROOT, Warehouse
 from pipelines.sources import SourceTable, define_valid_view, raw_asset_key
@@ -205,14 +205,6 @@ left join quarantined on quarantined._file = ledger.file
 order by ledger.file
 """
 
-RESULTS_DDL = """
-create schema if not exists audit;
-create table if not exists audit.validation_results (
-    run_id varchar, source_table varchar, suite varchar, expectation varchar, columns varchar, success boolean,
-    unexpected_count bigint, unexpected_sample varchar[], reason varchar, validated_at timestamptz
-)
-"""
-
 
 @dataclass(frozen=True)
 class CheckInputs:
@@ -280,8 +272,8 @@ def build_validation_checks(source: SourceTable, inputs: CheckInputs) -> dg.Asse
             # nothing here needs rows in insertion order; keeping it held 30M rows' writes past the memory limit
             con.execute("set preserve_insertion_order = false")
             define_valid_view(con, source)
-            fingerprint = inputs_fingerprint(con, suite, source, read_tables, inputs.model_sql)
-            base = inputs_fingerprint(con, suite, source, read_tables, inputs.model_sql, exclude_own_files=True)
+            fingerprint = validation_fingerprint(con, suite, source, read_tables, inputs.model_sql)
+            base = validation_fingerprint(con, suite, source, read_tables, inputs.model_sql, exclude_own_files=True)
             previous = last_verdict(con, source.check_name, fingerprint)
             if previous:  # nothing it reads has changed since: its verdict and quarantine stand
                 passed, blocks, summary, run_id = (
@@ -456,7 +448,7 @@ def build_validation_checks(source: SourceTable, inputs: CheckInputs) -> dg.Asse
     return checks
 
 
-def inputs_fingerprint(
+def validation_fingerprint(
     con,
     suite: dict,
     source: SourceTable,
@@ -464,9 +456,10 @@ def inputs_fingerprint(
     model_sql: tuple[str, ...] = (),
     exclude_own_files: bool = False,
 ) -> str:
-    """What a table's validation depends on: the loaded file versions of the source tables it reads (its
-    own and its lookups), the suite and the frame's SQL. With exclude_own_files, all of it but the table's
-    own files: while that part is unchanged, only the table's new rows need validating."""
+    """What a table's validation depends on (not a whole refresh's: that is inputs.refresh_fingerprint): the loaded
+    file versions of the source tables it reads (its own and its lookups), the suite and the frame's SQL. With
+    exclude_own_files, all of it but the table's own files: while that part is unchanged, only the table's new rows
+    need validating."""
     import hashlib
 
     versions = [v for v in loaded_versions(con) if v[0] in tables and not (exclude_own_files and v[0] == source.name)]
@@ -752,7 +745,7 @@ def validate_in_database(
                     summary["sample"].append(values)
         if outcome.rows != plan.rows:
             outcome.table_failures.append(
-                f"the validation frame of data/raw/{source.name}/source.toml gave {outcome.rows:,} rows for "
+                f"the validation frame of {source.frame_origin} gave {outcome.rows:,} rows for "
                 f"{plan.rows:,} raw rows: it must give one row per raw row (a lookup it joins has duplicate keys?)"
             )
         return outcome
@@ -787,7 +780,7 @@ def _failing_values(con, table: str, rows: frozenset, columns: list[str]) -> lis
 
 def record_results(con, run_id: str, source: SourceTable, outcome: ValidationOutcome) -> None:
     """Every expectation's result, kept in audit.validation_results: the validation history."""
-    con.execute(RESULTS_DDL)
+    ensure_audit(con)
     rows = [
         (
             run_id,

@@ -37,8 +37,13 @@ def refused_features(sql: str) -> list[str]:
     ]
 
 
+# sql/audit.sql runs on the build database only, a DuckDB file, never on a lake (export_schema copies its tables'
+# rows); its primary keys are what its writers' `insert or replace` and `on conflict` need
+BUILD_ONLY = {PROJECT_ROOT / "sql" / "audit.sql"}
+
+
 def test_every_sql_file_stays_within_ducklake_limits():
-    files = sorted((PROJECT_ROOT / "sql").rglob("*.sql"))
+    files = sorted(f for f in (PROJECT_ROOT / "sql").rglob("*.sql") if f not in BUILD_ONLY)
     assert len(files) > 20
     offending = {str(f.relative_to(PROJECT_ROOT)): refused_features(f.read_text(encoding="utf-8")) for f in files}
     assert {f: found for f, found in offending.items() if found} == {}

@@ -172,3 +172,44 @@ def test_unchanged_inputs_keep_their_verdict_and_quarantine_without_revalidating
     assert expectations(again).description == expectations(first).description
     with duckdb.connect(str(local.published_path), read_only=True) as con:
         assert con.execute("select _line from quarantine.observations").fetchall() == [(95,)]
+
+
+def test_the_audit_tables_are_made_once_and_migrated(tmp_path):
+    """sql/audit.sql (ensure_audit): every audit.* table on a new database; run again it writes nothing and keeps the
+    build's identity; on an older database it adds the columns added since, at the end of each table."""
+    from pipelines.ledger import ensure_audit
+
+    path = tmp_path / "build.duckdb"
+    with duckdb.connect(str(path)) as con:
+        con.execute(
+            "create schema audit; create table audit.check_results (run_id varchar, check_name varchar, "
+            "passed boolean, blocks_publish boolean, checked_at timestamptz default current_timestamp)"
+        )
+        ensure_audit(con)
+        (identity,) = con.execute("select id from audit.build_identity").fetchone()
+        tables = {
+            t for (t,) in con.execute("select table_name from duckdb_tables() where schema_name = 'audit'").fetchall()
+        }
+        columns = [
+            c
+            for (c,) in con.execute(
+                "select column_name from duckdb_columns() where table_name = 'check_results' order by column_index"
+            ).fetchall()
+        ]
+    assert tables == {
+        "macros",
+        "load_ledger",
+        "validated_versions",
+        "validation_results",
+        "check_results",
+        "builds",
+        "table_metadata",
+        "table_changes",
+        "generations",
+        "build_identity",
+    }
+    assert columns[-3:] == ["fingerprint", "summary", "base_fingerprint"]
+    with duckdb.connect(str(path)) as con:
+        ensure_audit(con)
+        assert con.execute("select id from audit.build_identity").fetchall() == [(identity,)]
+        assert not path.with_name("build.duckdb.wal").exists()  # nothing to write: no checkpoint at close
