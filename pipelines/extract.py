@@ -1927,57 +1927,41 @@ class Extractor:
         if not codes and previous is not None and previous.subject:
             codes = [(previous.subject, previous.subject_start)]
         out = []
+        printed = s[match.start() : match.end()]
+
+        def uncatalogued(start: int, name: str, inherited: bool) -> Candidate:
+            """A rank the catalog does not hold, proposed with the name it ranks."""
+            figure = Figure(match.start(), match.end(), Decimal(value), None, "位", "", printed)
+            return self._candidate(
+                document,
+                s,
+                origin,
+                figure,
+                None,
+                "rank",
+                "rank",
+                start,
+                paragraph,
+                places,
+                entities,
+                years,
+                inherited=inherited,
+                label=_measure_label(name, "rank"),
+            )
+
         if not codes and label:  # the rank of a figure the catalog does not hold, with its name as printed
-            figure = Figure(match.start(), match.end(), Decimal(value), None, "位", "", s[match.start() : match.end()])
-            name = re.sub(r"[(（][^()（）]*[)）]$", "", label)  # 增速(高于全省): the figure's, not the gap's
             return [
-                self._candidate(
-                    document,
-                    s,
-                    origin,
-                    figure,
-                    None,
-                    "rank",
-                    "rank",
-                    lead_from,
-                    paragraph,
-                    places,
-                    entities,
-                    years,
-                    inherited=True,
-                    label=_measure_label(name, "rank"),
-                )
-            ]
+                uncatalogued(lead_from, re.sub(r"[(（][^()（）]*[)）]$", "", label), True)
+            ]  # 增速(高于全省): not the gap's
         for code, start in codes:
             rank = self.measure_of(code, "rank")
             if rank is None:  # 增速全省排列第92位: a rank the catalog does not hold, proposed with its subject's name
                 item.subject, item.subject_start = code, start
                 growth = self.measure_of(code, "growth") if "增速" in s[lead_from : match.start()] else None
                 name = self.catalog.indicators[growth or code].name_zh
-                figure = Figure(
-                    match.start(), match.end(), Decimal(value), None, "位", "", s[match.start() : match.end()]
-                )
-                out.append(
-                    self._candidate(
-                        document,
-                        s,
-                        origin,
-                        figure,
-                        None,
-                        "rank",
-                        "rank",
-                        start,
-                        paragraph,
-                        places,
-                        entities,
-                        years,
-                        inherited=not subjects,
-                        label=_measure_label(name, "rank"),
-                    )
-                )
+                out.append(uncatalogued(start, name, not subjects))
                 continue
             item.subject, item.subject_start = code, start
-            printed = s[match.start() : match.end()]
             figure = Figure(match.start(), match.end(), Decimal(value), None, "位", "", printed)
             out.append(
                 self._candidate(
