@@ -523,6 +523,35 @@ class Item:
     compared: tuple | None = None  # (code, label, kind) of the figure a region above's figure and its gap compare with
 
 
+@dataclass
+class Sentence:
+    """A sentence being read, and what every figure in it is read against: its document and paragraph, and the places,
+    entities and years it names."""
+
+    document: Document
+    text: str
+    origin: str
+    paragraph: dict
+    places: list
+    entities: list
+    years: list
+
+
+@dataclass
+class FigureReading:
+    """How one figure is read: its measure, the pattern that read it, where its name starts, and its indicator (or, for
+    a figure the catalog does not hold, the name as printed)."""
+
+    kind: str
+    pattern: str
+    subject_start: int | None
+    code: str | None = None
+    label: str | None = None
+    inherited: bool = False  # the name is carried over from a figure before it
+    year: str | None = None  # a period printed apart from the figure's own words
+    place_before: int | None = None  # the place is named before this offset (a 分别 list's subjects)
+
+
 class Extractor:
     def __init__(self, catalog: Catalog):
         self.catalog = catalog
@@ -913,6 +942,7 @@ class Extractor:
             and not (s[: m.start()].endswith("从") and m.group("rest") != "的")  # 从2016年的N增加到: the year's N
             and not SINCE.match(s, m.end())
         ]
+        at = Sentence(document, s, origin, paragraph, places, entities, years)
         out: list[Candidate] = []
         previous: Item | None = None
         last_named: Item | None = (
@@ -939,37 +969,13 @@ class Extractor:
             if item.label and item.figure and (not self._named or self._named[-1].label != item.label):
                 self._named.append(item)
 
-        def uncatalogued(
-            item: Item,
-            kind: str,
-            pattern: str,
-            label: str | None,
-            label_start: int | None,
-            inherited: bool = False,
-            place_before: int | None = None,
-            year: str | None = None,
-        ):
+        def uncatalogued(item: Item, reading: FigureReading) -> None:
             """Proposes a figure no catalog indicator reads, with the name as printed: an analyst cannot review what is
             never shown."""
-            if label:
+            if reading.label:
                 out.append(
                     self._candidate(
-                        document,
-                        s,
-                        origin,
-                        item.figure,
-                        None,
-                        kind,
-                        pattern,
-                        label_start,
-                        paragraph,
-                        places,
-                        entities,
-                        years,
-                        inherited=inherited,
-                        label=_measure_label(label, kind),
-                        place_before=place_before,
-                        year=year,
+                        at, item.figure, replace(reading, label=_measure_label(reading.label, reading.kind))
                     )
                 )
 
@@ -992,20 +998,7 @@ class Extractor:
                     if previous and previous.label and not previous.subject and not GAP.search(previous.label)
                     else None
                 )  # (not of a gap: 增速比全国快0.2个百分点，居全国第8位 is the growth's rank)
-                out += self._ranks(
-                    document,
-                    s,
-                    origin,
-                    item,
-                    None if printed_before else before,
-                    names,
-                    lead_from,
-                    paragraph,
-                    places,
-                    entities,
-                    years,
-                    printed_before,
-                )
+                out += self._ranks(at, item, None if printed_before else before, names, lead_from, printed_before)
                 done(item, item.subject, item.subject_start)
                 continue
             figure = item.figure
@@ -1017,29 +1010,21 @@ class Extractor:
                 if code:
                     out.append(
                         self._candidate(
-                            document,
-                            s,
-                            origin,
+                            at,
                             figure,
-                            code,
-                            "level",
-                            "restated",
-                            main.subject_start,
-                            paragraph,
-                            places,
-                            entities,
-                            years,
-                            inherited=True,
+                            FigureReading("level", "restated", main.subject_start, code=code, inherited=True),
                         )
                     )
                 elif main.label or main.code:
                     uncatalogued(
                         item,
-                        "level",
-                        "restated",
-                        main.label or self.catalog.indicators[main.code].name_zh,
-                        main.subject_start,
-                        inherited=True,
+                        FigureReading(
+                            "level",
+                            "restated",
+                            main.subject_start,
+                            label=main.label or self.catalog.indicators[main.code].name_zh,
+                            inherited=True,
+                        ),
                     )
                 continue
             kind, pattern = self._kind(lead, figure, s[: item.start])
@@ -1052,19 +1037,9 @@ class Extractor:
                 if code:
                     out.append(
                         self._candidate(
-                            document,
-                            s,
-                            origin,
+                            at,
                             figure,
-                            code,
-                            "streak",
-                            "streak",
-                            previous.subject_start,
-                            paragraph,
-                            places,
-                            entities,
-                            years,
-                            inherited=True,
+                            FigureReading("streak", "streak", previous.subject_start, code=code, inherited=True),
                         )
                     )
                 # the figure after 连续N年保持 (35%以上的增长) is the streak's threshold, not an observation
@@ -1078,7 +1053,7 @@ class Extractor:
                 continue
             if figure.unit == "个" and (among := self._of_how_many(s, item)):
                 # 全市32个大类行业中有14个增加值保持增长: the industries counted, and those that grew
-                uncatalogued(item, "level", "count", among, lead_from)
+                uncatalogued(item, FigureReading("level", "count", lead_from, label=among))
                 done(item, None, lead_from, label=among)
                 continue
             if previous is not None and previous.label and (bracket := PARENT_IN_BRACKETS.search(s, 0, item.start)):
@@ -1088,9 +1063,7 @@ class Extractor:
                     previous.label,
                     "growth" if previous.figure and previous.figure.unit == "%" else "level",
                 )
-                self._figure_above(
-                    document, s, origin, item, compared, bracket, paragraph, places, entities, years, out
-                )
+                self._figure_above(at, item, compared, bracket, out)
                 item.scope_gap, item.compared = bracket.group("gap"), compared
                 previous = item
                 continue
@@ -1101,7 +1074,7 @@ class Extractor:
             ):
                 # …(8.1%)低1.3个百分点, 低于全市平均水平(3.5%)2.9个百分点: the gap to it
                 label = _gap_label(previous.compared[1], previous.scope_gap + (moved.group(1) or ""), figure, None)
-                uncatalogued(item, "change", "gap", label, lead_from)
+                uncatalogued(item, FigureReading("change", "gap", lead_from, label=label))
                 item.compared = previous.compared  # (比全省、全州(均为7.3%) after it: the same figure's)
                 done(item, None, lead_from, label=label)
                 continue
@@ -1113,29 +1086,21 @@ class Extractor:
                     if code:
                         out.append(
                             self._candidate(
-                                document,
-                                s,
-                                origin,
+                                at,
                                 other.figure,
-                                code,
-                                kind_r,
-                                "respectively",
-                                subject_start,
-                                paragraph,
-                                places,
-                                entities,
-                                years,
-                                place_before=place_end,
+                                FigureReading(kind_r, "respectively", subject_start, code=code, place_before=place_end),
                             )
                         )
                     else:
                         uncatalogued(
                             other,
-                            kind_r,
-                            "respectively",
-                            _clean_label(_headed(text, respectively), self),
-                            subject_start,
-                            place_before=place_end,
+                            FigureReading(
+                                kind_r,
+                                "respectively",
+                                subject_start,
+                                label=_clean_label(_headed(text, respectively), self),
+                                place_before=place_end,
+                            ),
                         )
                     other.figure = None
                     done(
@@ -1237,7 +1202,7 @@ class Extractor:
                 # 城镇居民人均可支配收入总量比全省平均水平高1500元: the name's gap to the province, not its level
                 segment = self._segment_start(s, lead_from, item)
                 label = _gap_label(s[leading[-1][0] : leading[-1][1]], gapped.group("gap"), figure, None)
-                uncatalogued(item, "change", pattern, label, segment)
+                uncatalogued(item, FigureReading("change", pattern, segment, label=label))
                 done(item, self.catalog.names[leading[-1][2]], leading[-1][0], label=label)  # (a rank after: its)
                 continue
             elif (
@@ -1250,7 +1215,7 @@ class Extractor:
                 # before to the one named, not a figure of the one named
                 segment = self._segment_start(s, lead_from, item)
                 label = _gap_label(previous.label, gap, figure, previous)
-                uncatalogued(item, "change", pattern, label, segment)
+                uncatalogued(item, FigureReading("change", pattern, segment, label=label))
                 done(item, None, segment, label=label)
                 continue
             elif leading and (
@@ -1262,7 +1227,7 @@ class Extractor:
                 qualified = (
                     aka.group(1) if (aka := ALSO_CALLED.search(lead)) else qualified
                 )  # (户籍人口城镇化率)为27.33%
-                uncatalogued(item, kind, pattern, qualified, segment)
+                uncatalogued(item, FigureReading(kind, pattern, segment, label=qualified))
                 done(item, None, segment, label=qualified)
                 continue
             elif leading:
@@ -1275,7 +1240,7 @@ class Extractor:
                 ):
                     # 第二产业投资增长2%: the industry's investment, not the industry's value added
                     label = s[subject_start : extended.end()]
-                    uncatalogued(item, kind, pattern, label, subject_start)
+                    uncatalogued(item, FigureReading(kind, pattern, subject_start, label=label))
                     done(item, None, subject_start, label=label)
                     continue
                 clause = s[max(s.rfind(c, 0, subject_start) for c in "，,；;：:") + 1 : subject_start]
@@ -1287,7 +1252,7 @@ class Extractor:
                     # 新增国家高新技术企业186家: the additions,
                     # not the total the indicator counts (总数达到 after it is)
                     label = _clean_label(s[self._segment_start(s, lead_from, item) : item.start], self)
-                    uncatalogued(item, "level", pattern, label, subject_start)
+                    uncatalogued(item, FigureReading("level", pattern, subject_start, label=label))
                     done(item, code, subject_start)
                     continue
             elif (
@@ -1299,7 +1264,9 @@ class Extractor:
             ):
                 # 增速一季度(6.1%)…、上半年(6.9%)…；全年增长7%: the same name's figure for another part of the year
                 if not previous.code:
-                    uncatalogued(item, kind, pattern, previous.label, previous.subject_start, inherited=True)
+                    uncatalogued(
+                        item, FigureReading(kind, pattern, previous.subject_start, label=previous.label, inherited=True)
+                    )
                     done(item, None, previous.subject_start, label=previous.label)
                     continue
                 code, subject_start, inherited = previous.code, previous.subject_start, True
@@ -1323,14 +1290,16 @@ class Extractor:
                 if (
                     label
                 ):  # ，其中：男性61.11万人; 按平均汇率计算为2865美元: a figure of its own, of a part or in another unit
-                    uncatalogued(item, kind, pattern, label, segment)
+                    uncatalogued(item, FigureReading(kind, pattern, segment, label=label))
                     done(item, None, segment, label=label)
                 else:
                     done(item, inherit.subject, inherit.subject_start)
                 continue
             elif previous and previous.label and not previous.subject and kind != "level" and self._bare(lead):
                 # 牧业产值32.36亿元，同比增长31.7%: the growth of a name the catalog lacks
-                uncatalogued(item, kind, pattern, previous.label, previous.subject_start, inherited=True)
+                uncatalogued(
+                    item, FigureReading(kind, pattern, previous.subject_start, label=previous.label, inherited=True)
+                )
                 done(item, None, previous.subject_start, label=previous.label)
                 continue
             base_subject = code
@@ -1548,25 +1517,12 @@ class Extractor:
                     and following_item is None
                     and re.match(r"[^，,。；;]{0,4}(以上|以下|及以上)", s[item.end :])
                 ):
-                    uncatalogued(item, kind, pattern, label, subject_start, year=year)
+                    uncatalogued(item, FigureReading(kind, pattern, subject_start, label=label, year=year))
                 done(item, base_subject, subject_start, label=label)  # the name as printed, for what follows
                 continue
             out.append(
                 self._candidate(
-                    document,
-                    s,
-                    origin,
-                    figure,
-                    code,
-                    kind,
-                    pattern,
-                    subject_start,
-                    paragraph,
-                    places,
-                    entities,
-                    years,
-                    inherited=inherited,
-                    year=year,
+                    at, figure, FigureReading(kind, pattern, subject_start, code=code, inherited=inherited, year=year)
                 )
             )
             done(item, base_subject, subject_start, code)
@@ -1586,19 +1542,15 @@ class Extractor:
                     figure = Figure(m.start(n), m.end(n), Decimal(m.group(n)), None, "%", "", m.group(n))
                     out.append(
                         self._candidate(
-                            document,
-                            s,
-                            origin,
+                            at,
                             figure,
-                            code,
-                            "share",
-                            "structure",
-                            m.start(),
-                            paragraph,
-                            places,
-                            entities,
-                            years,
-                            year=str(int(document.year) - 1) if last_year else this_year,
+                            FigureReading(
+                                "share",
+                                "structure",
+                                m.start(),
+                                code=code,
+                                year=str(int(document.year) - 1) if last_year else this_year,
+                            ),
                         )
                     )
         self._carry(s, paragraph, places, entities, years)
@@ -1906,10 +1858,8 @@ class Extractor:
             else code
         )
 
-    def _ranks(
-        self, document, s, origin, item, previous, names, lead_from, paragraph, places, entities, years, label=None
-    ):
-        match = item.rank
+    def _ranks(self, at: Sentence, item: Item, previous: Item | None, names: list, lead_from: int, label=None):
+        s, match = at.text, item.rank
         groups = match.groupdict()
         if "nth" in groups:
             nth = groups.get("nth")
@@ -1933,20 +1883,9 @@ class Extractor:
             """A rank the catalog does not hold, proposed with the name it ranks."""
             figure = Figure(match.start(), match.end(), Decimal(value), None, "位", "", printed)
             return self._candidate(
-                document,
-                s,
-                origin,
+                at,
                 figure,
-                None,
-                "rank",
-                "rank",
-                start,
-                paragraph,
-                places,
-                entities,
-                years,
-                inherited=inherited,
-                label=_measure_label(name, "rank"),
+                FigureReading("rank", "rank", start, inherited=inherited, label=_measure_label(name, "rank")),
             )
 
         if not codes and label:  # the rank of a figure the catalog does not hold, with its name as printed
@@ -1964,40 +1903,14 @@ class Extractor:
             item.subject, item.subject_start = code, start
             figure = Figure(match.start(), match.end(), Decimal(value), None, "位", "", printed)
             out.append(
-                self._candidate(
-                    document,
-                    s,
-                    origin,
-                    figure,
-                    rank,
-                    "rank",
-                    "rank",
-                    start,
-                    paragraph,
-                    places,
-                    entities,
-                    years,
-                    inherited=not subjects,
-                )
+                self._candidate(at, figure, FigureReading("rank", "rank", start, code=rank, inherited=not subjects))
             )
             streak_code = self.measure_of(rank, "streak")
             if streak and streak_code:
                 figure = Figure(match.start(), match.end(), Decimal(_int(streak)), None, "年", "", printed)
                 out.append(
                     self._candidate(
-                        document,
-                        s,
-                        origin,
-                        figure,
-                        streak_code,
-                        "streak",
-                        "streak",
-                        start,
-                        paragraph,
-                        places,
-                        entities,
-                        years,
-                        inherited=not subjects,
+                        at, figure, FigureReading("streak", "streak", start, code=streak_code, inherited=not subjects)
                     )
                 )
         return out
@@ -2014,29 +1927,21 @@ class Extractor:
                 return f"{said}的{what}" if said else None
         return None
 
-    def _figure_above(self, document, s, origin, item, compared, bracket, paragraph, places, entities, years, out):
+    def _figure_above(self, at: Sentence, item: Item, compared: tuple, bracket: re.Match, out: list) -> None:
         """Proposes the figure in brackets after a region above the document's (比全国(8.1%), 比全省、全州(均为7.3%),
         低于全市平均水平(3.5%)) for each region named: the indicator of the figure compared, (code, label, kind)."""
         code, label, kind = compared
-        home = self.resolve(paragraph["place"], str(document.year) if document.year else None)
+        home = self.resolve(at.paragraph["place"], str(at.document.year) if at.document.year else None)
         for scope in re.findall(r"全国|全省|全市|全州|全盟", bracket.group("gap")):
             above = self._region_above(home, scope) if home else None
             if above is None:
                 continue
             found = self._candidate(
-                document,
-                s,
-                origin,
+                at,
                 item.figure,
-                code,
-                kind,
-                "parent",
-                item.start,
-                paragraph,
-                places,
-                entities,
-                years,
-                label=None if code else _measure_label(label, kind),
+                FigureReading(
+                    kind, "parent", item.start, code=code, label=None if code else _measure_label(label, kind)
+                ),
             )
             out.append(replace(found, region_code=above.code))
 
@@ -2096,25 +2001,11 @@ class Extractor:
             and not s[year.end() :].startswith(("以来",))
         )
 
-    def _candidate(
-        self,
-        document,
-        s,
-        origin,
-        figure,
-        code,
-        kind,
-        pattern,
-        subject_start,
-        paragraph,
-        places,
-        entities,
-        years,
-        inherited=False,
-        year=None,
-        label=None,
-        place_before=None,
-    ) -> Candidate:
+    def _candidate(self, at: Sentence, figure: Figure, reading: FigureReading) -> Candidate:
+        document, s, origin, paragraph = at.document, at.text, at.origin, at.paragraph
+        places, entities, years = at.places, at.entities, at.years
+        code, kind, pattern, subject_start = reading.code, reading.kind, reading.pattern, reading.subject_start
+        inherited, year, label, place_before = reading.inherited, reading.year, reading.label, reading.place_before
         flags, confidence = [], 0.95
         if code is None:
             flags.append(uncatalogued_flag(label))
