@@ -868,6 +868,7 @@ class Extractor:
 
     def sentence(self, document, s, origin, paragraph, context) -> list[Candidate]:
         self._last_respectively = None
+        self._said_before = paragraph.get("said", "")  # the paragraph's sentence before this one
         self._named: list[Item] = []  # the items read with a name, one per name, in order
         structures = self._structures(s)
         figures = [f for f in self.figures(s) if not any(m.start() <= f.start < m.end() for m in structures)]
@@ -990,7 +991,8 @@ class Extractor:
                     else last_named
                     if last_named and last_named.subject
                     else last_subject  # 增长15.8%，比全省平均水平高5.6个百分点，居全省第1位: the growth's rank
-                )
+                    or (paragraph.get("subject") if re.match(r"\s*(总量|增速|增幅)", lead) else None)
+                )  # …增长4.4%。总量居全省第五位，增速居全省第四位: the ranks of the sentence before's subject
                 before = None if any(lead_from <= e[0] < item.start for e in entities) else before
                 # 进口完成119.5亿元，增长38%，居河北省第二位: the rank of the uncatalogued figure before
                 printed_before = (
@@ -1081,6 +1083,11 @@ class Extractor:
             respectively = self._respectively(s, lead_from, item, items[index:])
             if respectively:
                 for (code, subject_start, kind_r, text, *place_end), other in respectively:
+                    if place_end == [None]:
+                        other.figure = (
+                            None  # 松山新区、滨海新区 among a list of districts: a zone's figure, no region's
+                        )
+                        continue
                     code = self.variant(code, other.figure, s) if code else None
                     place_end = place_end[0] if place_end else None  # each place of a list of places: its own figure
                     if code:
@@ -1456,8 +1463,11 @@ class Extractor:
                         label = previous.label  # 私有企业4万户，新增1.38万户
                     if label and re.fullmatch(r"(两年|三年)?平均|年均", label) and last_named:
                         label = last_named.label  # ...增长8.7%，两年平均增长5.6%: the same name's average
-                    elif label and re.match(r"(降幅|增幅|增速|涨幅)", label) and prior:
-                        label = prior + label  # 增长8.1%，增幅比上年提高2.2个百分点: the change of that growth
+                    elif label and (rate := re.match(r"(降幅|增幅|增速|涨幅)", label)) and prior:
+                        # 增长8.1%，增幅比上年提高2.2个百分点: the change of that growth;
+                        # 降幅比1-5月收窄3.6个百分点: the fall's gap
+                        gap = label[rate.end() :]
+                        label = prior + (f"{rate.group(0)}({gap})" if GAP.match(gap) else label)
                     elif (
                         label
                         and (other := FASTER_THAN_ITS.fullmatch(label))
@@ -1555,6 +1565,8 @@ class Extractor:
                     )
         self._carry(s, paragraph, places, entities, years)
         paragraph["label"] = last_named.label if last_named else None
+        paragraph["subject"] = last_subject
+        paragraph["said"] = s
         return out
 
     @staticmethod
@@ -1732,11 +1744,13 @@ class Extractor:
         ):
             # A、B、C回升明显，增速较上半年分别加快2.7、1.9和1.4个百分点: each one's gap, named as gaps are
             items, suffix = [], f"{gap.group(1)}({gap.group(2)})"
-        if not items and clause_start > 0 and (earlier := lead.rfind("分别", 0, clause_start)) < 0:
-            # 液晶显示模组、电子元件等高新高端产品产量大幅增长，分别增长504.6%、13.8%: the list of the clause before
+        rate_only = len(items) == 1 and len(group) > 1 and re.fullmatch(r"\s*(增速|增幅|涨幅|降幅)\s*", items[0])
+        if (not items or rate_only) and clause_start > 0 and (earlier := lead.rfind("分别", 0, clause_start)) < 0:
+            # 液晶显示模组、电子元件等高新高端产品产量大幅增长，分别增长504.6%、13.8%: the list of the clause before;
+            # 古塔区、松山新区和凌河区实现正增长，增速分别为70.3%、46.4%和6.0%: the places of the clause before
             since = max(lead.rfind(c, 0, clause_start - 1) for c in "，,。；;：:") + 1
             said = re.sub(
-                r"(均|都)?(保持|实现)?(大幅|较快|明显|稳步|快速|较高)?(增长|下降|提高|回升|回落|增速)$",
+                r"(均|都)?(保持|实现)?(大幅|较快|明显|稳步|快速|较高|正)?(增长|下降|提高|回升|回落|增速)$",
                 "",
                 lead[since : clause_start - 1],
             )  # (新材料制造业和先进轻纺制造业均保持较高增速，同比分别增长13.3%和8.9%)
@@ -1811,6 +1825,17 @@ class Extractor:
             # 福州市、厦门市、泉州市新建商品住宅销售价格分别上涨4.4%、4.5%和5.5%: one name, each place's figure
             name, ends = listed
             code = self.by_text(_key(name), kind)
+            if not _key(name):
+                # 全市9个县(市)区GDP增速“四升五降”。古塔区、松山新区和凌河区分别增长27.5%、21.8%和3.8%: the
+                # places alone, their indicator the one named last before them, in this sentence or the one before
+                named = self._mentions(
+                    self.catalog._name_pattern, _key(self._said_before + s[: lead_from + clause_start])
+                )
+                base = self.catalog.names[named[-1][2]] if named else None
+                code = self.measure_of(base, kind) if base else None
+                if code is None:
+                    return None
+                name = self.catalog.indicators[code].name_zh
             return [((code, lead_from + clause_start, kind, name, end), other) for end, other in zip(ends, group)]
         out, bases, last = [], [], _key(items[-1])
         offset = lead_from + clause_start
@@ -1832,12 +1857,19 @@ class Extractor:
         self._last_respectively = bases
         return out
 
-    def _places_listed(self, items: list[str], offset: int) -> tuple[str, list[int]] | None:
-        """The name and where each place ends, for a list of places that names what is listed once, after the last:
-        福州市、厦门市、泉州市新建商品住宅销售价格."""
-        ends, name = [], ""
+    def _places_listed(self, items: list[str], offset: int) -> tuple[str, list[int | None]] | None:
+        """The name and where each place ends, for a list of places that names what is listed once, after the
+        last (福州市、厦门市、泉州市新建商品住宅销售价格), or nowhere (the name is then empty). A zone the region codes
+        do not hold, or hold in another province (锦州's 松山新区、滨海新区, not Tianjin's), ends at None: no region's
+        figure."""
+        ends, name, provinces, zones = [], "", set(), []
         for i, text in enumerate(items):
             found = self.places(text, [])
+            if i < len(items) - 1 and ZONE.fullmatch(text.strip()):
+                ends.append(None)
+                zones.append((i, offset, found))
+                offset += len(text) + 1
+                continue
             if not found or text[: found[0][0]].strip():
                 return None
             rest = text[found[0][1] :].strip()
@@ -1845,8 +1877,12 @@ class Extractor:
                 return None
             name = rest
             ends.append(offset + found[0][1])
+            provinces |= {q.code[:2] for q in found[0][2]}
             offset += len(text) + 1
-        return (name, ends) if _key(name) else None
+        for i, at, found in zones:
+            if found and not items[i][: found[0][0]].strip() and {q.code[:2] for q in found[0][2]} & provinces:
+                ends[i] = at + found[0][1]  # 高新区 that the codes hold in this province
+        return (name, ends) if any(e is not None for e in ends) else None
 
     def _level_of(self, code: str | None) -> str | None:
         indicator = self.catalog.indicators.get(code) if code else None
@@ -1898,6 +1934,8 @@ class Extractor:
                 item.subject, item.subject_start = code, start
                 growth = self.measure_of(code, "growth") if "增速" in s[lead_from : match.start()] else None
                 name = self.catalog.indicators[growth or code].name_zh
+                if re.match(r"\s*总量", s[lead_from : match.start()]) and growth is None:
+                    name += "总量"  # 总量居全省第五位，增速居全省第四位: the level's rank beside the growth's
                 out.append(uncatalogued(start, name, not subjects))
                 continue
             item.subject, item.subject_start = code, start
@@ -2152,7 +2190,7 @@ class Extractor:
 
 
 PART_OF_YEAR = re.compile(
-    rf"(?<![比较于前\d\-—~至])({PARTS_OF_YEAR_SAID}|全年|年末|年底|转为|(?:19|20)\d{{2}}年|{MONTH_SAID})"
+    rf"(?<![比较于前\d\-—~至])(?<![\-—~至]\s)({PARTS_OF_YEAR_SAID}|全年|年末|年底|转为|(?:19|20)\d{{2}}年|{MONTH_SAID})"
 )
 PARTS_OF_YEAR = {"前三季度": "Q1-Q3", "上半年": "H1", "下半年": "H2"}
 
@@ -2188,9 +2226,13 @@ def _part_of_year(s: str, before: int) -> str | None:
     segment = s[max(s.rfind(c, 0, before) for c in "。；;") + 1 : before]
     said = PART_OF_YEAR.findall(segment)
     if not said and (
-        heading := re.match(r"\s*(" + PART_OF_YEAR.pattern + r")\s*[，,]", s[s.rfind("。", 0, before) + 1 : before])
+        heading := re.match(
+            r"\s*(" + PART_OF_YEAR.pattern + r")[末底]?\s*[，,]", s[s.rfind("。", 0, before) + 1 : before]
+        )
     ):
-        said = [heading.group(1)]  # 12月份，A为99.9；B为100.5: a part of the year said first is the whole sentence's
+        said = [
+            heading.group(1)
+        ]  # 12月份，A为99.9；B为100.5 (5月末，…): a part of the year said first is the sentence's
     if not said:
         return None
     if said[-1] in ("全年", "年末", "年底", "转为") or re.fullmatch(r"\d{4}年", said[-1]):
@@ -2351,6 +2393,7 @@ def _gap_label(prior: str, gap: str, figure: Figure, previous: "Item | None") ->
     """The name of a gap to another figure, as tables name it: 地区生产总值增速(比全国快) for 增长7%，比全国快0.1个
     百分点; a level's for a gap in its unit (总量比全省平均水平高1195元)."""
     prior = GAP_NOTE.sub("", prior)  # 比全国快…，比全省高…: each gap of the figure, not of the gap before
+    prior = prior.removesuffix("降幅") + "增速" if prior.endswith("降幅") else prior  # a fall's gap is its growth's
     grew = figure.unit in POINTS or (
         figure.unit == "%" and previous is not None and previous.figure is not None and previous.figure.unit == "%"
     )

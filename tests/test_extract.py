@@ -449,6 +449,36 @@ def test_a_release_on_half_a_year_regions_above_and_lists_are_read(catalog, tmp_
     assert growth["教育支出增长"] == 3.2 and growth["社会保障和就业支出增长"] == 4.3
 
 
+MONTHS_RELEASE = """某市1-5月经济运行简况
+全市各县(区)GDP增速有升有降。翠屏区、临港经济开发区、叙州区和南溪区分别增长7.5%、9.8%、6.2%和5.1%。
+1— 5月份,全市规上工业增加值同比增长8.4%。
+5月末,全市金融机构本外币存款余额5000.3亿元,同比增长9.1%;金融机构本外币贷款余额4000.7亿元,同比增长11.2%。
+1-5月,全市固定资产投资同比下降3.5%,降幅比1-4月收窄1.2个百分点,高于全省平均水平0.8个百分点。总量居全省第四位,增速居全省第九位。
+"""
+
+
+def test_a_release_on_months_lists_places_alone_and_ranks_of_the_sentence_before(catalog, tmp_path):
+    """Places listed alone take the indicator the paragraph named before them, each its own figure, and a zone the
+    region codes do not hold is no region's; 1— 5月份 is a span of months (the year's figure), 5月末 at the head of a
+    sentence is every figure's month; 降幅比1-4月收窄 is the fall's gap; 总量居…，增速居… rank the level and the growth
+    of the sentence before."""
+    found = candidates(catalog, tmp_path, MONTHS_RELEASE, sidecar='year = 2025\nregion = "宜宾市"\nkind = "news"\n')
+    by_code = {(c.indicator_code, c.region_code, c.period): c.value for c in found if c.indicator_code}
+    assert by_code[("gdp_growth_yoy", "511502", "2025")] == 7.5  # 翠屏区
+    assert by_code[("gdp_growth_yoy", "511504", "2025")] == 6.2  # 叙州区
+    assert by_code[("gdp_growth_yoy", "511503", "2025")] == 5.1  # 南溪区
+    assert not [c for c in found if c.value == 9.8]  # 临港经济开发区: no region code
+    assert by_code[("industrial_va_above_size_growth_yoy", "511500", "2025")] == 8.4
+    assert by_code[("deposits_balance", "511500", "2025-05")] == 5000.3e8
+    assert by_code[("loans_balance", "511500", "2025-05")] == 4000.7e8
+    assert by_code[("loans_balance_growth_yoy", "511500", "2025-05")] == 11.2
+    changes = uncatalogued(found)
+    assert ("固定资产投资降幅(比1-4月收窄)增减", "change", "2025", 1.2) in changes
+    assert ("固定资产投资增速(高于全省平均水平)增减", "change", "2025", 0.8) in changes
+    assert ("固定资产投资总量位次", "rank", "2025", 4) in changes
+    assert ("固定资产投资增速位次", "rank", "2025", 9) in changes
+
+
 def test_a_real_text_is_restored_from_a_copy_that_differs_in_small_ways():
     """restore.py: a copy with a site's header line (and the blank line after it), full-width digits and no final
     newline gives back the text as annotated, checked by its SHA-256; a copy with a figure changed does not."""
