@@ -48,7 +48,7 @@ bench: install  ## time a full refresh of ROWS synthetic rows against a bare Duc
 
 eval-extract: install  ## score `regind extract` on the gold set in tests/gold (and the seed page): precision and recall per pattern
 	@test -f data/warehouse/warehouse.duckdb || $(MAKE) run
-	$(BIN)/python -m pipelines.extract_eval $(ARGS)
+	$(BIN)/python -m pipelines.prose.extract_eval $(ARGS)
 
 clean:  ## remove the built warehouse (not the raw data, not the run history)
 	rm -f data/warehouse/*.duckdb data/warehouse/.warehouse.*.duckdb data/warehouse/*.wal data/warehouse/.*.wal data/warehouse/last_refresh.json data/warehouse/publish_lake.log

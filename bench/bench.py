@@ -19,8 +19,8 @@ import duckdb
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.synthetic import make_raw_dir, stable_counties, write_observations  # noqa: E402
-from pipelines.paths import PROJECT_ROOT  # noqa: E402
-from pipelines.redaction import redact  # noqa: E402
+from pipelines.core.paths import PROJECT_ROOT  # noqa: E402
+from pipelines.core.redaction import redact  # noqa: E402
 
 BENCH_DIR = PROJECT_ROOT / "data" / "bench"
 
@@ -38,7 +38,11 @@ def timed_refresh(
     print(f"== {label}", flush=True)
     started = time.perf_counter()
     process = subprocess.Popen(
-        [sys.executable, "-m", "pipelines.cli", "refresh"], env=env, cwd=PROJECT_ROOT, stdout=subprocess.PIPE, text=True
+        [sys.executable, "-m", "pipelines.cli.main", "refresh"],
+        env=env,
+        cwd=PROJECT_ROOT,
+        stdout=subprocess.PIPE,
+        text=True,
     )
     lake_s = None
     for line in process.stdout:

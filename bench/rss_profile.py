@@ -26,7 +26,7 @@ def main() -> None:
     env = {k: v for k, v in os.environ.items() if k != "DAGSTER_HOME"}
     env.update(REGIND_RAW_DIR=raw, REGIND_WAREHOUSE_DIR=warehouse, COLUMNS="200")
     process = subprocess.Popen(
-        [sys.executable, "-m", "pipelines.cli", "refresh", "--log-level", "info"],
+        [sys.executable, "-m", "pipelines.cli.main", "refresh", "--log-level", "info"],
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,

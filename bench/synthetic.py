@@ -13,7 +13,7 @@ from pathlib import Path
 
 import duckdb
 
-from pipelines.paths import DEFAULT_RAW_DIR
+from pipelines.core.paths import DEFAULT_RAW_DIR
 
 ROWS_PER_FILE = 1_000_000
 SOURCE_CODE = "synthetic_bench"

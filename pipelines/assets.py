@@ -4,14 +4,21 @@ import functools
 
 import dagster as dg
 
-from pipelines.consistency import consistency_check
-from pipelines.publish import build_publish_asset
-from pipelines.report import report
-from pipelines.resources import MACROS_SQL
-from pipelines.review import CATALOG_TABLES, TABLES as REVIEW_TABLES, documents
-from pipelines.sources import build_ingest_asset, load_sources, raw_asset_key
-from pipelines.transforms import build_sql_asset, load_models, model_check_name, model_suite, table_key, tables_read
-from pipelines.validation import CheckInputs, build_validation_checks
+from pipelines.build.consistency import consistency_check
+from pipelines.build.transforms import (
+    build_sql_asset,
+    load_models,
+    model_check_name,
+    model_suite,
+    table_key,
+    tables_read,
+)
+from pipelines.core.resources import MACROS_SQL
+from pipelines.ingest.sources import build_ingest_asset, load_sources, raw_asset_key
+from pipelines.prose.review import CATALOG_TABLES, TABLES as REVIEW_TABLES, documents
+from pipelines.publish.publish import build_publish_asset
+from pipelines.publish.report import report
+from pipelines.validate.validation import CheckInputs, build_validation_checks
 
 sources = load_sources()
 models = load_models()
@@ -22,7 +29,7 @@ models_by_table = {m.qualified_name: m for m in models}
 producers: dict[str, dg.AssetKey] = {
     **{t: raw_asset_key(s) for s in sources for t in (s.raw_table, s.valid_view, s.quarantine_table, s.warnings_table)},
     **{m.qualified_name: m.key for m in models},
-    **{t: documents.key for t in REVIEW_TABLES},  # written by the documents asset (pipelines/review.py)
+    **{t: documents.key for t in REVIEW_TABLES},  # written by the documents asset (pipelines/prose/review.py)
 }
 # tables not from a source folder's files nor from SQL, and the landing-zone files they are a function of
 # (their versions are in the load ledger under that name): review.* are read from data/raw/documents/

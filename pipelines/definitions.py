@@ -3,17 +3,17 @@
 import dagster as dg
 
 from pipelines.assets import all_assets, all_checks, inputs, sources
-from pipelines.lake import target
-from pipelines.progress import progress_logger
-from pipelines.resources import Warehouse
-from pipelines.review import review_candidates
+from pipelines.core.progress import progress_logger
+from pipelines.core.resources import Warehouse
+from pipelines.prose.review import review_candidates
+from pipelines.publish.lake import target
 from pipelines.schedules import nightly_refresh, refresh_warehouse
 from pipelines.sensors import build_raw_files_sensor
 
 # REGIND_TARGET=ducklake: the warehouse file is also published to the lake, by parallel writers
-# (pipelines/publish_lake.py)
+# (pipelines/publish/publish_lake.py)
 if target() == "ducklake":
-    from pipelines.publish_lake import LakeWriter, lake_assets, publish_lake, publish_lake_after_refresh
+    from pipelines.publish.publish_lake import LakeWriter, lake_assets, publish_lake, publish_lake_after_refresh
 
     lake_defs = {
         "assets": lake_assets,

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import dagster as dg
 
-from pipelines.paths import DEFAULT_RAW_DIR
-from pipelines.review import document_files, documents as documents_asset
-from pipelines.sources import SourceTable, file_name, raw_asset_key, source_files
+from pipelines.core.paths import DEFAULT_RAW_DIR
+from pipelines.ingest.sources import SourceTable, file_name, raw_asset_key, source_files
+from pipelines.prose.review import document_files, documents as documents_asset
 
 
 def fingerprint(sources: list[SourceTable], raw_dir: Path) -> dict[str, list[int]]:
@@ -58,7 +58,7 @@ def build_raw_files_sensor(
         keys = [raw_asset_key(s) for s in sources if s.name in tables] + (
             [documents_asset.key] if "documents" in tables else []
         )
-        # the lake's writers run in a job of their own, after this run (pipelines/publish_lake.py)
+        # the lake's writers run in a job of their own, after this run (pipelines/publish/publish_lake.py)
         selection = dg.AssetSelection.assets(*keys).downstream() - dg.AssetSelection.groups("lake")
         context.log.info(f"changed: {', '.join(changed)} -> refreshing {', '.join(tables)} and downstream")
         return dg.SensorResult(

@@ -11,7 +11,7 @@ import duckdb
 import pytest
 
 from pipelines.assets import all_assets, all_checks
-from pipelines.resources import DEFAULT_RAW_DIR, Warehouse
+from pipelines.core.resources import DEFAULT_RAW_DIR, Warehouse
 
 SLOW_MODULES = {
     "test_fuzz",
@@ -117,7 +117,7 @@ def published_once(tmp_path, template) -> Warehouse:
 def warehouse_lake(warehouse, postgres, tmp_path_factory):
     """The session's published warehouse, published to a DuckLake as the publish_lake job does (its writers one
     after the other here)."""
-    from pipelines import lake as lk
+    from pipelines.publish import lake as lk
 
     lake = lk.Lake(postgres.conninfo(postgres.create_database("published")), str(tmp_path_factory.mktemp("lake")))
     publish_to_lake(lake, warehouse.published_path, "5e55")
@@ -126,7 +126,7 @@ def warehouse_lake(warehouse, postgres, tmp_path_factory):
 
 def publish_to_lake(lake, source: Path, publish_id: str) -> int:
     """A warehouse file published to a lake as publish_lake does, its writers one after the other: the snapshot."""
-    from pipelines import lake as lk
+    from pipelines.publish import lake as lk
 
     for schema in lk.PUBLISHED_SCHEMAS:
         lk.export_schema(lake, source, schema, publish_id)
@@ -140,7 +140,7 @@ def published(request, warehouse):
         with duckdb.connect(str(warehouse.published_path), read_only=True) as con:
             yield con
     else:
-        from pipelines.lake import read_lake
+        from pipelines.publish.lake import read_lake
 
         with read_lake(request.getfixturevalue("warehouse_lake")) as con:
             yield con
@@ -159,6 +159,6 @@ def postgres():
 @pytest.fixture
 def lake(postgres, tmp_path):
     """An empty DuckLake: its catalog a new database on the test server, its data under tmp_path."""
-    from pipelines.lake import Lake
+    from pipelines.publish.lake import Lake
 
     return Lake(postgres.conninfo(postgres.create_database()), str(tmp_path / "lake"))

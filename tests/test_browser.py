@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from pipelines.paths import PROJECT_ROOT
+from pipelines.core.paths import PROJECT_ROOT
 
 ARTIFACTS = PROJECT_ROOT / "tests" / "artifacts"
 CHROMIUM = shutil.which("chromium")

@@ -5,7 +5,7 @@ import json
 import pyarrow.parquet as pq
 import pytest
 
-from pipelines.cli import main
+from pipelines.cli.main import main
 from tests.conftest import sha256
 
 PROFILE = "sql/queries/region_profile.sql"
@@ -111,13 +111,13 @@ def test_status_shows_checks_and_quarantine(run):
 
 
 def test_status_reads_the_ledger_without_starting_dagster(warehouse):
-    """`regind status` reads verdicts from the audit trail (pipelines/ledger.py): the orchestrator is not imported."""
+    """`regind status` reads verdicts from the audit trail (core/ledger.py): the orchestrator is not imported."""
     import subprocess
     import sys
 
     script = (
         "import sys\n"
-        "from pipelines.cli import main\n"
+        "from pipelines.cli.main import main\n"
         f"code = main(['status', '--database', {str(warehouse.published_path)!r}])\n"
         "print('dagster imported:', 'dagster' in sys.modules, 'code:', code)\n"
     )
@@ -128,7 +128,7 @@ def test_status_reads_the_ledger_without_starting_dagster(warehouse):
 def test_a_failed_step_is_told_by_its_cause_not_dagsters_wrapper():
     import dagster as dg
 
-    from pipelines.cli import step_failures
+    from pipelines.cli.main import step_failures
 
     @dg.asset
     def broken() -> None:

@@ -280,7 +280,7 @@ def test_the_seed_has_one_finding_and_another_years_figure_explains_it(tmp_path,
 
 
 def test_findings_show_in_status_and_beside_their_figures_in_the_report(checked, capsys):
-    from pipelines.cli import main
+    from pipelines.cli.main import main
 
     warehouse, _, _ = checked
     assert main(["status", "--database", str(warehouse.published_path)]) == 0
@@ -309,7 +309,7 @@ def assert_same_rows(build: Path, other: Path, models) -> None:
 def test_a_full_build_in_batches_of_regions_equals_one_in_a_single_pass(checked, tmp_path, monkeypatch):
     """Past SCOPE_BATCH_FIGURES figures the three models are built a batch of regions at a time (memory at 30M
     rows): the same rows, sums of subdivisions included."""
-    from pipelines import transforms
+    from pipelines.build import transforms
 
     warehouse, _, _ = checked
     batched = copy_published(Path(warehouse.directory).parent, tmp_path)
@@ -331,7 +331,7 @@ def test_a_full_build_in_batches_of_regions_equals_one_in_a_single_pass(checked,
 def test_an_incremental_rebuild_in_batches_of_regions_equals_one_in_a_single_pass(checked, tmp_path, monkeypatch):
     """A changed file whose figures past SCOPE_BATCH_FIGURES (one new file touching every region at 30M rows) is
     rebuilt a batch of the changed regions at a time: the same rows as the rebuild in one pass."""
-    from pipelines import transforms
+    from pipelines.build import transforms
 
     warehouse, _, parent = checked
     copies = {name: copy_published(Path(warehouse.directory).parent, tmp_path / name) for name in ("single", "batched")}

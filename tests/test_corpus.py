@@ -10,8 +10,8 @@ import duckdb
 import pytest
 
 from pipelines.assets import sources
-from pipelines.resources import Warehouse
-from pipelines.sources import SourceFileError, read_source_file
+from pipelines.core.resources import Warehouse
+from pipelines.ingest.sources import SourceFileError, read_source_file
 from tests.conftest import copy_published, refresh, sha256
 
 CORPUS = Path(__file__).parent / "corpus"

@@ -2,9 +2,9 @@
 
 import pytest
 
-from pipelines.paths import PROJECT_ROOT
-from pipelines.resources import DEFAULT_RAW_DIR
-from pipelines.sources import SourceTable
+from pipelines.core.paths import PROJECT_ROOT
+from pipelines.core.resources import DEFAULT_RAW_DIR
+from pipelines.ingest.sources import SourceTable
 
 DESCRIPTOR = """
 description = "d"

@@ -10,9 +10,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from pipelines.documents import DocumentError, read_document
-from pipelines.extract import Catalog, Extractor
-from pipelines.extract_eval import GOLD_DIR, SEED_PAGE, evaluate
+from pipelines.prose.documents import DocumentError, read_document
+from pipelines.prose.extract import Catalog, Extractor
+from pipelines.prose.extract_eval import GOLD_DIR, SEED_PAGE, evaluate
 
 
 @pytest.fixture(scope="module")
@@ -216,7 +216,7 @@ def test_regind_extract_prints_the_candidates_of_a_document(warehouse):
     env_python = [
         sys.executable,
         "-m",
-        "pipelines.cli",
+        "pipelines.cli.main",
         "extract",
         str(document),
         "--format",
@@ -495,7 +495,7 @@ def test_a_real_text_is_restored_from_a_copy_that_differs_in_small_ways():
 
 
 def test_the_real_gold_set_keeps_facts_with_offsets_not_texts():
-    from pipelines.extract_eval import MEASURE_GROUPS, REAL_DIR, real_annotations, real_documents
+    from pipelines.prose.extract_eval import MEASURE_GROUPS, REAL_DIR, real_annotations, real_documents
 
     documents = real_documents()
     assert len(documents) >= 10 and {d.level for d in documents} >= {"province", "prefecture", "county"}
@@ -517,7 +517,7 @@ def test_the_real_gold_set_keeps_facts_with_offsets_not_texts():
 
 
 def test_the_real_documents_at_hand_score_high_on_those_tuned_on(catalog):
-    from pipelines.extract_eval import evaluate_real, real_annotations, real_documents
+    from pipelines.prose.extract_eval import evaluate_real, real_annotations, real_documents
 
     if not any(d.present(real_annotations()[d.name]) for d in real_documents()):
         pytest.skip(

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import duckdb
 
-from pipelines.generations import INTERNAL_TABLES, generation_paths
-from pipelines.report import build_report
-from pipelines.resources import Warehouse
+from pipelines.core.resources import Warehouse
+from pipelines.publish.generations import INTERNAL_TABLES, generation_paths
+from pipelines.publish.report import build_report
 from tests.conftest import GdpReader, copy_raw, refresh
 
 SEED = "2024-02_newspaper_regional_page.csv"

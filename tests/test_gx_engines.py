@@ -1,4 +1,4 @@
-"""Great Expectations' SQL engine in DuckDB (pipelines/gx_duckdb.py) gives the pandas engine's verdicts.
+"""Great Expectations' SQL engine in DuckDB (pipelines/validate/gx_duckdb.py) gives the pandas engine's verdicts.
 
 1. Parity. Every source table's suite (gx/expectations/<table>.json of each data/raw/<table>/source.toml) runs with
    both engines on the same validation frame, in a build database that holds the test corpus's files and a few
@@ -9,7 +9,7 @@
    interpreter; and a regex, a NULL-keyed compound-unique duplicate and a large in_set, on a tiny table, give
    exactly the rows the pandas engine gives, and the rows they should.
 
-The pandas side calls GX's pandas engine directly, as the project's pandas path (pipelines.validation.validate_frame)
+The pandas side calls GX's pandas engine directly, as the project's pandas path (validation.validate_frame)
 runs it: result format COMPLETE on the frame read through Arrow, failing rows by their position in it.
 """
 
@@ -27,11 +27,11 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from pipelines import gx_duckdb
 from pipelines.assets import sources
-from pipelines.gx_context import gx_context
-from pipelines.paths import DEFAULT_RAW_DIR, PROJECT_ROOT
-from pipelines.validation import SUITES_DIR, load_suite, suite_columns
+from pipelines.core.paths import DEFAULT_RAW_DIR, PROJECT_ROOT
+from pipelines.validate.gx_context import gx_context
+from pipelines.validate import gx_duckdb
+from pipelines.validate.validation import SUITES_DIR, load_suite, suite_columns
 from tests.conftest import copy_published, refresh
 from tests.test_corpus import CASES, CORPUS, Error, Quarantined
 
@@ -190,7 +190,7 @@ def differences(suite: dict, sql: list[Verdict], pandas: list[Verdict]) -> list[
 
 def write_frame(con: duckdb.DuckDBPyConnection, source, suite: dict) -> str:
     """main.frame_<table>: the source's validation frame, the suite's columns and the lineage (as
-    pipelines.validation writes it for Great Expectations)."""
+    pipelines.validate.validation writes it for Great Expectations)."""
     table = f"main.frame_{source.name}"
     available = set(con.sql(f"select * from ({source.frame_sql}) limit 0").columns)
     wanted = ", ".join(f'"{c}"' for c in sorted((suite_columns(suite) | set(LINEAGE)) & available))
@@ -351,7 +351,7 @@ def test_both_engines_fail_the_same_rows(parity_db, table):
 # Pins and the internals gx_duckdb patches
 # --------------------------------------------------------------------------------------------------------------
 
-# the versions the parity above was proven with: pipelines/gx_duckdb.py patches GX internals of these
+# the versions the parity above was proven with: pipelines/validate/gx_duckdb.py patches GX internals of these
 TESTED_VERSIONS = {
     "great_expectations": r"1\.24\.1",
     "duckdb_engine": r"0\.17\.0",
@@ -364,10 +364,10 @@ def test_the_engines_are_the_tested_versions():
     installed = {name: version(name) for name in TESTED_VERSIONS}
     untested = {name: v for name, v in installed.items() if not re.fullmatch(TESTED_VERSIONS[name], v)}
     assert not untested, (
-        f"untested versions {untested} (tested: {TESTED_VERSIONS}). pipelines/gx_duckdb.py monkeypatches internals of "
+        f"untested versions {untested} (tested: {TESTED_VERSIONS}). validate/gx_duckdb.py patches internals of "
         "these packages: before changing the pin in pyproject.toml / requirements.lock, re-run the parity test "
-        "(tests/test_gx_engines.py) and review each workaround W1-W9 of pipelines/gx_duckdb.py against the new "
-        "version, then update TESTED_VERSIONS here."
+        "(tests/test_gx_engines.py) and review each workaround W1-W9 of pipelines/validate/gx_duckdb.py against "
+        "the new version, then update TESTED_VERSIONS here."
     )
 
 
@@ -375,7 +375,7 @@ def test_the_workarounds_install_in_a_fresh_interpreter():
     """install_duckdb_workarounds() runs once per process, so only a new process runs its asserts for sure."""
     code = """
 import json
-from pipelines import gx_duckdb
+from pipelines.validate import gx_duckdb
 assert not gx_duckdb._installed
 gx_duckdb.install_duckdb_workarounds()
 from great_expectations.execution_engine import sqlalchemy_execution_engine as see

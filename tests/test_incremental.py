@@ -4,7 +4,7 @@ exactly the warehouse a refresh from scratch builds from the same files."""
 import duckdb
 import pytest
 
-from pipelines.resources import Warehouse
+from pipelines.core.resources import Warehouse
 from tests.conftest import copy_published, refresh
 
 SEED_SOURCE = "2024-02_newspaper_regional_page"

@@ -8,9 +8,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from pipelines import sources
 from pipelines.assets import sources as source_tables
-from pipelines.resources import DEFAULT_RAW_DIR, Warehouse
+from pipelines.core.resources import DEFAULT_RAW_DIR, Warehouse
+from pipelines.ingest import sources
 from tests.conftest import copy_raw, refresh
 
 CORPUS = Path(__file__).parent / "corpus"

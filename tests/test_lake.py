@@ -10,8 +10,8 @@ import pytest
 import sqlglot
 from sqlglot.tokens import TokenType
 
-from pipelines import lake as lk
-from pipelines.paths import PROJECT_ROOT
+from pipelines.core.paths import PROJECT_ROOT
+from pipelines.publish import lake as lk
 from tests.conftest import publish_to_lake as publish
 
 # what DuckLake refuses (its documentation's list of unsupported features): none may appear in a SQL file
@@ -244,7 +244,7 @@ def test_the_target_setting(monkeypatch):
 
 
 def test_regind_names_a_mistyped_target_in_one_line(monkeypatch, capsys):
-    from pipelines.cli import main
+    from pipelines.cli.main import main
 
     monkeypatch.setenv("REGIND_TARGET", "lake")
     assert main(["tables"]) == 2
@@ -257,7 +257,7 @@ def test_the_same_build_gives_identical_tables_on_both_targets(template, lake):
     parallel processes (the multiprocess executor). Every published table and view has the same rows on both."""
     import dagster as dg
 
-    from pipelines.publish_lake import run_publish_lake
+    from pipelines.publish.publish_lake import run_publish_lake
 
     directory = template / "warehouse"
     config = {
@@ -413,7 +413,7 @@ def test_a_postgres_backed_dagster_run_goes_from_queue_to_success(template, post
 def test_regind_reads_the_lake_and_its_earlier_publishes(template, lake, tmp_path, monkeypatch, capsys):
     """With REGIND_TARGET=ducklake, the analyst's commands read the lake: tables, status, query, publishes and a
     query pinned to an earlier publish."""
-    from pipelines.cli import main
+    from pipelines.cli.main import main
 
     source = template / "warehouse" / "warehouse.duckdb"
     first = publish(lake, source, "f1")

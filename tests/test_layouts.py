@@ -7,7 +7,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from pipelines.layouts import LayoutError, melt
+from pipelines.ingest.layouts import LayoutError, melt
 from tests.conftest import copy_published, refresh, sha256
 
 SHENZHEN = """深圳市主要经济指标（合成测试数据）

@@ -3,7 +3,7 @@
 import duckdb
 import pytest
 
-from pipelines.resources import Warehouse
+from pipelines.core.resources import Warehouse
 from tests.conftest import copy_raw, refresh
 
 SEED = "observations/2024-02_newspaper_regional_page.csv"
@@ -177,7 +177,7 @@ def test_unchanged_inputs_keep_their_verdict_and_quarantine_without_revalidating
 def test_the_audit_tables_are_made_once_and_migrated(tmp_path):
     """sql/audit.sql (ensure_audit): every audit.* table on a new database; run again it writes nothing and keeps the
     build's identity; on an older database it adds the columns added since, at the end of each table."""
-    from pipelines.ledger import ensure_audit
+    from pipelines.core.ledger import ensure_audit
 
     path = tmp_path / "build.duckdb"
     with duckdb.connect(str(path)) as con:

@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from pipelines.numbers import NumberFormatError, combine_units, normalise_period, parse_printed
+from pipelines.ingest.numbers import NumberFormatError, combine_units, normalise_period, parse_printed
 
 
 @pytest.mark.parametrize(

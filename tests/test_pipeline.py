@@ -70,7 +70,7 @@ def test_definitions_load_with_one_asset_per_source_and_sql_file():
     assert {f"raw/{s.name}" for s in sources} <= keys
     assert {m.key.to_user_string() for m in models} <= keys
     assert "published_warehouse" in keys
-    assert "review/candidates" in keys  # the documents asset (pipelines/review.py)
+    assert "review/candidates" in keys  # the documents asset (pipelines/prose/review.py)
     assert len(sources) == 13
     assert len(all_checks) == len(sources) + 1  # one per source table, and the consistency rules' summary
     # three per table, observations' warnings (its suite has expectations of severity warning), consistency
@@ -78,7 +78,7 @@ def test_definitions_load_with_one_asset_per_source_and_sql_file():
 
 
 def test_every_asset_and_check_ran_and_passed(tmp_path):
-    from pipelines.resources import Warehouse
+    from pipelines.core.resources import Warehouse
 
     result = refresh(Warehouse(directory=str(tmp_path)))
     assert result.success

@@ -7,7 +7,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from pipelines.resources import Warehouse
+from pipelines.core.resources import Warehouse
 from tests.conftest import copy_published, refresh, sha256
 
 SOURCE = "2024-02_newspaper_regional_page"

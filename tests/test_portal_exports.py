@@ -96,7 +96,7 @@ def regind(warehouse, *args: str) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if k != "DAGSTER_HOME"}
     env.update(REGIND_RAW_DIR=warehouse.raw_dir, REGIND_WAREHOUSE_DIR=warehouse.directory, COLUMNS="250")
     return subprocess.run(
-        [sys.executable, "-m", "pipelines.cli", *args], env=env, capture_output=True, text=True, timeout=600
+        [sys.executable, "-m", "pipelines.cli.main", *args], env=env, capture_output=True, text=True, timeout=600
     )
 
 

@@ -12,10 +12,10 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from pipelines.paths import PROJECT_ROOT
+from pipelines.core.paths import PROJECT_ROOT
 from tests.conftest import copy_published, refresh
 
-REGIND = [sys.executable, "-m", "pipelines.cli"]
+REGIND = [sys.executable, "-m", "pipelines.cli.main"]
 SEED_SOURCE = "2024-02_newspaper_regional_page"
 
 FILES = {

@@ -10,8 +10,8 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 
-from pipelines.resources import Warehouse
-from pipelines.review import append_decisions, review_candidates
+from pipelines.core.resources import Warehouse
+from pipelines.prose.review import append_decisions, review_candidates
 from tests.conftest import refresh
 
 GOLD = Path(__file__).parent / "gold" / "documents"
@@ -29,7 +29,7 @@ def regind(warehouse: Warehouse, *args: str) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if k != "DAGSTER_HOME"}
     env.update(REGIND_RAW_DIR=warehouse.raw_dir, REGIND_WAREHOUSE_DIR=warehouse.directory, COLUMNS="200")
     return subprocess.run(
-        [sys.executable, "-m", "pipelines.cli", *args],
+        [sys.executable, "-m", "pipelines.cli.main", *args],
         env=env,
         capture_output=True,
         text=True,

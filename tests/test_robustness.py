@@ -11,7 +11,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from pipelines.resources import Warehouse
+from pipelines.core.resources import Warehouse
 from tests.conftest import GdpReader, refresh, sha256
 
 SEED = "observations/2024-02_newspaper_regional_page.csv"
@@ -44,7 +44,7 @@ def cli(warehouse: Warehouse, *args: str) -> subprocess.Popen:
     env = {k: v for k, v in os.environ.items() if k != "DAGSTER_HOME"}
     env.update(REGIND_RAW_DIR=warehouse.raw_dir, REGIND_WAREHOUSE_DIR=warehouse.directory, COLUMNS="200")
     return subprocess.Popen(
-        [sys.executable, "-m", "pipelines.cli", "refresh", *args],
+        [sys.executable, "-m", "pipelines.cli.main", "refresh", *args],
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,

@@ -14,7 +14,7 @@ def test_nightly_schedule():
 
 
 def test_refresh_job_runs_every_asset_and_check(tmp_path):
-    from pipelines.resources import Warehouse
+    from pipelines.core.resources import Warehouse
 
     job = defs.resolve_job_def("refresh_warehouse")
     result = job.execute_in_process(resources={"warehouse": Warehouse(directory=str(tmp_path))})

@@ -1,6 +1,6 @@
 """Credentials stay secret: the lake's commands, run against a PostgreSQL role that needs a password, never show
 or store it (stdout, stderr, publish_lake.log, Dagster's event log and run records, the lake's files and catalog);
-libpq's own ways of giving a password reach the catalog; pipelines/redaction.py removes each form."""
+libpq's own ways of giving a password reach the catalog; pipelines/core/redaction.py removes each form."""
 
 import json
 import os
@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from pipelines import lake as lk
-from pipelines.paths import PROJECT_ROOT
-from pipelines.redaction import redact, redacted_error, secrets_kept
+from pipelines.core.paths import PROJECT_ROOT
+from pipelines.core.redaction import redact, redacted_error, secrets_kept
+from pipelines.publish import lake as lk
 from tests.conftest import copy_published, publish_to_lake
 
 REGIND = str(Path(sys.executable).parent / "regind")
@@ -295,7 +295,7 @@ def test_a_password_in_the_lake_writers_run_config_is_refused(tmp_path, monkeypa
     """Dagster stores a run's config: a catalog given there must not carry a password (the environment may)."""
     import dagster as dg
 
-    from pipelines.publish_lake import LakeWriter
+    from pipelines.publish.publish_lake import LakeWriter
 
     catalog = "dbname=lake host=127.0.0.1 user=a password=Hunter2Hunter2"
     monkeypatch.delenv("REGIND_LAKE_CATALOG", raising=False)

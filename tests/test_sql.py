@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from pipelines.assets import producers
-from pipelines.transforms import SQL_DIR, SqlModel, dependency_keys, load_models, tables_read
+from pipelines.build.transforms import SQL_DIR, SqlModel, dependency_keys, load_models, tables_read
 
 QUERIES = sorted((SQL_DIR / "queries").glob("*.sql"))
 
@@ -24,7 +24,7 @@ def test_dependencies_come_from_the_sql():
         "dim_source",
         "dim_entity",
     }
-    # and the candidates accepted from documents: review/candidates (pipelines/review.py), raw/reviews (decisions)
+    # and the candidates accepted from documents: review/candidates (pipelines/prose/review.py), raw/reviews (decisions)
     # and the status flags a table's title or notes print (staging/stg_obs_statuses)
     assert deps_of("stg_observations") == {
         "raw/observations",

@@ -33,7 +33,7 @@ def test_the_schedule_says_when_and_in_which_time_zone():
 
 
 def test_every_materialization_carries_schema_row_count_and_preview(tmp_path):
-    from pipelines.resources import Warehouse
+    from pipelines.core.resources import Warehouse
 
     result = refresh(Warehouse(directory=str(tmp_path / "warehouse"), data_docs=False))
     assert result.success

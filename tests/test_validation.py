@@ -6,7 +6,7 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 
-from pipelines.resources import Warehouse
+from pipelines.core.resources import Warehouse
 from tests.conftest import refresh, sha256
 
 SEED_CSV = "2024-02_newspaper_regional_page.csv"
@@ -180,7 +180,7 @@ def test_validation_in_the_database_finds_duplicates_and_bad_rows(published_once
 
 def test_a_warnings_table_of_an_older_build_loses_its_primary_key_and_keeps_its_rows():
     """DuckDB holds a primary key's index in memory: 1.7M warned rows of 30M ran past the memory limit writing it."""
-    from pipelines.sources import create_warnings_table
+    from pipelines.ingest.sources import create_warnings_table
 
     con = duckdb.connect()
     con.execute("create schema warnings")

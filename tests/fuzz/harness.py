@@ -40,8 +40,8 @@ def sha256(path: Path) -> str:
 
 def build_base(directory: Path) -> Path:
     """A copy of data/raw and the warehouse published from it: every case starts from these."""
-    from pipelines.paths import DEFAULT_RAW_DIR
-    from pipelines.resources import Warehouse
+    from pipelines.core.paths import DEFAULT_RAW_DIR
+    from pipelines.core.resources import Warehouse
     from tests.conftest import refresh
 
     shutil.copytree(DEFAULT_RAW_DIR, directory / "raw")
@@ -104,8 +104,8 @@ def run_case(case: Case, base: Path, work: Path) -> dict:
     """Apply one case to a copy of the base, refresh, and judge the outcome."""
     import dagster as dg
 
-    from pipelines.cli import failure_messages
-    from pipelines.resources import Warehouse
+    from pipelines.cli.main import failure_messages
+    from pipelines.core.resources import Warehouse
     from tests.conftest import refresh
 
     shutil.rmtree(work, ignore_errors=True)
@@ -244,7 +244,7 @@ def fuzz(
     seed: int = DEFAULT_SEED, workers: int = 2, limit: float = CASE_SECONDS, only: str = "", report=None
 ) -> list[dict]:
     """Every case of the seed, judged: a list of {name, family, outcome, problems, ...}."""
-    from pipelines.paths import DEFAULT_RAW_DIR
+    from pipelines.core.paths import DEFAULT_RAW_DIR
 
     cases = [c for c in generate_cases(DEFAULT_RAW_DIR, seed) if only.lower() in c.family.lower()]
     with tempfile.TemporaryDirectory(prefix="regind-fuzz-") as scratch:

@@ -19,10 +19,19 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
-from pipelines.documents import read_document
-from pipelines.extract import COUNTRY, VERB_INSIDE_LABEL, Candidate, Catalog, Extractor, _key, _simplified, unmeasured
-from pipelines.numbers import parse_printed
-from pipelines.paths import DEFAULT_WAREHOUSE_DIR, PROJECT_ROOT, read_published
+from pipelines.core.paths import DEFAULT_WAREHOUSE_DIR, PROJECT_ROOT, read_published
+from pipelines.ingest.numbers import parse_printed
+from pipelines.prose.documents import read_document
+from pipelines.prose.extract import (
+    COUNTRY,
+    VERB_INSIDE_LABEL,
+    Candidate,
+    Catalog,
+    Extractor,
+    _key,
+    _simplified,
+    unmeasured,
+)
 
 GOLD_DIR = PROJECT_ROOT / "tests" / "gold"
 SEED_PAGE = Path(
@@ -433,7 +442,7 @@ def gold_value(printed: str, unit: str, catalog: Catalog) -> float | None:
     if re.fullmatch(r"首位?|榜首", printed):  # 位居全市首位: the first
         return 1.0
     if re.fullmatch(r"第?[一二三四五六七八九十]+", printed):
-        from pipelines.extract import _int
+        from pipelines.prose.extract import _int
 
         return float(_int(printed.lstrip("第")))
     if not re.fullmatch(r"[-−]?\d+(,\d{3})*(\.\d+)?", printed):

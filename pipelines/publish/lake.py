@@ -22,9 +22,9 @@ from typing import Callable, TypeVar
 
 import duckdb
 
-from pipelines.generations import INTERNAL_TABLES, table_checksum  # the build's bookkeeping, not for analysts
-from pipelines.paths import DEFAULT_WAREHOUSE_DIR
-from pipelines.redaction import redact
+from pipelines.core.paths import DEFAULT_WAREHOUSE_DIR
+from pipelines.core.redaction import redact
+from pipelines.publish.generations import INTERNAL_TABLES, table_checksum  # the build's bookkeeping, not for analysts
 
 TARGETS = ("duckdb_file", "ducklake")
 # what analysts query (raw.<table> stays in build.duckdb: valid.<table> holds its rows that passed)

@@ -3,7 +3,7 @@ build of it. Findings never block the publish: the figures are published as prin
 
 import dagster as dg
 
-from pipelines.resources import Warehouse
+from pipelines.core.resources import Warehouse
 
 FINDINGS = dg.AssetKey(["consistency_finding"])
 
@@ -43,7 +43,7 @@ limit 5
     "(explained by the rounding of printed figures) are counted, not warned about.",
 )
 def consistency_check(context: dg.AssetCheckExecutionContext, warehouse: Warehouse) -> dg.AssetCheckResult:
-    from pipelines.ledger import record_check
+    from pipelines.core.ledger import record_check
 
     with warehouse.connect() as con:
         summary = con.execute(SUMMARY_SQL).fetchall()

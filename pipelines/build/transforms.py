@@ -13,11 +13,11 @@ import duckdb
 import sqlglot
 from sqlglot import exp
 
-from pipelines.generations import log_change
-from pipelines.metadata import table_metadata
-from pipelines.paths import PROJECT_ROOT
-from pipelines.publish import build_fingerprint, file_states, last_build_state, record_build
-from pipelines.resources import DISABLED_OPTIMIZERS, DUCKDB_MEMORY_LIMIT, Warehouse
+from pipelines.core.metadata import table_metadata
+from pipelines.core.paths import PROJECT_ROOT
+from pipelines.core.resources import DISABLED_OPTIMIZERS, DUCKDB_MEMORY_LIMIT, Warehouse
+from pipelines.publish.generations import log_change
+from pipelines.publish.publish import build_fingerprint, file_states, last_build_state, record_build
 
 SQL_DIR = PROJECT_ROOT / "sql"
 # folder -> (schema the files build into, Dagster group)
@@ -81,7 +81,7 @@ class SqlModel:
 
     def settings(self) -> list[str]:
         """DuckDB settings while it builds, from `-- duckdb chooses join sides` (the build-side optimizer on: build
-        connections turn it off, see pipelines/resources.py) and `-- duckdb memory limit: 1GB` (the default is
+        connections turn it off, see pipelines/core/resources.py) and `-- duckdb memory limit: 1GB` (the default is
         DUCKDB_MEMORY_LIMIT), for queries that need them at 10 million rows."""
         settings = ["set disabled_optimizers = ''"] if self.directive("duckdb chooses join sides") is not None else []
         limit = self.directive("duckdb memory limit")
@@ -138,7 +138,7 @@ def dependency_keys(model: SqlModel, producers: dict[str, dg.AssetKey]) -> list[
 def model_suite(model: SqlModel) -> dict | None:
     """gx/expectations/<model>.json, if the model has a suite: its rules on the built table, checked after each
     build (blocking). Its meta.frame, if any, is the SQL of the rows it validates, each named by _file and _line."""
-    from pipelines.validation import SUITES_DIR, load_suite
+    from pipelines.validate.validation import SUITES_DIR, load_suite
 
     return load_suite(model.name) if (SUITES_DIR / f"{model.name}.json").exists() else None
 
@@ -153,7 +153,7 @@ def build_sql_asset(
     """One asset per SQL file. built_from: the source tables the model is built from (through the models it reads
     and the checks that decide their quarantine); only their changes rebuild it. incremental: the SourceTable of
     its `-- incremental by file of` directive."""
-    from pipelines.sources import define_valid_view
+    from pipelines.ingest.sources import define_valid_view
 
     reads_valid = incremental is not None and incremental.valid_view in tables_read(model.sql, str(model.path))
     kind = "view" if model.is_view else "table"
@@ -430,8 +430,8 @@ def _exists(con, table: str) -> bool:
 
 def check_model(con, context, model: SqlModel, suite: dict, fingerprint: str) -> dg.AssetCheckResult:
     """The model's suite on its rows, once per build: a verdict reached on the same inputs stands."""
-    from pipelines.ledger import last_verdict, record_check
-    from pipelines.validation import validate_frame
+    from pipelines.core.ledger import last_verdict, record_check
+    from pipelines.validate.validation import validate_frame
 
     name = model_check_name(model)
     previous = last_verdict(con, name, fingerprint)

@@ -11,8 +11,8 @@ import dagster as dg
 import duckdb
 from dagster_duckdb import DuckDBResource
 
-from pipelines.ledger import ensure_audit
-from pipelines.paths import DEFAULT_RAW_DIR, DEFAULT_WAREHOUSE_DIR, PROJECT_ROOT
+from pipelines.core.ledger import ensure_audit
+from pipelines.core.paths import DEFAULT_RAW_DIR, DEFAULT_WAREHOUSE_DIR, PROJECT_ROOT
 
 RUN_LOCK_WAIT_S = 6 * 3600
 DUCKDB_MEMORY_LIMIT = os.environ.get("REGIND_DUCKDB_MEMORY", "640MB")  # beside ~700 MB of Python: a 1.5 GB process

@@ -12,8 +12,8 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 
-from pipelines.ledger import latest_verdicts, quarantine_counts
-from pipelines.resources import Warehouse
+from pipelines.core.ledger import latest_verdicts, quarantine_counts
+from pipelines.core.resources import Warehouse
 
 MAX_REGIONS = 50  # the regions with the most observations; the rest are counted, not shown
 MAX_ROWS_PER_REGION = 80

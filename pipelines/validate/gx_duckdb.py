@@ -14,7 +14,7 @@ A second connection by path would not do: DuckDB refuses another configuration o
 `create_engine("duckdb:///path")`. The suite is the dict of a
 gx/expectations/<table>.json file; `{"$PARAMETER": name}` values come from `parameters`.
 
-The goal is the pandas engine's answer (pipelines/validation.py: validate_frame on the frame read through Arrow),
+The goal is the pandas engine's answer (validation.py: validate_frame on the frame read through Arrow),
 computed in DuckDB. GX's SQL engine does not support DuckDB; the workarounds below close each gap, all narrow
 monkeypatches that assert the GX internals they replace, so that a GX upgrade fails at install time, loudly:
 
@@ -513,7 +513,7 @@ def validate_table(
     rows = probe.execute(f"select count(*) from {table}").fetchone()[0]
     query = batch_query(probe, table)
     if context is None:
-        from pipelines.gx_context import gx_context  # the project's ephemeral context, without Data Docs
+        from pipelines.validate.gx_context import gx_context  # the project's ephemeral context, without Data Docs
 
         context = gx_context(None)
     datasource = None

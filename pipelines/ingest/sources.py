@@ -21,19 +21,20 @@ import dagster as dg
 import duckdb
 import pandas as pd
 
-from pipelines.generations import log_change
-from pipelines.layouts import LayoutError, Sidecar, melt
-from pipelines.ledger import ensure_audit, record_check
-from pipelines.memory import release_memory
-from pipelines.metadata import table_metadata
-from pipelines.names import (
+from pipelines.core.ledger import ensure_audit, record_check
+from pipelines.core.memory import release_memory
+from pipelines.core.metadata import table_metadata
+from pipelines.core.paths import DEFAULT_RAW_DIR, PROJECT_ROOT
+from pipelines.core.resources import Warehouse
+from pipelines.ingest.layouts import LayoutError, Sidecar, melt
+from pipelines.ingest.names import (
     add_catalog_names,
     add_generated_names,
     add_indicator_keys,
     add_mapped_names,
     indicator_parts,
 )
-from pipelines.numbers import (
+from pipelines.ingest.numbers import (
     FIGURE_COLUMNS,
     PLAIN_NUMBER,
     NumberFormatError,
@@ -42,8 +43,7 @@ from pipelines.numbers import (
     normalise_period,
     read_figures,
 )
-from pipelines.paths import DEFAULT_RAW_DIR, PROJECT_ROOT
-from pipelines.resources import Warehouse
+from pipelines.publish.generations import log_change
 
 DESCRIPTOR = "source.toml"
 # _title: the text above a table's header (山东省各市2023年主要指标), which may name the regions' parent
@@ -201,7 +201,7 @@ def _validation_frame(descriptor: Path, validation: dict) -> str:
         ) from None
 
 
-# folders of the landing zone that are not tables: prose read by pipelines/review.py
+# folders of the landing zone that are not tables: prose read by pipelines/prose/review.py
 NOT_TABLES = {"documents"}
 
 
@@ -736,7 +736,7 @@ def _read_gb2260(data: bytes, name: str) -> Cells:
 def _cells_melted(
     rows: list[list[str]], lines: list[int], source: SourceTable, name: str, sidecar: Sidecar | None
 ) -> Cells:
-    """A table as published (pipelines/layouts.py), one row per cell."""
+    """A table as published (pipelines/ingest/layouts.py), one row per cell."""
     try:
         melted = melt(rows, lines, name, sidecar)
     except LayoutError as error:

@@ -12,7 +12,7 @@ from datetime import datetime, timezone
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
-from pipelines.paths import PROJECT_ROOT
+from pipelines.core.paths import PROJECT_ROOT
 
 STATE_FILE = "last_refresh.json"  # in the warehouse directory
 DEFINITIONS = [("gx", ".json"), ("sql", ".sql"), ("pipelines", ".py")]
@@ -55,7 +55,7 @@ def _published_state(warehouse_dir: Path) -> str | None:
 def _lake_state() -> str | None:
     """With REGIND_TARGET=ducklake, which lake and its latest publish: a lake published by someone else since, or
     wiped, makes the next refresh run. None on the file target."""
-    from pipelines.lake import Lake, latest_publish, target
+    from pipelines.publish.lake import Lake, latest_publish, target
 
     if target() == "duckdb_file":
         return None

@@ -13,7 +13,7 @@ from typing import NamedTuple
 
 import duckdb
 
-from pipelines.paths import PROJECT_ROOT
+from pipelines.core.paths import PROJECT_ROOT
 
 AUDIT_SQL = PROJECT_ROOT / "sql" / "audit.sql"
 

@@ -23,7 +23,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pipelines.numbers import NumberFormatError, normalise_period
+from pipelines.ingest.numbers import NumberFormatError, normalise_period
 
 LAYOUTS = ("long", "regions x periods", "indicators x periods", "regions x indicators")
 REGION_STUBS = {"地区", "地区名称", "区域", "城市", "省份", "省市", "地市", "区县", "区划名称", "行政区划", "region"}

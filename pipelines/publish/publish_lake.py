@@ -1,4 +1,4 @@
-"""The lake publish (REGIND_TARGET=ducklake, pipelines/lake.py): after a refresh has published the warehouse file,
+"""The lake publish (REGIND_TARGET=ducklake, lake.py here): after a refresh has published the warehouse file,
 one writer per schema copies it into the lake, in parallel processes (the multiprocess executor), then one
 transaction swaps the published schemas. The publish_lake job runs after every successful refresh (a run status
 sensor), and `regind refresh` runs it itself."""
@@ -10,10 +10,10 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 
-from pipelines import lake
-from pipelines.paths import DEFAULT_WAREHOUSE_DIR
-from pipelines.redaction import passwords, secrets_kept
-from pipelines.resources import Warehouse, hold_run_lock, release_run_lock
+from pipelines.core.paths import DEFAULT_WAREHOUSE_DIR
+from pipelines.core.redaction import passwords, secrets_kept
+from pipelines.core.resources import Warehouse, hold_run_lock, release_run_lock
+from pipelines.publish import lake
 
 PUBLISHED_FILE = dg.AssetKey("published_warehouse")
 # how many writers at once: each is a process of its own, with one DuckDB connection to the lake
@@ -178,7 +178,7 @@ publish_lake = dg.define_asset_job(
     executor_def=dg.multiprocess_executor.configured(
         {
             "max_concurrent": LAKE_WRITERS,
-            "start_method": {"forkserver": {"preload_modules": ["pipelines.publish_lake"]}},
+            "start_method": {"forkserver": {"preload_modules": ["pipelines.publish.publish_lake"]}},
         }
     ),
 )
@@ -210,5 +210,5 @@ def resolved_publish_lake() -> dg.JobDefinition:
 
 def run_publish_lake(instance: dg.DagsterInstance, run_config: dict | None = None) -> "dg.ExecutionResult":
     """Run publish_lake with its multiprocess executor: the instance must be a persistent one (DAGSTER_HOME)."""
-    job = dg.build_reconstructable_job("pipelines.publish_lake", "resolved_publish_lake")
+    job = dg.build_reconstructable_job("pipelines.publish.publish_lake", "resolved_publish_lake")
     return dg.execute_job(job, instance=instance, run_config=run_config or {}, raise_on_error=False)

@@ -1,6 +1,6 @@
 """Review before facts: documents' candidate observations, and the analyst's decisions on them.
 
-The `documents` asset reads data/raw/documents/ (pipelines/documents.py) against the catalog the refresh just
+The `documents` asset reads data/raw/documents/ (pipelines/prose/documents.py) against the catalog the refresh just
 built, and writes review.documents and review.candidates, whole, each run: a candidate's id is a hash of its
 document, quote offsets and reading, so it stays the same while the document and the extractor do. Decisions
 are a source like any other, data/raw/reviews/*.csv (accept or reject by id, validated by its suite);
@@ -16,11 +16,11 @@ from pathlib import Path
 
 import dagster as dg
 
-from pipelines.documents import SUFFIXES, DocumentError, read_document
-from pipelines.metadata import table_metadata
-from pipelines.names import indicator_parts
-from pipelines.resources import Warehouse
-from pipelines.transforms import table_key
+from pipelines.build.transforms import table_key
+from pipelines.core.metadata import table_metadata
+from pipelines.core.resources import Warehouse
+from pipelines.ingest.names import indicator_parts
+from pipelines.prose.documents import SUFFIXES, DocumentError, read_document
 
 DOCUMENTS_DIR = "documents"
 DECISIONS_FILE = Path("reviews") / "decisions.csv"
@@ -93,7 +93,7 @@ def candidate_id(document: str, candidate) -> str:
 
 def read_candidates(con, raw_dir: Path, log=print) -> tuple[list[tuple], list[tuple], list[tuple]]:
     """(document rows, candidate rows, ledger rows) of every document in the landing zone."""
-    from pipelines.extract import Catalog, Extractor
+    from pipelines.prose.extract import Catalog, Extractor
 
     extractor = Extractor(Catalog.from_warehouse(con))
     documents, candidates, ledger = [], [], []
@@ -163,8 +163,8 @@ def read_candidates(con, raw_dir: Path, log=print) -> tuple[list[tuple], list[tu
 
 def write_review_tables(con, documents, candidates, ledger) -> None:
     """The review tables, whole, and the documents' versions in the load ledger (what a build is a function of)."""
-    from pipelines.generations import log_change
-    from pipelines.ledger import ensure_audit
+    from pipelines.core.ledger import ensure_audit
+    from pipelines.publish.generations import log_change
 
     now = datetime.now(timezone.utc)
     con.execute("begin")

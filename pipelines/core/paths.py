@@ -6,7 +6,7 @@ from pathlib import Path
 
 import duckdb
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
 # absolute: a relative REGIND_* directory would move with the working directory of each run
 DEFAULT_RAW_DIR = Path(os.environ.get("REGIND_RAW_DIR", PROJECT_ROOT / "data" / "raw")).resolve()
 DEFAULT_WAREHOUSE_DIR = Path(os.environ.get("REGIND_WAREHOUSE_DIR", PROJECT_ROOT / "data" / "warehouse")).resolve()

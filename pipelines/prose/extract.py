@@ -22,9 +22,9 @@ import unicodedata
 from dataclasses import asdict, dataclass, field, replace
 from decimal import Decimal
 
-from pipelines.documents import Document
-from pipelines.extract_tables import read_tables
-from pipelines.numbers import NumberFormatError, parse_printed
+from pipelines.ingest.numbers import NumberFormatError, parse_printed
+from pipelines.prose.documents import Document
+from pipelines.prose.extract_tables import read_tables
 
 COLUMNS = [
     "indicator_code",
@@ -804,7 +804,7 @@ class Extractor:
         return merge(candidates)
 
     def tables(self, document: Document, reading: "Reading", doc_places: tuple) -> list[Candidate]:
-        """The figures of the tables in the text (pipelines/extract_tables.py): each cell of a row whose name the
+        """The figures of the tables in the text (pipelines/prose/extract_tables.py): each cell of a row whose name the
         catalog knows as that indicator, or uncatalogued with the row's name; of the document's region."""
         out = []
         for cell in read_tables(reading.norm):

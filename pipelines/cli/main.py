@@ -13,8 +13,8 @@ import duckdb
 from rich.console import Console
 from rich.table import Table
 
-from pipelines.paths import DEFAULT_RAW_DIR, DEFAULT_WAREHOUSE_DIR, PROJECT_ROOT, read_published
-from pipelines.redaction import redact
+from pipelines.core.paths import DEFAULT_RAW_DIR, DEFAULT_WAREHOUSE_DIR, PROJECT_ROOT, read_published
+from pipelines.core.redaction import redact
 
 console = Console(width=None if Console().is_terminal else 160)
 errors = Console(stderr=True, width=None if Console(stderr=True).is_terminal else 160)
@@ -40,7 +40,7 @@ class UsageError(Exception):
 
 def reads_lake(args: argparse.Namespace | None = None) -> bool:
     """Whether a command reads the lake: REGIND_TARGET=ducklake and no file given with --database."""
-    from pipelines.lake import target
+    from pipelines.publish.lake import target
 
     return not getattr(args, "database", None) and target() == "ducklake"
 
@@ -48,7 +48,7 @@ def reads_lake(args: argparse.Namespace | None = None) -> bool:
 def open_warehouse(args: argparse.Namespace | None = None) -> duckdb.DuckDBPyConnection:
     """The published warehouse, read-only: a file given with --database, else the published file or, with
     REGIND_TARGET=ducklake, the lake (at --snapshot if given)."""
-    from pipelines.lake import Lake, read_lake
+    from pipelines.publish.lake import Lake, read_lake
 
     snapshot = getattr(args, "snapshot", None)
     if not reads_lake(args):
@@ -64,7 +64,7 @@ def open_warehouse(args: argparse.Namespace | None = None) -> duckdb.DuckDBPyCon
 
 
 def shown_warehouse(args: argparse.Namespace | None = None) -> str:
-    from pipelines.lake import Lake
+    from pipelines.publish.lake import Lake
 
     if not reads_lake(args):
         return _shown(Path(getattr(args, "database", None) or PUBLISHED))
@@ -210,14 +210,14 @@ def write_result(result, fmt: str, output: str | None, title: str = "") -> None:
 
 
 def tables(args: argparse.Namespace) -> int:
-    from pipelines.lake import STAGE_SCHEMA
+    from pipelines.publish.lake import STAGE_SCHEMA
 
     with open_warehouse(args) as con:
         listed = con.execute(
             "select * from (select schema_name, table_name, 'table' as kind, comment from duckdb_tables() "
             "where not internal and database_name = current_database() union all select schema_name, view_name, "
             "'view', comment from duckdb_views() "
-            # not the lake's stage schemas behind its published views (pipelines/lake.py)
+            # not the lake's stage schemas behind its published views (pipelines/publish/lake.py)
             "where not internal and database_name = current_database()) where not regexp_full_match(schema_name, "
             f"'{STAGE_SCHEMA.pattern}') order by case schema_name when 'main' then 0 when 'staging' then 1 "
             "when 'quarantine' then 2 else 3 end, 1, 2"
@@ -275,7 +275,7 @@ def describe(args: argparse.Namespace) -> int:
 def status(args: argparse.Namespace) -> int:
     from datetime import datetime
 
-    from pipelines.ledger import latest_verdicts, quarantine_counts
+    from pipelines.core.ledger import latest_verdicts, quarantine_counts
 
     with open_warehouse(args) as con:
         checks = latest_verdicts(con)
@@ -295,7 +295,7 @@ def status(args: argparse.Namespace) -> int:
             "count(*) filter (where not is_current) from observation_revision"
         ).fetchone()
         if reads_lake(args):  # the lake: its publishes say when
-            from pipelines.lake import publishes
+            from pipelines.publish.lake import publishes
 
             published = [
                 p for p in publishes(con, "warehouse") if args.snapshot is None or p["snapshot"] <= args.snapshot
@@ -358,7 +358,7 @@ def failure_messages(result) -> list[str]:
 def refresh(args: argparse.Namespace) -> int:
     import time
 
-    from pipelines import inputs
+    from pipelines.core import inputs
 
     started = time.perf_counter()
     fingerprint = inputs.refresh_fingerprint(DEFAULT_RAW_DIR)
@@ -374,8 +374,8 @@ def refresh(args: argparse.Namespace) -> int:
     inputs.forget_refresh(DEFAULT_WAREHOUSE_DIR)  # until this run publishes, the next one runs too
     import dagster as dg
 
+    from pipelines.core.progress import ProgressDisplay
     from pipelines.definitions import defs
-    from pipelines.progress import ProgressDisplay
 
     instance = dg.DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else dg.DagsterInstance.ephemeral()
     job = defs.resolve_job_def("refresh_warehouse")
@@ -415,7 +415,7 @@ def refresh(args: argparse.Namespace) -> int:
             f"{len(skipped)} step(s)). The published warehouse was left as it was. {display.elapsed}"
         )
         return 1
-    from pipelines.lake import target
+    from pipelines.publish.lake import target
 
     if target() == "ducklake" and not publish_to_lake(instance):
         return 1
@@ -431,8 +431,8 @@ def publish_to_lake(instance) -> bool:
 
     import dagster as dg
 
-    from pipelines.lake import Lake
-    from pipelines.publish_lake import LAKE_WRITERS, run_publish_lake
+    from pipelines.publish.lake import Lake
+    from pipelines.publish.publish_lake import LAKE_WRITERS, run_publish_lake
 
     started = time.perf_counter()
     console.print(f"[bold]Publishing to the lake[/] {Lake.from_env().shown}: up to {LAKE_WRITERS} writers at once")
@@ -466,7 +466,7 @@ def publish_to_lake(instance) -> bool:
 
 def publishes(args: argparse.Namespace) -> int:
     """The lake's publishes: snapshots an analyst can pin with --snapshot (time travel)."""
-    from pipelines.lake import Lake, publishes as lake_publishes, target
+    from pipelines.publish.lake import Lake, publishes as lake_publishes, target
 
     if target() != "ducklake":
         raise UsageError("publishes are the lake's: set REGIND_TARGET=ducklake (README: Scaling out)")
@@ -511,8 +511,8 @@ def extract(args: argparse.Namespace) -> int:
     """The candidate observations of one document, read against the published warehouse's catalog."""
     import pyarrow as pa
 
-    from pipelines.documents import DocumentError, read_document
-    from pipelines.extract import COLUMNS, Catalog, Extractor
+    from pipelines.prose.documents import DocumentError, read_document
+    from pipelines.prose.extract import COLUMNS, Catalog, Extractor
 
     path = Path(args.path)
     if not path.is_file():
@@ -575,7 +575,7 @@ REVIEW_SHOWN = [
 def review(args: argparse.Namespace) -> int:
     """List the candidates proposed from documents, or accept or reject some: decisions go to data/raw/reviews/
     and the next refresh applies them."""
-    from pipelines.review import append_decisions
+    from pipelines.prose.review import append_decisions
 
     with open_warehouse(args) as con:
         if args.action == "list":
@@ -622,8 +622,8 @@ def review(args: argparse.Namespace) -> int:
 def _map_candidate(con, args: argparse.Namespace) -> int:
     """`regind review map ID CATALOG_CODE`: an uncatalogued candidate's name becomes a synonym of a catalog
     indicator."""
-    from pipelines.extract import unmeasured
-    from pipelines.review import append_mappings
+    from pipelines.prose.extract import unmeasured
+    from pipelines.prose.review import append_mappings
 
     if len(args.ids) != 2:
         raise UsageError(
@@ -673,7 +673,7 @@ REGISTERED_SHOWN = [
 def map_indicator(args: argparse.Namespace) -> int:
     """List the indicators registered from files, or map one (by its code or its name as printed) to a catalog
     indicator: the mapping goes to data/raw/indicator_mappings/ and the next refresh loads its figures as that one."""
-    from pipelines.review import append_mappings
+    from pipelines.prose.review import append_mappings
 
     with open_warehouse(args) as con:
         registered = con.execute(
@@ -860,7 +860,7 @@ def main(argv: list[str] | None = None) -> int:
     m.set_defaults(run=map_indicator)
 
     args = parser.parse_args(argv)
-    from pipelines.lake import target
+    from pipelines.publish.lake import target
 
     try:
         target()

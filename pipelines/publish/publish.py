@@ -1,4 +1,4 @@
-"""The atomic publish: bring a published generation up to date with the build (pipelines/generations.py), verify it,
+"""The atomic publish: bring a published generation up to date with the build (generations.py here), verify it,
 then link it in as warehouse.duckdb with one rename."""
 
 from pathlib import Path
@@ -6,10 +6,10 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 
-from pipelines.generations import copy_generation, link_published, next_generation, sync_generation
-from pipelines.ledger import ensure_audit, loaded_versions
-from pipelines.metadata import table_metadata
-from pipelines.resources import Warehouse
+from pipelines.core.ledger import ensure_audit, loaded_versions
+from pipelines.core.metadata import table_metadata
+from pipelines.core.resources import Warehouse
+from pipelines.publish.generations import copy_generation, link_published, next_generation, sync_generation
 
 CONTRACT_TABLES = ["dim_region", "dim_indicator", "dim_period", "dim_source", "fact_observation", "v_observation"]
 
@@ -23,7 +23,7 @@ def build_fingerprint(
     source table's files (see file_states)."""
     import hashlib
 
-    from pipelines.paths import PROJECT_ROOT
+    from pipelines.core.paths import PROJECT_ROOT
 
     digest = hashlib.sha256()
     versions = [v for v in loaded_versions(con) if v[0] != except_table and (tables is None or v[0] in tables)]

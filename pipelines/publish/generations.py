@@ -14,8 +14,8 @@ from pathlib import Path
 
 import duckdb
 
-from pipelines.ledger import ensure_audit
-from pipelines.paths import PROJECT_ROOT
+from pipelines.core.ledger import ensure_audit
+from pipelines.core.paths import PROJECT_ROOT
 
 GENERATIONS = ("a", "b")
 # the build's bookkeeping, not for analysts: per-row keys of validation, consistency scope snapshots

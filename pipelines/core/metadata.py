@@ -3,7 +3,7 @@
 import dagster as dg
 import duckdb
 
-from pipelines.ledger import ensure_audit
+from pipelines.core.ledger import ensure_audit
 
 PREVIEW_ROWS = 10
 

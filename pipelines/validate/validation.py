@@ -16,11 +16,11 @@ import dagster as dg
 import numpy as np
 import pandas as pd
 
-from pipelines.gx_context import DocsSite, gx_context
-from pipelines.ledger import ensure_audit, last_verdict, latest_verdict, loaded_versions, record_check
-from pipelines.memory import release_memory
-from pipelines.resources import PROJECT_ROOT, Warehouse
-from pipelines.sources import SourceTable, define_valid_view, raw_asset_key
+from pipelines.core.ledger import ensure_audit, last_verdict, latest_verdict, loaded_versions, record_check
+from pipelines.core.memory import release_memory
+from pipelines.core.resources import PROJECT_ROOT, Warehouse
+from pipelines.ingest.sources import SourceTable, define_valid_view, raw_asset_key
+from pipelines.validate.gx_context import DocsSite, gx_context
 
 SUITES_DIR = PROJECT_ROOT / "gx" / "expectations"
 
@@ -686,11 +686,11 @@ def validate_in_database(
     con, context, source: SourceTable, suite: dict, parameters: dict, docs, plan: ValidationPlan
 ) -> ValidationOutcome:
     """The suite over the plan's rows with Great Expectations' SQL engine on the build database
-    (pipelines/gx_duckdb.py): the frame of those rows is written to a table, every expectation runs in DuckDB, and
+    (gx_duckdb.py): the frame of those rows is written to a table, every expectation runs in DuckDB, and
     the failing rows come back by file, line and column, with the values of the columns they failed on."""
     import time
 
-    from pipelines import gx_duckdb
+    from pipelines.validate import gx_duckdb
 
     started = time.perf_counter()
     raw, table = source.raw_table, frame_table(source)

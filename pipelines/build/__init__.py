@@ -1,0 +1,1 @@
+"""sql/<layer>/*.sql -> tables and views: one asset per SQL file, and the consistency check."""

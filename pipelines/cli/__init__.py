@@ -1,0 +1,1 @@
+"""`regind`: the analyst's command line (refresh, query, inspect, status, review)."""

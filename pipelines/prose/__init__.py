@@ -1,0 +1,1 @@
+"""Documents -> candidate figures for review: reading, the extractor, its tables, review, evaluation."""

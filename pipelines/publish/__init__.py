@@ -1,0 +1,1 @@
+"""The build -> what analysts read: the published file and its generations, the lake, the report."""
