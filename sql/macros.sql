@@ -1,5 +1,5 @@
 -- Scalar macros shared by the SQL files and the validation frames (and usable by analysts in the published
--- file): created on every connection to the build database (pipelines/resources.py).
+-- file): created on every connection to the build database (pipelines/core/resources.py).
 -- Indentation is not linted here: sqlfluff's DuckDB dialect would put each macro's body at column 0.
 -- noqa: disable=LT02
 
