@@ -81,23 +81,51 @@ def check_inputs(source) -> CheckInputs:
 
 
 inputs = {s.name: check_inputs(s) for s in sources}
-# each source's checks, and the consistency rules' summary of their findings (a warning, never blocking)
-all_checks = [*(build_validation_checks(s, inputs[s.name]) for s in sources), consistency_check]
-all_assets = [
-    *(build_ingest_asset(s) for s in sources),
-    *(
-        build_sql_asset(
-            m,
-            producers,
-            frozenset(_behind(m.qualified_name, through_checks=True)[0]),
-            incremental=next((s for s in sources if s.name == m.incremental_source), None),
-        )
-        for m in models
-    ),
+
+# The UI's asset groups follow the flow, left to right, with no edge back: reference data (regions, indicators,
+# units, bounds, rules, and what is built from them alone), then review (documents' candidates, read against the
+# reference, and the analyst's decisions), then the observations and all that is resolved from them (the
+# indicators they register too), then the marts and the publish.
+REVIEW_SOURCES = {"reviews"}  # the analyst's decisions on candidates
+FACT_SOURCES = {"observations"}  # the figures; every other source table is reference data they are resolved against
+REFERENCE_SOURCES = {s.name for s in sources} - FACT_SOURCES - REVIEW_SOURCES
+
+
+def flow_group(key: dg.AssetKey) -> str:
+    """The asset's group in the flow: reference, review, observations, marts, publish."""
+    name = key.to_user_string()
+    if name in {f"raw/{r}" for r in REVIEW_SOURCES} | {documents.key.to_user_string()}:
+        return "review"
+    if name.startswith("raw/"):
+        return "reference" if name.removeprefix("raw/") in REFERENCE_SOURCES else "observations"
+    model = next(m for m in models if m.key == key)
+    if model.layer == "marts":
+        return "marts"
+    return "reference" if _behind(model.qualified_name)[0] <= REFERENCE_SOURCES else "observations"
+
+
+# what each stage contributes to the code location (pipelines/definitions.py merges them)
+ingest_assets = [build_ingest_asset(s, group=flow_group(raw_asset_key(s))) for s in sources]
+validation_checks = [build_validation_checks(s, inputs[s.name]) for s in sources]
+sql_assets = [
+    build_sql_asset(
+        m,
+        producers,
+        frozenset(_behind(m.qualified_name, through_checks=True)[0]),
+        incremental=next((s for s in sources if s.name == m.incremental_source), None),
+        group=flow_group(m.key),
+    )
+    for m in models
+]
+publish_assets = [
     build_publish_asset(
         [m.key for m in models],
         [s.check_name for s in sources] + [model_check_name(m) for m in models if model_suite(m)],
     ),
-    documents,
     report,
 ]
+prose_assets = [documents]  # group review
+
+# each source's checks, and the consistency rules' summary of their findings (a warning, never blocking)
+all_checks = [*validation_checks, consistency_check]
+all_assets = [*ingest_assets, *sql_assets, *publish_assets, *prose_assets]

@@ -16,8 +16,27 @@ def test_every_asset_has_a_description_a_group_and_a_kind():
     for spec in specs():
         name = spec.key.to_user_string()
         assert spec.description and len(spec.description) > 40, name
-        assert spec.group_name in {"raw", "staging", "warehouse", "marts", "review", "publish"}, name
+        assert spec.group_name in FLOW, name
         assert spec.kinds, name
+
+
+FLOW = ["reference", "review", "observations", "marts", "publish", "lake"]
+
+
+def test_asset_groups_follow_the_flow_with_no_edge_back():
+    """The UI's lineage of groups reads left to right: reference data (regions, indicators, units, bounds, rules and
+    what is built from them alone), review, the observations resolved against them, the marts, the publish."""
+    group = {spec.key: spec.group_name for spec in defs.resolve_all_asset_specs()}
+    edges = {
+        (group[dep.asset_key], group[key])
+        for key in group
+        for dep in defs.resolve_assets_def(key).specs_by_key[key].deps
+    }
+    back = {(a, b) for a, b in edges if FLOW.index(a) > FLOW.index(b)}
+    assert not back, f"groups that feed a group before them in the flow: {back}"
+    assert {"dim_region": "reference", "raw/rules": "reference", "raw/observations": "observations"}.items() <= {
+        k.to_user_string(): g for k, g in group.items()
+    }.items()
 
 
 def test_every_check_says_what_it_checks():

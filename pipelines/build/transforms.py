@@ -148,11 +148,15 @@ def model_check_name(model: SqlModel) -> str:
 
 
 def build_sql_asset(
-    model: SqlModel, producers: dict[str, dg.AssetKey], built_from: frozenset[str] | None = None, incremental=None
+    model: SqlModel,
+    producers: dict[str, dg.AssetKey],
+    built_from: frozenset[str] | None = None,
+    incremental=None,
+    group: str | None = None,
 ) -> dg.AssetsDefinition:
     """One asset per SQL file. built_from: the source tables the model is built from (through the models it reads
     and the checks that decide their quarantine); only their changes rebuild it. incremental: the SourceTable of
-    its `-- incremental by file of` directive."""
+    its `-- incremental by file of` directive. group: its group in the UI (the folder's name unless given)."""
     from pipelines.ingest.sources import define_valid_view
 
     reads_valid = incremental is not None and incremental.valid_view in tables_read(model.sql, str(model.path))
@@ -177,7 +181,7 @@ def build_sql_asset(
         key=model.key,
         deps=dependency_keys(model, producers),
         check_specs=check_specs,
-        group_name=model.layer,
+        group_name=group or model.layer,
         kinds={"sql", "duckdb"},
         description=f"{_leading_comment(model.sql) or model.name}\n\nBuilt as a {kind} from "
         f"sql/{model.layer}/{model.path.name}.",

@@ -1227,10 +1227,10 @@ def raw_asset_key(source: SourceTable) -> dg.AssetKey:
     return dg.AssetKey(["raw", source.name])
 
 
-def build_ingest_asset(source: SourceTable) -> dg.AssetsDefinition:
+def build_ingest_asset(source: SourceTable, group: str = "raw") -> dg.AssetsDefinition:
     @dg.asset(
         key=raw_asset_key(source),
-        group_name="raw",
+        group_name=group,
         kinds={"csv", "duckdb"},
         description=f"{source.description}\n\nOrigin: {source.origin}\n\nLicence: {source.licence}",
         metadata={"folder": f"data/raw/{source.name}", "files": source.files, "licence": source.licence},

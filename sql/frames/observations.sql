@@ -1,7 +1,8 @@
 -- The validation frame of the observations (data/raw/observations/source.toml names this file): the suite validates
 -- each raw row beside what it refers to, one frame row per raw row; staging reads the same frame (valid.observations
--- is this frame without the quarantined rows). Not a model: pipelines/build/transforms.py builds sql/staging, sql/warehouse
--- and sql/marts; validation runs this over the raw rows it checks (pipelines/validate/validation.py). It adds:
+-- is this frame without the quarantined rows). Not a model: pipelines/build/transforms.py builds sql/staging,
+-- sql/warehouse and sql/marts; validation runs this over the raw rows it checks (pipelines/validate/validation.py).
+-- It adds:
 --   _region_code, _region_key   the region as coded, or as named (the name resolved to the version valid in the
 --                               period: a full name before a short one, the parent given in a column or a title)
 --   _region_resolution          why a name resolves to no region, or to several (listing them)
