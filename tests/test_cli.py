@@ -128,7 +128,7 @@ def test_status_reads_the_ledger_without_starting_dagster(warehouse):
 def test_a_failed_step_is_told_by_its_cause_not_dagsters_wrapper():
     import dagster as dg
 
-    from pipelines.cli.main import step_failures
+    from pipelines.cli.refresh import step_failures
 
     @dg.asset
     def broken() -> None:

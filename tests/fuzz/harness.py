@@ -104,7 +104,7 @@ def run_case(case: Case, base: Path, work: Path) -> dict:
     """Apply one case to a copy of the base, refresh, and judge the outcome."""
     import dagster as dg
 
-    from pipelines.cli.main import failure_messages
+    from pipelines.cli.refresh import failure_messages
     from pipelines.core.resources import Warehouse
     from tests.conftest import refresh
 
