@@ -31,7 +31,7 @@ from pipelines.assets import sources
 from pipelines.core.paths import DEFAULT_RAW_DIR, PROJECT_ROOT
 from pipelines.validate import gx_duckdb
 from pipelines.validate.gx_context import gx_context
-from pipelines.validate.validation import SUITES_DIR, load_suite, suite_columns
+from pipelines.validate.suites import SUITES_DIR, load_suite, suite_columns
 from tests.conftest import copy_published, refresh
 from tests.test_corpus import CASES, CORPUS, Error, Quarantined
 

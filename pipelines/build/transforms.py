@@ -138,7 +138,7 @@ def dependency_keys(model: SqlModel, producers: dict[str, dg.AssetKey]) -> list[
 def model_suite(model: SqlModel) -> dict | None:
     """gx/expectations/<model>.json, if the model has a suite: its rules on the built table, checked after each
     build (blocking). Its meta.frame, if any, is the SQL of the rows it validates, each named by _file and _line."""
-    from pipelines.validate.validation import SUITES_DIR, load_suite
+    from pipelines.validate.suites import SUITES_DIR, load_suite
 
     return load_suite(model.name) if (SUITES_DIR / f"{model.name}.json").exists() else None
 
@@ -435,7 +435,7 @@ def _exists(con, table: str) -> bool:
 def check_model(con, context, model: SqlModel, suite: dict, fingerprint: str) -> dg.AssetCheckResult:
     """The model's suite on its rows, once per build: a verdict reached on the same inputs stands."""
     from pipelines.core.ledger import last_verdict, record_check
-    from pipelines.validate.validation import validate_frame
+    from pipelines.validate.suites import validate_frame
 
     name = model_check_name(model)
     previous = last_verdict(con, name, fingerprint)
