@@ -14,7 +14,8 @@ from pipelines.build.transforms import (
     tables_read,
 )
 from pipelines.core.resources import MACROS_SQL
-from pipelines.ingest.sources import build_ingest_asset, load_sources, raw_asset_key
+from pipelines.ingest.descriptors import load_sources, raw_asset_key
+from pipelines.ingest.sources import build_ingest_asset
 from pipelines.prose.review import CATALOG_TABLES, TABLES as REVIEW_TABLES, documents
 from pipelines.publish.publish import build_publish_asset
 from pipelines.publish.report import report

@@ -7,7 +7,8 @@ from pathlib import Path
 import dagster as dg
 
 from pipelines.core.paths import DEFAULT_RAW_DIR
-from pipelines.ingest.sources import SourceTable, file_name, raw_asset_key, source_files
+from pipelines.ingest.descriptors import SourceTable, raw_asset_key
+from pipelines.ingest.read import file_name, source_files
 from pipelines.prose.review import document_files, documents as documents_asset
 
 

@@ -11,7 +11,8 @@ import pytest
 
 from pipelines.assets import sources
 from pipelines.core.resources import Warehouse
-from pipelines.ingest.sources import SourceFileError, read_source_file
+from pipelines.ingest.descriptors import SourceFileError
+from pipelines.ingest.read import read_source_file
 from tests.conftest import copy_published, refresh, sha256
 
 CORPUS = Path(__file__).parent / "corpus"

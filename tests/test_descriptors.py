@@ -4,7 +4,7 @@ import pytest
 
 from pipelines.core.paths import PROJECT_ROOT
 from pipelines.core.resources import DEFAULT_RAW_DIR
-from pipelines.ingest.sources import SourceTable
+from pipelines.ingest.descriptors import SourceTable
 
 DESCRIPTOR = """
 description = "d"

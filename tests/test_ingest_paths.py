@@ -11,6 +11,9 @@ import pytest
 from pipelines.assets import sources as source_tables
 from pipelines.core.resources import DEFAULT_RAW_DIR, Warehouse
 from pipelines.ingest import sources
+from pipelines.ingest.descriptors import SourceFileError
+from pipelines.ingest.read import read_source_file
+from pipelines.ingest.read_duckdb import WHITESPACE, read_csv_in_duckdb
 from tests.conftest import copy_raw, refresh
 
 CORPUS = Path(__file__).parent / "corpus"
@@ -30,13 +33,13 @@ def _both_ways(con: duckdb.DuckDBPyConnection, path: Path):
     """(rows read by DuckDB or None if it handed the file over, rows read by Python or the error it raised)."""
     data = path.read_bytes()
     try:
-        read = sources.read_csv_in_duckdb(con, OBSERVATIONS, path, path.name, data, NOW, "_t")
-    except sources.SourceFileError as error:
+        read = read_csv_in_duckdb(con, OBSERVATIONS, path, path.name, data, NOW, "_t")
+    except SourceFileError as error:
         read = error
     try:
-        raw = sources.read_source_file(OBSERVATIONS, path, path.name, data)
+        raw = read_source_file(OBSERVATIONS, path, path.name, data)
         raw.frame["_ingested_at"] = NOW
-    except sources.SourceFileError as error:
+    except SourceFileError as error:
         raw = error
     return read, raw
 
@@ -95,7 +98,7 @@ def test_line_numbers_survive_a_parallel_read(tmp_path, in_transaction):
         con.execute(
             "create temp table earlier as select range from range(1000); begin; create temp table other as select 1"
         )
-    read = sources.read_csv_in_duckdb(con, OBSERVATIONS, path, path.name, path.read_bytes(), NOW, "_t")
+    read = read_csv_in_duckdb(con, OBSERVATIONS, path, path.name, path.read_bytes(), NOW, "_t")
     assert read is not None and read.rows == 400_000
     wrong, title = con.execute(
         f"select count(*) filter (where _line <> value::bigint), any_value(_title) from ({read.relation})"
@@ -108,9 +111,7 @@ def test_whitespace_class_is_pythons():
     con = duckdb.connect()
     chars = [chr(c) for c in range(1, 0x110000) if not 0xD800 <= c < 0xE000]
     con.execute("create table cp as select unnest(?) as c", [chars])
-    matched = {
-        c for (c,) in con.execute(f"select c from cp where regexp_full_match(c, '{sources.WHITESPACE}')").fetchall()
-    }
+    matched = {c for (c,) in con.execute(f"select c from cp where regexp_full_match(c, '{WHITESPACE}')").fetchall()}
     assert matched == {c for c in chars if c.isspace()}
 
 

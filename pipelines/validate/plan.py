@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from pipelines.core.ledger import ensure_audit, latest_verdict, loaded_versions
-from pipelines.ingest.sources import SourceTable
+from pipelines.ingest.descriptors import SourceTable
 from pipelines.validate.gx_context import gx_context
 from pipelines.validate.suites import ValidationOutcome, partition_columns, shown_value, suite_columns
 

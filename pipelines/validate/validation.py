@@ -15,7 +15,8 @@ import pandas as pd
 from pipelines.core.ledger import last_verdict, record_check
 from pipelines.core.memory import release_memory
 from pipelines.core.resources import Warehouse
-from pipelines.ingest.sources import SourceTable, define_valid_view, raw_asset_key
+from pipelines.ingest.descriptors import SourceTable, raw_asset_key
+from pipelines.ingest.sources import define_valid_view
 from pipelines.validate.gx_context import DocsSite
 from pipelines.validate.plan import (
     ValidationPlan,
