@@ -12,7 +12,8 @@ import pytest
 
 from pipelines.prose.documents import DocumentError, read_document
 from pipelines.prose.extract import Catalog, Extractor
-from pipelines.prose.extract_eval import GOLD_DIR, SEED_PAGE, evaluate
+from pipelines.prose.extract_eval import SEED_PAGE, evaluate
+from pipelines.prose.gold_real import GOLD_DIR
 
 
 @pytest.fixture(scope="module")
@@ -495,7 +496,7 @@ def test_a_real_text_is_restored_from_a_copy_that_differs_in_small_ways():
 
 
 def test_the_real_gold_set_keeps_facts_with_offsets_not_texts():
-    from pipelines.prose.extract_eval import MEASURE_GROUPS, REAL_DIR, real_annotations, real_documents
+    from pipelines.prose.gold_real import MEASURE_GROUPS, REAL_DIR, real_annotations, real_documents
 
     documents = real_documents()
     assert len(documents) >= 10 and {d.level for d in documents} >= {"province", "prefecture", "county"}
@@ -517,7 +518,7 @@ def test_the_real_gold_set_keeps_facts_with_offsets_not_texts():
 
 
 def test_the_real_documents_at_hand_score_high_on_those_tuned_on(catalog):
-    from pipelines.prose.extract_eval import evaluate_real, real_annotations, real_documents
+    from pipelines.prose.gold_real import evaluate_real, real_annotations, real_documents
 
     if not any(d.present(real_annotations()[d.name]) for d in real_documents()):
         pytest.skip(

@@ -21,7 +21,7 @@ import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
 
-from pipelines.prose.extract_eval import REAL_DIR, _printed_at, real_annotations, real_documents
+from pipelines.prose.gold_real import REAL_DIR, _printed_at, real_annotations, real_documents
 
 
 def variants(copy: str) -> Iterator[str]:
