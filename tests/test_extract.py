@@ -10,8 +10,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from pipelines.prose.catalog import Catalog
 from pipelines.prose.documents import DocumentError, read_document
-from pipelines.prose.extract import Catalog, Extractor
+from pipelines.prose.extract import Extractor
 from pipelines.prose.extract_eval import SEED_PAGE, evaluate
 from pipelines.prose.gold_real import GOLD_DIR
 

@@ -27,8 +27,10 @@ def extract(args: argparse.Namespace) -> int:
     """The candidate observations of one document, read against the published warehouse's catalog."""
     import pyarrow as pa
 
+    from pipelines.prose.catalog import Catalog
     from pipelines.prose.documents import DocumentError, read_document
-    from pipelines.prose.extract import COLUMNS, Catalog, Extractor
+    from pipelines.prose.extract import Extractor
+    from pipelines.prose.patterns import COLUMNS
 
     path = Path(args.path)
     if not path.is_file():
@@ -138,7 +140,7 @@ def review(args: argparse.Namespace) -> int:
 def _map_candidate(con, args: argparse.Namespace) -> int:
     """`regind review map ID CATALOG_CODE`: an uncatalogued candidate's name becomes a synonym of a catalog
     indicator."""
-    from pipelines.prose.extract import unmeasured
+    from pipelines.prose.labels import unmeasured
     from pipelines.prose.review import append_mappings
 
     if len(args.ids) != 2:

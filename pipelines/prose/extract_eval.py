@@ -17,13 +17,11 @@ from decimal import Decimal
 from pathlib import Path
 
 from pipelines.core.paths import DEFAULT_WAREHOUSE_DIR, PROJECT_ROOT, read_published
+from pipelines.prose.catalog import Catalog
 from pipelines.prose.documents import read_document
-from pipelines.prose.extract import (
-    Candidate,
-    Catalog,
-    Extractor,
-)
+from pipelines.prose.extract import Extractor
 from pipelines.prose.gold_real import GOLD_DIR, REAL_DIR, REAL_TEXTS, Score, base_value, evaluate_real, key
+from pipelines.prose.reading import Candidate
 
 SEED_PAGE = Path(
     os.environ.get("REGIND_SEED_PAGE", PROJECT_ROOT.parent / "shared" / "seeds" / "000_59e38123366f00a9.txt")

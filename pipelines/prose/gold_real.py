@@ -12,17 +12,12 @@ from pathlib import Path
 
 from pipelines.core.paths import PROJECT_ROOT
 from pipelines.ingest.numbers import parse_printed
+from pipelines.prose.catalog import COUNTRY, Catalog
 from pipelines.prose.documents import read_document
-from pipelines.prose.extract import (
-    COUNTRY,
-    VERB_INSIDE_LABEL,
-    Candidate,
-    Catalog,
-    Extractor,
-    _key,
-    _simplified,
-    unmeasured,
-)
+from pipelines.prose.extract import Extractor
+from pipelines.prose.labels import unmeasured
+from pipelines.prose.patterns import VERB_INSIDE_LABEL, _key, _simplified
+from pipelines.prose.reading import Candidate
 
 GOLD_DIR = PROJECT_ROOT / "tests" / "gold"
 
@@ -206,7 +201,7 @@ def gold_value(printed: str, unit: str, catalog: Catalog) -> float | None:
     if re.fullmatch(r"首位?|榜首", printed):  # 位居全市首位: the first
         return 1.0
     if re.fullmatch(r"第?[一二三四五六七八九十]+", printed):
-        from pipelines.prose.extract import _int
+        from pipelines.prose.reading import _int
 
         return float(_int(printed.lstrip("第")))
     if not re.fullmatch(r"[-−]?\d+(,\d{3})*(\.\d+)?", printed):

@@ -93,7 +93,8 @@ def candidate_id(document: str, candidate) -> str:
 
 def read_candidates(con, raw_dir: Path, log=print) -> tuple[list[tuple], list[tuple], list[tuple]]:
     """(document rows, candidate rows, ledger rows) of every document in the landing zone."""
-    from pipelines.prose.extract import Catalog, Extractor
+    from pipelines.prose.catalog import Catalog
+    from pipelines.prose.extract import Extractor
 
     extractor = Extractor(Catalog.from_warehouse(con))
     documents, candidates, ledger = [], [], []
