@@ -11,7 +11,7 @@ import dagster as dg
 import duckdb
 
 from pipelines.core.resources import Warehouse
-from pipelines.prose.review import append_decisions, review_candidates
+from pipelines.prose.review import Decision, append_decisions, review_candidates
 from tests.conftest import refresh
 
 GOLD = Path(__file__).parent / "gold" / "documents"
@@ -111,12 +111,12 @@ def test_a_candidate_the_text_leaves_without_region_is_accepted_with_one_and_a_k
         "select candidate_id from v_candidate_review where document = 'documents/no_region.txt' "
         "and indicator_code = 'gdp'",
     )[0][0]
-    append_decisions(Path(published_once.raw_dir), [unsettled], "accept")
+    append_decisions(Path(published_once.raw_dir), [unsettled], Decision("accept"))
     assert refresh(published_once).success
     assert published(
         published_once, "select review_status from v_candidate_review where candidate_id = ?", [unsettled]
     ) == [("accepted, waiting for a region or period",)]
-    append_decisions(Path(published_once.raw_dir), [unsettled], "accept", region_code="330483")
+    append_decisions(Path(published_once.raw_dir), [unsettled], Decision("accept", region_code="330483"))
     assert refresh(published_once).success
     assert published(
         published_once,

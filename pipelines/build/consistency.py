@@ -43,7 +43,7 @@ limit 5
     "(explained by the rounding of printed figures) are counted, not warned about.",
 )
 def consistency_check(context: dg.AssetCheckExecutionContext, warehouse: Warehouse) -> dg.AssetCheckResult:
-    from pipelines.core.ledger import record_check
+    from pipelines.core.ledger import Verdict, record_check
 
     with warehouse.connect() as con:
         summary = con.execute(SUMMARY_SQL).fetchall()
@@ -54,7 +54,7 @@ def consistency_check(context: dg.AssetCheckExecutionContext, warehouse: Warehou
         verdict = f"{total} finding(s), {warned} of severity error or warning" + (
             f": {examples[0]}" if examples else ""
         )
-        record_check(con, context.run.run_id, "consistency_finding:consistency", warned == 0, False, summary=verdict)
+        record_check(con, "consistency_finding:consistency", Verdict(warned == 0, False, verdict, context.run.run_id))
     table = "\n".join(f"| {severity} | {explanation} | {rule} | {n} |" for severity, explanation, rule, n in summary)
     return dg.AssetCheckResult(
         passed=warned == 0,

@@ -434,7 +434,7 @@ def _exists(con, table: str) -> bool:
 
 def check_model(con, context, model: SqlModel, suite: dict, fingerprint: str) -> dg.AssetCheckResult:
     """The model's suite on its rows, once per build: a verdict reached on the same inputs stands."""
-    from pipelines.core.ledger import last_verdict, record_check
+    from pipelines.core.ledger import Verdict, last_verdict, record_check
     from pipelines.validate.suites import validate_frame
 
     name = model_check_name(model)
@@ -452,7 +452,7 @@ def check_model(con, context, model: SqlModel, suite: dict, fingerprint: str) ->
             else f"{len(outcome.row_failures):,} of {outcome.rows:,} rows failed: "
             + " | ".join(outcome.table_failures + [outcome.examples(limit=5)])
         )
-    record_check(con, context.run.run_id, name, passed, blocks, fingerprint, summary)
+    record_check(con, name, Verdict(passed, blocks, summary, context.run.run_id, fingerprint))
     (context.log.info if passed else context.log.error)(f"{name}: {summary}")
     return dg.AssetCheckResult(
         check_name="expectations",

@@ -93,7 +93,7 @@ REVIEW_SHOWN = [
 def review(args: argparse.Namespace) -> int:
     """List the candidates proposed from documents, or accept or reject some: decisions go to data/raw/reviews/
     and the next refresh applies them."""
-    from pipelines.prose.review import append_decisions
+    from pipelines.prose.review import Decision, append_decisions
 
     with open_warehouse(args) as con:
         if args.action == "list":
@@ -126,9 +126,8 @@ def review(args: argparse.Namespace) -> int:
             f"no candidate has the id(s) {', '.join(unknown)} in the published warehouse: `regind review` lists "
             "them (refresh first if a document was just added)"
         )
-    path = append_decisions(
-        DEFAULT_RAW_DIR, args.ids, args.action, args.region, args.period, args.note, os.environ.get("USER")
-    )
+    decision = Decision(args.action, args.region, args.period, args.note, os.environ.get("USER"))
+    path = append_decisions(DEFAULT_RAW_DIR, args.ids, decision)
     console.print(
         f"{args.action}ed {len(args.ids)} candidate(s): recorded in {shown_path(path)}. `regind refresh` applies the "
         "decisions (an accepted candidate becomes an observation whose source is its document).",

@@ -2,7 +2,7 @@
 quarantine. Plain DuckDB, no Dagster: `regind status` and the report read it without starting the orchestrator.
 Every audit.* table is defined in sql/audit.sql, which ensure_audit runs.
 
-    record_check(con, run_id, "observations_suite", passed=True, blocks_publish=False, fingerprint="ab12...")
+    record_check(con, "observations_suite", Verdict(True, False, "3 rows warned", run_id, fingerprint="ab12..."))
     latest_verdict(con, "observations_suite").passed       # True
     last_verdict(con, "observations_suite", "ab12...")     # the same verdict: reached on these inputs
     last_verdict(con, "observations_suite", "cd34...")     # None: the inputs changed since
@@ -21,12 +21,12 @@ AUDIT_SQL = PROJECT_ROOT / "sql" / "audit.sql"
 class Verdict(NamedTuple):
     """A check's verdict as recorded (a tuple too: passed, blocks_publish, summary, run_id, ...)."""
 
-    passed: bool
+    passed: bool | None  # None: rows loaded, not checked yet
     blocks_publish: bool
     summary: str | None
     run_id: str
-    fingerprint: str | None
-    base_fingerprint: str | None
+    fingerprint: str | None = None  # of the inputs the verdict was reached on
+    base_fingerprint: str | None = None  # of the rows validated before, when only new file versions were
 
 
 @functools.cache
@@ -59,23 +59,21 @@ def ensure_audit(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(_audit_sql())
 
 
-def record_check(
-    con: duckdb.DuckDBPyConnection,
-    run_id: str,
-    check: str,
-    passed: bool | None,
-    blocks_publish: bool,
-    fingerprint: str | None = None,
-    summary: str | None = None,
-    base_fingerprint: str | None = None,
-) -> None:
-    """Keep each check's verdict in the build database, so a publish in any later run can ask for it.
-    passed is None for rows loaded but not checked yet."""
+def record_check(con: duckdb.DuckDBPyConnection, check: str, verdict: Verdict) -> None:
+    """Keep each check's verdict in the build database, so a publish in any later run can ask for it."""
     ensure_audit(con)
     con.execute(
         "insert into audit.check_results (run_id, check_name, passed, blocks_publish, fingerprint, summary, "
         "base_fingerprint) values (?, ?, ?, ?, ?, ?, ?)",
-        [run_id, check, passed, blocks_publish, fingerprint, summary, base_fingerprint],
+        [
+            verdict.run_id,
+            check,
+            verdict.passed,
+            verdict.blocks_publish,
+            verdict.fingerprint,
+            verdict.summary,
+            verdict.base_fingerprint,
+        ],
     )
 
 

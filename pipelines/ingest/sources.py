@@ -15,7 +15,7 @@ import dagster as dg
 import duckdb
 import pandas as pd
 
-from pipelines.core.ledger import ensure_audit, record_check
+from pipelines.core.ledger import Verdict, ensure_audit, record_check
 from pipelines.core.memory import release_memory
 from pipelines.core.metadata import table_metadata
 from pipelines.core.resources import Warehouse
@@ -351,7 +351,7 @@ def build_ingest_asset(source: SourceTable, group: str = "raw") -> dg.AssetsDefi
                 f"{len(summary.unchanged)} unchanged, {len(summary.removed)} removed"
             )
             # the rows are unchecked until the table's check runs: the publish waits for its verdict
-            record_check(con, context.run.run_id, source.check_name, passed=None, blocks_publish=True)
+            record_check(con, source.check_name, Verdict(None, True, None, context.run.run_id))
             return dg.MaterializeResult(
                 metadata={
                     **table_metadata(con, source.raw_table),

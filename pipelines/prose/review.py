@@ -11,6 +11,7 @@ lineage is the quote's character offsets in it. Nothing extracted reaches the fa
 import csv
 import hashlib
 import time
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -254,20 +255,25 @@ def _append_rows(path: Path, columns: list[str], rows: list[list[str]]) -> Path:
     return path
 
 
-def append_decisions(
-    raw_dir: Path,
-    ids: list[str],
-    decision: str,
-    region_code: str | None = None,
-    period: str | None = None,
-    note: str | None = None,
-    decided_by: str | None = None,
-) -> Path:
+@dataclass(frozen=True)
+class Decision:
+    """An analyst's decision on candidates: accept or reject, and what an accepted one lacks (its region, its
+    period), with a note and who decided."""
+
+    decision: str
+    region_code: str | None = None
+    period: str | None = None
+    note: str | None = None
+    decided_by: str | None = None
+
+
+def append_decisions(raw_dir: Path, ids: list[str], decision: Decision) -> Path:
     """Appends decisions to data/raw/reviews/decisions.csv (the file keeps every decision; the last one counts)."""
+    d = decision
     return _append_rows(
         Path(raw_dir) / DECISIONS_FILE,
         DECISION_COLUMNS,
-        [[c, decision, region_code or "", period or "", note or "", decided_by or ""] for c in ids],
+        [[c, d.decision, d.region_code or "", d.period or "", d.note or "", d.decided_by or ""] for c in ids],
     )
 
 
@@ -303,15 +309,10 @@ def record_decisions(context: dg.OpExecutionContext, config: ReviewConfig, wareh
         raise dg.Failure(
             f"no candidate has the id(s) {', '.join(unknown)}: copy them from the review/candidates asset's metadata"
         )
-    path = append_decisions(
-        Path(warehouse.raw_dir),
-        config.candidate_ids,
-        config.decision,
-        config.region_code or None,
-        config.period or None,
-        config.note or None,
-        "dagster ui",
+    decision = Decision(
+        config.decision, config.region_code or None, config.period or None, config.note or None, "dagster ui"
     )
+    path = append_decisions(Path(warehouse.raw_dir), config.candidate_ids, decision)
     context.log.info(
         f"{config.decision}: {len(config.candidate_ids)} candidate(s), recorded in {path}; refresh to apply"
     )
