@@ -13,7 +13,7 @@ from pipelines.core.resources import DEFAULT_RAW_DIR, Warehouse
 from pipelines.ingest import sources
 from pipelines.ingest.descriptors import SourceFileError
 from pipelines.ingest.read import read_source_file
-from pipelines.ingest.read_duckdb import WHITESPACE, read_csv_in_duckdb
+from pipelines.ingest.read_duckdb import WHITESPACE, FileBytes, read_csv_in_duckdb
 from tests.conftest import copy_raw, refresh
 
 CORPUS = Path(__file__).parent / "corpus"
@@ -33,7 +33,7 @@ def _both_ways(con: duckdb.DuckDBPyConnection, path: Path):
     """(rows read by DuckDB or None if it handed the file over, rows read by Python or the error it raised)."""
     data = path.read_bytes()
     try:
-        read = read_csv_in_duckdb(con, OBSERVATIONS, path, path.name, data, NOW, "_t")
+        read = read_csv_in_duckdb(con, OBSERVATIONS, FileBytes(path, path.name, data), NOW, "_t")
     except SourceFileError as error:
         read = error
     try:
@@ -98,7 +98,7 @@ def test_line_numbers_survive_a_parallel_read(tmp_path, in_transaction):
         con.execute(
             "create temp table earlier as select range from range(1000); begin; create temp table other as select 1"
         )
-    read = read_csv_in_duckdb(con, OBSERVATIONS, path, path.name, path.read_bytes(), NOW, "_t")
+    read = read_csv_in_duckdb(con, OBSERVATIONS, FileBytes(path, path.name, path.read_bytes()), NOW, "_t")
     assert read is not None and read.rows == 400_000
     wrong, title = con.execute(
         f"select count(*) filter (where _line <> value::bigint), any_value(_title) from ({read.relation})"

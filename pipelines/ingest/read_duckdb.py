@@ -126,12 +126,19 @@ def plan_csv_in_duckdb(source: SourceTable, path: Path, name: str, data: bytes) 
     return CsvPlan(header_index, header, delimiter, rows, sidecar, list(columns))
 
 
+@dataclass(frozen=True)
+class FileBytes:
+    """A raw file as read from disk: its path, its name as the ledger knows it (under the raw folder), its bytes."""
+
+    path: Path
+    name: str
+    data: bytes
+
+
 def read_csv_in_duckdb(
     con: duckdb.DuckDBPyConnection,
     source: SourceTable,
-    path: Path,
-    name: str,
-    data: bytes,
+    file: FileBytes,
     now: datetime,
     prefix: str,
     plan: CsvPlan | None = None,
@@ -141,6 +148,7 @@ def read_csv_in_duckdb(
     numbers are parsed in SQL, and only the other printed figures (超2.4万, —), the distinct units, qualifiers,
     periods and indicator names in Python. Anything else returns None, and the file takes the exact path (after
     a DuckDB error inside a transaction, that transaction must be rolled back)."""
+    path, name, data = file.path, file.name, file.data
     plan = plan or plan_csv_in_duckdb(source, path, name, data)
     if plan is None:
         return None

@@ -7,7 +7,7 @@ again, and every version of every file is kept in the load ledger (audit.load_le
 
 import shutil
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -21,7 +21,14 @@ from pipelines.core.metadata import table_metadata
 from pipelines.core.resources import Warehouse
 from pipelines.ingest.descriptors import DUCKDB_READ_BYTES, LINEAGE_COLUMNS, SourceFileError, SourceTable, raw_asset_key
 from pipelines.ingest.read import file_digest, file_name, read_source_file, source_files
-from pipelines.ingest.read_duckdb import CsvPlan, Spooled, drop_quietly, plan_csv_in_duckdb, read_csv_in_duckdb
+from pipelines.ingest.read_duckdb import (
+    CsvPlan,
+    FileBytes,
+    Spooled,
+    drop_quietly,
+    plan_csv_in_duckdb,
+    read_csv_in_duckdb,
+)
 from pipelines.publish.generations import log_change
 
 
@@ -37,7 +44,7 @@ def load_source_table(
     con: duckdb.DuckDBPyConnection, source: SourceTable, raw_dir: Path, spool_dir: Path, log=None
 ) -> LoadSummary:
     """Bring raw.<table> in line with the folder: read new and changed files only, drop removed ones, all in one
-    transaction (see _load_files)."""
+    transaction (see _read_phase and _write_phase)."""
     con.execute(
         "create schema if not exists raw; create schema if not exists quarantine; create schema if not exists valid; "
         "create schema if not exists warnings"
@@ -60,14 +67,12 @@ def load_source_table(
                 [source.name],
             ).fetchall()
         )
-    existed = exists
-    now = datetime.now(timezone.utc).replace(microsecond=0)
-    python_first: set[str] = set()  # files DuckDB began to read and handed over: read in Python, before the transaction
+    load = Load(con, source, raw_dir, spool_dir, loaded, exists, datetime.now(timezone.utc).replace(microsecond=0), log)
     while True:
         try:
-            return _load_files(con, source, raw_dir, spool_dir, paths, loaded, exists, existed, now, python_first, log)
+            return _write_phase(load, _read_phase(load, paths))
         except _HandedOver as handed:
-            python_first.add(handed.name)
+            load.python_first.add(handed.name)
             if log:
                 log(
                     f"{source.raw_table}: {handed.name} is not a plain CSV for DuckDB (ragged or quoted lines, or not "
@@ -82,60 +87,85 @@ class _HandedOver(Exception):
         self.name = name
 
 
-def _load_files(
-    con: duckdb.DuckDBPyConnection,
-    source: SourceTable,
-    raw_dir: Path,
-    spool_dir: Path,
-    paths: list[Path],
-    loaded: set,
-    exists: bool,
-    existed: bool,
-    now: datetime,
-    python_first: set[str],
-    log,
-) -> LoadSummary:
+@dataclass
+class Load:
+    """One source table's load: where its files are and are spooled, the file versions the table holds already,
+    whether the table exists, when the load runs, and the files DuckDB began to read and handed over (read in
+    Python, before the transaction)."""
+
+    con: duckdb.DuckDBPyConnection
+    source: SourceTable
+    raw_dir: Path
+    spool_dir: Path
+    loaded: set
+    existed: bool
+    now: datetime
+    log: object = None
+    python_first: set[str] = field(default_factory=set)
+    rows_read: int = 0
+
+    def read_log(self, name: str, rows: int, started: float) -> None:
+        self.rows_read += rows
+        if self.log:
+            seconds = time.perf_counter() - started
+            self.log(
+                f"{self.source.raw_table}: read {name}, {rows:,} rows in {seconds:.1f} s "
+                f"({rows / max(seconds, 1e-3):,.0f} rows/s); {self.rows_read:,} rows read so far"
+            )
+
+
+@dataclass
+class Reads:
+    """The read phase's result: every file's digest, the changed files (with DuckDB's plan for those it reads),
+    the files read in Python and spooled to Parquet, and the files removed since the last load."""
+
+    current: dict[str, str]
+    changed: dict[str, tuple[Path, CsvPlan | None]]
+    spooled: dict[str, Spooled]
+    removed: list[str]
+
+
+def _read_phase(load: Load, paths: list[Path]) -> Reads:
     """Files Python reads are read (and spooled to Parquet) before anything is written; files DuckDB reads are
-    planned from their first lines, and read straight into the table inside the one transaction that swaps every
-    change in, so that 10 million rows are written once."""
-    shutil.rmtree(spool_dir, ignore_errors=True)
-    spool_dir.mkdir(parents=True)
+    planned from their first lines, to be read straight into the table inside the write phase's transaction, so
+    that 10 million rows are written once."""
+    source = load.source
+    load.rows_read = 0
+    shutil.rmtree(load.spool_dir, ignore_errors=True)
+    load.spool_dir.mkdir(parents=True)
     current: dict[str, str] = {}
     changed: dict[str, tuple[Path, CsvPlan | None]] = {}
     spooled: dict[str, Spooled] = {}
-    rows_read = 0
-
-    def read_log(name: str, rows: int, started: float) -> None:
-        nonlocal rows_read
-        rows_read += rows
-        if log:
-            seconds = time.perf_counter() - started
-            log(
-                f"{source.raw_table}: read {name}, {rows:,} rows in {seconds:.1f} s "
-                f"({rows / max(seconds, 1e-3):,.0f} rows/s); {rows_read:,} rows read so far"
-            )
-
     try:
         for path in paths:
-            name = file_name(source, path, raw_dir)
+            name = file_name(source, path, load.raw_dir)
             data = path.read_bytes()
             current[name] = file_digest(path, data)
-            if (name, current[name]) in loaded:
+            if (name, current[name]) in load.loaded:
                 continue
             plan = None
-            if name not in python_first and _duckdb_may_read(source, path, data):
+            if name not in load.python_first and _duckdb_may_read(source, path, data):
                 plan = plan_csv_in_duckdb(source, path, name, data)
             changed[name] = (path, plan)
             if plan is None:
                 started = time.perf_counter()
-                spooled[name] = _read_in_python(
-                    source, path, name, data, now, spool_dir / f"{len(spooled):05d}.parquet"
-                )
-                read_log(name, spooled[name].rows, started)
+                parquet = load.spool_dir / f"{len(spooled):05d}.parquet"
+                spooled[name] = _read_in_python(source, path, name, data, load.now, parquet)
+                load.read_log(name, spooled[name].rows, started)
     except BaseException:
-        _drop_spooled(con, spooled.values(), spool_dir)
+        _drop_spooled(load.con, spooled.values(), load.spool_dir)
         raise
-    removed = sorted({f for f, _ in loaded} - set(current))
+    removed = sorted({f for f, _ in load.loaded} - set(current))
+    return Reads(current, changed, spooled, removed)
+
+
+def _write_phase(load: Load, reads: Reads) -> LoadSummary:
+    """Every change in one transaction: the changed files' rows replace their old ones (DuckDB reads its files
+    now), the ledger records each version, and the change log what changed. A file DuckDB cannot read after all
+    is handed over to Python (_HandedOver), and the load starts again."""
+    con, source, now = load.con, load.source, load.now
+    changed, spooled, removed = reads.changed, reads.spooled, reads.removed
+    exists = load.existed
     if changed or removed:
         _warm_up_great_expectations()
     if exists:  # new columns first: DuckDB cannot alter a table and insert into it in one transaction
@@ -156,7 +186,8 @@ def _load_files(
             read = spooled.get(name)
             if read is None:
                 started = time.perf_counter()
-                read = read_csv_in_duckdb(con, source, path, name, path.read_bytes(), now, f"_ingest_{index:05d}", plan)
+                file = FileBytes(path, name, path.read_bytes())
+                read = read_csv_in_duckdb(con, source, file, now, f"_ingest_{index:05d}", plan)
                 if read is None:
                     raise _HandedOver(name)
             if not exists:
@@ -165,61 +196,16 @@ def _load_files(
             con.execute(f"insert into {source.raw_table} by name select * from ({read.relation})")
             _drop_spooled(con, [read])
             if name not in spooled:
-                read_log(name, read.rows, started)
-            raw, rows = read.raw, read.rows
-            rows_loaded += rows
-            con.execute(
-                "insert into audit.load_ledger values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, null) "
-                "on conflict do update set rows = excluded.rows, last_loaded_at = excluded.last_loaded_at, "
-                "last_seen_at = excluded.last_seen_at, removed_at = null",
-                [
-                    source.name,
-                    name,
-                    raw.sha256,
-                    raw.size_bytes,
-                    rows,
-                    raw.encoding,
-                    raw.delimiter,
-                    raw.header_line,
-                    raw.extra_columns,
-                    now,
-                    now,
-                    now,
-                ],
-            )
-        versions = [list(current), list(current.values())]
-        con.execute(
-            "update audit.load_ledger set last_seen_at = ? where source_table = ? "
-            "and (file, sha256) in (select unnest(?), unnest(?))",
-            [now, source.name, *versions],
-        )
-        con.execute(
-            "update audit.load_ledger set removed_at = ? where source_table = ? and removed_at is null "
-            "and (file, sha256) not in (select unnest(?), unnest(?))",
-            [now, source.name, *versions],
-        )
+                load.read_log(name, read.rows, started)
+            rows_loaded += read.rows
+            _record_version(con, source, name, read, now)
+        _record_seen(con, source, reads.current, now)
         if exists and (changed or removed):
-            log_change(con, source.raw_table, *(("_file", [*changed, *removed]) if existed else ()))
-        if not existed:  # a new table: nothing validated yet
+            log_change(con, source.raw_table, *(("_file", [*changed, *removed]) if load.existed else ()))
+        if not load.existed:  # a new table: nothing validated yet
             _reset_quarantine(con, source)
         create_warnings_table(con, source.warnings_table)
-        for table, comment in (
-            (
-                source.raw_table,
-                f"{source.description} Every cell as printed in data/raw/{source.name}/, with its file and line.",
-            ),
-            (
-                source.quarantine_table,
-                f"Rows of {source.raw_table} that failed a check, with _reason and _failed_expectations.",
-            ),
-            (
-                source.warnings_table,
-                f"Rows of {source.raw_table} kept but flagged by a warning of its suite (an unusual value), "
-                "with _reason.",
-            ),
-        ):
-            quoted = comment.replace("'", "''")
-            con.execute(f"comment on table {table} is '{quoted}'")
+        _comment_tables(con, source)
         con.execute("commit")
     except BaseException:
         try:
@@ -228,13 +214,71 @@ def _load_files(
             pass  # a failed commit has rolled back already
         raise
     finally:
-        _drop_spooled(con, spooled.values(), spool_dir)
+        _drop_spooled(con, spooled.values(), load.spool_dir)
     return LoadSummary(
         loaded=list(changed),
-        unchanged=sorted(set(current) - set(changed)),
+        unchanged=sorted(set(reads.current) - set(changed)),
         removed=removed,
         rows_loaded=rows_loaded,
     )
+
+
+def _record_version(con: duckdb.DuckDBPyConnection, source: SourceTable, name: str, read: Spooled, now) -> None:
+    """A file version loaded, in the load ledger."""
+    raw = read.raw
+    con.execute(
+        "insert into audit.load_ledger values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, null) "
+        "on conflict do update set rows = excluded.rows, last_loaded_at = excluded.last_loaded_at, "
+        "last_seen_at = excluded.last_seen_at, removed_at = null",
+        [
+            source.name,
+            name,
+            raw.sha256,
+            raw.size_bytes,
+            read.rows,
+            raw.encoding,
+            raw.delimiter,
+            raw.header_line,
+            raw.extra_columns,
+            now,
+            now,
+            now,
+        ],
+    )
+
+
+def _record_seen(con: duckdb.DuckDBPyConnection, source: SourceTable, current: dict[str, str], now) -> None:
+    """The versions present now were seen now; the others are removed."""
+    versions = [list(current), list(current.values())]
+    con.execute(
+        "update audit.load_ledger set last_seen_at = ? where source_table = ? "
+        "and (file, sha256) in (select unnest(?), unnest(?))",
+        [now, source.name, *versions],
+    )
+    con.execute(
+        "update audit.load_ledger set removed_at = ? where source_table = ? and removed_at is null "
+        "and (file, sha256) not in (select unnest(?), unnest(?))",
+        [now, source.name, *versions],
+    )
+
+
+def _comment_tables(con: duckdb.DuckDBPyConnection, source: SourceTable) -> None:
+    for table, comment in (
+        (
+            source.raw_table,
+            f"{source.description} Every cell as printed in data/raw/{source.name}/, with its file and line.",
+        ),
+        (
+            source.quarantine_table,
+            f"Rows of {source.raw_table} that failed a check, with _reason and _failed_expectations.",
+        ),
+        (
+            source.warnings_table,
+            f"Rows of {source.raw_table} kept but flagged by a warning of its suite (an unusual value), with _reason.",
+        ),
+    ):
+        quoted = comment.replace("'", "''")
+        con.execute(f"comment on table {table} is '{quoted}'")
 
 
 def _duckdb_may_read(source: SourceTable, path: Path, data: bytes) -> bool:

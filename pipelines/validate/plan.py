@@ -222,15 +222,24 @@ def frame_table(source: SourceTable) -> str:
     return f"audit.frame_{source.name}"
 
 
-def validate_in_database(
-    con, context, source: SourceTable, suite: dict, parameters: dict, docs, plan: ValidationPlan
-) -> ValidationOutcome:
+@dataclass(frozen=True)
+class SuiteRun:
+    """A suite as it runs: its expectations, the values its parameter queries gave, and the Data Docs site its
+    results go to (None: no docs)."""
+
+    suite: dict
+    parameters: dict
+    docs: object | None = None
+
+
+def validate_in_database(con, log, source: SourceTable, run: SuiteRun, plan: ValidationPlan) -> ValidationOutcome:
     """The suite over the plan's rows with Great Expectations' SQL engine on the build database
     (gx_duckdb.py): the frame of those rows is written to a table, every expectation runs in DuckDB, and
     the failing rows come back by file, line and column, with the values of the columns they failed on."""
 
     from pipelines.validate import gx_duckdb
 
+    suite, parameters, docs = run.suite, run.parameters, run.docs
     started = time.perf_counter()
     raw, table = source.raw_table, frame_table(source)
     rows_sql = (
@@ -240,7 +249,7 @@ def validate_in_database(
     frame_sql = source.frame_sql.replace(raw, "_validated_rows")
     available = set(con.sql(f"select * from ({frame_sql}) limit 0").columns)
     wanted = ", ".join(f'"{c}"' for c in sorted((suite_columns(suite) | set(gx_duckdb.LINEAGE)) & available))
-    context.log.info(f"{raw}: computing the validation frame of {plan.rows:,} rows")
+    log.info(f"{raw}: computing the validation frame of {plan.rows:,} rows")
     con.execute(f"create or replace table {table} as select {wanted} from ({frame_sql})")
     try:
         file_rows = Counter(dict(con.execute(f"select _file, count(*) from {table} group by all").fetchall()))
@@ -248,12 +257,12 @@ def validate_in_database(
         if outcome.rows == 0 and not plan.full:
             return outcome  # nothing to validate; an empty table fails only a full validation
         framed = time.perf_counter()
-        context.log.info(
+        log.info(
             f"{raw}: running {len(suite['expectations'])} expectations in DuckDB ({framed - started:.1f} s so far)"
         )
         publish = (lambda gx_context, result: docs.publish(gx_context, result, suite["name"])) if docs else None
         results = gx_duckdb.validate_table(con, table, suite, parameters, context=gx_context(docs), on_result=publish)
-        context.log.info(
+        log.info(
             f"{raw}: validated {outcome.rows:,} rows in {time.perf_counter() - started:.1f} s "
             f"(frame {framed - started:.1f} s, Great Expectations in DuckDB {time.perf_counter() - framed:.1f} s)"
         )

@@ -19,6 +19,7 @@ from pipelines.ingest.descriptors import SourceTable, raw_asset_key
 from pipelines.ingest.sources import define_valid_view
 from pipelines.validate.gx_context import DocsSite
 from pipelines.validate.plan import (
+    SuiteRun,
     ValidationPlan,
     changed_lookups,
     files_over,
@@ -181,7 +182,7 @@ def _validate(run: CheckRun, warehouse: Warehouse) -> tuple[Verdict, ValidationO
     started = time.perf_counter()
     plan = plan_validation(con, source, run.suite, run.base)
     log.info(f"{source.raw_table}: {plan.describe()} (planned in {time.perf_counter() - started:.1f} s)")
-    outcome = validate_in_database(con, run.context, source, run.suite, parameters, docs, plan)
+    outcome = validate_in_database(con, log, source, SuiteRun(run.suite, parameters, docs), plan)
     started = time.perf_counter()
     con.execute("begin")  # the quarantine, the validated versions and the verdict change together
     replace_quarantine(con, source, plan, outcome)
