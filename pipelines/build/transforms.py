@@ -157,8 +157,6 @@ def build_sql_asset(
     """One asset per SQL file. built_from: the source tables the model is built from (through the models it reads
     and the checks that decide their quarantine); only their changes rebuild it. incremental: the SourceTable of
     its `-- incremental by file of` directive. group: its group in the UI (the folder's name unless given)."""
-    from pipelines.ingest.sources import define_valid_view
-
     reads_valid = incremental is not None and incremental.valid_view in tables_read(model.sql, str(model.path))
     kind = "view" if model.is_view else "table"
     suite = model_suite(model)
@@ -189,100 +187,123 @@ def build_sql_asset(
     )
     def sql_asset(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
         with warehouse.connect() as con:
-            started = time.perf_counter()
-            fingerprint = build_fingerprint(con, Path(warehouse.raw_dir), tables=built_from)
-            exists = _exists(con, model.qualified_name)
-            last, last_base, last_states = last_build_state(con, model.qualified_name)
-            source = model.incremental_source or (model.scope[0] if model.scope else None)
-            base = (
-                build_fingerprint(con, Path(warehouse.raw_dir), except_table=source, tables=built_from)
-                if source
-                else None
-            )
-            states = file_states(con, source) if model.incremental_source else None
-            snapshot = f"audit.scope_{model.name}"
-            if exists and last == fingerprint:
+            run = Build(con, model, Path(warehouse.raw_dir), built_from, incremental if reads_valid else None)
+            if run.exists and run.last == run.fingerprint:
                 build = "kept: its inputs are unchanged since its last build"
-            elif exists and model.incremental_source and last_base == base and last_states is not None:
-                changed = sorted(f for f in states.keys() | last_states.keys() if states.get(f) != last_states.get(f))
-                con.execute("begin")
-                con.execute(
-                    f"delete from {model.qualified_name} where _file in (select unnest(?::varchar[]))", [changed]
-                )
-                if reads_valid:  # the frame behind valid.<table> computed for the changed files alone
-                    define_valid_view(con, incremental, files=changed)
-                with build_settings(con, model):
-                    con.execute(
-                        f"insert into {model.qualified_name} select * from (\n{model.sql}\n) as model "
-                        "where model._file in (select unnest(?::varchar[]))",
-                        [changed],
-                    )
-                if reads_valid:
-                    define_valid_view(con, incremental)
-                record_build(con, model.qualified_name, fingerprint, base, states)
-                log_change(con, model.qualified_name, "_file", changed)
-                con.execute("commit")
-                build = (
-                    f"rebuilt only the rows of {len(changed)} changed file(s) of {source} in "
-                    f"{time.perf_counter() - started:.1f} s: "
-                    f"{', '.join(changed[:5])}{' ...' if len(changed) > 5 else ''}"
-                )
-            elif exists and model.scope and last_base == base and _exists(con, snapshot):
-                # before the transaction: DuckDB has no statistics on tables written inside one, and misjudges joins
-                # on them (consistency_finding took 110 s instead of 1 s at 10M rows)
-                regions, rules = define_scope(con, *model.scope[1:], snapshot)
-                figures = con.execute("select count(*) from temp.scope_figure").fetchone()[0]
-                batches = -(-figures // SCOPE_BATCH_FIGURES)
-                with build_settings(con, model):
-                    if batches > 1:  # a new file touching every region: as many figures as a full build
-                        _rebuild_in_batches(con, model, batches)
-                    con.execute("begin")
-                    if batches <= 1:
-                        con.execute(f"delete from {model.qualified_name} where {IN_SCOPE}")
-                        con.execute(
-                            f"insert into {model.qualified_name} select * from (\n{model.sql}\n) as model "
-                            f"where {IN_SCOPE}"
-                        )
-                con.execute(f"create or replace table {snapshot} as select * from {model.scope[1]}")
-                record_build(con, model.qualified_name, fingerprint, base)
-                rebuilt = [code for (code,) in con.execute("select region_code from temp.scope_rebuilt").fetchall()]
-                log_change(con, model.qualified_name, "region_code", rebuilt)
-                con.execute("commit")
-                batched = f", in {batches} batches," if batches > 1 else ""
-                build = (
-                    f"rebuilt only {regions:,} region(s) x {rules:,} rule(s) whose figures changed{batched} "
-                    f"in {time.perf_counter() - started:.1f} s"
-                )
+            elif run.exists and model.incremental_source and run.last_base == run.base and run.last_states is not None:
+                build = _rebuild_changed_files(run)
+            elif run.exists and model.scope and run.last_base == run.base and _exists(con, run.snapshot):
+                build = _rebuild_changed_regions(run)
             else:
-                con.execute(f"create schema if not exists {model.schema}")
-                batches = 1
-                if model.scope:  # the scope table counts the figures: past the batch size, none is read whole
-                    figures = con.execute(f"select coalesce(sum(figures), 0) from {model.scope[1]}").fetchone()[0]
-                    batches = -(-figures // SCOPE_BATCH_FIGURES)
-                    if batches <= 1:
-                        define_scope(con, *model.scope[1:])
-                with build_settings(con, model):
-                    if batches > 1:
-                        _build_in_batches(con, model, batches)
-                    else:
-                        con.execute(f"create or replace {kind} {model.qualified_name} as\n{model.sql}")
-                if model.scope:
-                    con.execute(f"create or replace table {snapshot} as select * from {model.scope[1]}")
-                comment = (_leading_comment(model.sql) or model.name).replace("'", "''")
-                con.execute(
-                    f"comment on {kind} {model.qualified_name} is '{comment} (sql/{model.layer}/{model.path.name})'"
-                )
-                record_build(con, model.qualified_name, fingerprint, base, states)
-                if not model.is_view:
-                    log_change(con, model.qualified_name)
-                batched = f", in {batches} batches of regions," if batches > 1 else ""
-                build = f"built in full{batched} in {time.perf_counter() - started:.1f} s"
+                build = _build_in_full(run)
             context.log.info(f"{model.qualified_name}: {build}")
-            checks = [check_model(con, context, model, suite, fingerprint)] if suite else []
+            checks = [check_model(con, context, model, suite, run.fingerprint)] if suite else []
             metadata = table_metadata(con, model.qualified_name, stored=True, reuse=build.startswith("kept"))
             return dg.MaterializeResult(metadata={"build": build, **metadata}, check_results=checks)
 
     return sql_asset
+
+
+class Build:
+    """One build of a model: the fingerprint of what it is built from (all of it, and all but its incremental or
+    scope source), its last build's, the file versions of its incremental source now and at its last build, and
+    the source whose valid rows it reads incrementally (None: it does not)."""
+
+    def __init__(self, con, model: SqlModel, raw_dir: Path, built_from: frozenset[str] | None, reads_valid_of=None):
+        self.con, self.model, self.reads_valid_of = con, model, reads_valid_of
+        self.started = time.perf_counter()
+        self.fingerprint = build_fingerprint(con, raw_dir, tables=built_from)
+        self.exists = _exists(con, model.qualified_name)
+        self.last, self.last_base, self.last_states = last_build_state(con, model.qualified_name)
+        self.source = model.incremental_source or (model.scope[0] if model.scope else None)
+        self.base = (
+            build_fingerprint(con, raw_dir, except_table=self.source, tables=built_from) if self.source else None
+        )
+        self.states = file_states(con, self.source) if model.incremental_source else None
+        self.snapshot = f"audit.scope_{model.name}"
+
+    def seconds(self) -> str:
+        return f"{time.perf_counter() - self.started:.1f} s"
+
+
+def _rebuild_changed_files(run: Build) -> str:
+    """`-- incremental by file of <source>`: the rows of the source's changed files replace theirs."""
+    from pipelines.ingest.sources import define_valid_view
+
+    con, model = run.con, run.model
+    changed = sorted(
+        f for f in run.states.keys() | run.last_states.keys() if run.states.get(f) != run.last_states.get(f)
+    )
+    con.execute("begin")
+    con.execute(f"delete from {model.qualified_name} where _file in (select unnest(?::varchar[]))", [changed])
+    if run.reads_valid_of:  # the frame behind valid.<table> computed for the changed files alone
+        define_valid_view(con, run.reads_valid_of, files=changed)
+    with build_settings(con, model):
+        con.execute(
+            f"insert into {model.qualified_name} select * from (\n{model.sql}\n) as model "
+            "where model._file in (select unnest(?::varchar[]))",
+            [changed],
+        )
+    if run.reads_valid_of:
+        define_valid_view(con, run.reads_valid_of)
+    record_build(con, model.qualified_name, run.fingerprint, run.base, run.states)
+    log_change(con, model.qualified_name, "_file", changed)
+    con.execute("commit")
+    return (
+        f"rebuilt only the rows of {len(changed)} changed file(s) of {run.source} in {run.seconds()}: "
+        f"{', '.join(changed[:5])}{' ...' if len(changed) > 5 else ''}"
+    )
+
+
+def _rebuild_changed_regions(run: Build) -> str:
+    """`-- incremental by scope`: the rows of the regions and rules whose figures changed are rebuilt."""
+    con, model = run.con, run.model
+    # before the transaction: DuckDB has no statistics on tables written inside one, and misjudges joins
+    # on them (consistency_finding took 110 s instead of 1 s at 10M rows)
+    regions, rules = define_scope(con, *model.scope[1:], run.snapshot)
+    figures = con.execute("select count(*) from temp.scope_figure").fetchone()[0]
+    batches = -(-figures // SCOPE_BATCH_FIGURES)
+    with build_settings(con, model):
+        if batches > 1:  # a new file touching every region: as many figures as a full build
+            _rebuild_in_batches(con, model, batches)
+        con.execute("begin")
+        if batches <= 1:
+            con.execute(f"delete from {model.qualified_name} where {IN_SCOPE}")
+            con.execute(f"insert into {model.qualified_name} select * from (\n{model.sql}\n) as model where {IN_SCOPE}")
+    con.execute(f"create or replace table {run.snapshot} as select * from {model.scope[1]}")
+    record_build(con, model.qualified_name, run.fingerprint, run.base)
+    rebuilt = [code for (code,) in con.execute("select region_code from temp.scope_rebuilt").fetchall()]
+    log_change(con, model.qualified_name, "region_code", rebuilt)
+    con.execute("commit")
+    batched = f", in {batches} batches," if batches > 1 else ""
+    return f"rebuilt only {regions:,} region(s) x {rules:,} rule(s) whose figures changed{batched} in {run.seconds()}"
+
+
+def _build_in_full(run: Build) -> str:
+    """The whole table or view, from its SQL (in batches of regions when its scope has more figures than a batch)."""
+    con, model = run.con, run.model
+    kind = "view" if model.is_view else "table"
+    con.execute(f"create schema if not exists {model.schema}")
+    batches = 1
+    if model.scope:  # the scope table counts the figures: past the batch size, none is read whole
+        figures = con.execute(f"select coalesce(sum(figures), 0) from {model.scope[1]}").fetchone()[0]
+        batches = -(-figures // SCOPE_BATCH_FIGURES)
+        if batches <= 1:
+            define_scope(con, *model.scope[1:])
+    with build_settings(con, model):
+        if batches > 1:
+            _build_in_batches(con, model, batches)
+        else:
+            con.execute(f"create or replace {kind} {model.qualified_name} as\n{model.sql}")
+    if model.scope:
+        con.execute(f"create or replace table {run.snapshot} as select * from {model.scope[1]}")
+    comment = (_leading_comment(model.sql) or model.name).replace("'", "''")
+    con.execute(f"comment on {kind} {model.qualified_name} is '{comment} (sql/{model.layer}/{model.path.name})'")
+    record_build(con, model.qualified_name, run.fingerprint, run.base, run.states)
+    if not model.is_view:
+        log_change(con, model.qualified_name)
+    batched = f", in {batches} batches of regions," if batches > 1 else ""
+    return f"built in full{batched} in {run.seconds()}"
 
 
 @contextmanager
