@@ -134,22 +134,9 @@ def build_publish_asset(upstream: list[dg.AssetKey], checks: list[str]) -> dg.As
             republish = not (
                 warehouse.published_path.exists() and last_build(con, "published_warehouse") == fingerprint
             )
-            if republish:
-                generation = next_generation(warehouse.published_path)
-                written = sync_generation(con, generation, warehouse.build_path, log=context.log.info)
-                context.log.info(
-                    f"{generation.name} brought up to date: {len(written['whole'])} table(s) written whole "
-                    f"({', '.join(written['whole'][:8])}{' ...' if len(written['whole']) > 8 else ''}), "
-                    f"{len(written['by_key'])} by the rows that changed ({', '.join(written['by_key'])}), "
-                    f"{written['checked']} compared by checksum"
-                )
-        if republish:
-            verify_contract(generation)
-            link_published(generation, warehouse.published_path)
-            with warehouse.connect() as con:  # only once the file is in place: a killed publish is redone
-                record_build(con, "published_warehouse", fingerprint)
-                if copy_generation(con, generation, warehouse.published_path):
-                    context.log.info("the other published generation starts as a copy of this one")
+            written = _bring_up_to_date(context, con, warehouse) if republish else None
+        if written:
+            _link_in(context, warehouse, written["generation"], fingerprint)
         with duckdb.connect(str(warehouse.published_path), read_only=True) as con:
             counts = {t: con.execute(f"select count(*) from {t}").fetchone()[0] for t in CONTRACT_TABLES}
             facts = table_metadata(con, "fact_observation")
@@ -157,23 +144,45 @@ def build_publish_asset(upstream: list[dg.AssetKey], checks: list[str]) -> dg.As
             context.log.info(f"published {warehouse.published_path}: {counts}")
         else:
             context.log.info("nothing changed since the last publish: the published warehouse stands")
-        return dg.MaterializeResult(
-            metadata={
-                **facts,  # the row count, schema and preview of its fact table
-                "table": "fact_observation (and every table of the contract: see rows/*)",
-                "path": dg.MetadataValue.path(str(warehouse.published_path)),
-                "size_bytes": warehouse.published_path.stat().st_size,
-                "republished": republish,
-                **(
-                    {
-                        "tables_written_whole": len(written["whole"]),
-                        "tables_written_by_key": ", ".join(written["by_key"]),
-                    }
-                    if republish
-                    else {}
-                ),
-                **{f"rows/{t}": int(n) for t, n in counts.items()},
-            }
-        )
+        return dg.MaterializeResult(metadata=_metadata(warehouse, facts, counts, written))
 
     return published_warehouse
+
+
+def _bring_up_to_date(context, con, warehouse: Warehouse) -> dict:
+    """The older published generation, brought up to date with the build: what was written, and how."""
+    generation = next_generation(warehouse.published_path)
+    written = sync_generation(con, generation, warehouse.build_path, log=context.log.info)
+    context.log.info(
+        f"{generation.name} brought up to date: {len(written['whole'])} table(s) written whole "
+        f"({', '.join(written['whole'][:8])}{' ...' if len(written['whole']) > 8 else ''}), "
+        f"{len(written['by_key'])} by the rows that changed ({', '.join(written['by_key'])}), "
+        f"{written['checked']} compared by checksum"
+    )
+    return {**written, "generation": generation}
+
+
+def _link_in(context, warehouse: Warehouse, generation: Path, fingerprint: str) -> None:
+    """The generation verified, linked in as warehouse.duckdb, and recorded as published."""
+    verify_contract(generation)
+    link_published(generation, warehouse.published_path)
+    with warehouse.connect() as con:  # only once the file is in place: a killed publish is redone
+        record_build(con, "published_warehouse", fingerprint)
+        if copy_generation(con, generation, warehouse.published_path):
+            context.log.info("the other published generation starts as a copy of this one")
+
+
+def _metadata(warehouse: Warehouse, facts: dict, counts: dict, written: dict | None) -> dict:
+    return {
+        **facts,  # the row count, schema and preview of its fact table
+        "table": "fact_observation (and every table of the contract: see rows/*)",
+        "path": dg.MetadataValue.path(str(warehouse.published_path)),
+        "size_bytes": warehouse.published_path.stat().st_size,
+        "republished": written is not None,
+        **(
+            {"tables_written_whole": len(written["whole"]), "tables_written_by_key": ", ".join(written["by_key"])}
+            if written
+            else {}
+        ),
+        **{f"rows/{t}": int(n) for t, n in counts.items()},
+    }
