@@ -164,10 +164,9 @@ class Extractor(Resolving, Lists):
             )
         return out
 
-    def sentence(self, document, s, origin, paragraph, context) -> list[Candidate]:
-        self._last_respectively = None
-        self._said_before = paragraph.get("said", "")  # the paragraph's sentence before this one
-        self._named: list[Item] = []  # the items read with a name, one per name, in order
+    def _parts(self, s: str, context) -> tuple[list, list[Item], list, list, list, list]:
+        """What a sentence holds, in order: its structure ratios, its items (figures and ranks), the catalog names it
+        mentions, the places, entities and years it names."""
         structures = self._structures(s)
         figures = [f for f in self.figures(s) if not any(m.start() <= f.start < m.end() for m in structures)]
         ranks = [m for m in RANK.finditer(s)] + [m for m in STREAK_CHAMPION.finditer(s)]
@@ -241,6 +240,13 @@ class Extractor(Resolving, Lists):
             and not (s[: m.start()].endswith("从") and m.group("rest") != "的")  # 从2016年的N增加到: the year's N
             and not SINCE.match(s, m.end())
         ]
+        return structures, items, names, places, entities, years
+
+    def sentence(self, document, s, origin, paragraph, context) -> list[Candidate]:
+        self._last_respectively = None
+        self._said_before = paragraph.get("said", "")  # the paragraph's sentence before this one
+        self._named: list[Item] = []  # the items read with a name, one per name, in order
+        structures, items, names, places, entities, years = self._parts(s, context)
         at = Sentence(document, s, origin, paragraph, places, entities, years)
         out: list[Candidate] = []
         previous: Item | None = None
