@@ -456,6 +456,7 @@ MONTHS_RELEASE = """某市1-5月经济运行简况
 1— 5月份,全市规上工业增加值同比增长8.4%。
 5月末,全市金融机构本外币存款余额5000.3亿元,同比增长9.1%;金融机构本外币贷款余额4000.7亿元,同比增长11.2%。
 1-5月,全市固定资产投资同比下降3.5%,降幅比1-4月收窄1.2个百分点,高于全省平均水平0.8个百分点。总量居全省第四位,增速居全省第九位。
+1-5月,全市高技术制造业增加值同比增长12.5%,比2024年全年加快3.1个百分点。
 """
 
 
@@ -463,7 +464,7 @@ def test_a_release_on_months_lists_places_alone_and_ranks_of_the_sentence_before
     """Places listed alone take the indicator the paragraph named before them, each its own figure, and a zone the
     region codes do not hold is no region's; 1— 5月份 is a span of months (the year's figure), 5月末 at the head of a
     sentence is every figure's month; 降幅比1-4月收窄 is the fall's gap; 总量居…，增速居… rank the level and the growth
-    of the sentence before."""
+    of the sentence before; 比2024年全年加快 is a gap to the year before, not a figure of it."""
     found = candidates(catalog, tmp_path, MONTHS_RELEASE, sidecar='year = 2025\nregion = "宜宾市"\nkind = "news"\n')
     by_code = {(c.indicator_code, c.region_code, c.period): c.value for c in found if c.indicator_code}
     assert by_code[("gdp_growth_yoy", "511502", "2025")] == 7.5  # 翠屏区
@@ -479,6 +480,7 @@ def test_a_release_on_months_lists_places_alone_and_ranks_of_the_sentence_before
     assert ("固定资产投资增速(高于全省平均水平)增减", "change", "2025", 0.8) in changes
     assert ("固定资产投资总量位次", "rank", "2025", 4) in changes
     assert ("固定资产投资增速位次", "rank", "2025", 9) in changes
+    assert ("高技术制造业增加值增速(比2024年全年加快)增减", "change", "2025", 3.1) in changes  # not 2024's
 
 
 def test_a_real_text_is_restored_from_a_copy_that_differs_in_small_ways():
