@@ -457,6 +457,7 @@ MONTHS_RELEASE = """某市1-5月经济运行简况
 5月末,全市金融机构本外币存款余额5000.3亿元,同比增长9.1%;金融机构本外币贷款余额4000.7亿元,同比增长11.2%。
 1-5月,全市固定资产投资同比下降3.5%,降幅比1-4月收窄1.2个百分点,高于全省平均水平0.8个百分点。总量居全省第四位,增速居全省第九位。
 1-5月,全市高技术制造业增加值同比增长12.5%,比2024年全年加快3.1个百分点。
+1-5月,全市航空运输总周转量同比增长62.1%,由降转增,比上年同期提高80.5个百分点。
 """
 
 
@@ -481,6 +482,7 @@ def test_a_release_on_months_lists_places_alone_and_ranks_of_the_sentence_before
     assert ("固定资产投资总量位次", "rank", "2025", 4) in changes
     assert ("固定资产投资增速位次", "rank", "2025", 9) in changes
     assert ("高技术制造业增加值增速(比2024年全年加快)增减", "change", "2025", 3.1) in changes  # not 2024's
+    assert ("航空运输总周转量增减", "change", "2025", 80.5) in changes  # past 由降转增
 
 
 def test_a_real_text_is_restored_from_a_copy_that_differs_in_small_ways():
