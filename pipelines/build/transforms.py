@@ -13,11 +13,10 @@ import duckdb
 import sqlglot
 from sqlglot import exp
 
+from pipelines.core.ledger import build_fingerprint, file_states, last_build_state, log_change, record_build
 from pipelines.core.metadata import table_metadata
 from pipelines.core.paths import PROJECT_ROOT
 from pipelines.core.resources import DISABLED_OPTIMIZERS, DUCKDB_MEMORY_LIMIT, Warehouse
-from pipelines.publish.generations import log_change
-from pipelines.publish.publish import build_fingerprint, file_states, last_build_state, record_build
 
 SQL_DIR = PROJECT_ROOT / "sql"
 # folder -> (schema the files build into, Dagster group)

@@ -1,14 +1,18 @@
-"""The audit trail the pipeline keeps in the build database: each check's verdicts, the loaded file versions and the
-quarantine. Plain DuckDB, no Dagster: `regind status` and the report read it without starting the orchestrator.
-Every audit.* table is defined in sql/audit.sql, which ensure_audit runs.
+"""The audit trail the pipeline keeps in the build database: each check's verdicts, the loaded file versions, the
+quarantine, each build's fingerprint (what a built table or the publish was built from) and the change log that the
+publish copies only what changed by. Plain DuckDB, no Dagster: `regind status` and the report read it without
+starting the orchestrator. Every audit.* table is defined in sql/audit.sql, which ensure_audit runs.
 
     record_check(con, "observations_suite", Verdict(True, False, "3 rows warned", run_id, fingerprint="ab12..."))
     latest_verdict(con, "observations_suite").passed       # True
     last_verdict(con, "observations_suite", "ab12...")     # the same verdict: reached on these inputs
     last_verdict(con, "observations_suite", "cd34...")     # None: the inputs changed since
+    record_build(con, "main.fact_observation", build_fingerprint(con, raw_dir))
+    log_change(con, "main.fact_observation", "_file", ["2024/gdp.csv"])  # only those files' rows changed
 """
 
 import functools
+from pathlib import Path
 from typing import NamedTuple
 
 import duckdb
@@ -119,3 +123,90 @@ def loaded_versions(con: duckdb.DuckDBPyConnection) -> list[tuple]:
         "select source_table, file, sha256, last_loaded_at::varchar from audit.load_ledger "
         "where removed_at is null order by all"
     ).fetchall()
+
+
+# builds: what each built table and the publish were built from (audit.builds), and the change log
+
+
+def build_fingerprint(
+    con: duckdb.DuckDBPyConnection, raw_dir: Path, except_table: str | None = None, tables: frozenset[str] | None = None
+) -> str:
+    """What every built table is a function of: the loaded file versions, the descriptors, the suites and the
+    SQL files. Unchanged, a refresh has nothing to rebuild or publish (`make clean` forces it). With tables, only
+    the versions of those source tables (the ones a model is built from); with except_table, all of it but that
+    source table's files (see file_states)."""
+    import hashlib
+
+    from pipelines.core.paths import PROJECT_ROOT
+
+    digest = hashlib.sha256()
+    versions = [v for v in loaded_versions(con) if v[0] != except_table and (tables is None or v[0] in tables)]
+    digest.update(repr(versions).encode())
+    definitions = [
+        *sorted(raw_dir.glob("*/source.toml")),
+        *sorted((PROJECT_ROOT / "gx").rglob("*.json")),
+        *sorted((PROJECT_ROOT / "sql").rglob("*.sql")),
+    ]
+    for path in definitions:
+        digest.update(path.name.encode() + path.read_bytes())
+    return digest.hexdigest()
+
+
+def last_build(con: duckdb.DuckDBPyConnection, target: str) -> str | None:
+    return last_build_state(con, target)[0]
+
+
+def last_build_state(con: duckdb.DuckDBPyConnection, target: str) -> tuple[str | None, str | None, dict | None]:
+    """(fingerprint, base fingerprint, file states) of the target's last build."""
+    import json
+
+    ensure_audit(con)
+    row = con.execute(
+        "select fingerprint, base_fingerprint, file_states from audit.builds where target = ?", [target]
+    ).fetchone()
+    if not row:
+        return None, None, None
+    return row[0], row[1], json.loads(row[2]) if row[2] else None
+
+
+def record_build(
+    con: duckdb.DuckDBPyConnection, target: str, fingerprint: str, base: str | None = None, states: dict | None = None
+) -> None:
+    import json
+
+    ensure_audit(con)
+    con.execute(
+        "insert or replace into audit.builds (target, fingerprint, built_at, base_fingerprint, file_states) "
+        "values (?, ?, current_timestamp, ?, ?)",
+        [target, fingerprint, base, json.dumps(states) if states is not None else None],
+    )
+
+
+def file_states(con: duckdb.DuckDBPyConnection, table: str) -> dict[str, str]:
+    """Per file of a source table: its loaded version and which of its lines are quarantined. A row built
+    from the file can change only when this does (or when anything in the base fingerprint does)."""
+    rows = con.execute(
+        f"""
+        select l.file, l.sha256 || ':' || coalesce(q.lines::varchar, '0') || ':' || coalesce(q.mix::varchar, '')
+        from audit.load_ledger as l
+        left join (
+            select _file, _file_sha256, count(*) as lines, bit_xor(hash(_line, _column)) as mix
+            from quarantine.{table} group by all
+        ) as q on q._file = l.file and q._file_sha256 = l.sha256
+        where l.source_table = ? and l.removed_at is null
+        """,
+        [table],
+    ).fetchall()
+    return dict(rows)
+
+
+def log_change(
+    con: duckdb.DuckDBPyConnection, table: str, key_column: str | None = None, keys: list[str] | None = None
+) -> None:
+    """Note that a table changed: only the rows whose key_column is in keys (rows deleted, inserted or both), or,
+    without them, all of it. A writer calls this in the transaction that changes the table."""
+    ensure_audit(con)
+    con.execute(
+        "insert into audit.table_changes select coalesce(max(seq), 0) + 1, ?, ?, ? from audit.table_changes",
+        [table, key_column if keys is not None else None, keys],
+    )

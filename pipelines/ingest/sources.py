@@ -15,7 +15,7 @@ import dagster as dg
 import duckdb
 import pandas as pd
 
-from pipelines.core.ledger import Verdict, ensure_audit, record_check
+from pipelines.core.ledger import Verdict, ensure_audit, log_change, record_check
 from pipelines.core.memory import release_memory
 from pipelines.core.metadata import table_metadata
 from pipelines.core.resources import Warehouse
@@ -29,7 +29,6 @@ from pipelines.ingest.read_duckdb import (
     plan_csv_in_duckdb,
     read_csv_in_duckdb,
 )
-from pipelines.publish.generations import log_change
 
 
 @dataclass

@@ -165,8 +165,7 @@ def read_candidates(con, raw_dir: Path, log=print) -> tuple[list[tuple], list[tu
 
 def write_review_tables(con, documents, candidates, ledger) -> None:
     """The review tables, whole, and the documents' versions in the load ledger (what a build is a function of)."""
-    from pipelines.core.ledger import ensure_audit
-    from pipelines.publish.generations import log_change
+    from pipelines.core.ledger import ensure_audit, log_change
 
     now = datetime.now(timezone.utc)
     con.execute("begin")

@@ -30,18 +30,6 @@ INTERNAL_TABLES = (
 )
 
 
-def log_change(
-    con: duckdb.DuckDBPyConnection, table: str, key_column: str | None = None, keys: list[str] | None = None
-) -> None:
-    """Note that a table changed: only the rows whose key_column is in keys (rows deleted, inserted or both), or,
-    without them, all of it. A writer calls this in the transaction that changes the table."""
-    ensure_audit(con)
-    con.execute(
-        "insert into audit.table_changes select coalesce(max(seq), 0) + 1, ?, ?, ? from audit.table_changes",
-        [table, key_column if keys is not None else None, keys],
-    )
-
-
 def generation_paths(published: Path) -> list[Path]:
     return [published.parent / f".{published.stem}.{g}{published.suffix}" for g in GENERATIONS]
 
