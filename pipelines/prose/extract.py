@@ -18,14 +18,12 @@ Constructions (the `pattern` of a candidate, scored apart by `make eval-extract`
 
 import re
 from dataclasses import replace
-from decimal import Decimal
 
 from pipelines.prose.catalog import Catalog
 from pipelines.prose.documents import Document
 from pipelines.prose.extract_tables import read_tables
 from pipelines.prose.labels import (
     _clean_label,
-    _family,
     _gap_label,
     _headed,
     _measure_label,
@@ -37,7 +35,6 @@ from pipelines.prose.labels import (
 )
 from pipelines.prose.lists import Lists
 from pipelines.prose.patterns import (
-    ACCORDING_TO,
     ADDED_WORDS,
     ALSO_CALLED,
     BRACKETED_NAME,
@@ -61,14 +58,9 @@ from pipelines.prose.patterns import (
     PART_SAID,
     PARTS,
     POINTS,
-    RANK,
     RANK_MOVED,
-    SCOPE,
-    SINCE,
-    STREAK_CHAMPION,
     TARGET_DONE,
     TOTAL_WORDS,
-    YEAR,
     _key,
 )
 from pipelines.prose.reading import Candidate, Figure, FigureReading, Item, Reading, Sentence, _sentences
@@ -163,84 +155,6 @@ class Extractor(Resolving, Lists):
                 )
             )
         return out
-
-    def _parts(self, s: str, context) -> tuple[list, list[Item], list, list, list, list]:
-        """What a sentence holds, in order: its structure ratios, its items (figures and ranks), the catalog names it
-        mentions, the places, entities and years it names."""
-        structures = self._structures(s)
-        figures = [f for f in self.figures(s) if not any(m.start() <= f.start < m.end() for m in structures)]
-        ranks = [m for m in RANK.finditer(s)] + [m for m in STREAK_CHAMPION.finditer(s)]
-        items = sorted(
-            [Item(f.start, f.end, figure=f) for f in figures]
-            + [
-                Item(m.start(), m.end(), rank=m)
-                for m in ranks
-                if not any(f.start < m.end() and m.start() < f.end for f in figures if f.unit != "年")
-            ],
-            key=lambda i: i.start,
-        )
-        for before, item in zip(
-            items, items[1:]
-        ):  # 1.09万公顷(16.35万亩)，增长10.1%: the same area restated, not a figure
-            if (
-                before.figure
-                and item.figure
-                and re.fullmatch(r"\s*[(（]\s*(约|合|折合)?", s[before.end : item.start])
-                and re.match(r"\s*[)）]", s[item.end :])
-                and _family((self.catalog.unit(item.figure.unit) or ("",))[0])
-                == _family((self.catalog.unit(before.figure.unit) or (None,))[0])
-            ):
-                item.restates = before
-        # a streak's number is read by its rank phrase, not as a figure of its own
-        items = [
-            i
-            for i in items
-            if not (i.figure and i.figure.unit == "年" and any(j.rank and j.start <= i.start < j.end for j in items))
-        ]
-        names = self._mentions(self.catalog._name_pattern, s)
-        names = [
-            n
-            for i, n in enumerate(names)
-            if not (
-                i
-                and names[i - 1][1] + 1 == n[0]
-                and s[n[0] - 1 : n[0]] in "(（"
-                and s[n[1] : n[1] + 1] in ")）"
-                and self.catalog.names[_key(n[2])] == self.catalog.names[_key(names[i - 1][2])]
-            )
-        ]  # 生产总值(gdp): the name again, abbreviated
-        if SCOPE in s:  # after 规模以上, a name of the list it heads is of that scope
-            after = s.index(SCOPE)
-            names = [
-                (
-                    st,
-                    en,
-                    SCOPE + key
-                    if st > after and not key.startswith(SCOPE) and SCOPE + key in self.catalog.names
-                    else key,
-                )
-                for st, en, key in names
-            ]
-            names += [
-                (st, en, self.catalog.scoped[key])
-                for st, en, key in self._mentions(self.catalog._scoped_pattern, s)
-                if st > after and not any(a < en and st < b for a, b, _ in names)
-            ]
-            names.sort()
-        entities = self._mentions(self.catalog._entity_pattern, s)
-        # 根据广东省地区生产总值统一核算结果: the place whose accounts are followed, not the figures' region
-        sources = [m.span() for m in ACCORDING_TO.finditer(s)]
-        places = [p for p in self.places(s, context) if not any(a <= p[0] < b for a, b in sources)]
-        # 于2020年投资建设, 2020年以来, 2016年下半年以来: the year of an event or a start, not a figure's period
-        years = [
-            m
-            for m in YEAR.finditer(s)
-            if not (m.group("rest") or "").strip()[:1].isdigit()
-            and not s[: m.start()].endswith(("于", "自", "在", "按"))
-            and not (s[: m.start()].endswith("从") and m.group("rest") != "的")  # 从2016年的N增加到: the year's N
-            and not SINCE.match(s, m.end())
-        ]
-        return structures, items, names, places, entities, years
 
     def sentence(self, document, s, origin, paragraph, context) -> list[Candidate]:
         self._last_respectively = None
@@ -840,33 +754,7 @@ class Extractor(Resolving, Lists):
                 )
             )
             done(item, base_subject, subject_start, code)
-        for m in structures:  # 三次产业结构为7.2:40.0:52.8: the shares of GDP of the three industries
-            last_year = re.search(r"由上年的?\s*$", s[max(0, m.start() - 8) : m.start()]) and document.year
-            if m is not structures[0] and document.year and not YEAR.search(s[max(0, m.start() - 8) : m.start()]):
-                last_year, this_year = (
-                    False,
-                    str(document.year),
-                )  # 由2018年的5.7:49.3:45.0优化为6.6:45.8:47.6: the year's
-            else:
-                this_year = None
-            for n, code in zip(
-                range(1, 4), ("primary_industry_share", "secondary_industry_share", "tertiary_industry_share")
-            ):
-                if code in self.catalog.indicators:
-                    figure = Figure(m.start(n), m.end(n), Decimal(m.group(n)), None, "%", "", m.group(n))
-                    out.append(
-                        self._candidate(
-                            at,
-                            figure,
-                            FigureReading(
-                                "share",
-                                "structure",
-                                m.start(),
-                                code=code,
-                                year=str(int(document.year) - 1) if last_year else this_year,
-                            ),
-                        )
-                    )
+        out += self._structure_shares(at, structures)
         self._carry(s, paragraph, places, entities, years)
         paragraph["label"] = last_named.label if last_named else None
         paragraph["subject"] = last_subject

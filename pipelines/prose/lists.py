@@ -23,6 +23,7 @@ from pipelines.prose.patterns import (
     POINTS,
     TARGET_WORDS,
     WHOLE_THEN_PARTS,
+    YEAR,
     ZONE,
     _key,
 )
@@ -459,3 +460,36 @@ class Lists:
             figure_end=origin[figure.end - 1] + 1,
             label=self.catalog.indicators[code].name_zh if code else label,
         )
+
+    def _structure_shares(self, at: Sentence, structures: list) -> list[Candidate]:
+        """三次产业结构为7.2:40.0:52.8: the shares of GDP of the three industries; 由2018年的5.7:49.3:45.0优化为
+        6.6:45.8:47.6: the first of a pair is the year before's."""
+        s, document, out = at.text, at.document, []
+        for m in structures:  # 三次产业结构为7.2:40.0:52.8: the shares of GDP of the three industries
+            last_year = re.search(r"由上年的?\s*$", s[max(0, m.start() - 8) : m.start()]) and document.year
+            if m is not structures[0] and document.year and not YEAR.search(s[max(0, m.start() - 8) : m.start()]):
+                last_year, this_year = (
+                    False,
+                    str(document.year),
+                )  # 由2018年的5.7:49.3:45.0优化为6.6:45.8:47.6: the year's
+            else:
+                this_year = None
+            for n, code in zip(
+                range(1, 4), ("primary_industry_share", "secondary_industry_share", "tertiary_industry_share")
+            ):
+                if code in self.catalog.indicators:
+                    figure = Figure(m.start(n), m.end(n), Decimal(m.group(n)), None, "%", "", m.group(n))
+                    out.append(
+                        self._candidate(
+                            at,
+                            figure,
+                            FigureReading(
+                                "share",
+                                "structure",
+                                m.start(),
+                                code=code,
+                                year=str(int(document.year) - 1) if last_year else this_year,
+                            ),
+                        )
+                    )
+        return out

@@ -9,11 +9,13 @@ from pipelines.prose.documents import Document
 from pipelines.prose.labels import (
     _clean_label,
     _existed,
+    _family,
     _stem,
     _valid_in,
     _within,
 )
 from pipelines.prose.patterns import (
+    ACCORDING_TO,
     CHINESE_DIGITS,
     COMPARISON_BEFORE_YEAR,
     CONTRIBUTION_WORDS,
@@ -39,12 +41,17 @@ from pipelines.prose.patterns import (
     QUALIFIERS_AFTER,
     QUALIFIERS_BEFORE,
     QUALIFIERS_TRAILING,
+    RANK,
+    SCOPE,
     SCOPE_ABOVE,
     SCOPE_LEVELS,
     SEX_RATIO,
     SEX_RATIO_NOTE,
     SEX_RATIO_UNIT,
+    SINCE,
+    STREAK_CHAMPION,
     STRUCTURE_RATIO,
+    YEAR,
     ZONE,
     _key,
 )
@@ -469,3 +476,81 @@ class Resolving:
             )  # 调整为2018年的: its year
             and not s[year.end() :].startswith(("以来",))
         )
+
+    def _parts(self, s: str, context) -> tuple[list, list[Item], list, list, list, list]:
+        """What a sentence holds, in order: its structure ratios, its items (figures and ranks), the catalog names it
+        mentions, the places, entities and years it names."""
+        structures = self._structures(s)
+        figures = [f for f in self.figures(s) if not any(m.start() <= f.start < m.end() for m in structures)]
+        ranks = [m for m in RANK.finditer(s)] + [m for m in STREAK_CHAMPION.finditer(s)]
+        items = sorted(
+            [Item(f.start, f.end, figure=f) for f in figures]
+            + [
+                Item(m.start(), m.end(), rank=m)
+                for m in ranks
+                if not any(f.start < m.end() and m.start() < f.end for f in figures if f.unit != "年")
+            ],
+            key=lambda i: i.start,
+        )
+        for before, item in zip(
+            items, items[1:]
+        ):  # 1.09万公顷(16.35万亩)，增长10.1%: the same area restated, not a figure
+            if (
+                before.figure
+                and item.figure
+                and re.fullmatch(r"\s*[(（]\s*(约|合|折合)?", s[before.end : item.start])
+                and re.match(r"\s*[)）]", s[item.end :])
+                and _family((self.catalog.unit(item.figure.unit) or ("",))[0])
+                == _family((self.catalog.unit(before.figure.unit) or (None,))[0])
+            ):
+                item.restates = before
+        # a streak's number is read by its rank phrase, not as a figure of its own
+        items = [
+            i
+            for i in items
+            if not (i.figure and i.figure.unit == "年" and any(j.rank and j.start <= i.start < j.end for j in items))
+        ]
+        names = self._mentions(self.catalog._name_pattern, s)
+        names = [
+            n
+            for i, n in enumerate(names)
+            if not (
+                i
+                and names[i - 1][1] + 1 == n[0]
+                and s[n[0] - 1 : n[0]] in "(（"
+                and s[n[1] : n[1] + 1] in ")）"
+                and self.catalog.names[_key(n[2])] == self.catalog.names[_key(names[i - 1][2])]
+            )
+        ]  # 生产总值(gdp): the name again, abbreviated
+        if SCOPE in s:  # after 规模以上, a name of the list it heads is of that scope
+            after = s.index(SCOPE)
+            names = [
+                (
+                    st,
+                    en,
+                    SCOPE + key
+                    if st > after and not key.startswith(SCOPE) and SCOPE + key in self.catalog.names
+                    else key,
+                )
+                for st, en, key in names
+            ]
+            names += [
+                (st, en, self.catalog.scoped[key])
+                for st, en, key in self._mentions(self.catalog._scoped_pattern, s)
+                if st > after and not any(a < en and st < b for a, b, _ in names)
+            ]
+            names.sort()
+        entities = self._mentions(self.catalog._entity_pattern, s)
+        # 根据广东省地区生产总值统一核算结果: the place whose accounts are followed, not the figures' region
+        sources = [m.span() for m in ACCORDING_TO.finditer(s)]
+        places = [p for p in self.places(s, context) if not any(a <= p[0] < b for a, b in sources)]
+        # 于2020年投资建设, 2020年以来, 2016年下半年以来: the year of an event or a start, not a figure's period
+        years = [
+            m
+            for m in YEAR.finditer(s)
+            if not (m.group("rest") or "").strip()[:1].isdigit()
+            and not s[: m.start()].endswith(("于", "自", "在", "按"))
+            and not (s[: m.start()].endswith("从") and m.group("rest") != "的")  # 从2016年的N增加到: the year's N
+            and not SINCE.match(s, m.end())
+        ]
+        return structures, items, names, places, entities, years
