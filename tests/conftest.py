@@ -79,11 +79,18 @@ def copy_raw(destination: Path) -> Path:
 
 
 @pytest.fixture(scope="session")
-def warehouse(tmp_path_factory) -> Warehouse:
-    built = Warehouse(directory=str(tmp_path_factory.mktemp("warehouse")))  # with Data Docs, as in production
+def first_refresh(tmp_path_factory) -> tuple[Warehouse, dg.ExecuteInProcessResult]:
+    """data/raw refreshed from nothing once for the session, with Data Docs as in production, and the run's result:
+    shared by the tests that read the published warehouse and the tests that read what a full refresh reported."""
+    built = Warehouse(directory=str(tmp_path_factory.mktemp("warehouse")))
     result = refresh(built)
     assert result.success, [e.message for e in result.all_events if e.is_failure]
-    return built
+    return built, result
+
+
+@pytest.fixture(scope="session")
+def warehouse(first_refresh) -> Warehouse:
+    return first_refresh[0]
 
 
 def sha256(path: Path) -> str:

@@ -1,10 +1,11 @@
 """The whole graph on the embedded data: every asset and check runs, the contract holds."""
 
+from pathlib import Path
+
 import pytest
 
 from pipelines.assets import all_assets, all_checks, models, sources
 from pipelines.definitions import defs
-from tests.conftest import refresh
 
 CONTRACT_COLUMNS = {
     "dim_region": [
@@ -77,10 +78,8 @@ def test_definitions_load_with_one_asset_per_source_and_sql_file():
     assert sum(len(c.check_keys) for c in all_checks) == 3 * 13 + 1 + 1
 
 
-def test_every_asset_and_check_ran_and_passed(tmp_path):
-    from pipelines.core.resources import Warehouse
-
-    result = refresh(Warehouse(directory=str(tmp_path)))
+def test_every_asset_and_check_ran_and_passed(first_refresh):
+    warehouse, result = first_refresh  # the session's refresh from nothing
     assert result.success
     materialized = {e.asset_key.to_user_string() for e in result.get_asset_materialization_events()}
     assert materialized == {key.to_user_string() for a in all_assets for key in a.keys}
@@ -96,7 +95,7 @@ def test_every_asset_and_check_ran_and_passed(tmp_path):
     ], [e.description for e in failed]
     assert failed[0].description.startswith("1 finding(s), 1 of severity error or warning: rd_intensity 440300 2023")
     assert "26 rows are in quarantine.region_code_revisions" in failed[1].description
-    assert (tmp_path / "warehouse.duckdb").exists()
+    assert (Path(warehouse.directory) / "warehouse.duckdb").exists()
 
 
 @pytest.mark.parametrize("table", CONTRACT_COLUMNS)

@@ -5,7 +5,6 @@ import dagster as dg
 
 from pipelines.assets import all_assets, all_checks
 from pipelines.definitions import defs
-from tests.conftest import refresh
 
 
 def specs():
@@ -51,10 +50,8 @@ def test_the_schedule_says_when_and_in_which_time_zone():
     assert (schedule.cron_schedule, schedule.execution_timezone) == ("0 2 * * *", "Asia/Shanghai")
 
 
-def test_every_materialization_carries_schema_row_count_and_preview(tmp_path):
-    from pipelines.core.resources import Warehouse
-
-    result = refresh(Warehouse(directory=str(tmp_path / "warehouse"), data_docs=False))
+def test_every_materialization_carries_schema_row_count_and_preview(first_refresh):
+    _, result = first_refresh  # the session's refresh from nothing
     assert result.success
     materialized = {
         m.asset_key.to_user_string(): m.materialization.metadata for m in result.get_asset_materialization_events()
