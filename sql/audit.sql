@@ -4,8 +4,8 @@
 -- A column added later is a migration below its table (`add column if not exists`): older build databases get it.
 --
 -- Made elsewhere, as they are computed, not bookkeeping of fixed shape: audit.keys_<table> and audit.frame_<table>
--- (validation, pipelines/validate/validation.py), audit.scope_<model> (the SQL models, pipelines/build/transforms.py), and
--- audit.publish_state in each published generation file, not the build (pipelines/publish/generations.py).
+-- (validation, pipelines/validate/plan.py), audit.scope_<model> (the SQL models, pipelines/build/transforms.py),
+-- and audit.publish_state in each published generation file, not the build (pipelines/publish/generations.py).
 
 create schema if not exists audit;
 
