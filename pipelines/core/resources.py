@@ -3,13 +3,14 @@
 import fcntl
 import os
 import time
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Iterator
 
 import dagster as dg
 import duckdb
 from dagster_duckdb import DuckDBResource
+from pydantic import PrivateAttr
 
 from pipelines.core.ledger import ensure_audit
 from pipelines.core.paths import DEFAULT_RAW_DIR, DEFAULT_WAREHOUSE_DIR, PROJECT_ROOT
@@ -52,12 +53,22 @@ class Warehouse(dg.ConfigurableResource):
     def lock_path(self) -> Path:
         return Path(self.directory) / ".refresh.lock"
 
+    _held_open: ExitStack | None = PrivateAttr(default=None)
+
     def setup_for_execution(self, context: dg.InitResourceContext) -> None:
         """Hold the run lock for the whole run: an overlapping run (CLI, UI, schedule) waits here for this
-        one to end instead of fighting over the DuckDB file. The kernel drops the lock if the process dies."""
+        one to end instead of fighting over the DuckDB file. The kernel drops the lock if the process dies.
+        Then hold the build database open until the run ends: each step's connection shares this one's database
+        instance instead of opening the file and checkpointing it on close (69 opens and closes took 6 s of a
+        21 s incremental refresh; one open and one checkpoint now)."""
         hold_run_lock(self.lock_path, fcntl.LOCK_EX, context)
+        self._held_open = ExitStack()
+        self._held_open.enter_context(self.connect())
 
     def teardown_after_execution(self, context: dg.InitResourceContext) -> None:
+        if self._held_open is not None:
+            self._held_open.close()
+            self._held_open = None
         release_run_lock(self.lock_path)
 
     @contextmanager
