@@ -62,8 +62,13 @@ class Warehouse(dg.ConfigurableResource):
         instance instead of opening the file and checkpointing it on close (69 opens and closes took 6 s of a
         21 s incremental refresh; one open and one checkpoint now)."""
         hold_run_lock(self.lock_path, fcntl.LOCK_EX, context)
-        self._held_open = ExitStack()
-        self._held_open.enter_context(self.connect())
+        held = ExitStack()
+        try:
+            held.enter_context(self.connect())
+        except BaseException:
+            release_run_lock(self.lock_path)  # Dagster calls no teardown for a resource whose setup raised
+            raise
+        self._held_open = held
 
     def teardown_after_execution(self, context: dg.InitResourceContext) -> None:
         if self._held_open is not None:
