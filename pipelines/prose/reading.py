@@ -199,3 +199,43 @@ class FigureReading:
     inherited: bool = False  # the name is carried over from a figure before it
     year: str | None = None  # a period printed apart from the figure's own words
     place_before: int | None = None  # the place is named before this offset (a 分别 list's subjects)
+
+
+@dataclass
+class SentenceState:
+    """What reading one sentence has settled so far: its candidates, and the items read before the one being read."""
+
+    at: Sentence
+    items: list[Item]
+    names: list  # the catalog names the sentence prints: (start, end, key)
+    out: list[Candidate] = field(default_factory=list)
+    previous: Item | None = None
+    last_named: Item | None = None  # the last item read with a name (两年平均增长5.6% after it averages its figure)
+    last_subject: Item | None = None  # the last item read as a measure of an indicator
+    pair: list | None = None  # the years of the 由...到 pair being read
+    pair_kind: str | None = None
+    last_pair: list | None = None  # the last pair read: a pair without years takes its years
+
+
+@dataclass
+class Step:
+    """One figure of a sentence being read: the words that lead to it, and what is settled about it so far."""
+
+    index: int
+    item: Item
+    lead_from: int  # the end of the item before it
+    lead: str
+    following_item: Item | None
+    kind: str = "level"
+    pattern: str = "level"
+    code: str | None = None
+    subject_start: int | None = None
+    inherited: bool = False  # the name is carried over from a figure before it
+    leading: list = field(default_factory=list)  # the catalog names in its lead
+    pairing: bool = False  # the second figure of a 由...到 pair
+    base_subject: str | None = None  # the level its measure is of
+    year: str | None = None
+
+    @property
+    def figure(self) -> Figure | None:
+        return self.item.figure
