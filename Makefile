@@ -27,9 +27,9 @@ run: install $(DAGSTER_HOME)/dagster.yaml  ## build and publish the warehouse fr
 
 test: install  ## run the tests (the browser test needs Debian's chromium, the lake tests its PostgreSQL: installed here once, from apt)
 	tests/install-debian.sh
-	$(BIN)/pytest
+	$(BIN)/pytest --numprocesses auto --dist worksteal
 
-check: install  ## the fast lane for a change: every test but the slow (fuzz, robustness, browser) and lake (PostgreSQL) ones
+check: install  ## the fast lane for a change (~2 min): unit tests and tests that read one shared refresh; not the slow or lake (PostgreSQL) ones
 	$(BIN)/pytest -m "not slow and not lake"
 
 lint: install  ## ruff on the Python (formatting, then lint rules and import order), sqlfluff on sql/ (config in pyproject.toml)

@@ -11,6 +11,7 @@ import duckdb
 import pytest
 
 from pipelines.assets import all_assets, all_checks
+from pipelines.core.paths import PROJECT_ROOT
 from pipelines.core.resources import DEFAULT_RAW_DIR, Warehouse
 
 SLOW_MODULES = {
@@ -18,19 +19,52 @@ SLOW_MODULES = {
     "test_robustness",
     "test_browser",
 }  # minutes each: the fuzz harness, the robustness matrix, chromium
+# a test that takes one of these, directly or through function-scoped fixtures, refreshes a warehouse of its own
+# (5-40 s each); the session's and a module's shared refreshes are paid once
+OWN_REFRESH = {"template", "published_once"}
+
+
+def refreshes_its_own(item) -> bool:
+    definitions = item._fixtureinfo.name2fixturedefs
+    seen, todo = set(), list(item._fixtureinfo.argnames)
+    while todo:
+        name = todo.pop()
+        if name in OWN_REFRESH:
+            return True
+        if name in seen or name not in definitions:
+            continue
+        seen.add(name)
+        fixture = definitions[name][-1]
+        if fixture.scope == "function":
+            todo += fixture.argnames
+    return False
 
 
 def pytest_collection_modifyitems(items):
-    """Lanes: `slow` marks the fuzz, robustness and browser tests, `lake` every test that starts PostgreSQL (through
-    the postgres or lake fixtures, or the ducklake target of `published`). `make check` runs the rest."""
+    """Lanes: `slow` marks the fuzz, robustness and browser tests and every test that refreshes a warehouse of its
+    own (a fixture above, or `@pytest.mark.slow`); `lake` every test that starts PostgreSQL (through the postgres or
+    lake fixtures, or the ducklake target of `published`). `make check` runs the rest: unit tests and tests that read
+    the session's refresh."""
     for item in items:
-        if item.module.__name__.rsplit(".", 1)[-1] in SLOW_MODULES:
+        if item.module.__name__.rsplit(".", 1)[-1] in SLOW_MODULES or refreshes_its_own(item):
             item.add_marker(pytest.mark.slow)
         params = getattr(item, "callspec", None)
         if {"postgres", "lake", "warehouse_lake"} & set(item.fixturenames) or (
             params is not None and "ducklake" in params.params.values()
         ):
             item.add_marker(pytest.mark.lake)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def dagster_home(tmp_path_factory):
+    """The runs tests start (`regind refresh`, the jobs) are kept in an instance of the session's, not in the
+    project's .dagster_home: the run history a developer reads in the UI stays theirs, and parallel pytest workers
+    share no SQLite run storage."""
+    home = tmp_path_factory.mktemp("dagster_home")
+    shutil.copy(PROJECT_ROOT / "dagster-instance.yaml", home / "dagster.yaml")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("DAGSTER_HOME", str(home))
+        yield home
 
 
 def refresh(warehouse: Warehouse) -> dg.ExecuteInProcessResult:

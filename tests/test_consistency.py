@@ -306,6 +306,7 @@ def assert_same_rows(build: Path, other: Path, models) -> None:
             assert rows > 0 and differing == 0, model
 
 
+@pytest.mark.slow  # builds a warehouse of its own
 def test_a_full_build_in_batches_of_regions_equals_one_in_a_single_pass(checked, tmp_path, monkeypatch):
     """Past SCOPE_BATCH_FIGURES figures the three models are built a batch of regions at a time (memory at 30M
     rows): the same rows, sums of subdivisions included."""
@@ -328,6 +329,7 @@ def test_a_full_build_in_batches_of_regions_equals_one_in_a_single_pass(checked,
     assert_same_rows(batched.build_path, warehouse.build_path, models)
 
 
+@pytest.mark.slow  # builds a warehouse of its own
 def test_an_incremental_rebuild_in_batches_of_regions_equals_one_in_a_single_pass(checked, tmp_path, monkeypatch):
     """A changed file whose figures past SCOPE_BATCH_FIGURES (one new file touching every region at 30M rows) is
     rebuilt a batch of the changed regions at a time: the same rows as the rebuild in one pass."""

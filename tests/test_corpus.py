@@ -217,6 +217,7 @@ def test_a_declared_encoding_that_does_not_fit_says_so():
         read_source_file(replace(observations, encoding="utf-8"), path, path.name)
 
 
+@pytest.mark.slow  # builds a warehouse of its own
 def test_a_file_with_thousands_of_unknown_columns_is_refused_naming_it(tmp_path):
     (observations,) = [s for s in sources if s.name == "observations"]
     seed = (CORPUS.parent.parent / "data" / "raw" / "observations" / SEED).read_text(encoding="utf-8").splitlines()

@@ -7,6 +7,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import duckdb
+import pytest
 
 from pipelines.core.resources import Warehouse
 from pipelines.publish.generations import INTERNAL_TABLES, generation_paths
@@ -53,6 +54,7 @@ def publish_metadata(result) -> dict:
     return {k: v.value for k, v in event.materialization.metadata.items()}
 
 
+@pytest.mark.slow  # builds a warehouse of its own
 def test_each_publish_writes_what_changed_into_the_older_generation(tmp_path):
     raw = copy_raw(tmp_path)
     warehouse = Warehouse(directory=str(tmp_path / "warehouse"), raw_dir=str(raw), data_docs=False)

@@ -115,6 +115,7 @@ def test_whitespace_class_is_pythons():
     assert matched == {c for c in chars if c.isspace()}
 
 
+@pytest.mark.slow  # builds a warehouse of its own
 def test_a_refresh_reading_every_file_with_duckdb(tmp_path, monkeypatch):
     """End to end with DuckDB reading files of any size: a quarantined line keeps its number and reason, and a
     ragged file that DuckDB starts to read inside the load's transaction is handed to Python, losing nothing."""

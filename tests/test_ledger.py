@@ -88,6 +88,7 @@ def test_a_removed_file_leaves_the_warehouse_and_stays_in_the_ledger(local, tmp_
         assert con.execute("select count(*) from raw.observations where _file like '%zz_more%'").fetchone()[0] == 0
 
 
+@pytest.mark.slow  # builds a warehouse of its own
 def test_validation_history_keeps_every_expectation_with_a_sample(unbuilt, tmp_path):
     with (tmp_path / "raw" / SEED).open("a", encoding="utf-8") as f:
         f.write("999999,gdp,2023,1.0,亿元,,,,\n")

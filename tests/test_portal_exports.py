@@ -254,6 +254,7 @@ def test_the_printed_unit_picks_the_currency_and_printed_variants_are_synonyms(p
         )  # 全社会固定资产投资
 
 
+@pytest.mark.slow  # builds a warehouse of its own
 def test_a_mapping_turns_a_registered_indicator_into_a_synonym(portal):
     warehouse, _ = portal
     listed = regind(warehouse, "map-indicator", "--format", "csv")
