@@ -3,9 +3,11 @@ SIGKILL at several points, two overlapping refreshes, a lock held for a moment, 
 
 import json
 import os
+import queue
 import signal
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import duckdb
@@ -100,16 +102,26 @@ def test_two_overlapping_refreshes_queue_on_the_run_lock(published_once):
             break
     try:
         second = cli(published_once)
-        seen = []
-        for line in second.stdout:  # ends early only if the second run never waits
-            seen.append(line)
-            if "this run waits for it to end" in line:
+        lines: queue.Queue = queue.Queue()
+        threading.Thread(target=lambda: [lines.put(line) for line in second.stdout] + [lines.put(None)]).start()
+        seen, ended = [], False
+        while not ended:  # until the second run says it waits (or ends without waiting); a bounded wait, not a hang
+            line = lines.get(timeout=300)
+            ended = line is None
+            seen.append(line or "")
+            if "this run waits for it to end" in seen[-1]:
                 break
     finally:
         first.send_signal(signal.SIGCONT)
-    outputs = [first.communicate(timeout=300)[0], "".join(seen) + second.communicate(timeout=300)[0]]
-    assert [first.returncode, second.returncode] == [0, 0], outputs
-    assert "this run waits for it to end" in outputs[1], outputs[1]
+    first_output = first.communicate(timeout=300)[0]
+    second.wait(timeout=300)
+    while not ended:
+        line = lines.get(timeout=60)
+        ended = line is None
+        seen.append(line or "")
+    second_output = "".join(seen)
+    assert [first.returncode, second.returncode] == [0, 0], [first_output, second_output]
+    assert "this run waits for it to end" in second_output, second_output
     assert gdp(published_once.published_path) == 3.46065e12
 
 

@@ -60,12 +60,15 @@ class ProgressDisplay:
         if not self.live and not self.show_log:
             done = int(self.progress.tasks[0].completed)
             took = f" in {self.step_seconds[step]:.1f} s" if step in self.step_seconds else ""
-            self.console.print(f"[{done}/{int(self.progress.tasks[0].total)}] {step}: {outcome}{took}", highlight=False)
+            self.console.print(
+                f"[{done}/{int(self.progress.tasks[0].total)}] {step}: {outcome}{took}", highlight=False, soft_wrap=True
+            )
 
     def report(self, step: str, message: str) -> None:
         self.progress.update(self.task, report=message[:110])
         if not self.live and not self.show_log:
-            self.console.print(f"      {message}", highlight=False)
+            # one line each, however long its paths: a log piped to a file or a grep keeps them whole
+            self.console.print(f"      {message}", highlight=False, soft_wrap=True)
 
 
 class _ToDisplay(logging.Handler):
