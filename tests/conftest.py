@@ -40,11 +40,16 @@ def refreshes_its_own(item) -> bool:
     return False
 
 
+FIRST_MODULES = ("test_fuzz",)  # the longest (10-18 min, with worker processes of its own) starts first
+
+
 def pytest_collection_modifyitems(items):
     """Lanes: `slow` marks the fuzz, robustness and browser tests and every test that refreshes a warehouse of its
     own (a fixture above, or `@pytest.mark.slow`); `lake` every test that starts PostgreSQL (through the postgres or
     lake fixtures, or the ducklake target of `published`). `make check` runs the rest: unit tests and tests that read
-    the session's refresh."""
+    the session's refresh. The longest test runs first: with `make test`'s workers it overlaps everything else
+    instead of starting last (24 -> about 20 minutes on two cores)."""
+    items.sort(key=lambda item: item.module.__name__.rsplit(".", 1)[-1] not in FIRST_MODULES)  # stable otherwise
     for item in items:
         if item.module.__name__.rsplit(".", 1)[-1] in SLOW_MODULES or refreshes_its_own(item):
             item.add_marker(pytest.mark.slow)
