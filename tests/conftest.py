@@ -24,6 +24,10 @@ SLOW_MODULES = {
 OWN_REFRESH = {"template", "published_once"}
 
 
+def module_name(item) -> str:
+    return item.module.__name__.rsplit(".", 1)[-1]
+
+
 def refreshes_its_own(item) -> bool:
     definitions = item._fixtureinfo.name2fixturedefs
     seen, todo = set(), list(item._fixtureinfo.argnames)
@@ -49,9 +53,9 @@ def pytest_collection_modifyitems(items):
     lake fixtures, or the ducklake target of `published`). `make check` runs the rest: unit tests and tests that read
     the session's refresh. The longest test runs first: with `make test`'s workers it overlaps everything else
     instead of starting last (24 -> about 20 minutes on two cores)."""
-    items.sort(key=lambda item: item.module.__name__.rsplit(".", 1)[-1] not in FIRST_MODULES)  # stable otherwise
+    items.sort(key=lambda item: module_name(item) not in FIRST_MODULES)  # stable otherwise
     for item in items:
-        if item.module.__name__.rsplit(".", 1)[-1] in SLOW_MODULES or refreshes_its_own(item):
+        if module_name(item) in SLOW_MODULES or refreshes_its_own(item):
             item.add_marker(pytest.mark.slow)
         params = getattr(item, "callspec", None)
         if {"postgres", "lake", "warehouse_lake"} & set(item.fixturenames) or (

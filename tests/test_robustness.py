@@ -102,23 +102,20 @@ def test_two_overlapping_refreshes_queue_on_the_run_lock(published_once):
             break
     try:
         second = cli(published_once)
-        lines: queue.Queue = queue.Queue()
-        threading.Thread(target=lambda: [lines.put(line) for line in second.stdout] + [lines.put(None)]).start()
-        seen, ended = [], False
-        while not ended:  # until the second run says it waits (or ends without waiting); a bounded wait, not a hang
-            line = lines.get(timeout=300)
-            ended = line is None
-            seen.append(line or "")
+        lines: queue.Queue = queue.Queue()  # the second run's output, read on a thread so that waiting is bounded
+        reader = threading.Thread(target=lambda: [lines.put(line) for line in second.stdout])
+        reader.start()
+        seen = []
+        while reader.is_alive() or not lines.empty():  # until the second run says it waits, or ends without waiting
+            seen.append(lines.get(timeout=300))
             if "this run waits for it to end" in seen[-1]:
                 break
     finally:
         first.send_signal(signal.SIGCONT)
     first_output = first.communicate(timeout=300)[0]
     second.wait(timeout=300)
-    while not ended:
-        line = lines.get(timeout=60)
-        ended = line is None
-        seen.append(line or "")
+    reader.join(timeout=60)
+    seen += list(lines.queue)
     second_output = "".join(seen)
     assert [first.returncode, second.returncode] == [0, 0], [first_output, second_output]
     assert "this run waits for it to end" in second_output, second_output
