@@ -536,3 +536,46 @@ def test_the_real_documents_at_hand_score_high_on_those_tuned_on(catalog):
     assert tuned.precision >= 0.95 and tuned.recall >= 0.85, {
         n: (s.precision, s.recall) for n, (_, s, _) in result["documents"].items()
     }
+
+
+ROUND_15_PHRASINGS = """上半年某市经济运行情况
+
+上半年，全市生产总值500.2亿元，同比增长8.0%，两年平均增长5.5%。二季度末，生猪存栏40.5万头，同比增长6.1%。
+"""
+
+ROUND_15_BULLETIN = """某县2018年国民经济和社会发展统计公报
+
+初步核算，全年全县生产总值120.5亿元，增长6.0%，超过全省0.3个百分点。其中，第一产业增加值20.1亿元，增长4.0%。
+三次产业比例由12.1:40.2:47.7调整为11.5:41.0:47.5。
+民营经济户数、从业人员、注册资金为1.5万户、6.2万人和150.8亿元。
+抽调500名干部组成60个工作组。预计全年完成地區(qū)生產(chǎn)總值125.0億元。
+
+表1 生产总值及其增长速度
+指标 绝对值(亿元) 比上年增长(%)
+第一产业 20.1 4.0
+"""
+
+
+def test_phrasings_of_real_bulletins_read_since_round_15(catalog, tmp_path):
+    """A two-year average in a half year's release is of the half year; a stock at a quarter's end is of its last
+    month; the first of a structure pair is the year before's; a list without 分别 is read when its counts agree;
+    a gap to 全省 is the county's; what a cadre group counts is the noun after the count; a mirror's pinyin notes
+    do not break a name; and a figure the prose states and a table restates keeps the prose's printing."""
+    half = candidates(catalog, tmp_path, ROUND_15_PHRASINGS, sidecar='year = 2021\nregion = "宜宾市"\nkind = "news"\n')
+    periods = {(c.measure_type, c.value): c.period for c in half}
+    assert periods[("growth_average", 5.5)] == "2021-H1"
+    assert periods[("level", 405000.0)] == "2021-06" and periods[("growth", 6.1)] == "2021-06"
+
+    text = ROUND_15_BULLETIN
+    found = candidates(catalog, tmp_path, text, sidecar='year = 2018\nregion = "洪洞县"\n')
+    shares = {(c.indicator_code, c.period): c.value for c in found if c.measure_type == "share"}
+    assert shares[("primary_industry_share", "2017")] == 12.1 and shares[("primary_industry_share", "2018")] == 11.5
+    labels = {c.label: c.value for c in found if not c.indicator_code and c.measure_type != "growth"}
+    assert labels["民营经济户数"] == 15000 and labels["注册资金"] == 150.8e8
+    assert labels["工作组"] == 60 and "干部组成" not in labels
+    gap = next(c for c in found if c.measure_type == "change" and c.value == 0.3)
+    assert gap.region_code == "141024"  # 洪洞县, not 山西省
+    assert 125.0e8 in {c.value for c in found if c.indicator_code == "gdp"}  # 地區(qū)生產(chǎn)總值
+    growth = next(c for c in found if c.indicator_code == "primary_industry_va_growth_yoy")
+    assert growth.pattern != "table" and text[growth.figure_start : growth.figure_end].startswith("4.0")
+    assert text.index("4.0%") == growth.figure_start

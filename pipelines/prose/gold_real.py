@@ -192,7 +192,15 @@ def _agrees(label: str, names: set[str]) -> bool:
     gold = VERB_INSIDE_LABEL.sub(
         "", gold
     )  # 就业困难群体实现就业: the extractor's names drop the verb, as the catalog's do
-    return any(len(n) >= 2 and (n in gold or gold in n) for n in names if n)
+    gold = gold.replace("的", "")  # 占规模以上工业总产值(的)比重: the particle names nothing
+    readings = {n.replace("的", "") for n in names if n}
+    return any(len(n) >= 2 and (n in gold or gold in n) for n in readings)
+
+
+def _names_agree(label: str, names: set[str]) -> bool:
+    """A gold label and a proposal's names agree (_agrees), or do without 增加值: an industry and its value added
+    name one thing where a proposal reads a figure of it (工业对经济增长贡献率, 工业增加值对经济增长贡献率)."""
+    return _agrees(label, names) or _agrees(label.replace("增加值", ""), {n.replace("增加值", "") for n in names})
 
 
 def gold_value(printed: str, unit: str, catalog: Catalog) -> float | None:
@@ -215,6 +223,14 @@ def gold_period(printed: str) -> str:
     if span := re.fullmatch(r"\d{4}\s*[-—~至]\s*(\d{4})", printed.strip()):
         return span.group(1)
     return re.match(r"\d{4}(-\d{2}|-Q[1-4](-Q[1-4])?|-H[12])?", printed).group(0)
+
+
+def _period_agrees(read: str | None, printed: str) -> bool:
+    """A proposal's period is the gold's; for an average over years (2020-2021), the one its last year reports it
+    for, the year or a part of it: 两年平均增长6.0% in a half year's release is read for 2021-H1."""
+    if re.fullmatch(r"\d{4}\s*[-—~至]\s*\d{4}", printed.strip()):
+        return (read or "")[:4] == gold_period(printed)
+    return read == gold_period(printed)
 
 
 def observations(gold: list[dict]) -> list[dict]:
@@ -329,11 +345,11 @@ def score_real(
                 continue
             if MEASURE_GROUPS.get(c.measure_type, c.measure_type) != MEASURE_GROUPS.get(row["measure"], row["measure"]):
                 continue
-            if c.period != gold_period(row["period"]) or not _region_agrees(
+            if not _period_agrees(c.period, row["period"]) or not _region_agrees(
                 c.region_code, region_code, row["labels"], places
             ):
                 continue
-            if any(_agrees(label, readings_of(c, names, catalog)) for label in row["labels"]):
+            if any(_names_agree(label, readings_of(c, names, catalog)) for label in row["labels"]):
                 hits[at] = i  # each printing read is a true proposal; the observation is found once
         if not hits:
             errors.append(("missed", row))

@@ -57,23 +57,27 @@ def _part_of_year(s: str, before: int) -> str | None:
     (一季度: Q1, 上半年: H1, 前三季度: Q1-Q3), or None where they name the year (全年, 年末, 2017年,
     由一季度的下降转为), or compare with a part (降幅比一季度收窄), or name nothing."""
     segment = s[max(s.rfind(c, 0, before) for c in "。；;") + 1 : before]
-    said = PART_OF_YEAR.findall(segment)
+    said = [(m.group(0), segment[m.end() : m.end() + 1]) for m in PART_OF_YEAR.finditer(segment)]
     if not said and (
         heading := re.match(
-            r"\s*(" + PART_OF_YEAR.pattern + r")[末底]?\s*[，,]", s[s.rfind("。", 0, before) + 1 : before]
+            r"\s*(" + PART_OF_YEAR.pattern + r")([末底]?)\s*[，,]", s[s.rfind("。", 0, before) + 1 : before]
         )
     ):
         said = [
-            heading.group(1)
+            (heading.group(1), heading.group(heading.lastindex))
         ]  # 12月份，A为99.9；B为100.5 (5月末，…): a part of the year said first is the sentence's
     if not said:
         return None
-    if said[-1] in ("全年", "年末", "年底", "转为") or re.fullmatch(r"\d{4}年", said[-1]):
+    part, after = said[-1]
+    if part in ("全年", "年末", "年底", "转为") or re.fullmatch(r"\d{4}年", part):
         return ""  # the year named
-    part = said[-1]
     if part[0].isdigit():
         return f"{int(part.rstrip('月份')):02d}"  # 12月份，新建商品住宅销售价格环比指数为99.9: the month's
-    return PARTS_OF_YEAR.get(part) or f"Q{'一二三四'.index(part.lstrip('第')[0]) + 1}"
+    part = PARTS_OF_YEAR.get(part) or f"Q{'一二三四'.index(part.lstrip('第')[0]) + 1}"
+    if after in ("末", "底"):  # 二季度末，生猪存栏71.5万头: a stock at the quarter's last month's end
+        last = {"Q1": "03", "Q2": "06", "Q3": "09", "H1": "06", "Q1-Q3": "09"}
+        return last.get(part, "")
+    return part
 
 
 def _place_only(s: str, start: int, end: int, places) -> int | None:
@@ -275,13 +279,16 @@ def _measure_label(label: str, kind: str) -> str:
 
 
 def merge(candidates: list[Candidate]) -> list[Candidate]:
-    """One candidate per observation: a figure printed twice (a headline and its paragraph) keeps its first
-    quote at the higher confidence."""
+    """One candidate per observation: a figure printed twice (a headline and its paragraph) keeps the reading of
+    higher confidence, and one printed in the prose and again in a table keeps the prose's (the sentence says more
+    than the row, and it is where the figure is first printed)."""
     kept: dict[tuple, Candidate] = {}
     for candidate in candidates:
         key = (*candidate.key, candidate.qualifier)
         if key not in kept:
             kept[key] = candidate
+        elif (candidate.pattern == "table") != (kept[key].pattern == "table"):
+            kept[key] = kept[key] if candidate.pattern == "table" else candidate
         elif candidate.confidence > kept[key].confidence:
             kept[key] = candidate
     # a table's row restating a figure the prose read as a catalog indicator

@@ -35,7 +35,7 @@ class Lists:
 
     def _respectively(self, s: str, lead_from: int, item: Item, rest: list[Item]):
         """A、B(和C) 分别增长 P%、Q%(、R%): [((code, subject start, kind), item)] or None."""
-        lead = s[lead_from : item.start]
+        lead, bare = s[lead_from : item.start], None
         at = lead.rfind("分别")
         if at >= 0:
             # 分别仅增长2.0%、2.8%; 分别同比增长9.3%、10.5%
@@ -47,6 +47,8 @@ class Lists:
                 0,
                 lead.strip(" ，,"),
             )  # 城、乡居民人均可支配收入分别为22694元、9527元，增长8.5%、11%: the same items
+        elif bare := re.search(r"为\s*$", lead):
+            at, verb = bare.start(), "为"  # A、B、C为x、y和z: a list without its 分别, read when the counts agree
         else:
             return None
         group = [rest[0]]
@@ -71,6 +73,8 @@ class Lists:
                 and re.search(r"(中|里|有)\s*$", pieces[-len(group) - 1])
             ):
                 items, clause_start = listed, len(",".join(pieces[: -len(group)])) + 1
+        if bare and not (len(group) > 1 and len(items) == len(group) and "、" in lead[clause_start:at]):
+            return None
         if len(items) > 1 and (whole := WHOLE_THEN_PARTS.match(items[0])):
             items[0] = items[0][
                 whole.end() :
@@ -466,7 +470,11 @@ class Lists:
         6.6:45.8:47.6: the first of a pair is the year before's."""
         s, document, out = at.text, at.document, []
         for m in structures:  # 三次产业结构为7.2:40.0:52.8: the shares of GDP of the three industries
-            last_year = re.search(r"由上年的?\s*$", s[max(0, m.start() - 8) : m.start()]) and document.year
+            before = s[max(0, m.start() - 8) : m.start()]
+            last_year = document.year and (
+                re.search(r"由上年的?\s*$", before)
+                or (m is structures[0] and len(structures) > 1 and re.search(r"(由|从)\s*$", before))
+            )  # 由7.3:53.5:39.2调整为…: a pair's first, of no year said, is the year before's
             if m is not structures[0] and document.year and not YEAR.search(s[max(0, m.start() - 8) : m.start()]):
                 last_year, this_year = (
                     False,

@@ -74,6 +74,9 @@ class Figure:
     printed: str
 
 
+PINYIN_NOTE = re.compile(r"(?<=[\u4e00-\u9fff])\([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńň]{1,6}\)")
+
+
 class Reading:
     """The document's text as the extractor reads it: NFKC per character (same length, same offsets), lines
     joined into paragraphs where a line ends without punctuation (a line break inside a sentence, a page's
@@ -89,6 +92,8 @@ class Reading:
         simplified = _simplified()
         if any(c in simplified for c in self.norm):
             self.norm = "".join(simplified.get(c, c) for c in self.norm)
+        # a mirror's pinyin after a character it converted (生產(chǎn)總值): not read, so that names stay whole
+        self.notes = {i for m in PINYIN_NOTE.finditer(self.norm) for i in range(m.start(), m.end())}
 
     def _fragment(self, start: int, end: int) -> bool:
         return len(self.text[start:end].strip()) <= FRAGMENT
@@ -131,7 +136,7 @@ def _sentences(reading: Reading, lines: list[tuple[int, int]]) -> list[tuple[str
     chars, origin = [], []
     for start, end in lines:
         for i in range(start, end):
-            if reading.norm[i] not in "\r":
+            if reading.norm[i] not in "\r" and i not in reading.notes:
                 chars.append(reading.norm[i])
                 origin.append(i)
     sentences, begin = [], 0

@@ -430,7 +430,10 @@ class Resolving:
         if (
             scope is None
             or not re.fullmatch(r"\s*(在|其中)?[\u4e00-\u9fff]{0,4}\s*", clause[: scope.start()])  # (在四川)全省
-            or re.search(r"(比|较|高于|低于|快于|慢于|占|于|居(?!民)|排|位|为|与)", clause[: scope.start()])
+            or re.search(
+                r"(比|较|高于|低于|快于|慢于|超过|超出|高出|领先|落后|占|于|居(?!民)|排|位|为|与)",
+                clause[: scope.start()],
+            )
             or re.search(r"\d", clause[scope.end() :])  # 24个全国重点镇、21个文化小镇: a name's
             or re.search(r"(占|比重|比例|之比|位次|排名|居(全|第|前))", clause[scope.end() :])
         ):

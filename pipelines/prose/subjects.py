@@ -437,11 +437,12 @@ class Subjects:
         ):
             # 服务业占GDP的比重达49.5%，超过第二产业6.5个百分点，对经济增长的贡献率: 服务业's
             whole = (
-                re.sub(r"(占[^占]*(比重|比例)|对[^对]*贡献率?)$", "", GAP_NOTE.sub("", previous.label))
+                re.sub(r"(占[^占]*(比重|比例)|对[^对]*贡献率?|拉动.*)$", "", GAP_NOTE.sub("", previous.label))
                 or previous.label
             )
             stem = whole if _stem(whole) is None else _stem(whole)
-            label = stem.rsplit("_", 1)[0] + label  # 第一产业增加值...，对GDP增长贡献率为12.6%: the first industry's
+            # 第一产业增加值...，对GDP增长贡献率为12.6%: the first industry's (拉动全市经济增长: 拉动经济增长)
+            label = stem.rsplit("_", 1)[0] + re.sub(r"^拉动全[市县省区州旗盟国]", "拉动", label)
         if label in PARTS and prior:
             # 居民消费价格上涨1.6%，其中城市上涨1.4%，农村上涨1.8%: the parts of the whole named before them
             whole = prior.rsplit("_", 1)[0] if "_" in prior else None if prior in PARTS else prior
