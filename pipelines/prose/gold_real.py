@@ -185,22 +185,43 @@ def _unnoted(label: str) -> str:
     return re.sub(r"^([一二三四五六七八九十]+、|#+)", "", re.sub(r"[（(][^)）]*[表图][^)）]*[)）]$", "", label.strip()))
 
 
-def _agrees(label: str, names: set[str]) -> bool:
-    """A printed label and a reading's names name the same thing: one holds the other (第一产业 in 第一产业增加值)."""
+def _gold_name(label: str) -> str:
+    """A gold label as it is compared: without the annotator's notes, quotes, the verb inside it and 的."""
     gold = _key(re.sub(r"[（(][^)）]*[)）]$", "", _unnoted(label))).replace("“", "").replace("”", "").replace('"', "")
     gold = "".join(_simplified().get(c, c) for c in gold)  # a label annotated in traditional characters, as printed
     gold = VERB_INSIDE_LABEL.sub(
         "", gold
     )  # 就业困难群体实现就业: the extractor's names drop the verb, as the catalog's do
-    gold = gold.replace("的", "")  # 占规模以上工业总产值(的)比重: the particle names nothing
-    readings = {n.replace("的", "") for n in names if n}
-    return any(len(n) >= 2 and (n in gold or gold in n) for n in readings)
+    return gold.replace("的", "")  # 占规模以上工业总产值(的)比重: the particle names nothing
+
+
+def _agrees(label: str, names: set[str]) -> bool:
+    """A printed label and a reading's names name the same thing: one holds the other (第一产业 in 第一产业增加值)."""
+    gold = _gold_name(label)
+    return any(len(n) >= 2 and (n in gold or gold in n) for n in {n.replace("的", "") for n in names if n})
 
 
 def _names_agree(label: str, names: set[str]) -> bool:
-    """A gold label and a proposal's names agree (_agrees), or do without 增加值: an industry and its value added
-    name one thing where a proposal reads a figure of it (工业对经济增长贡献率, 工业增加值对经济增长贡献率)."""
-    return _agrees(label, names) or _agrees(label.replace("增加值", ""), {n.replace("增加值", "") for n in names})
+    """A gold label and a proposal's names agree (_agrees); or do without 增加值, as an industry and its value added
+    name one thing where a proposal reads a figure of it (工业对经济增长贡献率, 工业增加值对经济增长贡献率); or differ
+    only by a few characters put in or left out (生猪出栏量, 生猪年出栏量)."""
+    if _agrees(label, names) or _agrees(label.replace("增加值", ""), {n.replace("增加值", "") for n in names}):
+        return True
+    gold = _gold_name(label)
+    return any(_nearly(gold, n.replace("的", "")) for n in names if n)
+
+
+def _nearly(a: str, b: str) -> bool:
+    """Two names of four characters or more whose longest common subsequence is three quarters of the longer one:
+    the same words in the same order, a character or two apart (十大生态产业增加值占(全市)生产总值(的)比重)."""
+    if min(len(a), len(b)) < 4:
+        return False
+    row = [0] * (len(b) + 1)
+    for x in a:
+        diagonal = 0
+        for j, y in enumerate(b, 1):
+            diagonal, row[j] = row[j], diagonal + 1 if x == y else max(row[j], row[j - 1])
+    return row[-1] >= 0.75 * max(len(a), len(b))
 
 
 def gold_value(printed: str, unit: str, catalog: Catalog) -> float | None:
