@@ -579,3 +579,46 @@ def test_phrasings_of_real_bulletins_read_since_round_15(catalog, tmp_path):
     growth = next(c for c in found if c.indicator_code == "primary_industry_va_growth_yoy")
     assert growth.pattern != "table" and text[growth.figure_start : growth.figure_end].startswith("4.0")
     assert text.index("4.0%") == growth.figure_start
+
+
+ROUND_16_REPORT = """某县2010年政府工作报告
+
+五年来，全县生产总值由“十五”末的12.8亿元增加到19.2亿元，年均增长8.4%；财政收入由2600万元增加到5300万元。
+2008年全区单项投资在1000万元以上的重点项目37个，成为全省30个典型县之一。六大强农等11项工作获省政府激励。
+预计规模以上工业总产值突破千亿元，达1082.18亿元。三次产业结构由19.8︰41.0︰39.2调整为17.9︰43.0︰39.1。
+"""
+
+ROUND_16_RELEASE = """上半年某区经济运行情况
+
+上半年，全区生产总值700亿元，同比增长7.0%。1—5月，全区规模以上工业实现营业收入535.8亿元，增长30.6%；实现利润71.5亿元，增长2.2倍。
+规模以上工业增加值同比增长6.5%，比1-5月提升2.5个百分点。主要产品中，精制茶增长23.9%，纱增长16.2%。
+第一、第二和第三产业对经济增长的贡献率分别为3.5%、62.7%、33.8%。
+"""
+
+
+def test_phrasings_of_real_reports_and_releases_read_since_round_16(catalog, tmp_path):
+    """A pair from a five-year plan's end (由“十五”末的) is of its last year, and so the pairs after it; a bound
+    (1000万元以上的), a count inside a name (30个…之一) and a milestone in words before the figure (突破千亿元，达…) are
+    not figures; what 等 counts is the noun after it; a ratio may print ︰; months from January said in a half
+    year's release are not the half's, but a gap to them (比1-5月) is; a one-character product is named, not the one
+    before; and 第一、第二和第三产业 spells out."""
+    found = candidates(catalog, tmp_path, ROUND_16_REPORT, sidecar='year = 2010\nregion = "洪洞县"\nkind = "report"\n')
+    levels = {(c.indicator_code or c.label, c.period): c.value for c in found if c.measure_type == "level"}
+    assert levels[("gdp", "2005")] == 12.8e8 and levels[("gdp", "2010")] == 19.2e8
+    assert levels[("general_budget_revenue", "2005")] == 2600e4
+    assert levels[("general_budget_revenue", "2010")] == 5300e4
+    values = {c.value for c in found}
+    assert 1000e4 not in values and 30 not in values and 1000e8 not in values  # bound, name, milestone
+    assert levels[("重点项目", "2008")] == 37 and not any(c.label.endswith("等") for c in found)
+    assert 1082.18e8 in values
+    shares = {(c.indicator_code, c.period): c.value for c in found if c.measure_type == "share"}
+    assert shares[("primary_industry_share", "2009")] == 19.8 and shares[("primary_industry_share", "2010")] == 17.9
+
+    found = candidates(catalog, tmp_path, ROUND_16_RELEASE, sidecar='year = 2021\nregion = "宜宾市"\nkind = "news"\n')
+    periods = {round(c.value, 6): c.period for c in found}
+    assert periods[535.8e8] == "2021" and periods[71.5e8] == "2021"  # 1—5月: read as the year, not the half
+    assert periods[700e8] == "2021-H1" and periods[2.5] == "2021-H1"  # 比1-5月: a gap, not the figure's months
+    growth = {c.label: c.value for c in found if not c.indicator_code and c.measure_type == "growth"}
+    assert growth["精制茶增长"] == 23.9 and 16.2 not in growth.values()
+    contributions = {c.label: c.value for c in found if c.measure_type == "contribution"}
+    assert contributions["第一产业对经济增长的贡献率"] == 3.5 and contributions["第二产业对经济增长的贡献率"] == 62.7

@@ -33,6 +33,7 @@ from pipelines.prose.labels import (
 )
 from pipelines.prose.lists import Lists
 from pipelines.prose.patterns import (
+    COUNTED_AFTER,
     GAP,
     HEADLINE_FIGURE,
     PARENT_IN_BRACKETS,
@@ -196,7 +197,18 @@ class Extractor(Resolving, Lists, Subjects):
 
     def _uncatalogued(self, st: SentenceState, item: Item, reading: FigureReading) -> None:
         """Proposes a figure no catalog indicator reads, with the name as printed: an analyst cannot review what is
-        never shown."""
+        never shown. Not a bound (单项投资在1000万元以上的重点项目) nor a count inside a name (30个典型旗县区之一)."""
+        printed, after = st.at.text[item.start : item.end], st.at.text[item.end :]
+        if reading.kind == "level" and (
+            re.search(r"(以上|以下)$", printed)
+            and re.match(r"的?[\u4e00-\u9fff]", after)
+            or re.match(r"[^，,。；;\d]{0,12}之一", after)
+        ):
+            return
+        if reading.label and reading.label.endswith("等"):  # 六大强农等11项工作: what is counted is named after it
+            counted = COUNTED_AFTER.match(st.at.text, item.end)
+            label = _clean_label(counted.group(1), self) if counted else None
+            reading = replace(reading, label=label)
         if reading.label:
             st.out.append(
                 self._candidate(st.at, item.figure, replace(reading, label=_measure_label(reading.label, reading.kind)))

@@ -17,6 +17,7 @@ from pipelines.prose.patterns import (
     LABEL_BEFORE,
     LABEL_SHAPE,
     MEASURE_SUFFIXES,
+    MONTHS_FROM_JANUARY,
     MONTHS_SINCE_JANUARY,
     NOT_NAMES,
     PART_OF_YEAR,
@@ -57,7 +58,16 @@ def _part_of_year(s: str, before: int) -> str | None:
     (一季度: Q1, 上半年: H1, 前三季度: Q1-Q3), or None where they name the year (全年, 年末, 2017年,
     由一季度的下降转为), or compare with a part (降幅比一季度收窄), or name nothing."""
     segment = s[max(s.rfind(c, 0, before) for c in "。；;") + 1 : before]
-    said = [(m.group(0), segment[m.end() : m.end() + 1]) for m in PART_OF_YEAR.finditer(segment)]
+    said = [(m.group(0), segment[m.end() : m.end() + 1], m.start()) for m in PART_OF_YEAR.finditer(segment)]
+    spans = list(MONTHS_FROM_JANUARY.finditer(segment))
+    sentence = s[s.rfind("。", 0, before) + 1 : before]
+    if not said and not spans and (opening := MONTHS_FROM_JANUARY.match(sentence.lstrip())):
+        spans = [opening] if re.match(r"\s*份?\s*[，,]", sentence.lstrip()[opening.end() :]) else []
+    if spans and (not said or spans[-1].start() > said[-1][2]):
+        # 1—5月，全区规模以上工业实现营业收入…: months from January, in a half year's release too; the warehouse holds
+        # a quarter or half of them, else the year (as a months release's figures are read)
+        return {"3": "Q1", "6": "H1", "9": "Q1-Q3"}.get(spans[-1].group(1), "")
+    said = [(part, after) for part, after, _ in said]
     if not said and (
         heading := re.match(
             r"\s*(" + PART_OF_YEAR.pattern + r")([末底]?)\s*[，,]", s[s.rfind("。", 0, before) + 1 : before]
@@ -134,7 +144,7 @@ def _clean_label(text: str, extractor: "Extractor") -> str | None:
                 break
         label = LABEL_AFTER.sub("", LABEL_BEFORE.sub("", FROM_AFTER.sub("", label))).strip()
     label = re.sub(r"[(（][^()（）]*[)）]$", "", label).strip()  # 地区生产总值(GDP): an abbreviation after the name
-    label = re.sub(r"^[^\u4e00-\u9fff0-9]+", "", label)
+    label = re.sub(r"^([^\u4e00-\u9fff0-9]+|的)", "", label)  # (…以上的重点项目37个: 重点项目)
     for start, end, _, _ in reversed(extractor.places(label, [])):
         if (
             start > 0
@@ -193,11 +203,11 @@ def _spelled_out(items: list[str], figures: int) -> list[str]:
     if (
         len(items) > 1
         and re.fullmatch(r"\s*第[一二三四五六七八九十]", items[0])
-        and all(re.fullmatch(r"\s*[一二三四五六七八九十]", t) for t in items[1:-1])
-        and re.match(r"\s*[一二三四五六七八九十]\S", items[-1])
-    ):
-        tail = items[-1].strip()[1:]
-        return [f"第{t.strip()[-1]}{tail}" for t in items[:-1]] + [f"第{items[-1].strip()}"]
+        and all(re.fullmatch(r"\s*第?[一二三四五六七八九十]", t) for t in items[1:-1])
+        and re.match(r"\s*第?[一二三四五六七八九十]\S", items[-1])
+    ):  # (第一、第二和第三产业: 第 said each time)
+        last = items[-1].strip().removeprefix("第")
+        return [f"第{t.strip()[-1]}{last[1:]}" for t in items[:-1]] + [f"第{last}"]
     head = HEAD_AFTER_LIST.search(items[-1].strip()) if len(items) > 1 else None
     if head and not any(t.strip().endswith(head.group("head")) for t in items[:-1]):
         # 一般公共服务、教育…、社会保障和就业等支出; 用于农林水事务、…、社会保障与就业的支出: each item's 支出

@@ -18,6 +18,7 @@ from pipelines.prose.patterns import (
     AMONG,
     AS_OF_WORDS,
     CONTRIBUTION_WORDS,
+    FROM_BEFORE_YEAR,
     GROWTH_DOWN,
     GROWTH_UP,
     POINTS,
@@ -43,10 +44,8 @@ class Lists:
         elif self._last_respectively and re.fullmatch(
             r"\s*[，,]\s*(同比|比上年)?(增长|下降|增加|减少|提高|上涨)\s*", lead
         ):
-            at, verb = (
-                0,
-                lead.strip(" ，,"),
-            )  # 城、乡居民人均可支配收入分别为22694元、9527元，增长8.5%、11%: the same items
+            # 城、乡居民人均可支配收入分别为22694元、9527元，(同比)增长8.5%、11%: the same items
+            at, verb = 0, re.sub(r"^(同比|比上年)", "", lead.strip(" ，,"))
         elif bare := re.search(r"为\s*$", lead):
             at, verb = bare.start(), "为"  # A、B、C为x、y和z: a list without its 分别, read when the counts agree
         else:
@@ -127,7 +126,8 @@ class Lists:
         before = self._last_respectively
         measure_word = len(items) == 1 and re.fullmatch(r"\s*(增幅|增速|涨幅|降幅)\s*", items[0])
         share_of = not items and kind == "share" and verb.strip().startswith("占")
-        grew = not items and kind == "growth"  # 事故3起，死亡4人，同比分别下降50%、42.9%
+        # 事故3起，死亡4人，同比分别下降50%、42.9%; 出栏率达30.9%、商品率为27.1%，分别比上年提高1.4、1.3个百分点
+        grew = not items and kind in ("growth", "change")
         if not before and (measure_word or share_of or grew) and len(self._named) >= len(group) > 1:
             # the names said before: A增长13.5%，B增长13.9%，增幅分别比上年提高3.6个、1.0个百分点;
             # 男性3459万人，女性3168万人，分别占总人口的52.2%、47.8%
@@ -342,7 +342,7 @@ class Lists:
                 and not self._comparison(s, y)
                 and not (y.group("rest") or "").strip().endswith("日")
                 # 由2018年的5.7:49.3:45.0优化为6.6:45.8:47.6，第三产业占比提高2.6个百分点: not 2018's
-                and not (s[: y.start()].endswith(("由", "从")) and re.search(r"(到|至|为)", s[y.end() : before]))
+                and not (FROM_BEFORE_YEAR.search(s[: y.start()]) and re.search(r"(到|至|为)", s[y.end() : before]))
             ]
             months = [y for y in stated if (y.group("rest") or "").strip().endswith("月")]
             plain = [y for y in stated if not (y.group("rest") or "").strip()[:1].isdigit()]

@@ -61,6 +61,17 @@ ADDED_WORDS = r"(新增|新认定|新设立|新引进|新落地|新培育|净增
 TOTAL_WORDS = r"(总数|总量|总计|合计|累计|总额)"
 
 
+PLAN_END = re.compile(r"“?十([一二三四]?)五”?\s*(?:时期)?(?:期末|末)")  # “十五”末: 2005, “十二五”末: 2015
+
+
+def plan_end(said: re.Match) -> str:
+    """The last year of the five-year plan PLAN_END matched: 十五 2005, 十一五 2010, … 十四五 2025."""
+    return str(2005 + 5 * ("一二三四".index(said.group(1)) + 1 if said.group(1) else 0))
+
+
+FROM_BEFORE_YEAR = re.compile(r"(由|从)[^，,。；;\d]{0,8}$")  # 由2018年的, 由“十五”末2005年的: the year a pair leaves
+
+
 COMPARISON_BEFORE_YEAR = ("是", "比", "较", "相当于", "与", "为")  # 是2014年的5.2倍: 2014 is the base, not the period
 
 
@@ -131,7 +142,8 @@ AGE_GROUP = re.compile(r"\d{1,2}\s*[-—~至]\s*\d{1,2}\s*周?岁|\d{1,2}\s*周?
 
 
 STRUCTURE_RATIO = re.compile(
-    r"(?<![\d.:：∶])(\d{1,2}(?:\.\d+)?)%?\s*[:：∶]\s*(\d{1,2}(?:\.\d+)?)%?\s*[:：∶]\s*(\d{1,2}(?:\.\d+)?)%?(?![\d.:：∶])"
+    r"(?<![\d.:：∶︰])(\d{1,2}(?:\.\d+)?)%?\s*(?:[:：∶︰]|\.\.)\s*(\d{1,2}(?:\.\d+)?)%?\s*(?:[:：∶︰]|\.\.)\s*"
+    r"(\d{1,2}(?:\.\d+)?)%?(?![\d:：∶︰]|\.\d)"
 )
 
 
@@ -272,7 +284,7 @@ LABEL_BEFORE = re.compile(
 
 LABEL_AFTER = re.compile(
     r"(比上年末?|比去年|比年初|较上年末?|同比|与上年相比|比上年同期)?(增长|下降|上涨|提高|增加|减少|回落|上升|下滑|降低|"
-    r"净增|净减|增速|增幅|涨幅|降幅|涨)?(为|达到|达|实现|完成|共|有|总计|合计|约合|折合|约|分别为|分别|了|累计|已|以)*$"
+    r"净增|净减|增速|增幅|涨幅|降幅|涨)?(将|为|达到|达|实现|完成|共|有|总计|合计|约合|折合|约|分别为|分别|了|累计|已|以)*$"
 )
 
 
@@ -385,6 +397,11 @@ PARTS_OF_YEAR = {"前三季度": "Q1-Q3", "上半年": "H1", "下半年": "H2"}
 
 
 MONTHS_SINCE_JANUARY = re.compile(r"1\s*[-—~至]\s*([369])\s*月")  # 1-6月: the first half
+
+
+MONTHS_FROM_JANUARY = re.compile(
+    r"(?<![\d.比较于])1\s*[-—~至]\s*(1[0-2]|[2-9])\s*月"
+)  # 1—5月: the months since January
 
 
 RELEASE_PARTS = {"3": "Q1", "6": "H1", "9": "Q1-Q3"}

@@ -219,6 +219,9 @@ class SentenceState:
     last_subject: Item | None = None  # the last item read as a measure of an indicator
     pair: list | None = None  # the years of the 由...到 pair being read
     pair_kind: str | None = None
+    pair_planned: bool = (
+        False  # the pair leaves a five-year plan's last year (由“十五”末的…增加到): it ends in the report's
+    )
     last_pair: list | None = None  # the last pair read: a pair without years takes its years
 
 

@@ -21,6 +21,7 @@ from pipelines.prose.patterns import (
     CONTRIBUTION_WORDS,
     FIGURE,
     FROM,
+    FROM_BEFORE_YEAR,
     GENERIC_DISTRICT,
     GROWTH_DOWN,
     GROWTH_LIST,
@@ -123,6 +124,12 @@ class Resolving:
                 continue  # 营业收入超亿元企业: a threshold describing what is counted, not a figure
             if before in "≤≥<>＜＞" or s.startswith("以内", pos):
                 continue  # 城镇登记失业率≤4%, 控制在6‰以内: a bound (a goal's), not a figure
+            if chinese and (
+                re.search(r"首破$", s[max(0, start - 3) : start])
+                or (pre in ("超", "超过", "突破") or re.search(r"(破|迈入|跨入)$", s[max(0, start - 3) : start]))
+                and re.match(r"\s*[，,]\s*(达到|达|为)\s*\d", s[pos:])
+            ):
+                continue  # 突破千亿元，达1082.18亿元; 首破万亿元: a milestone in words (but 突破两万家 is a figure)
             if re.search(r"(跨越|迈上|站上|跃上)$", s[max(0, start - 3) : start]) or (
                 trailing and re.search(r"(保持在|稳定在|均在|控制在)$", s[max(0, start - 4) : start])
             ):
@@ -294,7 +301,7 @@ class Resolving:
         for m in STRUCTURE_RATIO.finditer(s):
             said = re.search(
                 r"(三次产业|产业结构|三产|产业比|产业之比|产业增加值比)", s[max(0, m.start() - 40) : m.start()]
-            )
+            ) or (out and m.start() - out[-1].end() <= 16)  # (由…12.0:48.7:39.3转变为10.9:51.6:37.5: a pair's second)
             if said and 99 <= sum(float(m.group(n)) for n in range(1, 4)) <= 101:
                 out.append(m)
         return out
@@ -371,6 +378,8 @@ class Resolving:
             )
         ):
             return False  # 衣着同比下降0.4%, 居住下降1.6%: a name of two characters is a name
+        if re.fullmatch(r"[\u4e00-\u9fff]", rest) and re.search(rf"[，,、；;]\s*{rest}\s*(同比)?(增长|下降)", lead):
+            return False  # 精制茶增长23.9%，纱增长16.2%: a product of one character is named, not the one before
         return len(rest) <= 2
 
     def _kind(self, lead: str, figure: Figure, before: str = "") -> tuple[str, str]:
@@ -462,7 +471,9 @@ class Resolving:
             for y in years
             if not self._comparison(s, y)
             and not (y.group("rest") or "").strip(" 的")
-            and not s[: y.start()].endswith(("由", "从"))  # 由2018年的…优化为…: the year it left, not the one it is in
+            and not FROM_BEFORE_YEAR.search(
+                s[: y.start()]
+            )  # 由2018年的…优化为…: the year it left, not the one it is in
         ]
         if stated:
             paragraph["year"] = stated[-1].group("year")

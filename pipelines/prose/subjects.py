@@ -31,11 +31,13 @@ from pipelines.prose.patterns import (
     NOUN_AFTER_NAME,
     PART_SAID,
     PARTS,
+    PLAN_END,
     POINTS,
     RANK_MOVED,
     TARGET_DONE,
     TOTAL_WORDS,
     _key,
+    plan_end,
 )
 from pipelines.prose.reading import FigureReading, SentenceState, Step
 
@@ -289,10 +291,13 @@ class Subjects:
         last_pair, year = st.last_pair, st.at.document.year
         if to_next:
             last_year = re.search(r"(由|从)上年的?\s*$", lead) and year  # 由上年的45009元提高到
-            st.pair, st.pair_kind = [own[-1] if own else str(int(year) - 1) if last_year else None, None], step.kind
+            # 由“十五”末的12.8亿元增加到19.2亿元: from the plan's last year to the report's, and so the pairs after it
+            plan = None if own else PLAN_END.search(lead)
+            first = own[-1] if own else plan_end(plan) if plan else str(int(year) - 1) if last_year else None
+            st.pair, st.pair_kind, st.pair_planned = [first, None], step.kind, bool(plan)
             step.year = st.pair[0] or (last_pair[0] if last_pair else None)
         else:
-            st.pair[1] = own[-1] if own else None
+            st.pair[1] = own[-1] if own else str(year) if st.pair_planned and year else None
             step.year = st.pair[1] or (last_pair[1] if last_pair else None)
             st.last_pair, st.pair = (st.pair if st.pair[0] and st.pair[1] else last_pair), None
             st.at.paragraph["pair"] = st.last_pair
@@ -451,7 +456,7 @@ class Subjects:
             stem = _stem(previous.label)
             label = stem + label if stem else label
         counted = kind == "level" and (self.catalog.unit(figure.unit) or ("",))[0] in COUNTED
-        if label and counted and not base_subject and DOING.search(label):
+        if label and counted and not base_subject and (DOING.search(label) or label.endswith("等")):
             # 精心打造8条特色餐饮街区: what is counted comes after the count; 出台…12条 counts no statistic
             after = COUNTED_AFTER.match(s, item.end)
             label = _clean_label(after.group(1), self) if after and not after.group(1).startswith("等") else None
