@@ -61,8 +61,8 @@ def _part_of_year(s: str, before: int) -> str | None:
     said = [(m.group(0), segment[m.end() : m.end() + 1], m.start()) for m in PART_OF_YEAR.finditer(segment)]
     spans = list(MONTHS_FROM_JANUARY.finditer(segment))
     sentence = s[s.rfind("。", 0, before) + 1 : before]
-    if not said and not spans and (opening := MONTHS_FROM_JANUARY.match(sentence.lstrip())):
-        spans = [opening] if re.match(r"\s*份?\s*[，,]", sentence.lstrip()[opening.end() :]) else []
+    if not said and not spans:  # (利润大幅增长，1—5月，…营业收入…；实现利润…: months said first reach the parts after)
+        spans = [m for m in MONTHS_FROM_JANUARY.finditer(sentence) if re.match(r"\s*份?\s*[，,]", sentence[m.end() :])]
     if spans and (not said or spans[-1].start() > said[-1][2]):
         # 1—5月，全区规模以上工业实现营业收入…: months from January, in a half year's release too; the warehouse holds
         # a quarter or half of them, else the year (as a months release's figures are read)
