@@ -622,3 +622,35 @@ def test_phrasings_of_real_reports_and_releases_read_since_round_16(catalog, tmp
     assert growth["精制茶增长"] == 23.9 and 16.2 not in growth.values()
     contributions = {c.label: c.value for c in found if c.measure_type == "contribution"}
     assert contributions["第一产业对经济增长的贡献率"] == 3.5 and contributions["第二产业对经济增长的贡献率"] == 62.7
+
+
+ROUND_17_BULLETIN = """太原市2006年国民经济和社会发展统计公报 山西统计信息网 2007-4-5
+经济总量首次突破千亿元大关。全年全市实现地区生产总值1013.38亿元，比上年增长11.5%。
+按照每人每年生活水平2300元(2010年不变价)的现行农村贫困标准计算，2106人农村贫困人口全部脱贫。城市空气质量达标率为82.7%。
+新能源、智能电网和海洋工程等新兴产业销售收入达4005.9亿元。城镇居民人均可支配收入37902元，农村居民人均纯收入18475元，扣除价格因素，两者实际分别增长9.4%、10.0%。
+"""
+
+ROUND_17_RELEASE = """一季度某县经济运行情况
+一季度，全县地区生产总值52.22亿元，同比增长4.0%，比去年同期加快2.2个百分点。三次产业结构比由去年同期的7.2:39.5:53.3变化为8.5:37.0:54.5。
+"""
+
+
+def test_phrasings_of_real_documents_read_since_round_17(catalog, tmp_path):
+    """A site named after a province (山西统计信息网) is not the document's region; a price base (2010年不变价) is no
+    period; 按照… names nothing; a group's figure (…等新兴产业) is the group's; a milestone before 大关 is none;
+    两者 are the two named before; and a release's pair from 去年同期 is of the same part of the year before."""
+    found = candidates(catalog, tmp_path, ROUND_17_BULLETIN, sidecar='year = 2006\nregion = "太原市"\n')
+    assert {c.region_code for c in found} == {"140100"}
+    assert {c.period for c in found} == {"2006"}
+    assert not any(c.value in (1000e8, 2300) for c in found)
+    labels = {c.label: c.value for c in found if not c.indicator_code}
+    assert labels["新兴产业销售收入"] == 4005.9e8 and not any("新能源" in c.label for c in found)
+    assert labels["城市空气质量达标率"] == 82.7
+    real = {c.indicator_code or c.label: c.value for c in found if c.value in (9.4, 10.0)}
+    assert real == {"urban_disposable_income_per_capita_growth_yoy": 9.4, "农村居民人均纯收入增长": 10.0}
+
+    found = candidates(catalog, tmp_path, ROUND_17_RELEASE, sidecar='year = 2025\nregion = "洪洞县"\nkind = "news"\n')
+    shares = {(c.period, c.value) for c in found if c.indicator_code == "primary_industry_share"}
+    assert shares == {("2024-Q1", 7.2), ("2025-Q1", 8.5)}
+    gap = next(c for c in found if c.measure_type == "change")
+    assert gap.label.startswith("地区生产总值增速") and gap.value == 2.2

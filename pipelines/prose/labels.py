@@ -153,6 +153,10 @@ def _clean_label(text: str, extractor: "Extractor") -> str | None:
         ):
             label = label[:start] + label[end:]  # 占玉州区生产总值的比重: the region is not part of the name
     label = VERB_INSIDE_LABEL.sub("", label)  # 民营经济完成增加值: the verb is not part of the name
+    if (grouped := re.search(r"等(?!于)([\u4e00-\u9fff]{2,})$", label)) and re.search(
+        r"[、和及与]", label[: grouped.start()]
+    ):
+        label = grouped.group(1).replace("全年", "")  # 智能电网和海洋工程等新兴产业全年销售收入: the group's name
     label = re.sub(
         r"(?<=[\u4e00-\u9fff]{2})类(价格)?$", "", label
     )  # 食品烟酒类价格: the category, as its table row names it

@@ -74,6 +74,8 @@ class Lists:
                 items, clause_start = listed, len(",".join(pieces[: -len(group)])) + 1
         if bare and not (len(group) > 1 and len(items) == len(group) and "、" in lead[clause_start:at]):
             return None
+        if len(items) == 1 and re.fullmatch(r"\s*(两者|二者|三者)(实际|名义)?\s*", items[0]):
+            items = []  # 扣除价格因素，两者实际分别增长9.4%、10.0%: the two named before
         if len(items) > 1 and (whole := WHOLE_THEN_PARTS.match(items[0])):
             items[0] = items[0][
                 whole.end() :
@@ -472,7 +474,7 @@ class Lists:
         for m in structures:  # 三次产业结构为7.2:40.0:52.8: the shares of GDP of the three industries
             before = s[max(0, m.start() - 8) : m.start()]
             last_year = document.year and (
-                re.search(r"由上年的?\s*$", before)
+                re.search(r"由(上年|去年)(同期)?的?\s*$", before)
                 or (m is structures[0] and len(structures) > 1 and re.search(r"(由|从)\s*$", before))
             )  # 由7.3:53.5:39.2调整为…: a pair's first, of no year said, is the year before's
             if m is not structures[0] and document.year and not YEAR.search(s[max(0, m.start() - 8) : m.start()]):
@@ -482,6 +484,9 @@ class Lists:
                 )  # 由2018年的5.7:49.3:45.0优化为6.6:45.8:47.6: the year's
             else:
                 this_year = None
+            part = f"-{self._release_part}" if self._release_part and (last_year or this_year) else ""
+            this_year = this_year and this_year + part  # 由去年同期的7.2:39.5:53.3变化为8.5:37.0:54.5 in a release on
+            # the first quarter: 2024-Q1, then 2025-Q1
             for n, code in zip(
                 range(1, 4), ("primary_industry_share", "secondary_industry_share", "tertiary_industry_share")
             ):
@@ -496,7 +501,7 @@ class Lists:
                                 "structure",
                                 m.start(),
                                 code=code,
-                                year=str(int(document.year) - 1) if last_year else this_year,
+                                year=str(int(document.year) - 1) + part if last_year else this_year,
                             ),
                         )
                     )

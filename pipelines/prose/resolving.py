@@ -127,7 +127,7 @@ class Resolving:
             if chinese and (
                 re.search(r"首破$", s[max(0, start - 3) : start])
                 or (pre in ("超", "超过", "突破") or re.search(r"(破|迈入|跨入)$", s[max(0, start - 3) : start]))
-                and re.match(r"\s*[，,]\s*(达到|达|为)\s*\d", s[pos:])
+                and re.match(r"\s*([，,]\s*(达到|达|为)\s*\d|大关)", s[pos:])
             ):
                 continue  # 突破千亿元，达1082.18亿元; 首破万亿元: a milestone in words (but 突破两万家 is a figure)
             if re.search(r"(跨越|迈上|站上|跃上)$", s[max(0, start - 3) : start]) or (
@@ -484,12 +484,15 @@ class Resolving:
     def _comparison(s: str, year: re.Match) -> bool:
         before = s[: year.start()].rstrip()
         return (
-            before.endswith(COMPARISON_BEFORE_YEAR)
-            and not re.search(
-                r"(调整|优化|变|转|提高|提升|上升|增加|下降|降|升)为$", before
-            )  # 调整为2018年的: its year
-            and not s[year.end() :].startswith(("以来",))
-        )
+            (
+                before.endswith(COMPARISON_BEFORE_YEAR)
+                and not re.search(
+                    r"(调整|优化|变|转|提高|提升|上升|增加|下降|降|升)为$", before
+                )  # 调整为2018年的: its year
+                and not s[year.end() :].startswith(("以来",))
+            )
+            or bool(re.match(r"\s*(的)?(不变价|可比价|价格)", s[year.end() :]))
+        )  # (2010年不变价): a price base
 
     def _parts(self, s: str, context) -> tuple[list, list[Item], list, list, list, list]:
         """What a sentence holds, in order: its structure ratios, its items (figures and ranks), the catalog names it

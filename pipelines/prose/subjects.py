@@ -80,6 +80,8 @@ class Subjects:
         ):
             # 在第三产业中，批发和零售业增加值增长5.1%: the clause names its own subject, not the one before
             leading = []
+        if leading and re.search(r"等(?!于)", s[leading[-1][1] : item.start]) and kind in ("level", "growth"):
+            leading = []  # 新能源汽车、智能电网和海洋工程等新兴产业销售收入: the group's figure, not the one named
         step.leading = leading
         # 24个重大科技创新载体, 4万平方米的专业无人机生产制造基地: the name after the figure
         following = [
