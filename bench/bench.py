@@ -3,7 +3,9 @@
 Runs each refresh as its own process (`regind refresh`) in a fresh directory and reports wall time and the
 refresh's peak RSS. `make bench TARGET=ducklake` publishes to a DuckLake too: its catalog in the PostgreSQL that
 REGIND_LAKE_CATALOG names or, without it, in a throwaway server on loopback (tests/postgres.py), its data under
-the bench directory. The last line printed is one JSON object (see BENCHMARKS.md)."""
+the bench directory. The figures are consistent (0.5% misprinted on purpose); `--random` (`make bench RANDOM=1`)
+draws each on its own, as every benchmark before 2026-12-06 did (bench/synthetic.py). The last line printed is one
+JSON object (see BENCHMARKS.md)."""
 
 import argparse
 import json
@@ -85,25 +87,43 @@ def bare_duckdb_load(raw: Path, workdir: Path) -> float:
     return time.perf_counter() - started
 
 
+def findings_by_rule_type(warehouse: Path) -> dict[str, int]:
+    """The published warehouse's consistency findings, by rule type: a few thousand on consistent data at 1M rows,
+    hundreds of thousands on random data."""
+    with duckdb.connect(str(warehouse / "warehouse.duckdb"), read_only=True) as con:
+        return dict(
+            con.execute("select rule_type, count(*) from consistency_finding group by all order by 1").fetchall()
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rows", type=int, default=10_000_000)
+    parser.add_argument("--random", action="store_true", help="random figures, as before 2026-12-06 (not consistent)")
     args = parser.parse_args()
     workdir = BENCH_DIR / f"rows_{args.rows}"
     shutil.rmtree(workdir, ignore_errors=True)
     workdir.mkdir(parents=True)
-    print(f"generating {args.rows:,} SYNTHETIC rows in {workdir}", flush=True)
+    data = "random" if args.random else "consistent"
+    print(f"generating {args.rows:,} SYNTHETIC rows of {data} figures in {workdir}", flush=True)
     started = time.perf_counter()
-    raw = make_raw_dir(workdir, args.rows)
-    print(f"generated in {time.perf_counter() - started:.1f} s", flush=True)
+    raw = make_raw_dir(workdir, args.rows, random=args.random)
+    generate_s = time.perf_counter() - started
+    print(f"generated in {generate_s:.1f} s", flush=True)
 
     duckdb_load_s = bare_duckdb_load(raw, workdir)
     lake, server = lake_settings(workdir)
     try:
         pipeline_s, peak_rss_mb, lake_s = timed_refresh(raw, workdir / "warehouse", "full refresh", lake)
+        findings = findings_by_rule_type(workdir / "warehouse")
         noop_s, _, _ = timed_refresh(raw, workdir / "warehouse", "refresh, nothing changed", lake)
         write_observations(
-            raw / "observations", stable_counties(), 100_000, start=args.rows, name="synthetic_increment"
+            raw / "observations",
+            stable_counties(),
+            100_000,
+            start=args.rows,
+            name="synthetic_increment",
+            random=args.random,
         )
         incremental_s, _, lake_incremental_s = timed_refresh(
             raw, workdir / "warehouse", "refresh after one new 100,000-row file", lake
@@ -115,12 +135,16 @@ def main() -> None:
     result = {
         "target": "ducklake" if lake else "duckdb_file",
         "rows": args.rows,
+        "data": data,
+        "generate_s": round(generate_s, 2),
         "pipeline_s": round(pipeline_s, 2),
         "duckdb_load_s": round(duckdb_load_s, 2),
         "ratio": round(pipeline_s / duckdb_load_s, 2),
         "peak_rss_mb": round(peak_rss_mb),
         "noop_s": round(noop_s, 2),
         "incremental_s": round(incremental_s, 2),
+        "findings": sum(findings.values()),  # consistency_finding after the full refresh
+        "findings_by_rule_type": findings,
         **({"lake_publish_s": lake_s, "lake_publish_incremental_s": lake_incremental_s} if lake else {}),
     }
     print(json.dumps(result))
