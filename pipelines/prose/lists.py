@@ -372,6 +372,8 @@ class Lists:
         part = _part_of_year(s, before) if year is None and period and re.fullmatch(r"\d{4}", period) else ""
         if part is None and self._release_part and period == str(document.year):
             part = self._release_part  # a release on the first half: its figures are the half's unless said otherwise
+            if re.search(r"(当月|单月)", s[s.rfind("。", 0, before) + 1 : before]):
+                part = {"Q1": "03", "H1": "06", "Q1-Q3": "09"}.get(part, part)  # 当月 in a release on Q1: March
         if part:
             # 一季度(6.1%)、上半年(6.9%)、前三季度(7.2%)；全年增长7%: the quarters' figures are not the year's
             period = f"{period}-{part}"

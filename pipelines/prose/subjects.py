@@ -367,6 +367,8 @@ class Subjects:
         words = s[segment : item.start]
         # the name read last: in this sentence, else the sentence before (上涨0.9%。其中，城市上涨0.6%)
         prior = previous.label if previous and previous.label else None if previous else st.at.paragraph.get("label")
+        if prior is None and previous and previous.rank is not None and st.last_named:
+            prior = st.last_named.label  # 增长5.8%，居全市第4位，高于全市平均增速11.5个百分点: the growth's gap
         if kind == "share" and words.lstrip().startswith("占") and prior:
             words = prior + words.lstrip()  # 民营经济增加值...，占全市经济总量的59.0%
             segment = previous.subject_start if previous and previous.subject_start is not None else segment
