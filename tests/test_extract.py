@@ -654,3 +654,32 @@ def test_phrasings_of_real_documents_read_since_round_17(catalog, tmp_path):
     assert shares == {("2024-Q1", 7.2), ("2025-Q1", 8.5)}
     gap = next(c for c in found if c.measure_type == "change")
     assert gap.label.startswith("地区生产总值增速") and gap.value == 2.2
+
+
+ROUND_18_RELEASE = """某市经济保持稳中有进
+据日报报道，在今年一季度实现“开门红”的基础上，全市经济保持稳中有进。上半年，全市地区生产总值283.09亿元，增长10.9%。
+其中：第一产业增加值6.76亿元，增长6%。电解镍、精炼铜、黄金、白银产量分别增长7%、37.7%、26.3%、24%。
+"""
+
+ROUND_18_BULLETIN = """某县2020年国民经济和社会发展统计公报
+家禽年末存栏45.97万只，年内出栏115.49万只。蔬菜全年产量18.22万吨。县域经济基本竞争力排名前移3位。
+人均地区生产总值35212元，折合5253美元(汇率为1美元兑6.7027元人民币)。
+"""
+
+
+def test_phrasings_of_real_documents_read_since_round_18(catalog, tmp_path):
+    """A release that names an earlier part of the year is about its own (上半年, not 一季度); a city's name in a list
+    of things (黄金、白银) is a thing; 出栏 after 存栏 is of the same animals; a rank moved is a change; 全年 inside a
+    name is not part of it; and an exchange rate is not a figure."""
+    found = candidates(catalog, tmp_path, ROUND_18_RELEASE, sidecar='year = 2023\nregion = "金昌市"\nkind = "news"\n')
+    assert {c.period for c in found} == {"2023-H1"}
+    assert {c.region_code for c in found} == {"620300"}  # not 白银市 (620400)
+    assert 24 in {c.value for c in found if not c.indicator_code and c.measure_type == "growth"}
+
+    found = candidates(catalog, tmp_path, ROUND_18_BULLETIN, sidecar='year = 2020\nregion = "洪洞县"\n')
+    labels = {(c.label, c.measure_type): c.value for c in found if not c.indicator_code}
+    assert labels[("家禽出栏", "level")] == 1154900
+    assert ("蔬菜产量", "level") in labels or any(c.indicator_code == "vegetables_output" for c in found)
+    moved = next(c for c in found if c.unit == "位")
+    assert moved.measure_type == "change" and moved.value == 3
+    assert not any(c.value in (1, 6.7027) for c in found)

@@ -20,7 +20,9 @@ from pipelines.prose.patterns import (
     MONTHS_FROM_JANUARY,
     MONTHS_SINCE_JANUARY,
     NOT_NAMES,
+    PART_ENDS,
     PART_OF_YEAR,
+    PART_SAID_ONLY,
     PARTNER_BEFORE,
     PARTS_OF_YEAR,
     POINTS,
@@ -50,7 +52,11 @@ def _release_part(document: "Document", text: str) -> str | None:
     part = said.group(0)
     if part[0].isdigit():
         return None  # a month's release: each figure names its month
-    return PARTS_OF_YEAR.get(part) or f"Q{'一二三四'.index(part.lstrip('第')[0]) + 1}"
+    # 在今年一季度实现“开门红”的基础上…上半年，全市…: a release names the parts before its own, never the ones after
+    parts = [
+        PARTS_OF_YEAR.get(p) or f"Q{'一二三四'.index(p.lstrip('第')[0]) + 1}" for p in PART_SAID_ONLY.findall(opening)
+    ]
+    return max(parts, key=lambda p: PART_ENDS[p]) if parts else None
 
 
 def _part_of_year(s: str, before: int) -> str | None:
@@ -153,6 +159,8 @@ def _clean_label(text: str, extractor: "Extractor") -> str | None:
         ):
             label = label[:start] + label[end:]  # 占玉州区生产总值的比重: the region is not part of the name
     label = VERB_INSIDE_LABEL.sub("", label)  # 民营经济完成增加值: the verb is not part of the name
+    if len(label) > 4:
+        label = re.sub(r"(?<=[\u4e00-\u9fff])(?<!年)全年", "", label)  # 蔬菜全年产量: 蔬菜产量 (not 比2024年全年)
     if (grouped := re.search(r"等(?!于)([\u4e00-\u9fff]{2,})$", label)) and re.search(
         r"[、和及与]", label[: grouped.start()]
     ):

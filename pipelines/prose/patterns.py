@@ -398,6 +398,12 @@ PART_OF_YEAR = re.compile(
 PARTS_OF_YEAR = {"前三季度": "Q1-Q3", "上半年": "H1", "下半年": "H2"}
 
 
+PART_SAID_ONLY = re.compile(rf"(?<![比较于前])({PARTS_OF_YEAR_SAID})")  # the parts of a year said, nothing else
+
+
+PART_ENDS = {"Q1": 3, "Q2": 6, "H1": 6, "Q3": 9, "Q1-Q3": 9, "Q4": 12, "H2": 12}  # the month each part ends in
+
+
 MONTHS_SINCE_JANUARY = re.compile(r"1\s*[-—~至]\s*([369])\s*月")  # 1-6月: the first half
 
 

@@ -112,6 +112,8 @@ class Resolving:
             if unit is None:
                 continue
             pos += gap + len(unit)
+            if s.startswith("兑", pos) or s[max(0, start - 1) : start] == "兑":
+                continue  # 1美元兑6.7027元: an exchange rate, not a figure of the region
             if unit == "年" and not streak:
                 continue  # 2023年 is a year, 10年间 a span
             if unit in ("个", "多个") and s[pos : pos + 1] in "月":
@@ -251,6 +253,12 @@ class Resolving:
                 continue  # 玉东新区: the end of a longer name, not the county named 新区
             if GENERIC_DISTRICT.fullmatch(name):
                 continue  # 一区四中心, 新区, 城区: common words first, a place's name rarely
+            if (
+                len(name) <= 2
+                and "、" in (s[start - 1 : start] + s[end : end + 1])
+                and not any(m[1] == start - 1 or m[0] == end + 1 for m in mentions)
+            ):
+                continue  # 电解镍、精炼铜、黄金、白银、铁产量: a word in a list of things, not the city 白银
             if ZONE.match(s, end) or INSTITUTION.match(s, end):
                 continue  # 成都平原经济区, 广东省统计局: a zone or an office named after a place is not that place
             places = tuple(self.catalog.regions[name])

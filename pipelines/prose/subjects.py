@@ -437,6 +437,8 @@ class Subjects:
         elif label and RANK_MOVED.fullmatch(label) and figure.unit == "位" and prior:
             # 居全省第1位，比上年提升10位: the change of that rank
             label = f"{GAP_NOTE.sub('', prior).removesuffix('位次')}位次({label})"
+        elif label and figure.unit == "位" and (moved := re.search(r"(前移|后移|前进|后退|提升|上升)了?$", label)):
+            label, kind = f"{label[: moved.start()]}({moved.group(1)})", "change"  # 竞争力排名前移3位: a rank's change
         if (
             label
             and label.startswith(("对", "拉动"))
@@ -459,6 +461,14 @@ class Subjects:
         if label in HEADS and previous and previous.label:  # 农林牧渔业总产值69.93亿元，增加值37.90亿元
             stem = _stem(previous.label)
             label = stem + label if stem else label
+        elif (
+            (herd := re.fullmatch(r"(年内|年末|全年|当年)?((存栏|出栏)量?)", label or ""))
+            and previous
+            and previous.label
+        ):
+            # 家禽年末存栏45.97万只，年内出栏115.49万只: the same animals' 出栏
+            stem = re.sub(r"(年内|年末|全年|当年)?(存栏|出栏)量?$", "", previous.label)
+            label = stem + herd.group(2) if stem != previous.label and stem else label
         counted = kind == "level" and (self.catalog.unit(figure.unit) or ("",))[0] in COUNTED
         if label and counted and not base_subject and (DOING.search(label) or label.endswith("等")):
             # 精心打造8条特色餐饮街区: what is counted comes after the count; 出台…12条 counts no statistic
