@@ -683,3 +683,20 @@ def test_phrasings_of_real_documents_read_since_round_18(catalog, tmp_path):
     moved = next(c for c in found if c.unit == "位")
     assert moved.measure_type == "change" and moved.value == 3
     assert not any(c.value in (1, 6.7027) for c in found)
+
+
+ROUND_19_REPORT = """某县2021年政府工作报告
+——五年奋勇争先，我们交出了一份优异的答卷。地区生产总值从179.92亿元增加到245亿元，年均增长5%；规上企业从153家发展到268家。三产结构比由19.6:40.9:39.5调整为14.0:43.4:42.6。
+"""
+
+
+def test_a_five_year_review_starts_its_pairs_five_years_before(catalog, tmp_path):
+    """In a work report's paragraph reviewing five years, a pair of no year said (从179.92亿元增加到245亿元, a
+    structure 由…调整为) runs from five years before the report's year to its year."""
+    found = candidates(catalog, tmp_path, ROUND_19_REPORT, sidecar='year = 2021\nregion = "洪洞县"\nkind = "report"\n')
+    gdp = {c.period: c.value for c in found if c.indicator_code == "gdp"}
+    assert gdp == {"2016": 179.92e8, "2021": 245e8}
+    firms = {c.period: c.value for c in found if c.unit == "家"}
+    assert firms == {"2016": 153, "2021": 268} and not any(c.label.startswith("发展到") for c in found)
+    shares = {(c.period, c.value) for c in found if c.indicator_code == "primary_industry_share"}
+    assert shares == {("2016", 19.6), ("2021", 14.0)}

@@ -487,6 +487,9 @@ class Lists:
             else:
                 this_year = None
             part = f"-{self._release_part}" if self._release_part and (last_year or this_year) else ""
+            years_back = 1  # 五年…三产结构比由19.6:40.9:39.5调整为…: a report's pair over five years starts five before
+            if last_year and document.kind == "report" and not re.search(r"(上年|去年)", before):
+                years_back = at.paragraph.get("years_back") or 1
             this_year = this_year and this_year + part  # 由去年同期的7.2:39.5:53.3变化为8.5:37.0:54.5 in a release on
             # the first quarter: 2024-Q1, then 2025-Q1
             for n, code in zip(
@@ -503,7 +506,7 @@ class Lists:
                                 "structure",
                                 m.start(),
                                 code=code,
-                                year=str(int(document.year) - 1) + part if last_year else this_year,
+                                year=str(int(document.year) - years_back) + part if last_year else this_year,
                             ),
                         )
                     )

@@ -470,7 +470,10 @@ class Resolving:
         return next(iter(above.values()), None)
 
     def _carry(self, s, paragraph, places, entities, years):
-        """What the next sentences of the paragraph inherit: the last region, year and entity named."""
+        """What the next sentences of the paragraph inherit: the last region, year and entity named, and the span of a
+        report's review (五年奋勇争先，…: its pairs start five years before)."""
+        if re.search(r"(?<!连续)五年|“十[一二三四]?五”(期间|以来|时期)", s):
+            paragraph["years_back"] = 5
         named = [p for _, _, p, _ in places if p]
         if named:
             paragraph["place"] = named[-1]

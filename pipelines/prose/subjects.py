@@ -295,8 +295,19 @@ class Subjects:
             last_year = re.search(r"(由|从)上年的?\s*$", lead) and year  # 由上年的45009元提高到
             # 由“十五”末的12.8亿元增加到19.2亿元: from the plan's last year to the report's, and so the pairs after it
             plan = None if own else PLAN_END.search(lead)
-            first = own[-1] if own else plan_end(plan) if plan else str(int(year) - 1) if last_year else None
-            st.pair, st.pair_kind, st.pair_planned = [first, None], step.kind, bool(plan)
+            back = st.at.paragraph.get("years_back") if st.at.document.kind == "report" and year else None
+            first = (
+                own[-1]
+                if own
+                else plan_end(plan)
+                if plan
+                else str(int(year) - 1)
+                if last_year
+                else str(int(year) - back)  # 过去五年…，地区生产总值从179.92亿元增加到245亿元: five years before
+                if back
+                else None
+            )
+            st.pair, st.pair_kind, st.pair_planned = [first, None], step.kind, bool(plan or back)
             step.year = st.pair[0] or (last_pair[0] if last_pair else None)
         else:
             st.pair[1] = own[-1] if own else str(year) if st.pair_planned and year else None
@@ -381,7 +392,9 @@ class Subjects:
             and st.pair_kind
             and previous
             and previous.label
-            and re.fullmatch(r"(提高|下降|上升|增加|减少|降低|回落|扩大|缩小|提升|增长)?(到|至)了?", label)
+            and re.fullmatch(
+                r"(提高|下降|上升|增加|减少|降低|回落|扩大|缩小|提升|增长|发展|跃升|攀升)?(到|至)了?", label
+            )
         ):
             label, kind = previous.label, st.pair_kind  # 比重由上年的17.8%提高至19.2%: the same, a year on
         if label and re.fullmatch(MORE_THAN_LAST_YEAR, label) and prior:
