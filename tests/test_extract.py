@@ -700,3 +700,17 @@ def test_a_five_year_review_starts_its_pairs_five_years_before(catalog, tmp_path
     assert firms == {"2016": 153, "2021": 268} and not any(c.label.startswith("发展到") for c in found)
     shares = {(c.period, c.value) for c in found if c.indicator_code == "primary_industry_share"}
     assert shares == {("2016", 19.6), ("2021", 14.0)}
+
+
+ROUND_19_BULLETIN = """2019年平凉市崆峒区国民经济和社会发展统计公报
+2019年，全区认真落实视察甘肃重要讲话指示精神，经济社会呈现稳中向好的态势。 一、综合 初步核算，
+全年全区地区生产总值148.07亿元，比上年增长6.7%。年末全地区城镇从业人员总数38.04万人。
+"""
+
+
+def test_a_province_said_in_passing_is_not_what_the_figures_after_it_are_of(catalog, tmp_path):
+    """A district's bulletin that names its province in passing (视察甘肃) keeps its figures the district's; 全地区
+    before a name is the scope, not part of the name."""
+    found = candidates(catalog, tmp_path, ROUND_19_BULLETIN, sidecar='year = 2019\nregion = "崆峒区"\n')
+    assert {c.region_code for c in found} == {"620802"}
+    assert "城镇从业人员总数" in {c.label for c in found}

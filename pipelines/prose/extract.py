@@ -65,6 +65,7 @@ class Extractor(Resolving, Lists, Subjects):
         self._release_part = _release_part(document, reading.norm)
         doc_places = self._document_places(document)
         doc_place = self.resolve(doc_places, str(document.year) if document.year else None)
+        self._doc_place = doc_place
         context = [doc_place.code] if doc_place else []
         section_places = doc_places
         candidates: list[Candidate] = []

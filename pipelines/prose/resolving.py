@@ -474,7 +474,10 @@ class Resolving:
         report's review (五年奋勇争先，…: its pairs start five years before)."""
         if re.search(r"(?<!连续)五年|“十[一二三四]?五”(期间|以来|时期)", s):
             paragraph["years_back"] = 5
-        named = [p for _, _, p, _ in places if p]
+        doc = getattr(self, "_doc_place", None)
+        above = {doc.parent_code, *doc.ancestors} if doc else set()
+        # 视察甘肃重要讲话 in a district's bulletin: the province said in passing is not what the next sentences are of
+        named = [p for _, _, p, _ in places if p and not {q.code for q in p} <= above]
         if named:
             paragraph["place"] = named[-1]
         stated = [
