@@ -714,3 +714,12 @@ def test_a_province_said_in_passing_is_not_what_the_figures_after_it_are_of(cata
     found = candidates(catalog, tmp_path, ROUND_19_BULLETIN, sidecar='year = 2019\nregion = "崆峒区"\n')
     assert {c.region_code for c in found} == {"620802"}
     assert "城镇从业人员总数" in {c.label for c in found}
+
+
+def test_a_figure_printed_twice_in_prose_keeps_its_first_printing(catalog, tmp_path):
+    """A figure said again further on (a paragraph, then a summary) is one proposal, at the first printing (where
+    annotators and analysts look for it), with the higher confidence of the two readings."""
+    text = "某市经济运行情况\n2024年，全市地区生产总值1000亿元，比上年增长6.5%。\n全市地区生产总值增长6.5%。\n"
+    found = candidates(catalog, tmp_path, text, sidecar='year = 2024\nregion = "宜宾市"\nkind = "news"\n')
+    growth = [c for c in found if c.indicator_code == "gdp_growth_yoy"]
+    assert len(growth) == 1 and growth[0].figure_start == text.index("6.5%") and growth[0].confidence == 0.85

@@ -1,6 +1,7 @@
 """Names, periods and places of a figure, from the words around it: a label cleaned to its indicator's name, the part
 of the year a sentence names, lists split into their items, and the merge of figures read twice."""
 
+import dataclasses
 import re
 from typing import TYPE_CHECKING
 
@@ -312,7 +313,8 @@ def merge(candidates: list[Candidate]) -> list[Candidate]:
         elif (candidate.pattern == "table") != (kept[key].pattern == "table"):
             kept[key] = kept[key] if candidate.pattern == "table" else candidate
         elif candidate.confidence > kept[key].confidence:
-            kept[key] = candidate
+            # the figure printed again (a headline, then its paragraph): the first printing, at the higher confidence
+            kept[key] = dataclasses.replace(kept[key], confidence=candidate.confidence)
     # a table's row restating a figure the prose read as a catalog indicator
     # (居民消费价格 | 1.1 after 居民消费价格上涨1.1%)
     read = {(c.region_code, c.period, c.measure_type, round(c.value, 6)): c for c in kept.values() if c.indicator_code}
