@@ -73,13 +73,9 @@ def _part_of_year(s: str, before: int) -> str | None:
     if spans and (not said or spans[-1].start() > said[-1][2]):
         # 1—5月，全区规模以上工业实现营业收入…: months from January, in a half year's release too; the warehouse holds
         # a quarter or half of them, else the year (as a months release's figures are read)
-        return {"3": "Q1", "6": "H1", "9": "Q1-Q3"}.get(spans[-1].group(1), "")
+        return RELEASE_PARTS.get(spans[-1].group(1), "")
     said = [(part, after) for part, after, _ in said]
-    if not said and (
-        heading := re.match(
-            r"\s*(" + PART_OF_YEAR.pattern + r")([末底]?)\s*[，,]", s[s.rfind("。", 0, before) + 1 : before]
-        )
-    ):
+    if not said and (heading := re.match(r"\s*(" + PART_OF_YEAR.pattern + r")([末底]?)\s*[，,]", sentence)):
         said = [
             (heading.group(1), heading.group(heading.lastindex))
         ]  # 12月份，A为99.9；B为100.5 (5月末，…): a part of the year said first is the sentence's
@@ -92,9 +88,13 @@ def _part_of_year(s: str, before: int) -> str | None:
         return f"{int(part.rstrip('月份')):02d}"  # 12月份，新建商品住宅销售价格环比指数为99.9: the month's
     part = PARTS_OF_YEAR.get(part) or f"Q{'一二三四'.index(part.lstrip('第')[0]) + 1}"
     if after in ("末", "底"):  # 二季度末，生猪存栏71.5万头: a stock at the quarter's last month's end
-        last = {"Q1": "03", "Q2": "06", "Q3": "09", "H1": "06", "Q1-Q3": "09"}
-        return last.get(part, "")
+        return last_month(part)
     return part
+
+
+def last_month(part: str) -> str:
+    """The month a part of the year ends in (Q1: 03, H1: 06, Q1-Q3: 09), or "" for one that ends with the year."""
+    return f"{PART_ENDS[part]:02d}" if PART_ENDS[part] < 12 else ""
 
 
 def _place_only(s: str, start: int, end: int, places) -> int | None:
@@ -165,7 +165,7 @@ def _clean_label(text: str, extractor: "Extractor") -> str | None:
     if (grouped := re.search(r"等(?!于)([\u4e00-\u9fff]{2,})$", label)) and re.search(
         r"[、和及与]", label[: grouped.start()]
     ):
-        label = grouped.group(1).replace("全年", "")  # 智能电网和海洋工程等新兴产业全年销售收入: the group's name
+        label = grouped.group(1)  # 智能电网和海洋工程等新兴产业销售收入: the group's name
     label = re.sub(
         r"(?<=[\u4e00-\u9fff]{2})类(价格)?$", "", label
     )  # 食品烟酒类价格: the category, as its table row names it

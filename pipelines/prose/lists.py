@@ -490,8 +490,8 @@ class Lists:
             years_back = 1  # 五年…三产结构比由19.6:40.9:39.5调整为…: a report's pair over five years starts five before
             if last_year and document.kind == "report" and not re.search(r"(上年|去年)", before):
                 years_back = at.paragraph.get("years_back") or 1
-            this_year = this_year and this_year + part  # 由去年同期的7.2:39.5:53.3变化为8.5:37.0:54.5 in a release on
-            # the first quarter: 2024-Q1, then 2025-Q1
+            # 由去年同期的7.2:39.5:53.3变化为8.5:37.0:54.5 in a release on the first quarter: 2024-Q1, then 2025-Q1
+            this_year = this_year and this_year + part
             for n, code in zip(
                 range(1, 4), ("primary_industry_share", "secondary_industry_share", "tertiary_industry_share")
             ):
