@@ -30,6 +30,20 @@ def fingerprint(sources: list[SourceTable], raw_dir: Path) -> dict[str, list[int
     return prints
 
 
+def refreshed_by(
+    changed: list[str], sources: list[SourceTable], check_reads: dict[str, frozenset[str]]
+) -> tuple[list[str], dg.AssetSelection]:
+    """What a change to these files of data/raw (<table>/<file>) refreshes: their tables, the tables whose
+    validation reads them (a changed lookup table means their rows are validated again), and everything downstream,
+    publish included, but not the lake's writers (a job of their own, after this run: publish/publish_lake.py)."""
+    changed_tables = {name.split("/")[0] for name in changed}
+    tables = sorted(changed_tables | {t for t, reads in check_reads.items() if reads & changed_tables})
+    keys = [raw_asset_key(s) for s in sources if s.name in tables] + (
+        [documents_asset.key] if "documents" in tables else []
+    )
+    return tables, dg.AssetSelection.assets(*keys).downstream() - dg.AssetSelection.groups("lake")
+
+
 def build_raw_files_sensor(
     sources: list[SourceTable], check_reads: dict[str, frozenset[str]] | None = None, raw_dir: Path = DEFAULT_RAW_DIR
 ) -> dg.SensorDefinition:
@@ -54,13 +68,7 @@ def build_raw_files_sensor(
         changed = sorted(name for name in now.keys() | before.keys() if now.get(name) != before.get(name))
         if not changed:
             return dg.SkipReason(f"no new, changed or removed files among {len(now)} in {raw_dir}")
-        changed_tables = {name.split("/")[0] for name in changed}
-        tables = sorted(changed_tables | {t for t, reads in check_reads.items() if reads & changed_tables})
-        keys = [raw_asset_key(s) for s in sources if s.name in tables] + (
-            [documents_asset.key] if "documents" in tables else []
-        )
-        # the lake's writers run in a job of their own, after this run (pipelines/publish/publish_lake.py)
-        selection = dg.AssetSelection.assets(*keys).downstream() - dg.AssetSelection.groups("lake")
+        tables, selection = refreshed_by(changed, sources, check_reads)
         context.log.info(f"changed: {', '.join(changed)} -> refreshing {', '.join(tables)} and downstream")
         return dg.SensorResult(
             run_requests=[
