@@ -8,15 +8,16 @@ TARGET ?= duckdb_file
 RANDOM ?=
 export DAGSTER_HOME := $(CURDIR)/.dagster_home
 
-.PHONY: install run test check lint ui shell bench eval-extract clean
+.PHONY: install run test check lint ui serve shell bench eval-extract clean
 
 install: $(VENV)/.installed
 
 # Exact versions come from requirements.lock: a fresh install resolves to what was tested.
-$(VENV)/.installed: pyproject.toml requirements.lock
+$(VENV)/.installed: pyproject.toml requirements.lock pipelines/explore/vendor.py
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "Python 3.11 is required: run make PYTHON=/path/to/python3.11")'
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --disable-pip-version-check -c requirements.lock -e '.[dev]'
+	$(BIN)/python -m pipelines.explore.vendor
 	@touch $@
 
 $(DAGSTER_HOME)/dagster.yaml: dagster-instance.yaml
@@ -40,6 +41,9 @@ lint: install  ## ruff on the Python (formatting, then lint rules and import ord
 
 ui: install $(DAGSTER_HOME)/dagster.yaml  ## the Dagster UI on http://127.0.0.1:$(PORT) (with the daemon: schedules run)
 	$(BIN)/dagster dev -h 127.0.0.1 -p $(PORT)
+
+serve: install  ## the explorer: search, region, indicator (map) and series pages and an HTTP API on http://127.0.0.1:8000
+	$(BIN)/regind serve
 
 shell: install  ## the DuckDB shell on the published warehouse, read-only
 	$(BIN)/duckdb -readonly data/warehouse/warehouse.duckdb

@@ -18,6 +18,7 @@ SLOW_MODULES = {
     "test_fuzz",
     "test_robustness",
     "test_browser",
+    "test_explorer_browser",
 }  # minutes each: the fuzz harness, the robustness matrix, chromium
 # a test that takes one of these, directly or through function-scoped fixtures, refreshes a warehouse of its own
 # (5-40 s each); the session's and a module's shared refreshes are paid once
@@ -224,3 +225,30 @@ def lake(postgres, tmp_path):
     from pipelines.publish.lake import Lake
 
     return Lake(postgres.conninfo(postgres.create_database()), str(tmp_path / "lake"))
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's chromium, headless, driven by Selenium through Debian's chromedriver (tests/install-debian.sh), one
+    per test module that asks for it."""
+    chromium, chromedriver = shutil.which("chromium"), shutil.which("chromedriver")
+    assert chromium and chromedriver, (
+        "Debian's chromium and chromedriver are missing: run tests/install-debian.sh (make test does)"
+    )
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = chromium
+    for argument in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-dev-shm-usage",
+        "--window-size=1600,2400",
+        "--lang=en-US",
+    ):
+        options.add_argument(argument)
+    driver = webdriver.Chrome(service=Service(executable_path=chromedriver), options=options)
+    (PROJECT_ROOT / "tests" / "artifacts").mkdir(exist_ok=True)
+    yield driver
+    driver.quit()

@@ -16,8 +16,6 @@ import pytest
 from pipelines.core.paths import PROJECT_ROOT
 
 ARTIFACTS = PROJECT_ROOT / "tests" / "artifacts"
-CHROMIUM = shutil.which("chromium")
-CHROMEDRIVER = shutil.which("chromedriver")
 
 pytestmark = pytest.mark.skipif(
     os.environ.get("REGIND_SKIP_BROWSER") == "1", reason="REGIND_SKIP_BROWSER=1: the browser test was turned off"
@@ -28,30 +26,6 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    assert CHROMIUM and CHROMEDRIVER, (
-        "Debian's chromium and chromedriver are missing: run tests/install-debian.sh (make test does)"
-    )
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for argument in (
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-dev-shm-usage",
-        "--window-size=1600,2400",
-        "--lang=en-US",
-    ):
-        options.add_argument(argument)
-    driver = webdriver.Chrome(service=Service(executable_path=CHROMEDRIVER), options=options)
-    ARTIFACTS.mkdir(exist_ok=True)
-    yield driver
-    driver.quit()
 
 
 @pytest.fixture(scope="module")

@@ -15,6 +15,12 @@ from pipelines.cli.review import extract, map_indicator, review
 from pipelines.core.redaction import redact
 
 
+def serve(args: argparse.Namespace) -> int:
+    from pipelines.explore.app import serve as run_explorer  # Starlette and uvicorn only for this command
+
+    return run_explorer(args)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="regind", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -149,6 +155,19 @@ def main(argv: list[str] | None = None) -> int:
     m.add_argument("-o", "--output", help="write the list to this file")
     database_option(m)
     m.set_defaults(run=map_indicator)
+
+    w = commands.add_parser(
+        "serve",
+        help="the explorer: search, region and series pages, maps and an HTTP API in the browser (read-only)",
+        description="Serves the explorer on the published warehouse: search, a page per region, indicator "
+        "(map and ranking) and series, comparisons, CSV downloads, and the API described at /api/docs.",
+    )
+    w.add_argument(
+        "--host", default="127.0.0.1", help="the address to listen on (default 127.0.0.1: this machine only)"
+    )
+    w.add_argument("--port", type=int, default=8000, help="the port (default 8000)")
+    database_option(w)
+    w.set_defaults(run=serve)
 
     args = parser.parse_args(argv)
     from pipelines.publish.lake import target
