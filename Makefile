@@ -8,7 +8,7 @@ TARGET ?= duckdb_file
 RANDOM ?=
 export DAGSTER_HOME := $(CURDIR)/.dagster_home
 
-.PHONY: install run test check lint ui serve shell bench eval-extract clean
+.PHONY: install run test check lint ui serve shell bench bench-explorer eval-extract clean
 
 install: $(VENV)/.installed
 
@@ -50,6 +50,9 @@ shell: install  ## the DuckDB shell on the published warehouse, read-only
 
 bench: install  ## time a full refresh of ROWS synthetic rows against a bare DuckDB load (see BENCHMARKS.md); TARGET=ducklake publishes to a lake too, RANDOM=1 draws the figures at random as before 2026-12-06
 	REGIND_TARGET=$(TARGET) $(BIN)/python bench/bench.py --rows $(ROWS) $(if $(RANDOM),--random)
+
+bench-explorer: install  ## the explorer's API latency (p50/p95 per request kind) on the warehouse make bench ROWS=$(ROWS) published
+	$(BIN)/python bench/explorer.py --rows $(ROWS)
 
 eval-extract: install  ## score `regind extract` on the gold set in tests/gold (and the seed page): precision and recall per pattern
 	@test -f data/warehouse/warehouse.duckdb || $(MAKE) run

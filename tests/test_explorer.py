@@ -20,6 +20,7 @@ from pipelines.core.paths import read_published
 from pipelines.explore import queries
 from pipelines.explore.api import ENDPOINTS
 from pipelines.explore.app import Door, create_app
+from pipelines.publish.generations import generation_paths, link_published
 
 
 def free_port() -> int:
@@ -32,7 +33,7 @@ def serve(path: Path):
     """The explorer on `path` in a thread of this process: (its address, a function that stops it)."""
     import uvicorn
 
-    door = Door(lambda: read_published(path), path)
+    door = Door(read_published, path)
     server = uvicorn.Server(uvicorn.Config(create_app(door), host="127.0.0.1", port=free_port(), log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
@@ -235,27 +236,51 @@ def test_pages_answer_with_the_shell_the_script_fills(explorer):
     assert status == 200 and len(script) > 500_000  # served from here: the page needs no network
 
 
-def test_a_new_publish_is_read_by_the_next_request_and_the_old_file_is_never_written(tmp_path):
+def test_a_new_publish_is_read_by_the_next_request_and_the_old_file_is_let_go(tmp_path):
+    """As link_published swaps generations: the published name becomes a link of the other generation's file."""
     published = tmp_path / "warehouse.duckdb"
-    for name, value in (("a.duckdb", 1), ("b.duckdb", 2)):
-        with duckdb.connect(str(tmp_path / name)) as con:
+    a, b = generation_paths(published)
+    for path, value in ((a, 1), (b, 2)):
+        with duckdb.connect(str(path)) as con:
             con.execute(f"create table t as select {value} as v")
-    os.link(tmp_path / "a.duckdb", published)
-    door = Door(lambda: read_published(published), published)
-    first = door.cursor()
-    assert first.execute("select v from t").fetchone() == (1,)
+    os.link(a, published)
+    door = Door(read_published, published)
     held = door.cursor()  # a request still reading while the publish links the new file in
-    first.close()
-    os.replace(tmp_path / "b.duckdb", published)  # as link_published swaps generations
-    assert held.execute("select v from t").fetchone() == (1,)  # its publish, whole, to its end
-    held.close()
+    assert held.execute("select v from t").fetchone() == (1,)
+    link_published(b, published)
     after = door.cursor()  # the next request
     assert after.execute("select v from t").fetchone() == (2,)
+    assert held.execute("select v from t").fetchone() == (1,)  # the old publish, whole, to its end
     with pytest.raises(duckdb.Error, match="read-only"):
         after.execute("create table u as select 1")
+    held.close()
     after.close()
-    with duckdb.connect(str(tmp_path / "a.duckdb")) as writer:  # the old file is not held: a publish can write it
+    with duckdb.connect(str(a)) as writer:  # let go: the publish after next can write the old file in place
         writer.execute("insert into t values (3)")
+    link_published(a, published)
+    assert door.cursor().execute("select max(v) from t").fetchone() == (3,)
+
+
+def test_the_watcher_lets_go_of_a_superseded_file_when_no_request_comes(tmp_path, monkeypatch):
+    published = tmp_path / "warehouse.duckdb"
+    a, b = generation_paths(published)
+    for path in (a, b):
+        with duckdb.connect(str(path)) as con:
+            con.execute("create table t as select 1 as v")
+    os.link(a, published)
+    monkeypatch.setattr(Door, "WATCH", 0.05)
+    door = Door(read_published, published)
+    door.cursor().close()
+    door.watch()
+    link_published(b, published)
+    deadline = time.monotonic() + 30
+    while True:  # until the watcher lets go of a: then a writer can open it
+        try:
+            duckdb.connect(str(a)).close()
+            break
+        except duckdb.Error:  # held: a lock in another process, the same database open in this one
+            assert time.monotonic() < deadline, "the superseded file is still held open"
+            time.sleep(0.05)
 
 
 def test_requests_at_the_same_moment_each_get_their_answer(explorer):

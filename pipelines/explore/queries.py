@@ -230,23 +230,36 @@ def series(con: duckdb.DuckDBPyConnection, region_code: str, indicator_code: str
     items = rows(
         con,
         f"""
+        with points as (
+            select o.*, f._file, f._line, f._column, f._candidate_id
+            from {"observation_as_of($day)" if day else "v_observation"} o
+            join fact_observation f using (observation_key)
+            where o.region_code = $region and o.indicator_code = $indicator and o.entity_name is null
+        ),
+        releases as (  -- filtered as the points are: not a lookup per point into every release there is
+            select figure_key, list({{'released_on': released_on, 'source_code': source_code, 'value': value,
+                'published_value': published_value, 'obs_status': obs_status}} order by release_sequence) as releases
+            from v_observation_all
+            where region_code = $region and indicator_code = $indicator and entity_name is null
+                and ($day is null or released_on <= $day)
+            group by figure_key
+        ),
+        quotes as (
+            select candidate_id, document, quote from review.candidates
+            where candidate_id in (select _candidate_id from points)
+        )
         select o.period_code as period, p.freq, p.start_date, p.end_date, o.value, o.value_upper, o.unit,
             o.published_value, o.published_unit, o.qualifier, o.obs_status, o.is_revised, o.first_released_value,
             o.note, o.warning,
             {{'code': o.source_code, 'title': s.title, 'released_on': o.released_on, 'release_kind': o.release_kind,
-              'file': f._file, 'line': f._line, 'column': f._column, 'document': c.document, 'quote': c.quote
+              'file': o._file, 'line': o._line, 'column': o._column, 'document': c.document, 'quote': c.quote
             }} as source,
-            (select list({{'released_on': a.released_on, 'source_code': a.source_code, 'value': a.value,
-                          'published_value': a.published_value, 'obs_status': a.obs_status}}
-                         order by a.release_sequence)
-             from v_observation_all a
-             where a.figure_key = o.figure_key and ($day is null or a.released_on <= $day)) as releases
-        from {"observation_as_of($day)" if day else "v_observation"} o
+            r.releases
+        from points o
         join dim_period p using (period_code)
-        join fact_observation f using (observation_key)
         left join dim_source s using (source_code)
-        left join v_candidate_review c on c.candidate_id = f._candidate_id
-        where o.region_code = $region and o.indicator_code = $indicator and o.entity_name is null
+        left join releases r using (figure_key)
+        left join quotes c on c.candidate_id = o._candidate_id
         order by p.start_date, p.end_date, o.obs_status = 'target'
         """,
         {"region": region_code, "indicator": indicator_code, "day": day},
