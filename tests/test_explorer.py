@@ -291,3 +291,21 @@ def test_requests_at_the_same_moment_each_get_their_answer(explorer):
     with ThreadPoolExecutor(max_workers=len(asks)) as pool:
         answers = list(pool.map(lambda ask: get(explorer, ask[0], **ask[1]), asks))
     assert [status for status, _ in answers] == [200] * len(asks)
+
+
+def test_regind_serve_says_what_to_do_without_a_warehouse_or_a_free_port(warehouse, tmp_path):
+    import subprocess
+    import sys
+
+    def serve_command(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [sys.executable, "-m", "pipelines.cli.main", "serve", *args], capture_output=True, text=True, timeout=120
+        )
+
+    missing = serve_command("--database", str(tmp_path / "nothing.duckdb"))
+    assert missing.returncode == 2 and "does not exist yet: run `make run`" in missing.stderr, missing.stderr
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        busy = serve_command("--database", str(warehouse.published_path), "--port", str(taken.getsockname()[1]))
+    assert busy.returncode == 2 and "give --port" in busy.stderr, busy.stderr
