@@ -117,6 +117,15 @@ def test_a_series_as_of_a_day_before_its_release_is_not_there_yet(explorer):
     assert status == 200 and len(body["items"]) == 1
 
 
+def test_a_figures_source_line_is_shown_from_its_raw_file(explorer):
+    status, series = get(explorer, "/api/series", region="440300", indicator="gdp")
+    source = series["items"][0]["source"]
+    status, body = get(explorer, "/api/source", file=source["file"], line=source["line"])
+    assert status == 200 and body["header"].startswith("region_code,indicator_code,period,value")
+    (here,) = [line for line in body["lines"] if line["n"] == source["line"]]
+    assert here["text"].startswith("440300,gdp,2023,34606.40,亿元")
+
+
 def test_compare_gives_a_series_per_region(explorer):
     status, body = get(explorer, "/api/compare", regions="440300,370215", indicator="gdp")
     assert status == 404  # 即墨 has no GDP in the seed: the answer says which, not an empty chart
@@ -207,6 +216,9 @@ def test_sql_that_runs_too_long_is_stopped():
         ("/api/compare", {"regions": ",", "indicator": "gdp"}, 400, "1 to 12 region codes"),
         ("/api/compare", {"regions": "440300", "indicator": "gdp", "format": "csv"}, 400, "takes no parameter format"),
         ("/api/sql", {"q": "select 1", "limit": "100000"}, 400, "give 1 to 10000"),
+        ("/api/source", {"file": "../../../etc/passwd"}, 400, "a text file's path under data/raw"),
+        ("/api/source", {"file": "observations/nothing.csv"}, 404, "no file observations/nothing.csv"),
+        ("/api/source", {"file": "observations/2024-02_newspaper_regional_page.csv", "line": "9999"}, 400, "lines"),
     ],
 )
 def test_a_bad_parameter_gets_a_4xx_that_says_what_to_send(explorer, path, params, status, says):

@@ -85,6 +85,9 @@ def test_the_gdp_series_chart_has_the_seeds_points(browser, explorer):
     body = wait_for_text(browser, ["34606.40亿元", "observations/2024-02_newspaper_regional_page.csv, line 2"])
     assert "2024-02-29" in body  # its release
     shot(browser, "series")
+    browser.find_element(By.PARTIAL_LINK_TEXT, "newspaper_regional_page.csv, line 2").click()
+    wait_for_text(browser, ["line 2 of", "440300,gdp,2023,34606.40"])
+    assert browser.find_element(By.CSS_SELECTOR, "table.raw tr.here").text.startswith("2 440300,gdp,2023,34606.40")
 
 
 def test_a_csv_download_matches_the_api(browser, explorer):

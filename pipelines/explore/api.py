@@ -15,6 +15,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 
+from pipelines.core.paths import DEFAULT_RAW_DIR
 from pipelines.explore import queries
 
 
@@ -158,6 +159,15 @@ ENDPOINTS = (
             FORMAT,
         ),
         csv_rows=items,
+    ),
+    Endpoint(
+        "/api/source",
+        "The lines of a raw file around a figure's line (its source's file and line), to check it against the file",
+        lambda con, p: queries.source_lines(DEFAULT_RAW_DIR, p["file"], _int(p, "line", 1)),
+        (
+            Param("file", "the path under data/raw", "observations/2024-02_newspaper_regional_page.csv", required=True),
+            Param("line", "the line", "2", kind="integer"),
+        ),
     ),
     Endpoint(
         "/api/sql",

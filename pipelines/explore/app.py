@@ -79,6 +79,7 @@ PAGES = {  # page -> its title, from its arguments
     "indicator": lambda code: f"Indicator {code}",
     "series": lambda region, indicator: f"{indicator} of {region}",
     "compare": lambda: "Compare regions",
+    "source": lambda: "Source",
 }
 
 
@@ -113,6 +114,7 @@ def create_app(door: Door) -> Starlette:
             Route("/indicator/{code}", page("indicator")),
             Route("/series/{region}/{indicator}", page("series")),
             Route("/compare", page("compare")),
+            Route("/source", page("source")),
             Mount("/static", StaticFiles(directory=STATIC), name="static"),
         ]
     )

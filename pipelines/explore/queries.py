@@ -12,6 +12,7 @@ import re
 import threading
 import unicodedata
 from datetime import date
+from pathlib import Path
 
 import duckdb
 
@@ -345,4 +346,34 @@ def run_sql(con: duckdb.DuckDBPyConnection, sql: str, limit: int = SQL_ROW_LIMIT
         "rows": [list(r) for r in fetched[:limit]],
         "truncated": len(fetched) > limit,
         "limit": limit,
+    }
+
+
+SOURCE_SUFFIXES = (".csv", ".tsv", ".txt", ".md", ".toml", ".json", ".html")
+
+
+def source_lines(raw_dir: Path, file: str, line: int | None = None, around: int = 8) -> dict:
+    """The lines of a raw file around one (a figure's _file and _line: the path under data/raw), as a reader
+    checks a figure against the file it came from. Only text files under the raw folder; never written."""
+    path = (raw_dir / file).resolve()
+    if not path.is_relative_to(raw_dir.resolve()) or path.suffix.lower() not in SOURCE_SUFFIXES:
+        raise BadRequest(f"file={file!r}: give a text file's path under data/raw, as a figure's source names it")
+    if not path.is_file():
+        raise NotFound(f"no file {file} under {raw_dir}: the server's raw folder is not the one the figure came from")
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = data.decode("gb18030", errors="replace")  # as the loader reads GBK files
+    lines = text.splitlines()
+    at = line or 1
+    if not 1 <= at <= max(len(lines), 1):
+        raise BadRequest(f"line={line}: {file} has {len(lines)} lines")
+    first = max(1, at - around)
+    return {
+        "file": file,
+        "line": line,
+        "total_lines": len(lines),
+        "header": lines[0] if lines and path.suffix.lower() in (".csv", ".tsv") else None,
+        "lines": [{"n": n, "text": lines[n - 1]} for n in range(first, min(len(lines), at + around) + 1)],
     }

@@ -100,7 +100,9 @@ const seriesLink = (region, indicator, text) => h("a", { href: `/series/${region
 
 function source(s) {
   if (!s) return "";
-  const where = s.file ? `${s.file}${s.line ? `, line ${s.line}` : ""}` : s.document || "";
+  const where = s.file
+    ? h("a", { href: apiLink("/source", { file: s.file, line: s.line || 1 }) }, `${s.file}${s.line ? `, line ${s.line}` : ""}`)
+    : s.document || "";
   return h(
     "span",
     { class: "source" },
@@ -270,6 +272,20 @@ const pages = {
       ]),
     );
     drawSeries(chart, c.series.map((s) => ({ name: s.name_zh || s.region, items: s.items })), rows[0]?.unit || "");
+  },
+
+  async source() {
+    const line = Number(state.query.line || 1);
+    const s = await api("/api/source", { file: state.query.file, line });
+    show(
+      h("h1", {}, s.file, " ", h("small", {}, `line ${line} of ${s.total_lines}`)),
+      h(
+        "table",
+        { class: "raw" },
+        s.header && s.lines[0].n > 1 ? h("tr", {}, h("td", { class: "n" }, "1"), h("td", {}, h("code", {}, s.header))) : null,
+        s.lines.map((l) => h("tr", { class: l.n === line ? "here" : null }, h("td", { class: "n" }, l.n), h("td", {}, h("code", {}, l.text)))),
+      ),
+    );
   },
 
   async indicator() {
