@@ -30,10 +30,14 @@ def free_port() -> int:
 
 
 def serve(path: Path):
-    """The explorer on `path` in a thread of this process: (its address, a function that stops it)."""
+    """The explorer on the published file `path` in a thread of this process: (its address, a function that stops
+    it)."""
+    return serve_door(Door(read_published, path))
+
+
+def serve_door(door: Door):
     import uvicorn
 
-    door = Door(read_published, path)
     server = uvicorn.Server(uvicorn.Config(create_app(door), host="127.0.0.1", port=free_port(), log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
@@ -321,3 +325,22 @@ def test_regind_serve_says_what_to_do_without_a_warehouse_or_a_free_port(warehou
         taken.listen()
         busy = serve_command("--database", str(warehouse.published_path), "--port", str(taken.getsockname()[1]))
     assert busy.returncode == 2 and "give --port" in busy.stderr, busy.stderr
+
+
+def test_the_explorer_answers_the_same_on_the_lake(explorer, warehouse_lake):
+    """REGIND_TARGET=ducklake: the pages read the lake as they read the file."""
+    from pipelines.publish.lake import read_lake
+
+    door = Door(lambda: read_lake(warehouse_lake), None)
+    lake_url, stop = serve_door(door)
+    try:
+        for path, params in (
+            ("/api/series", {"region": "440300", "indicator": "rd_expenditure"}),
+            ("/api/region", {"code": "440300"}),
+            ("/api/map", {"indicator": "gdp", "period": "2023", "level": "prefecture"}),
+            ("/api/observations", {"region": "370215", "limit": 50}),
+            ("/api/search", {"q": "即墨"}),
+        ):
+            assert get(lake_url, path, **params) == get(explorer, path, **params), path
+    finally:
+        stop()

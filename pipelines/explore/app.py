@@ -34,7 +34,7 @@ class Door:
     def __init__(self, opener, path: Path | None):
         self._opener, self._path = opener, path  # opener(file) for a file, opener() for the lake (path None)
         self._lock = threading.Lock()
-        self._con, self._inode = None, None
+        self._con, self._inode, self._catalog = None, None, None
 
     def cursor(self):
         with self._lock:
@@ -42,10 +42,14 @@ class Door:
             if self._con is None:
                 if self._path is None:
                     self._con = self._opener()
+                    self._catalog = self._con.execute("select current_database()").fetchone()[0]
                 else:
                     opened = _linked_generation(self._path)
                     self._con, self._inode = self._opener(opened), opened.stat().st_ino
-            return self._con.cursor()
+            cursor = self._con.cursor()
+        if self._path is None:  # a cursor starts in the in-memory catalog: the lake is the one its connection uses
+            cursor.execute(f'use "{self._catalog}"')
+        return cursor
 
     def _let_go_if_superseded(self) -> None:
         if self._con is not None and self._path is not None and self._path.stat().st_ino != self._inode:
