@@ -154,11 +154,13 @@ def _latest_figures(con: duckdb.DuckDBPyConnection, code: str) -> list[dict]:
     return rows(
         con,
         """
+        with mine as materialized (  -- the region's figures first: the window runs on them alone (250 -> 160 ms at 10M)
+            select * from v_observation where region_code = ? and entity_name is null
+        )
         select o.indicator_code, o.indicator_name_zh, o.indicator_name_en, o.period_code as period, o.value,
             o.unit, o.published_value, o.published_unit, o.qualifier, o.obs_status, o.is_revised, o.releases,
             o.source_code
-        from v_observation o join dim_period p using (period_code)
-        where o.region_code = ? and o.entity_name is null
+        from mine o join dim_period p using (period_code)
         qualify row_number() over (
             partition by o.indicator_code, o.obs_status = 'target' order by p.end_date desc, p.start_date desc
         ) = 1
@@ -231,36 +233,47 @@ def series(con: duckdb.DuckDBPyConnection, region_code: str, indicator_code: str
     items = rows(
         con,
         f"""
-        with points as (
-            select o.*, f._file, f._line, f._column, f._candidate_id
-            from {"observation_as_of($day)" if day else "v_observation"} o
-            join fact_observation f using (observation_key)
-            where o.region_code = $region and o.indicator_code = $indicator and o.entity_name is null
-        ),
-        releases as (  -- filtered as the points are: not a lookup per point into every release there is
-            select figure_key, list({{'released_on': released_on, 'source_code': source_code, 'value': value,
-                'published_value': published_value, 'obs_status': obs_status}} order by release_sequence) as releases
-            from v_observation_all
+        with releases_all as materialized (  -- every release of the series' figures, read once
+            select * from v_observation_all
             where region_code = $region and indicator_code = $indicator and entity_name is null
                 and ($day is null or released_on <= $day)
-            group by figure_key
+        ),
+        points as materialized (
+            -- as of a day: the macro on these releases alone (a figure's releases share its region and indicator)
+            {
+            "select * from observation_as_of($day, releases_view := 'releases_all')"
+            if day
+            else "select * from releases_all where is_current"
+        }
+        ),
+        lines as materialized (  -- where each came from: by the fact's keys, not a join over every fact
+            select observation_key, _file, _line, _column, _candidate_id from fact_observation
+            where region_key in (select region_key from dim_region where region_code = $region)
+                and indicator_key in (select indicator_key from dim_indicator where indicator_code = $indicator)
+                and entity_name is null
+        ),
+        releases as (
+            select figure_key, list({{'released_on': released_on, 'source_code': source_code, 'value': value,
+                'published_value': published_value, 'obs_status': obs_status}} order by release_sequence) as releases
+            from releases_all group by figure_key
         ),
         quotes as (
             select candidate_id, document, quote from review.candidates
-            where candidate_id in (select _candidate_id from points)
+            where candidate_id in (select _candidate_id from lines)
         )
         select o.period_code as period, p.freq, p.start_date, p.end_date, o.value, o.value_upper, o.unit,
             o.published_value, o.published_unit, o.qualifier, o.obs_status, o.is_revised, o.first_released_value,
             o.note, o.warning,
             {{'code': o.source_code, 'title': s.title, 'released_on': o.released_on, 'release_kind': o.release_kind,
-              'file': o._file, 'line': o._line, 'column': o._column, 'document': c.document, 'quote': c.quote
+              'file': f._file, 'line': f._line, 'column': f._column, 'document': c.document, 'quote': c.quote
             }} as source,
             r.releases
         from points o
         join dim_period p using (period_code)
+        left join lines f using (observation_key)
         left join dim_source s using (source_code)
         left join releases r using (figure_key)
-        left join quotes c on c.candidate_id = o._candidate_id
+        left join quotes c on c.candidate_id = f._candidate_id
         order by p.start_date, p.end_date, o.obs_status = 'target'
         """,
         {"region": region_code, "indicator": indicator_code, "day": day},
