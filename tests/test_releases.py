@@ -274,6 +274,31 @@ def test_as_of_a_date_answers_with_what_was_known_then(releases, day, expected):
     assert {(r, p): (round(v, 2), n) for r, p, v, n in rows} == expected
 
 
+@pytest.mark.parametrize(
+    ("as_of", "values", "statuses", "released"),
+    [
+        (None, [1400.0, 1512.3], ["reported", "reported"], [["2024-03-15"], ["2024-03-15", "2024-11-30"]]),
+        ("2024-06-30", [1400.0, 1500.0], ["reported", "provisional"], [["2024-03-15"], ["2024-03-15"]]),
+    ],
+)
+def test_the_explorers_series_gives_each_points_releases_and_answers_as_of_a_day(
+    releases, as_of, values, statuses, released
+):
+    """Jimo's GDP in the explorer (/api/series): the bulletin's preliminary 2023 figure, then the yearbook's."""
+    from pipelines.explore.queries import series
+
+    con, _ = releases
+    items = series(con, "370215", "gdp", as_of)["items"]
+    items = [i for i in items if i["period"] in ("2022", "2023")]
+    assert [round(i["value"] / 1e8, 2) for i in items] == values
+    assert [i["obs_status"] for i in items] == statuses
+    assert [[str(r["released_on"]) for r in i["releases"]] for i in items] == released
+    assert items[1]["is_revised"] == (as_of is None)
+    assert items[1]["source"]["file"] == (
+        "observations/jimo_yearbook_2024.csv" if as_of is None else "observations/jimo_bulletin_2024.csv"
+    )
+
+
 def test_regind_query_as_of(releases):
     _, warehouse = releases
 
