@@ -77,6 +77,11 @@ def test_search_finds_a_region_by_each_kind_of_name_and_an_indicator_by_its_syno
         status, found = get(explorer, "/api/search", q=text)
         assert status == 200
         assert found["regions"][0]["code"] == "440300", (text, found["regions"][:3])
+    status, found = get(explorer, "/api/search", q="neimenggu")  # pinyin where the English name is another
+    assert (found["regions"][0]["code"], found["regions"][0]["name_en"]) == (
+        "150000",
+        "Inner Mongolia Autonomous Region",
+    )
     status, found = get(explorer, "/api/search", q="鄂西州")  # a former name of 恩施州, until 1993
     assert [(r["code"], r["matched"], str(r["matched_until"])) for r in found["regions"]] == [
         ("422800", "鄂西州", "1993-11-30")
