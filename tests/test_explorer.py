@@ -179,6 +179,8 @@ def test_sql_reads_one_select_with_a_row_limit(explorer):
     post = json.dumps({"q": "select region_code from dim_region where region_code = '440300'"}).encode()
     status, body = get(explorer, "/api/sql", data=post, headers={"content-type": "application/json"})
     assert status == 200 and body["rows"] == [["440300"]]
+    status, body = get(explorer, "/api/sql", data="select '深圳'".encode("gbk"), headers={"content-type": "text/plain"})
+    assert status == 400 and "not UTF-8" in body["error"]
     status, text = get(explorer, "/api/sql", q="select 1 as a, '深圳' as b", format="csv")
     assert text == "a,b\n1,深圳\n"
 

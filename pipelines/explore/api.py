@@ -260,7 +260,10 @@ async def _body(request: Request) -> dict:
         if not isinstance(body, dict):
             raise queries.BadRequest('the body must be a JSON object: {"q": "select ..."}')
         return {k: str(v) for k, v in body.items()}
-    return {"q": raw.decode("utf-8")} if raw else {}
+    try:
+        return {"q": raw.decode("utf-8")} if raw else {}
+    except UnicodeDecodeError as e:
+        raise queries.BadRequest(f"the body is not UTF-8 (byte {e.start}): send the query as UTF-8 text") from None
 
 
 def routes(door) -> list[Route]:

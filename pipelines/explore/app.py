@@ -72,6 +72,8 @@ def _linked_generation(published: Path) -> Path:
     generations, e.g. given with --database)."""
     from pipelines.publish.generations import generation_paths
 
+    if not published.exists():
+        return published  # read_published says what to run
     inode = published.stat().st_ino
     return next((g for g in generation_paths(published) if g.exists() and g.stat().st_ino == inode), published)
 
@@ -138,11 +140,8 @@ def serve(args) -> int:
     if reads_lake(args):
         door = Door(lambda: open_warehouse(args), None)
     else:
-        path = Path(args.database or PUBLISHED)
-        if not path.exists():
-            raise UsageError(f"{path} does not exist yet: run `make run` (or `regind refresh`) to build and publish it")
-        door = Door(read_published, path)
-    door.cursor().close()  # a lake that cannot be reached: say so now, not on the first page
+        door = Door(read_published, Path(args.database or PUBLISHED))
+    door.cursor().close()  # no published file, or a lake that cannot be reached: say so now, not on the first page
     door.watch()
     with socket.socket() as probe:
         try:
