@@ -1,5 +1,6 @@
 """Fixtures: the whole asset graph materialized into temporary directories."""
 
+import fcntl
 import hashlib
 import shutil
 import subprocess
@@ -94,6 +95,20 @@ def refresh(warehouse: Warehouse) -> dg.ExecuteInProcessResult:
     return dg.materialize([*all_assets, *all_checks], resources={"warehouse": warehouse}, raise_on_error=False)
 
 
+def refresh_changed(warehouse: Warehouse, changed: list[str]) -> dg.ExecuteInProcessResult:
+    """The run the raw-files sensor starts when these files of data/raw (<table>/<file>) change, added or removed
+    (pipelines/sensors.py): their tables, the tables whose validation reads them, and everything downstream, publish
+    included. The rest is unchanged: a full refresh would take twice the time to find so (the fuzz's cases and the
+    corpus's files)."""
+    from pipelines.assets import inputs, sources
+    from pipelines.sensors import refreshed_by
+
+    _, selection = refreshed_by(changed, sources, {name: i.source_tables for name, i in inputs.items()})
+    return dg.materialize(
+        [*all_assets, *all_checks], selection=selection, resources={"warehouse": warehouse}, raise_on_error=False
+    )
+
+
 class GdpReader:
     """Another process holding a published file open read-only, asked for Shenzhen's 2023 GDP on demand."""
 
@@ -154,13 +169,24 @@ def sha256(path: Path) -> str:
 
 
 @pytest.fixture(scope="session")
-def template(tmp_path_factory) -> Path:
+def template(tmp_path_factory, worker_id) -> Path:
     """data/raw refreshed once and published, without Data Docs: tests that change or break the data start from a
     copy of it, so that their refresh does only the work their change needs (the region history alone takes
-    seconds to build)."""
-    root = tmp_path_factory.mktemp("template")
-    warehouse = Warehouse(raw_dir=str(copy_raw(root)), directory=str(root / "warehouse"), data_docs=False)
-    assert refresh(warehouse).success
+    seconds to build). Tests only copy or read it, so pytest-xdist's workers share one: the first to ask builds it
+    under a file lock, the others wait for it (each worker and each fuzz shard built its own: 6 of make test's
+    minutes of CPU)."""
+    shared = tmp_path_factory.getbasetemp()
+    if worker_id != "master":
+        shared = shared.parent  # every worker's base temp sits in the session's one
+    root = shared / "template"
+    with (shared / "template.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes, or by the kernel if this worker dies
+        if not (root / "built").exists():
+            shutil.rmtree(root, ignore_errors=True)  # a worker that died while building it left half of one
+            root.mkdir()
+            warehouse = Warehouse(raw_dir=str(copy_raw(root)), directory=str(root / "warehouse"), data_docs=False)
+            assert refresh(warehouse).success
+            (root / "built").touch()
     return root
 
 

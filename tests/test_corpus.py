@@ -13,7 +13,7 @@ from pipelines.assets import sources
 from pipelines.core.resources import Warehouse
 from pipelines.ingest.descriptors import SourceFileError
 from pipelines.ingest.read import read_source_file
-from tests.conftest import copy_published, refresh, sha256
+from tests.conftest import copy_published, refresh_changed, sha256
 
 CORPUS = Path(__file__).parent / "corpus"
 SEED = "2024-02_newspaper_regional_page.csv"
@@ -162,7 +162,7 @@ def test_corpus_file(tmp_path, template, name):
     expected = CASES[name]
     before = sha256(warehouse.published_path)
 
-    result = refresh(warehouse)
+    result = refresh_changed(warehouse, [f"observations/{name}", f"observations/{SEED}", "sources/sources.csv"])
 
     if isinstance(expected, Error):
         assert not result.success

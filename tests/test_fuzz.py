@@ -32,8 +32,8 @@ def test_the_cases_cover_every_family_with_over_200_inputs():
 
 
 @pytest.mark.parametrize("shard", range(SHARDS))
-def test_every_hostile_input_is_loaded_cleanly_or_refused_cleanly(shard):
-    results = fuzz(seed=SEED, workers=1, shard=(shard, SHARDS))
+def test_every_hostile_input_is_loaded_cleanly_or_refused_cleanly(shard, template):
+    results = fuzz(seed=SEED, workers=1, shard=(shard, SHARDS), base=template)  # the session's good data, published
 
     totals = summary(results)
     ARTIFACTS.mkdir(exist_ok=True)

@@ -27,6 +27,7 @@ from collections import Counter
 from multiprocessing.connection import wait
 from pathlib import Path
 
+from tests.conftest import refresh_changed
 from tests.fuzz.mutations import Case, generate_cases
 
 DEFAULT_SEED = 1
@@ -99,21 +100,6 @@ def loaded_problems(published: Path) -> list[str]:
             if count:
                 problems.append(f"{count} fact(s) {what}")
     return problems
-
-
-def refresh_changed(warehouse, changed: list[str]):
-    """The run the raw-files sensor starts when these files of data/raw change (pipelines/sensors.py): their tables,
-    the tables whose validation reads them, and everything downstream, publish included. The rest is unchanged:
-    in a full refresh it would only find so (twice the time per case: 20 minutes of make test's CPU, not 10)."""
-    import dagster as dg
-
-    from pipelines.assets import all_assets, all_checks, inputs, sources
-    from pipelines.sensors import refreshed_by
-
-    _, selection = refreshed_by(changed, sources, {name: i.source_tables for name, i in inputs.items()})
-    return dg.materialize(
-        [*all_assets, *all_checks], selection=selection, resources={"warehouse": warehouse}, raise_on_error=False
-    )
 
 
 def run_case(case: Case, base: Path, work: Path) -> dict:
@@ -262,15 +248,17 @@ def fuzz(
     only: str = "",
     report=None,
     shard: tuple[int, int] = (0, 1),
+    base: Path | None = None,
 ) -> list[dict]:
     """Every case of the seed, judged: a list of {name, family, outcome, problems, ...}. shard (k, n): only every
-    n-th case from the k-th, so that n tests share the cases out among pytest's workers."""
+    n-th case from the k-th, so that n tests share the cases out among pytest's workers. base: a directory as
+    build_base makes it (raw/ and warehouse/, which the cases only copy), to share one between runs."""
     from pipelines.core.paths import DEFAULT_RAW_DIR
 
     k, n = shard
     cases = [c for c in generate_cases(DEFAULT_RAW_DIR, seed) if only.lower() in c.family.lower()][k::n]
     with tempfile.TemporaryDirectory(prefix="regind-fuzz-") as scratch:
-        base = build_base(Path(scratch) / "base")
+        base = base or build_base(Path(scratch) / "base")
         pool = Pool(workers, base, Path(scratch))
         try:
             verdicts = pool.run(cases, limit, report or (lambda *args: None))
