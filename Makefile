@@ -31,7 +31,7 @@ test: install  ## run the tests (the browser test needs Debian's chromium, the l
 	tests/install-debian.sh
 	$(BIN)/pytest --numprocesses auto --dist worksteal
 
-check: install  ## the fast lane for a change (~2 min): unit tests and tests that read one shared refresh; not the slow or lake (PostgreSQL) ones
+check: install  ## the fast lane for a change (under 3 min): unit tests and tests that read one shared refresh; not the slow or lake (PostgreSQL) ones
 	$(BIN)/pytest -m "not slow and not lake"
 
 lint: install  ## ruff on the Python (formatting, then lint rules and import order), sqlfluff on sql/ (config in pyproject.toml)
