@@ -173,6 +173,16 @@ def sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+def publish_good_data(root: Path) -> Path:
+    """root/raw, a copy of data/raw, and root/warehouse, refreshed and published from it without Data Docs: what the
+    template and the fuzz's cases start from."""
+    root.mkdir(parents=True, exist_ok=True)
+    warehouse = Warehouse(raw_dir=str(copy_raw(root)), directory=str(root / "warehouse"), data_docs=False)
+    if not refresh(warehouse).success:
+        raise RuntimeError("the unchanged data/raw does not refresh: fix that before the tests that start from it")
+    return root
+
+
 @pytest.fixture(scope="session")
 def template(tmp_path_factory, worker_id) -> Path:
     """data/raw refreshed once and published, without Data Docs: tests that change or break the data start from a
@@ -188,9 +198,7 @@ def template(tmp_path_factory, worker_id) -> Path:
         fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes, or by the kernel if this worker dies
         if not (root / "built").exists():
             shutil.rmtree(root, ignore_errors=True)  # a worker that died while building it left half of one
-            root.mkdir()
-            warehouse = Warehouse(raw_dir=str(copy_raw(root)), directory=str(root / "warehouse"), data_docs=False)
-            assert refresh(warehouse).success
+            publish_good_data(root)
             (root / "built").touch()
     return root
 

@@ -383,9 +383,13 @@ def test_a_postgres_backed_dagster_run_goes_from_queue_to_success(template, post
         )
         for name, args in commands.items()
     }
-    for name, process in started.items():
-        _, stderr = process.communicate(timeout=300)
-        assert process.returncode == 0, (name, stderr[-3000:])
+    try:
+        for name, process in started.items():
+            _, stderr = process.communicate(timeout=300)
+            assert process.returncode == 0, (name, stderr[-3000:])
+    finally:
+        for process in started.values():
+            process.kill()  # no-op for an ended one; none left running if the other failed or timed out
     with dg.DagsterInstance.get() as instance:
         assert type(instance.run_storage).__name__ == "PostgresRunStorage"
         queued = _wait_for(instance, "refresh_warehouse", {dg.DagsterRunStatus.QUEUED}, 10)  # no daemon yet: it waits

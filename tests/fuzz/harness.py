@@ -27,7 +27,7 @@ from collections import Counter
 from multiprocessing.connection import wait
 from pathlib import Path
 
-from tests.conftest import refresh_changed
+from tests.conftest import publish_good_data, refresh_changed
 from tests.fuzz.mutations import Case, generate_cases
 
 DEFAULT_SEED = 1
@@ -38,20 +38,6 @@ OWN_ERRORS = {"Failure", "DagsterAssetCheckFailedError"}
 
 def sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest() if path.exists() else ""
-
-
-def build_base(directory: Path) -> Path:
-    """A copy of data/raw and the warehouse published from it: every case starts from these."""
-    from pipelines.core.paths import DEFAULT_RAW_DIR
-    from pipelines.core.resources import Warehouse
-    from tests.conftest import refresh
-
-    shutil.copytree(DEFAULT_RAW_DIR, directory / "raw")
-    warehouse = Warehouse(raw_dir=str(directory / "raw"), directory=str(directory / "warehouse"), data_docs=False)
-    result = refresh(warehouse)
-    if not result.success:
-        raise RuntimeError("the unchanged data/raw does not refresh: fix that before fuzzing it")
-    return directory
 
 
 def loaded_problems(published: Path) -> list[str]:
@@ -252,13 +238,13 @@ def fuzz(
 ) -> list[dict]:
     """Every case of the seed, judged: a list of {name, family, outcome, problems, ...}. shard (k, n): only every
     n-th case from the k-th, so that n tests share the cases out among pytest's workers. base: a directory as
-    build_base makes it (raw/ and warehouse/, which the cases only copy), to share one between runs."""
+    publish_good_data makes it (raw/ and warehouse/, which the cases only copy), to share one between runs."""
     from pipelines.core.paths import DEFAULT_RAW_DIR
 
     k, n = shard
     cases = [c for c in generate_cases(DEFAULT_RAW_DIR, seed) if only.lower() in c.family.lower()][k::n]
     with tempfile.TemporaryDirectory(prefix="regind-fuzz-") as scratch:
-        base = base or build_base(Path(scratch) / "base")
+        base = base or publish_good_data(Path(scratch) / "base")
         pool = Pool(workers, base, Path(scratch))
         try:
             verdicts = pool.run(cases, limit, report or (lambda *args: None))
