@@ -10,6 +10,7 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 import pytest
+from dagster import DagsterEventType, deserialize_value, serialize_value
 
 from pipelines.assets import all_assets, all_checks
 from pipelines.core.paths import PROJECT_ROOT
@@ -47,21 +48,26 @@ def refreshes_its_own(item) -> bool:
 
 
 LONGEST = "test_every_hostile_input_is_loaded_cleanly_or_refused_cleanly"  # the fuzz shards: 4-5 min each
+# long tests that read no shared build (they refresh one of their own from nothing): a worker other than the first
+# starts on one while the first builds the session's refresh, which its fuzz shards would otherwise wait for idle
+MEANWHILE = ("test_a_refresh_reading_every_file_with_duckdb",)
 
 
 def spread_longest(items: list, workers: int) -> None:
     """The fuzz shards at the heads of the workers' parts, round-robin: pytest-xdist's worksteal hands each of the
     workers one contiguous part of the list and steals from the ends of them, so the longest tests start first, one
     or two per worker, and the short ones fill in around them (the fuzz as one test of two processes of its own
-    took 18 of make test's 22 minutes, beside the other worker)."""
+    took 18 of make test's 22 minutes, beside the other worker). Workers after the first put a MEANWHILE test
+    before their shards."""
     longest = [item for item in items if item.originalname == LONGEST]
-    rest = iter([item for item in items if item.originalname != LONGEST])
+    meanwhile = [item for item in items if item.originalname in MEANWHILE and workers > 1][: workers - 1]
+    rest = iter([item for item in items if item.originalname != LONGEST and item not in meanwhile])
     if not longest:
         return
     ordered: list = []
     for k in range(workers):  # the parts as worksteal cuts them: len(pending) // workers remaining, in turn
         size = (len(items) - len(ordered)) // (workers - k)
-        head = longest[k::workers]
+        head = meanwhile[k - 1 : k] + longest[k::workers] if k else longest[k::workers]
         ordered += head + [item for _, item in zip(range(size - len(head)), rest)]
     items[:] = ordered + list(rest)
 
@@ -154,14 +160,65 @@ def copy_raw(destination: Path) -> Path:
     return Path(shutil.copytree(DEFAULT_RAW_DIR, destination / "raw"))
 
 
+class RecordedRun:
+    """A refresh's result as the tests read it (success, its materializations, its check evaluations), from its
+    events as Dagster serialises them: so that another pytest worker can read the run it did not start."""
+
+    def __init__(self, events: list):
+        self.all_events = events
+        self.success = any(e.event_type == DagsterEventType.RUN_SUCCESS for e in events)
+
+    def get_asset_materialization_events(self) -> list:
+        return [e for e in self.all_events if e.event_type == DagsterEventType.ASSET_MATERIALIZATION]
+
+    def get_asset_check_evaluations(self) -> list:
+        return [
+            e.asset_check_evaluation_data
+            for e in self.all_events
+            if e.event_type == DagsterEventType.ASSET_CHECK_EVALUATION
+        ]
+
+
+def built_once(tmp_path_factory, worker_id: str, name: str, build) -> Path:
+    """The directory <session temp>/<name>, made by build(directory) once for the whole session: pytest-xdist's
+    workers share it, the first to ask builds it under a file lock and the others wait for it. A `built` marker
+    means a worker that died halfway leaves nothing the others would use. Only for what the tests only read or
+    copy."""
+    shared = tmp_path_factory.getbasetemp()
+    if worker_id != "master":
+        shared = shared.parent  # every worker's base temp sits in the session's one
+    root = shared / name
+    with (shared / f"{name}.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes, or by the kernel if this worker dies
+        if not (root / "built").exists():
+            shutil.rmtree(root, ignore_errors=True)
+            build(root)
+            (root / "built").touch()
+    return root
+
+
+def refresh_from_nothing(root: Path) -> None:
+    """root/raw, a copy of data/raw, and root/warehouse refreshed from nothing and published from it, with Data Docs
+    as in production; the run's events in root/events.json."""
+    root.mkdir(parents=True, exist_ok=True)
+    result = refresh(Warehouse(raw_dir=str(copy_raw(root)), directory=str(root / "warehouse")))
+    if not result.success:
+        raise RuntimeError(
+            "the unchanged data/raw does not refresh: fix that before the tests that start from it: "
+            + " | ".join(e.message or "" for e in result.all_events if e.is_failure)
+        )
+    (root / "events.json").write_text(serialize_value(list(result.all_events)), encoding="utf-8")
+
+
 @pytest.fixture(scope="session")
-def first_refresh(tmp_path_factory) -> tuple[Warehouse, dg.ExecuteInProcessResult]:
-    """data/raw refreshed from nothing once for the session, with Data Docs as in production, and the run's result:
-    shared by the tests that read the published warehouse and the tests that read what a full refresh reported."""
-    built = Warehouse(directory=str(tmp_path_factory.mktemp("warehouse")))
-    result = refresh(built)
-    assert result.success, [e.message for e in result.all_events if e.is_failure]
-    return built, result
+def first_refresh(tmp_path_factory, worker_id) -> tuple[Warehouse, RecordedRun]:
+    """data/raw refreshed from nothing once for the whole session, with Data Docs as in production, and the run's
+    result: shared by the tests that read the published warehouse, the tests that read what a full refresh
+    reported, and (as the template) the tests that change or break the data. pytest-xdist's workers share it
+    (built_once): each worker built its own, and the template a third time, 3 of make test's minutes of CPU."""
+    root = built_once(tmp_path_factory, worker_id, "first_refresh", refresh_from_nothing)
+    events = deserialize_value((root / "events.json").read_text(encoding="utf-8"), list)
+    return Warehouse(raw_dir=str(root / "raw"), directory=str(root / "warehouse")), RecordedRun(events)
 
 
 @pytest.fixture(scope="session")
@@ -175,7 +232,7 @@ def sha256(path: Path) -> str:
 
 def publish_good_data(root: Path) -> Path:
     """root/raw, a copy of data/raw, and root/warehouse, refreshed and published from it without Data Docs: what the
-    template and the fuzz's cases start from."""
+    fuzz harness's cases start from when it runs outside pytest."""
     root.mkdir(parents=True, exist_ok=True)
     warehouse = Warehouse(raw_dir=str(copy_raw(root)), directory=str(root / "warehouse"), data_docs=False)
     if not refresh(warehouse).success:
@@ -183,30 +240,22 @@ def publish_good_data(root: Path) -> Path:
     return root
 
 
+# what a copy of the template leaves behind: its Data Docs and their GX state (copies refresh without them)
+NOT_COPIED = shutil.ignore_patterns("docs", "gx_state")
+
+
 @pytest.fixture(scope="session")
-def template(tmp_path_factory, worker_id) -> Path:
-    """data/raw refreshed once and published, without Data Docs: tests that change or break the data start from a
-    copy of it, so that their refresh does only the work their change needs (the region history alone takes
-    seconds to build). Tests only copy or read it, so pytest-xdist's workers share one: the first to ask builds it
-    under a file lock, the others wait for it (each worker and each fuzz shard built its own: 6 of make test's
-    minutes of CPU)."""
-    shared = tmp_path_factory.getbasetemp()
-    if worker_id != "master":
-        shared = shared.parent  # every worker's base temp sits in the session's one
-    root = shared / "template"
-    with (shared / "template.lock").open("w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes, or by the kernel if this worker dies
-        if not (root / "built").exists():
-            shutil.rmtree(root, ignore_errors=True)  # a worker that died while building it left half of one
-            publish_good_data(root)
-            (root / "built").touch()
-    return root
+def template(first_refresh) -> Path:
+    """The session's refresh from nothing (root/raw and root/warehouse): tests that change or break the data start
+    from a copy of it, so that their refresh does only the work their change needs (the region history alone takes
+    seconds to build). Tests only copy or read it."""
+    return Path(first_refresh[0].directory).parent
 
 
 def copy_published(template: Path, destination: Path) -> Warehouse:
     """A warehouse published from the good data, with a writable copy of data/raw to change or break."""
     shutil.copytree(template / "raw", destination / "raw")
-    shutil.copytree(template / "warehouse", destination / "warehouse")
+    shutil.copytree(template / "warehouse", destination / "warehouse", ignore=NOT_COPIED)
     return Warehouse(raw_dir=str(destination / "raw"), directory=str(destination / "warehouse"), data_docs=False)
 
 

@@ -12,7 +12,7 @@ import pytest
 from pipelines.core.resources import Warehouse
 from pipelines.publish.generations import INTERNAL_TABLES, generation_paths
 from pipelines.publish.report import build_report
-from tests.conftest import GdpReader, copy_raw, refresh
+from tests.conftest import NOT_COPIED, GdpReader, copy_raw, refresh
 
 SEED = "2024-02_newspaper_regional_page.csv"
 
@@ -127,7 +127,7 @@ def copy_linked(template: Path, destination: Path) -> Warehouse:
         return target
 
     shutil.copytree(template / "raw", destination / "raw")
-    shutil.copytree(template / "warehouse", destination / "warehouse", copy_function=copy)
+    shutil.copytree(template / "warehouse", destination / "warehouse", copy_function=copy, ignore=NOT_COPIED)
     return Warehouse(directory=str(destination / "warehouse"), raw_dir=str(destination / "raw"), data_docs=False)
 
 

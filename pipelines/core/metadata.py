@@ -8,6 +8,26 @@ from pipelines.core.ledger import ensure_audit
 PREVIEW_ROWS = 10
 
 
+def markdown_table(result: duckdb.DuckDBPyConnection) -> str:
+    r"""The rows of an executed query as a Markdown table (a NULL as an empty cell). Written here rather than through
+    pandas' to_markdown: the DataFrame alone cost 9 ms of the 11 ms a preview took, on every step of every run.
+
+        markdown_table(con.execute("select 1 as n, 'a|b' as s union all select null, 'c'"))
+        | n | s |
+        |---|---|
+        | 1 | a\|b |
+        |  | c |
+    """
+    names = [column[0] for column in result.description]
+
+    def cell(value) -> str:
+        return "" if value is None else str(value).replace("|", "\\|").replace("\n", " ")
+
+    lines = ["| " + " | ".join(map(cell, names)) + " |", "|" + "---|" * len(names)]
+    lines += ["| " + " | ".join(map(cell, row)) + " |" for row in result.fetchall()]
+    return "\n".join(lines)
+
+
 def table_metadata(
     con: duckdb.DuckDBPyConnection, qualified_name: str, stored: bool = False, reuse: bool = False
 ) -> dict:
@@ -27,7 +47,7 @@ def table_metadata(
         row_count, preview = kept
     else:
         row_count = con.execute(f"select count(*) from {qualified_name}").fetchone()[0]
-        preview = con.execute(f"select * from {qualified_name} limit {PREVIEW_ROWS}").df().to_markdown(index=False)
+        preview = markdown_table(con.execute(f"select * from {qualified_name} limit {PREVIEW_ROWS}"))
         if stored:
             con.execute(
                 "insert or replace into audit.table_metadata values (?, ?, ?)", [qualified_name, row_count, preview]

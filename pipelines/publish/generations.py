@@ -58,8 +58,16 @@ def _tables(con: duckdb.DuckDBPyConnection, catalog: str) -> dict[str, list[tupl
     }
 
 
-def table_checksum(con: duckdb.DuckDBPyConnection, table: str) -> tuple:
-    return con.execute(f"select count(*), bit_xor(hash(t)) from {table} as t").fetchone()
+def table_checksums(con: duckdb.DuckDBPyConnection, tables: list[str]) -> list[tuple]:
+    """(rows, order-free hash of the rows) of each table, in one query (a publish compares ~60 small tables on each
+    side: two statements instead of 120, 0.2 s of a 0.8 s publish)."""
+    if not tables:
+        return []
+    query = " union all ".join(
+        f"select {i} as i, count(*) as n, bit_xor(hash(t)) as h from {table} as t" for i, table in enumerate(tables)
+    )
+    by_index = {i: (n, h) for i, n, h in con.execute(query).fetchall()}
+    return [by_index[i] for i in range(len(tables))]
 
 
 def sync_generation(con: duckdb.DuckDBPyConnection, target: Path, build_path: Path, log=None) -> dict:
@@ -123,6 +131,18 @@ def sync_generation(con: duckdb.DuckDBPyConnection, target: Path, build_path: Pa
                 changes[table] = (column, changes.get(table, (column, set()))[1] | set(keys))
         logged = {t for (t,) in con.execute("select distinct table_name from audit.table_changes").fetchall()}
         ours, theirs = _tables(con, build), _tables(con, "gen")
+        compared = [  # neither logged nor changed in shape: the same rows on both sides, unless their checksums differ
+            t for t, columns in ours.items() if theirs.get(t) == columns and t not in changes and t not in logged
+        ]
+        differ = {
+            t
+            for t, a, b in zip(
+                compared,
+                table_checksums(con, [f"{build}.{t}" for t in compared]),
+                table_checksums(con, [f"gen.{t}" for t in compared]),
+            )
+            if a != b
+        }
         con.execute("begin")
         for table, columns in ours.items():
             schema = table.split(".")[0]
@@ -141,7 +161,7 @@ def sync_generation(con: duckdb.DuckDBPyConnection, target: Path, build_path: Pa
                 written["by_key"].append(f"{table} ({len(keys)} {column})")
             elif table not in logged:
                 written["checked"] += 1
-                if table_checksum(con, f"{build}.{table}") != table_checksum(con, f"gen.{table}"):
+                if table in differ:
                     con.execute(f"create or replace table gen.{table} as select * from {build}.{table}")
                     written["whole"].append(table)
         for table in theirs.keys() - ours.keys():

@@ -24,7 +24,7 @@ import duckdb
 
 from pipelines.core.paths import DEFAULT_WAREHOUSE_DIR
 from pipelines.core.redaction import redact
-from pipelines.publish.generations import INTERNAL_TABLES, table_checksum  # the build's bookkeeping, not for analysts
+from pipelines.publish.generations import INTERNAL_TABLES, table_checksums  # the build's bookkeeping, not for analysts
 
 TARGETS = ("duckdb_file", "ducklake")
 # what analysts query (raw.<table> stays in build.duckdb: valid.<table> holds its rows that passed)
@@ -393,8 +393,5 @@ def tables_checksums(con: duckdb.DuckDBPyConnection, catalog: str, schema: str =
             [catalog, schema, catalog, schema],
         ).fetchall()
     ]
-    return {
-        n: table_checksum(con, f'{catalog}."{schema}"."{n}"')
-        for n in names
-        if not f"{schema}.{n}".startswith(INTERNAL_TABLES)
-    }
+    names = [n for n in names if not f"{schema}.{n}".startswith(INTERNAL_TABLES)]
+    return dict(zip(names, table_checksums(con, [f'{catalog}."{schema}"."{n}"' for n in names])))

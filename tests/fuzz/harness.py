@@ -34,6 +34,7 @@ DEFAULT_SEED = 1
 CASE_SECONDS = 120  # a case's time limit: the slowest legitimate case (10,000 columns) takes ~20 s
 # a failed step must carry the pipeline's own verdict: a check that blocked, or a Failure with a message
 OWN_ERRORS = {"Failure", "DagsterAssetCheckFailedError"}
+SKIPPED = ("report", ".spool", "docs", "gx_state")  # not copied into a case: the cases refresh without Data Docs
 
 
 def sha256(path: Path) -> str:
@@ -98,7 +99,7 @@ def run_case(case: Case, base: Path, work: Path) -> dict:
     shutil.rmtree(work, ignore_errors=True)
     raw = Path(shutil.copytree(base / "raw", work / "raw"))
     warehouse = Warehouse(raw_dir=str(raw), directory=str(work / "warehouse"), data_docs=False)
-    shutil.copytree(base / "warehouse", warehouse.directory, ignore=shutil.ignore_patterns("report", ".spool"))
+    shutil.copytree(base / "warehouse", warehouse.directory, ignore=shutil.ignore_patterns(*SKIPPED))
     before = sha256(warehouse.published_path)
     for path in case.removes:
         (raw / path).unlink()

@@ -4,13 +4,15 @@ from types import SimpleNamespace
 
 import pytest
 
-from tests.conftest import LONGEST, spread_longest
+from tests.conftest import LONGEST, MEANWHILE, spread_longest
 
 
 def made_up(shards: int, others: int) -> list:
-    return [SimpleNamespace(originalname=LONGEST, name=f"shard{k}") for k in range(shards)] + [
-        SimpleNamespace(originalname="test_other", name=f"other{k}") for k in range(others)
-    ]
+    return (
+        [SimpleNamespace(originalname=LONGEST, name=f"shard{k}") for k in range(shards)]
+        + [SimpleNamespace(originalname="test_other", name=f"other{k}") for k in range(others)]
+        + [SimpleNamespace(originalname=MEANWHILE[0], name="meanwhile")]
+    )
 
 
 def worksteal_parts(items: list, workers: int) -> list[list]:
@@ -33,4 +35,6 @@ def test_each_worker_starts_on_its_shards_and_no_test_is_lost(workers, shards, o
     assert sorted(item.name for item in items) == sorted(before)
     for k, part in enumerate(worksteal_parts(items, workers)):
         mine = [f"shard{j}" for j in range(k, shards, workers)]  # round-robin: worker k starts on shards k, k + n
+        if k == 1:  # the second worker first runs the test that needs no shared build, while the first builds it
+            mine = ["meanwhile", *mine]
         assert [item.name for item in part[: len(mine)]] == mine
