@@ -147,9 +147,15 @@ def build_fingerprint(
         *sorted((PROJECT_ROOT / "gx").rglob("*.json")),
         *sorted((PROJECT_ROOT / "sql").rglob("*.sql")),
     ]
-    for path in definitions:
-        digest.update(path.name.encode() + path.read_bytes())
+    digest.update(_definitions(tuple((path, path.stat().st_mtime_ns, path.stat().st_size) for path in definitions)))
     return digest.hexdigest()
+
+
+@functools.lru_cache(maxsize=16)
+def _definitions(stats: tuple[tuple[Path, int, int], ...]) -> bytes:
+    """Each definition file's name and bytes, read again only when one of them changed (path, mtime, size): every
+    step asks for them, and reading ~80 files each time cost 7 ms of a step."""
+    return b"".join(path.name.encode() + path.read_bytes() for path, _, _ in stats)
 
 
 def last_build(con: duckdb.DuckDBPyConnection, target: str) -> str | None:

@@ -22,6 +22,7 @@ MACROS_SQL = PROJECT_ROOT / "sql" / "macros.sql"  # scalar macros the SQL files 
 
 # joins as written: see Warehouse.connect
 DISABLED_OPTIMIZERS = "build_side_probe_side"
+SESSION_SETTINGS = f"set enable_progress_bar = false; set memory_limit = '{DUCKDB_MEMORY_LIMIT}'"
 
 
 class Warehouse(dg.ConfigurableResource):
@@ -54,6 +55,7 @@ class Warehouse(dg.ConfigurableResource):
         return Path(self.directory) / ".refresh.lock"
 
     _held_open: ExitStack | None = PrivateAttr(default=None)
+    _held: duckdb.DuckDBPyConnection | None = PrivateAttr(default=None)  # the run's connection (setup_for_execution)
 
     def setup_for_execution(self, context: dg.InitResourceContext) -> None:
         """Hold the run lock for the whole run: an overlapping run (CLI, UI, schedule) waits here for this
@@ -64,13 +66,14 @@ class Warehouse(dg.ConfigurableResource):
         hold_run_lock(self.lock_path, fcntl.LOCK_EX, context)
         held = ExitStack()
         try:
-            held.enter_context(self.connect())
+            self._held = held.enter_context(self.connect())
         except BaseException:
             release_run_lock(self.lock_path)  # Dagster calls no teardown for a resource whose setup raised
             raise
         self._held_open = held
 
     def teardown_after_execution(self, context: dg.InitResourceContext) -> None:
+        self._held = None
         if self._held_open is not None:
             self._held_open.close()
             self._held_open = None
@@ -80,11 +83,19 @@ class Warehouse(dg.ConfigurableResource):
     def connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
         """A read-write connection to the build database. A lock held for a moment by another process (a
         notebook that opened build.duckdb) is a transient error: DuckDBResource retries the connection ten
-        times with exponential backoff (0.1 s doubling, about 100 s in all) before the step fails."""
+        times with exponential backoff (0.1 s doubling, about 100 s in all) before the step fails.
+        Inside a run, a step's connection is a cursor of the one the run holds: a connection of its own to the same
+        database, without looking the file up again and checking its macros and audit tables again, and with the
+        global settings (memory_limit, disabled_optimizers) that connection made (setting them again cost 3 ms)."""
+        if self._held is not None:
+            with self._held.cursor() as con:
+                con.execute("set enable_progress_bar = false")  # the one setting of SESSION_SETTINGS that is local
+                yield con
+            return
         Path(self.directory).mkdir(parents=True, exist_ok=True)
         with DuckDBResource(database=str(self.build_path)).get_connection() as con:
             # bounded: DuckDB spills to disk past this, so a large refresh stays within a small machine
-            con.execute(f"set enable_progress_bar = false; set memory_limit = '{DUCKDB_MEMORY_LIMIT}'")
+            con.execute(SESSION_SETTINGS)
             # joins as written: the lookups on the right of a left join are the hash tables. DuckDB otherwise builds
             # on the 10M-row side when it misjudges a distinct or an anti join (3x slower, 2x the memory at 10M rows)
             con.execute(f"set disabled_optimizers = '{DISABLED_OPTIMIZERS}'")
