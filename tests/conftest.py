@@ -198,15 +198,8 @@ def built_once(tmp_path_factory, worker_id: str, name: str, build) -> Path:
 
 
 def refresh_from_nothing(root: Path) -> None:
-    """root/raw, a copy of data/raw, and root/warehouse refreshed from nothing and published from it, with Data Docs
-    as in production; the run's events in root/events.json."""
-    root.mkdir(parents=True, exist_ok=True)
-    result = refresh(Warehouse(raw_dir=str(copy_raw(root)), directory=str(root / "warehouse")))
-    if not result.success:
-        raise RuntimeError(
-            "the unchanged data/raw does not refresh: fix that before the tests that start from it: "
-            + " | ".join(e.message or "" for e in result.all_events if e.is_failure)
-        )
+    """publish_good_data with Data Docs, as in production; the run's events in root/events.json."""
+    result = publish_good_data(root, data_docs=True)
     (root / "events.json").write_text(serialize_value(list(result.all_events)), encoding="utf-8")
 
 
@@ -230,14 +223,17 @@ def sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def publish_good_data(root: Path) -> Path:
-    """root/raw, a copy of data/raw, and root/warehouse, refreshed and published from it without Data Docs: what the
-    fuzz harness's cases start from when it runs outside pytest."""
+def publish_good_data(root: Path, data_docs: bool = False) -> dg.ExecuteInProcessResult:
+    """root/raw, a copy of data/raw, and root/warehouse, refreshed from nothing and published from it: what the
+    session's template is (with Data Docs) and what the fuzz harness's cases start from outside pytest."""
     root.mkdir(parents=True, exist_ok=True)
-    warehouse = Warehouse(raw_dir=str(copy_raw(root)), directory=str(root / "warehouse"), data_docs=False)
-    if not refresh(warehouse).success:
-        raise RuntimeError("the unchanged data/raw does not refresh: fix that before the tests that start from it")
-    return root
+    result = refresh(Warehouse(raw_dir=str(copy_raw(root)), directory=str(root / "warehouse"), data_docs=data_docs))
+    if not result.success:
+        raise RuntimeError(
+            "the unchanged data/raw does not refresh: fix that before the tests that start from it: "
+            + " | ".join(e.message or "" for e in result.all_events if e.is_failure)
+        )
+    return result
 
 
 # what a copy of the template leaves behind: its Data Docs and their GX state (copies refresh without them)

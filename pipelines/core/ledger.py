@@ -147,7 +147,8 @@ def build_fingerprint(
         *sorted((PROJECT_ROOT / "gx").rglob("*.json")),
         *sorted((PROJECT_ROOT / "sql").rglob("*.sql")),
     ]
-    digest.update(_definitions(tuple((path, path.stat().st_mtime_ns, path.stat().st_size) for path in definitions)))
+    stats = ((path, path.stat()) for path in definitions)
+    digest.update(_definitions(tuple((path, stat.st_mtime_ns, stat.st_size) for path, stat in stats)))
     return digest.hexdigest()
 
 

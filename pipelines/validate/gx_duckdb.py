@@ -42,7 +42,8 @@ monkeypatches that assert the GX internals they replace, so that a GX upgrade fa
                             to select_from() (pair and compound expectations raise): make it a subquery.
   W9 pair a > b NULLs      SQL's `A > B` is NULL when a side is NULL (the row passes); pandas' NaN > x is False (the
                             row fails): coalesce(A > B, false) on duckdb. Matters when ignore_row_if keeps such rows.
-  W10 configuration once    speed, on both engines, no change of answer: Expectation.configuration builds a new
+  W10 configuration once    speed, no change of answer (process-wide once installed, so the pandas engine's runs after
+                            a DuckDB validation get it too): Expectation.configuration builds a new
                             ExpectationConfiguration from the pydantic model on every read, and a validation reads it
                             about 100 times per expectation (40% of GX's time on a small table). Inside graph_validate,
                             whose expectations are its own copies and never change, each is built once.

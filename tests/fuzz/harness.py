@@ -245,7 +245,9 @@ def fuzz(
     k, n = shard
     cases = [c for c in generate_cases(DEFAULT_RAW_DIR, seed) if only.lower() in c.family.lower()][k::n]
     with tempfile.TemporaryDirectory(prefix="regind-fuzz-") as scratch:
-        base = base or publish_good_data(Path(scratch) / "base")
+        if base is None:
+            base = Path(scratch) / "base"
+            publish_good_data(base)
         pool = Pool(workers, base, Path(scratch))
         try:
             verdicts = pool.run(cases, limit, report or (lambda *args: None))
