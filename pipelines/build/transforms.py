@@ -212,7 +212,7 @@ class Build:
         self.con, self.model, self.reads_valid_of = con, model, reads_valid_of
         self.started = time.perf_counter()
         self.fingerprint = build_fingerprint(con, raw_dir, tables=built_from)
-        self.exists = _exists(con, model.qualified_name)
+        self.exists = _exists(con, model.qualified_name, view=model.is_view)
         self.last, self.last_base, self.last_states = last_build_state(con, model.qualified_name)
         self.source = model.incremental_source or (model.scope[0] if model.scope else None)
         self.base = (
@@ -443,7 +443,16 @@ def define_scope(con, scope_table: str, figures: str, snapshot: str | None = Non
     )
 
 
-def _exists(con, table: str) -> bool:
+def _exists(con, table: str, view: bool = False) -> bool:
+    """Whether the table (or view) is in the build database. A table is asked by binding a query that reads none of
+    its rows (0.3 ms, where information_schema took 3 ms, about 20 times a refresh); binding a view binds its whole
+    query, as slow as the catalog, which is asked instead."""
+    if not view:
+        try:
+            con.execute(f"select 1 from {table} limit 0")
+        except duckdb.CatalogException:
+            return False
+        return True
     schema, name = table.split(".")
     return bool(
         con.execute(
