@@ -13,7 +13,14 @@ import duckdb
 import sqlglot
 from sqlglot import exp
 
-from pipelines.core.ledger import build_fingerprint, file_states, last_build_state, log_change, record_build
+from pipelines.core.ledger import (
+    build_fingerprint,
+    file_states,
+    last_build_state,
+    loaded_versions,
+    log_change,
+    record_build,
+)
 from pipelines.core.metadata import table_metadata
 from pipelines.core.paths import PROJECT_ROOT
 from pipelines.core.resources import DISABLED_OPTIMIZERS, DUCKDB_MEMORY_LIMIT, Warehouse
@@ -211,12 +218,15 @@ class Build:
     def __init__(self, con, model: SqlModel, raw_dir: Path, built_from: frozenset[str] | None, reads_valid_of=None):
         self.con, self.model, self.reads_valid_of = con, model, reads_valid_of
         self.started = time.perf_counter()
-        self.fingerprint = build_fingerprint(con, raw_dir, tables=built_from)
+        versions = loaded_versions(con)
+        self.fingerprint = build_fingerprint(con, raw_dir, tables=built_from, versions=versions)
         self.exists = _exists(con, model.qualified_name, view=model.is_view)
         self.last, self.last_base, self.last_states = last_build_state(con, model.qualified_name)
         self.source = model.incremental_source or (model.scope[0] if model.scope else None)
         self.base = (
-            build_fingerprint(con, raw_dir, except_table=self.source, tables=built_from) if self.source else None
+            build_fingerprint(con, raw_dir, except_table=self.source, tables=built_from, versions=versions)
+            if self.source
+            else None
         )
         self.states = file_states(con, self.source) if model.incremental_source else None
         self.snapshot = f"audit.scope_{model.name}"
