@@ -6,7 +6,7 @@ import dagster as dg
 
 from pipelines.build.consistency import consistency_check
 from pipelines.build.transforms import (
-    build_sql_asset,
+    build_sql_assets,
     load_models,
     model_check_name,
     model_suite,
@@ -108,16 +108,13 @@ def flow_group(key: dg.AssetKey) -> str:
 # what each stage contributes to the code location (pipelines/definitions.py merges them)
 ingest_assets = [build_ingest_asset(s, group=flow_group(raw_asset_key(s))) for s in sources]
 validation_checks = [build_validation_checks(s, inputs[s.name]) for s in sources]
-sql_assets = [
-    build_sql_asset(
-        m,
-        producers,
-        frozenset(_behind(m.qualified_name, through_checks=True)[0]),
-        incremental=next((s for s in sources if s.name == m.incremental_source), None),
-        group=flow_group(m.key),
-    )
-    for m in models
-]
+sql_assets = build_sql_assets(
+    models,
+    producers,
+    built_from={m.name: frozenset(_behind(m.qualified_name, through_checks=True)[0]) for m in models},
+    incremental={m.name: s for m in models for s in sources if s.name == m.incremental_source},
+    group_of=flow_group,
+)
 publish_assets = [
     build_publish_asset(
         [m.key for m in models],

@@ -35,7 +35,7 @@ defs = dg.Definitions.merge(
     ),
     # validate: each source table's suite, a blocking check
     dg.Definitions(asset_checks=validation_checks),
-    # build: one asset per SQL file, and the consistency rules' summary
+    # build: one asset per SQL file, in one step per group of the flow, and the consistency rules' summary
     dg.Definitions(assets=sql_assets, asset_checks=[consistency_check]),
     # prose: documents -> candidates, and the analyst's decisions from the Launchpad
     dg.Definitions(assets=prose_assets, jobs=[review_candidates]),

@@ -68,7 +68,7 @@ def test_a_reader_holding_the_published_file_sees_the_old_warehouse_and_never_fa
 
 
 @pytest.mark.parametrize(
-    "step", ["raw__observations", "validate_observations", "fact_observation", "published_warehouse"]
+    "step", ["raw__observations", "validate_observations", "observations_models", "published_warehouse"]
 )
 def test_a_refresh_killed_at_any_point_leaves_the_published_warehouse_and_the_next_run_recovers(published_once, step):
     before = sha256(published_once.published_path)

@@ -5,7 +5,15 @@ from pathlib import Path
 import pytest
 
 from pipelines.assets import producers
-from pipelines.build.transforms import SQL_DIR, SqlModel, dependency_keys, load_models, tables_read
+from pipelines.build.transforms import (
+    SQL_DIR,
+    SqlModel,
+    build_order,
+    build_sql_assets,
+    dependency_keys,
+    load_models,
+    tables_read,
+)
 
 QUERIES = sorted((SQL_DIR / "queries").glob("*.sql"))
 
@@ -117,3 +125,59 @@ def test_directives_are_read_from_the_sql(tmp_path):
     )
     with pytest.raises(ValueError, match=r"sql/warehouse/x.sql: write the directive as"):
         _ = broken.scope
+
+
+def tiny_models(tmp_path, *pairs: tuple[str, str]) -> list[SqlModel]:
+    return [SqlModel(name=n, layer="warehouse", path=tmp_path / f"{n}.sql", sql=sql) for n, sql in pairs]
+
+
+def test_a_group_builds_each_model_after_those_it_reads(tmp_path):
+    models = tiny_models(
+        tmp_path,
+        ("top", "select * from middle join low using (n)"),
+        ("low", "select 1 as n"),
+        ("middle", "select * from low"),
+        ("apart", "select 2 as n"),
+    )
+    assert [m.name for m in build_order(models)] == ["low", "middle", "top", "apart"]
+    looped = tiny_models(tmp_path, ("a", "select * from b"), ("b", "select * from a"), ("c", "select 1"))
+    with pytest.raises(ValueError, match=r"read each other in a cycle: \['main.a', 'main.b'\]"):
+        build_order(looped)
+
+
+def test_a_model_whose_check_fails_stops_what_reads_it_in_its_step_and_the_step_fails(tmp_path, monkeypatch):
+    import dagster as dg
+
+    from pipelines.build import transforms
+    from pipelines.core.resources import Warehouse
+
+    models = tiny_models(
+        tmp_path,
+        ("codes", "select 'not six digits' as region_code, 'codes.csv' as _file, 1 as _line"),  # fails its suite
+        ("from_codes", "select * from codes"),  # reads it: not built
+        ("apart", "select 1 as n"),  # reads nothing of it: built
+    )
+    suite = {
+        "name": "codes",
+        "expectations": [
+            {"type": "expect_column_values_to_match_regex", "kwargs": {"column": "region_code", "regex": "^[0-9]{6}$"}}
+        ],
+    }
+    monkeypatch.setattr(transforms, "model_suite", lambda model: suite if model.name == "codes" else None)
+    (group,) = build_sql_assets(
+        models,
+        {m.qualified_name: m.key for m in models},
+        built_from={m.name: frozenset() for m in models},
+        incremental={},
+        group_of=lambda key: "tiny",
+    )
+    assert group.op.name == "tiny_models" and set(group.keys) == {m.key for m in models}
+    (tmp_path / "raw").mkdir()
+    warehouse = Warehouse(raw_dir=str(tmp_path / "raw"), directory=str(tmp_path / "warehouse"), data_docs=False)
+    result = dg.materialize([group], resources={"warehouse": warehouse}, raise_on_error=False)
+
+    assert not result.success  # the blocking check failed the step
+    built = {e.asset_key.to_user_string() for e in result.get_asset_materialization_events()}
+    assert built == {"codes", "apart"}
+    (check,) = result.get_asset_check_evaluations()
+    assert check.asset_key.to_user_string() == "codes" and not check.passed

@@ -158,7 +158,7 @@ def test_publish_refuses_a_build_whose_check_failed(published_once):
     path = observations_file(published_once)
     path.write_text(path.read_text(encoding="utf-8").splitlines()[0] + "\n", encoding="utf-8")
     refresh(published_once)
-    publish = [a for a in all_assets if a.key.to_user_string() == "published_warehouse"]
+    publish = [a for a in all_assets if dg.AssetKey("published_warehouse") in a.keys]
     result = dg.materialize(publish, resources={"warehouse": published_once}, raise_on_error=False)
     assert not result.success
     assert sha256(published_once.published_path) == before
