@@ -176,6 +176,12 @@ def build_sql_assets(
 def _group_asset(group: str, models: list[SqlModel], producers, built_from, incremental) -> dg.AssetsDefinition:
     ordered = build_order(models)
     suites = {model.name: model_suite(model) for model in models}
+    reads_valid_of = {  # the SourceTable of an incremental model that reads its valid view (parsed once, not per run)
+        model.name: source
+        for model in models
+        if (source := incremental.get(model.name)) is not None
+        and source.valid_view in tables_read(model.sql, str(model.path))
+    }
     specs = [
         dg.AssetSpec(
             key=model.key,
@@ -213,11 +219,7 @@ def _group_asset(group: str, models: list[SqlModel], producers, built_from, incr
                     failed.add(model.qualified_name)
                     context.log.warning(f"{model.qualified_name}: not built: it reads a table that failed its check")
                     continue
-                source = incremental.get(model.name)
-                reads_valid = source is not None and source.valid_view in tables_read(model.sql, str(model.path))
-                run = Build(
-                    con, model, Path(warehouse.raw_dir), built_from[model.name], source if reads_valid else None
-                )
+                run = Build(con, model, Path(warehouse.raw_dir), built_from[model.name], reads_valid_of.get(model.name))
                 try:
                     result = build_model(context, run, suites[model.name])
                 except Exception:  # the step is the group's: its log names the file that failed
