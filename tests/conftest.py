@@ -2,9 +2,13 @@
 
 import fcntl
 import hashlib
+import json
+import os
+import resource
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import dagster as dg
@@ -70,6 +74,39 @@ def spread_longest(items: list, workers: int) -> None:
         head = meanwhile[k - 1 : k] + longest[k::workers] if k else longest[k::workers]
         ordered += head + [item for _, item in zip(range(size - len(head)), rest)]
     items[:] = ordered + list(rest)
+
+
+TIMELINE: list[dict] = []  # this process's tests: when each ran and the CPU it took (pytest_sessionfinish writes it)
+
+
+def cpu_seconds() -> float:
+    """CPU time of this process and of the children it has waited for (fuzz workers, `regind` subprocesses)."""
+    return sum(
+        u.ru_utime + u.ru_stime for u in map(resource.getrusage, (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))
+    )
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_protocol(item, nextitem):
+    started, cpu = time.time(), cpu_seconds()
+    yield
+    TIMELINE.append({"test": item.nodeid, "start": started, "end": time.time(), "cpu": cpu_seconds() - cpu})
+
+
+def pytest_configure(config):
+    if not hasattr(config, "workerinput"):  # the run's first process: the last run's timelines are not this one's
+        for old in (Path(__file__).parent / "artifacts").glob("timeline-*.json"):
+            old.unlink()
+
+
+def pytest_sessionfinish(session):
+    """tests/artifacts/timeline-<worker>.json: where make test's time and CPU went, test by test and worker by worker
+    (which tests to make cheaper, and whether a worker sat idle)."""
+    if TIMELINE:
+        artifacts = Path(__file__).parent / "artifacts"
+        artifacts.mkdir(exist_ok=True)
+        worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+        (artifacts / f"timeline-{worker}.json").write_text(json.dumps(TIMELINE, indent=0))
 
 
 def pytest_collection_modifyitems(config, items):
