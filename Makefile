@@ -27,9 +27,10 @@ $(DAGSTER_HOME)/dagster.yaml: dagster-instance.yaml
 run: install $(DAGSTER_HOME)/dagster.yaml  ## build and publish the warehouse from data/raw, then show it
 	$(BIN)/regind refresh
 
-# pytest-xdist workers for make test: two more than the cores. Tests wait on subprocesses, PostgreSQL, the browser and
-# fsyncs: with one worker per core 16% of two cores sat idle, with one more 17% still did (python -m tests.timeline).
-WORKERS ?= $(shell echo $$(( $$(nproc) + 2 )))
+# pytest-xdist workers for make test: one more than the cores. Tests wait on subprocesses, PostgreSQL, the browser and the
+# session's shared refresh; with one worker per core those waits left 16% of two cores idle (make test: 5% faster). Two
+# more than the cores was slower again (32:29 against 30:29, 6% more CPU: python -m tests.timeline).
+WORKERS ?= $(shell echo $$(( $$(nproc) + 1 )))
 
 test: install  ## run the tests (the browser test needs Debian's chromium, the lake tests its PostgreSQL: installed here once, from apt)
 	tests/install-debian.sh
