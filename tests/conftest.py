@@ -19,6 +19,7 @@ from dagster import DagsterEventType, deserialize_value, serialize_value
 from pipelines.assets import all_assets, all_checks
 from pipelines.core.paths import PROJECT_ROOT
 from pipelines.core.resources import DEFAULT_RAW_DIR, Warehouse
+from tests.timeline import ARTIFACTS
 
 SLOW_MODULES = {
     "test_fuzz",
@@ -95,7 +96,7 @@ def pytest_runtest_protocol(item, nextitem):
 
 def pytest_configure(config):
     if not hasattr(config, "workerinput"):  # the run's first process: the last run's timelines are not this one's
-        for old in (Path(__file__).parent / "artifacts").glob("timeline-*.json"):
+        for old in ARTIFACTS.glob("timeline-*.json"):
             old.unlink()
 
 
@@ -103,10 +104,9 @@ def pytest_sessionfinish(session):
     """tests/artifacts/timeline-<worker>.json: where make test's time and CPU went, test by test and worker by worker
     (which tests to make cheaper, and whether a worker sat idle)."""
     if TIMELINE:
-        artifacts = Path(__file__).parent / "artifacts"
-        artifacts.mkdir(exist_ok=True)
+        ARTIFACTS.mkdir(exist_ok=True)
         worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
-        (artifacts / f"timeline-{worker}.json").write_text(json.dumps(TIMELINE, indent=0))
+        (ARTIFACTS / f"timeline-{worker}.json").write_text(json.dumps(TIMELINE, indent=0))
 
 
 def pytest_collection_modifyitems(config, items):
@@ -142,7 +142,7 @@ def dagster_home(tmp_path_factory):
 def one_duckdb_thread():
     """Each DuckDB database the tests' refreshes open works on one thread (REGIND_DUCKDB_THREADS, which the fuzz
     harness's workers and `regind` subprocesses inherit): make test's parallelism is its pytest workers, and their
-    DuckDB threads contending for the same two cores cost CPU (8 fuzz cases: 7% less CPU on one thread). The test
+    DuckDB threads contending for the same two cores cost CPU (8 fuzz cases: 14% less CPU on one thread). The test
     that two refreshes give identical warehouses runs its second refresh on DuckDB's default threads."""
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("REGIND_DUCKDB_THREADS", "1")
@@ -387,6 +387,6 @@ def browser():
     ):
         options.add_argument(argument)
     driver = webdriver.Chrome(service=Service(executable_path=chromedriver), options=options)
-    (PROJECT_ROOT / "tests" / "artifacts").mkdir(exist_ok=True)
+    ARTIFACTS.mkdir(exist_ok=True)
     yield driver
     driver.quit()
