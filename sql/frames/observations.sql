@@ -155,6 +155,12 @@ versioned as (  -- the region version at the end of the period, else at its star
         between coalesce(at_start.valid_from, date '0001-01-01') and coalesce(at_start.valid_to, date '9999-12-31')
 ),
 
+missing as (  -- the codes with no version in the row's period
+    select distinct _region_code, _period, _period_start
+    from versioned
+    where _region_key is null and _region_code is not null
+),
+
 out_of_period as (  -- a code with no version in the period: what became of it, or what it was before
     select
         missing._region_code,
@@ -173,11 +179,7 @@ out_of_period as (  -- a code with no version in the period: what became of it, 
                 missing._region_code || ' (' || arg_min(versions.name_zh, versions.valid_from) || ') began '
                 || min(versions.valid_from) || coalesce('; before, see ' || any_value(predecessors.codes), '')
         end as _region_in_period
-    from (
-        select distinct _region_code, _period, _period_start
-        from versioned
-        where _region_key is null and _region_code is not null
-    ) as missing
+    from missing
     left join dim_region as versions
         on versions.region_code = missing._region_code
     left join (
@@ -185,7 +187,9 @@ out_of_period as (  -- a code with no version in the period: what became of it, 
             old_code,
             effective_from,
             string_agg(new_code || ' (' || new_name_zh || ')', ', ' order by new_code) as codes
-        from region_code_change where new_code is not null and old_code <> new_code group by all
+        from region_code_change
+        where new_code is not null and old_code <> new_code and old_code in (select _region_code from missing)
+        group by all
     ) as successors
         on successors.old_code = missing._region_code
         and successors.effective_from = cast(versions.valid_to + interval 1 day as date)
@@ -194,7 +198,9 @@ out_of_period as (  -- a code with no version in the period: what became of it, 
             new_code,
             effective_from,
             string_agg(old_code || ' (' || old_name_zh || ')', ', ' order by old_code) as codes
-        from region_code_change where old_code is not null and old_code <> new_code group by all
+        from region_code_change
+        where old_code is not null and old_code <> new_code and new_code in (select _region_code from missing)
+        group by all
     ) as predecessors
         on predecessors.new_code = missing._region_code
         and predecessors.effective_from = versions.valid_from
