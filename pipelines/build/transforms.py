@@ -212,6 +212,7 @@ def _group_asset(group: str, models: list[SqlModel], producers, built_from, incr
     def sql_models(context: dg.AssetExecutionContext, warehouse: Warehouse):
         failed: set[str] = set()  # models whose blocking check failed, and those built from them
         with warehouse.connect() as con:
+            versions = loaded_versions(con)
             for model in ordered:
                 if model.key not in context.selected_asset_keys:
                     continue
@@ -219,7 +220,8 @@ def _group_asset(group: str, models: list[SqlModel], producers, built_from, incr
                     failed.add(model.qualified_name)
                     context.log.warning(f"{model.qualified_name}: not built: it reads a table that failed its check")
                     continue
-                run = Build(con, model, Path(warehouse.raw_dir), built_from[model.name], reads_valid_of.get(model.name))
+                raw_dir, valid_of = Path(warehouse.raw_dir), reads_valid_of.get(model.name)
+                run = Build(con, model, raw_dir, built_from[model.name], valid_of, versions)
                 try:
                     result = build_model(context, run, suites[model.name])
                 except Exception:  # the step is the group's: its log names the file that failed
@@ -273,10 +275,19 @@ class Build:
     scope source), its last build's, the file versions of its incremental source now and at its last build, and
     the source whose valid rows it reads incrementally (None: it does not)."""
 
-    def __init__(self, con, model: SqlModel, raw_dir: Path, built_from: frozenset[str] | None, reads_valid_of=None):
+    def __init__(
+        self,
+        con,
+        model: SqlModel,
+        raw_dir: Path,
+        built_from: frozenset[str] | None,
+        reads_valid_of=None,
+        versions: list[tuple] | None = None,
+    ):
+        """versions: loaded_versions(con), read once for a step's models (no step but the loads changes them)."""
         self.con, self.model, self.reads_valid_of = con, model, reads_valid_of
         self.started = time.perf_counter()
-        versions = loaded_versions(con)
+        versions = loaded_versions(con) if versions is None else versions
         self.fingerprint = build_fingerprint(con, raw_dir, tables=built_from, versions=versions)
         self.exists = _exists(con, model.qualified_name, view=model.is_view)
         self.last, self.last_base, self.last_states = last_build_state(con, model.qualified_name)
@@ -295,24 +306,25 @@ class Build:
 
 def _rebuild_changed_files(run: Build) -> str:
     """`-- incremental by file of <source>`: the rows of the source's changed files replace theirs."""
-    from pipelines.ingest.sources import define_valid_view
+    from pipelines.ingest.sources import valid_rows_sql
 
     con, model = run.con, run.model
     changed = sorted(
         f for f in run.states.keys() | run.last_states.keys() if run.states.get(f) != run.last_states.get(f)
     )
+    sql = model.sql
+    if run.reads_valid_of:  # the frame behind valid.<table> computed for the changed files alone, in a temp view
+        source = run.reads_valid_of
+        con.execute(f"create or replace temp view _valid_changed as {valid_rows_sql(source, files=changed)}")
+        sql = re.sub(rf"\b{re.escape(source.valid_view)}\b", "_valid_changed", sql)
     con.execute("begin")
     con.execute(f"delete from {model.qualified_name} where _file in (select unnest(?::varchar[]))", [changed])
-    if run.reads_valid_of:  # the frame behind valid.<table> computed for the changed files alone
-        define_valid_view(con, run.reads_valid_of, files=changed)
     with build_settings(con, model):
         con.execute(
-            f"insert into {model.qualified_name} select * from (\n{model.sql}\n) as model "
+            f"insert into {model.qualified_name} select * from (\n{sql}\n) as model "
             "where model._file in (select unnest(?::varchar[]))",
             [changed],
         )
-    if run.reads_valid_of:
-        define_valid_view(con, run.reads_valid_of)
     record_build(con, model.qualified_name, run.fingerprint, run.base, run.states)
     log_change(con, model.qualified_name, "_file", changed)
     con.execute("commit")

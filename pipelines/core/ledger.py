@@ -13,6 +13,7 @@ starting the orchestrator. Every audit.* table is defined in sql/audit.sql, whic
 
 import functools
 import os
+import weakref
 from pathlib import Path
 from typing import NamedTuple
 
@@ -53,15 +54,31 @@ def _audit_probe() -> str:
     return f"select {columns} from {', '.join(f'audit.{table}' for table, _ in tables)} where false"
 
 
-def ensure_audit(con: duckdb.DuckDBPyConnection) -> None:
+# connections (and cursors) of a database whose audit tables were found, committed, when they were opened: a run's
+# steps asked ~40 times a small refresh, 2 ms each. Nothing drops an audit table while a connection is open.
+_ENSURED: "weakref.WeakSet[duckdb.DuckDBPyConnection]" = weakref.WeakSet()
+
+
+def ensure_audit(con: duckdb.DuckDBPyConnection, committed: bool = False) -> None:
     """Create the audit schema and its tables (sql/audit.sql) where they are missing, and add the columns an older
     build database lacks. Called on every connection and before each write to them, so it must cost little: a query
     that finds them all (0.8 ms, where running the file costs 3 ms) writes nothing, and a binding error does not
-    abort the caller's transaction."""
+    abort the caller's transaction. committed: con is outside a transaction (what this finds or creates is
+    committed), so later calls on it are skipped (see audited)."""
+    if con in _ENSURED:
+        return
     try:
         con.execute(_audit_probe())
     except (duckdb.CatalogException, duckdb.BinderException):
         con.execute(_audit_sql())
+    if committed:
+        _ENSURED.add(con)
+
+
+def audited(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
+    """con, a new cursor of a connection ensure_audit(..., committed=True) was called on: it sees the same tables."""
+    _ENSURED.add(con)
+    return con
 
 
 def record_check(con: duckdb.DuckDBPyConnection, check: str, verdict: Verdict) -> None:

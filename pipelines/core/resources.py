@@ -12,7 +12,7 @@ import duckdb
 from dagster_duckdb import DuckDBResource
 from pydantic import PrivateAttr
 
-from pipelines.core.ledger import ensure_audit
+from pipelines.core.ledger import audited, ensure_audit
 from pipelines.core.paths import DEFAULT_RAW_DIR, DEFAULT_WAREHOUSE_DIR, PROJECT_ROOT
 
 RUN_LOCK_WAIT_S = 6 * 3600
@@ -102,7 +102,7 @@ class Warehouse(dg.ConfigurableResource):
         if self._held is not None:
             with self._held.cursor() as con:
                 con.execute("set enable_progress_bar = false")  # the one setting of SESSION_SETTINGS that is local
-                yield con
+                yield audited(con)
             return
         Path(self.directory).mkdir(parents=True, exist_ok=True)
         with DuckDBResource(database=str(self.build_path)).get_connection() as con:
@@ -172,7 +172,7 @@ def define_macros(con: duckdb.DuckDBPyConnection) -> None:
 
     text = MACROS_SQL.read_text(encoding="utf-8")
     digest = hashlib.sha256(text.encode()).hexdigest()
-    ensure_audit(con)
+    ensure_audit(con, committed=True)  # a connection just opened: outside any transaction
     if con.execute("select sha256 from audit.macros").fetchall() != [(digest,)]:
         con.execute(text)
         con.execute("delete from audit.macros; insert into audit.macros values (?)", [digest])

@@ -358,18 +358,23 @@ def _reset_quarantine(con: duckdb.DuckDBPyConnection, source: SourceTable) -> No
     con.execute("delete from audit.validated_versions where source_table = ?", [source.name])
 
 
-def define_valid_view(con: duckdb.DuckDBPyConnection, source: SourceTable, files: list[str] | None = None) -> None:
+def define_valid_view(con: duckdb.DuckDBPyConnection, source: SourceTable) -> None:
     """valid.<table>: the rows the suite validates (the raw rows, or the descriptor's frame of them with what
     they refer to) that are not in quarantine: what staging reads. Defined by the table's check, which decides
-    the quarantine. The file version is part of the match, so a removed version's quarantined line never hides
-    the same line of its replacement. With files, over those files' rows only: a model rebuilt for a few files
-    computes the frame for them alone (the caller defines it again over every row before it commits)."""
+    the quarantine."""
+    con.execute(f"create or replace view {source.valid_view} as {valid_rows_sql(source)}")
+
+
+def valid_rows_sql(source: SourceTable, files: list[str] | None = None) -> str:
+    """The query behind valid.<table>. The file version is part of the match, so a removed version's quarantined
+    line never hides the same line of its replacement. With files, over those files' rows only: a model rebuilt for
+    a few files computes the frame for them alone."""
     frame = source.frame_sql
     if files is not None:
         listed = ", ".join("'" + f.replace("'", "''") + "'" for f in files) or "null"
         frame = frame.replace(source.raw_table, f"(select * from {source.raw_table} where _file in ({listed}))")
-    con.execute(
-        f"create or replace view {source.valid_view} as select r.* from ({frame}) as r "
+    return (
+        f"select r.* from ({frame}) as r "
         f"anti join {source.quarantine_table} as q on q._file = r._file and q._line = r._line "
         "and q._column = r._column and q._file_sha256 = r._file_sha256"
     )
