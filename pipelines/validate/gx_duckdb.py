@@ -553,7 +553,8 @@ def install_duckdb_workarounds(skip: frozenset[str] = frozenset()) -> None:
 # --------------------------------------------------------------------------------------------------------------
 
 
-def _quote(name: str) -> str:
+def quote(name: str) -> str:
+    """A column name as a DuckDB identifier, quoted."""
     return '"' + name.replace('"', '""') + '"'
 
 
@@ -563,7 +564,7 @@ def batch_query(con, table: str) -> str:
     floats = [name for name, kind, *_ in described if kind in ("DOUBLE", "FLOAT", "REAL")]
     if not floats or "W6" in _skipped:
         return f"select * from {table}"
-    replaced = ", ".join(f"case when isnan({_quote(c)}) then null else {_quote(c)} end as {_quote(c)}" for c in floats)
+    replaced = ", ".join(f"case when isnan({quote(c)}) then null else {quote(c)} end as {quote(c)}" for c in floats)
     return f"select * replace ({replaced}) from {table}"
 
 

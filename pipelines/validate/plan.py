@@ -11,7 +11,7 @@ import pandas as pd
 from pipelines.core.ledger import ensure_audit, latest_verdict, loaded_versions
 from pipelines.ingest.descriptors import SourceTable
 from pipelines.validate.gx_context import gx_context
-from pipelines.validate.gx_duckdb import LINEAGE  # Great Expectations itself is imported when a suite runs
+from pipelines.validate.gx_duckdb import LINEAGE, quote  # Great Expectations itself is imported when a suite runs
 from pipelines.validate.suites import ValidationOutcome, partition_columns, shown_value, suite_columns
 
 
@@ -62,19 +62,15 @@ def compute_keys(con, source: SourceTable, suite: dict, rows_sql: str, kept: lis
     con.execute(f"create or replace temp view _key_rows as {rows_sql}")
     frame = source.frame_sql.replace(source.raw_table, "_key_rows")
     if kept is not None:
-        needed = sorted({*kept, *partition_columns(suite), "_file_sha256", "_line", "_column"})
+        needed = sorted({*kept, *partition_columns(suite), *LINEAGE, "_file_sha256"})
         con.execute(
-            f"create or replace temp table _key_frame as select _rid, {', '.join(map(_quote, needed))} from ({frame})"
+            f"create or replace temp table _key_frame as select _rid, {', '.join(map(quote, needed))} from ({frame})"
         )
         frame = "select * from _key_frame"
     con.execute(
         f"create or replace temp table _keys as "
         f"select _rid, {VERSION} as _version, _line, _column, hash({columns}) as _key_hash from ({frame})"
     )
-
-
-def _quote(column: str) -> str:
-    return '"' + column.replace('"', '""') + '"'
 
 
 @dataclass
@@ -267,7 +263,7 @@ def validate_in_database(con, log, source: SourceTable, run: SuiteRun, plan: Val
     started = time.perf_counter()
     raw, table = source.raw_table, frame_table(source)
     columns = plan.columns or frame_columns(con, source, suite)
-    wanted = ", ".join(map(_quote, columns))
+    wanted = ", ".join(map(quote, columns))
     log.info(f"{raw}: computing the validation frame of {plan.rows:,} rows")
     if plan.full:
         con.execute(f"create or replace table {table} as select {wanted} from ({source.frame_sql})")
